@@ -1,0 +1,2 @@
+/** Clocks that tests control. */
+package io.elara.testing.clock;

@@ -1,0 +1,2 @@
+/** Real {@code elara} processes for system tests. */
+package io.elara.testing.process;
