@@ -1,0 +1,49 @@
+package io.elara.node;
+
+import io.elara.node.event.EventId;
+import io.elara.node.lane.SendReceipt;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Collects each recipient's answer for one sent event and completes its future when all have answered. */
+final class PendingSend implements SendReceipt {
+    private final EventId id;
+    private final List<String> acknowledged = new ArrayList<>();
+    private final Map<String, String> failures = new LinkedHashMap<>();
+    private final CompletableFuture<SendResult> result;
+    private int outstanding;
+
+    PendingSend(EventId id, int recipients, CompletableFuture<SendResult> result) {
+        this.id = id;
+        this.result = result;
+        this.outstanding = recipients;
+        if (recipients == 0) {
+            complete();
+        }
+    }
+
+    @Override
+    public void acknowledged(String peer) {
+        acknowledged.add(peer);
+        answered();
+    }
+
+    @Override
+    public void failed(String peer, String reason) {
+        failures.put(peer, reason);
+        answered();
+    }
+
+    private void answered() {
+        if (--outstanding == 0) {
+            complete();
+        }
+    }
+
+    private void complete() {
+        result.complete(new SendResult(id, acknowledged, failures));
+    }
+}

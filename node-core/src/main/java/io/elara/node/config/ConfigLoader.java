@@ -1,0 +1,165 @@
+package io.elara.node.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Loads a node's YAML config. Unknown keys, wrong types, duplicate keys and out-of-range values are rejected at load,
+ * with one line naming file, line, column and field. Host names in the file are resolved here, off the event loop.
+ */
+public final class ConfigLoader {
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final ObjectMapper MAPPER = mapper();
+
+    private ConfigLoader() {}
+
+    private static ObjectMapper mapper() {
+        YAMLMapper mapper = YAMLMapper.builder(FACTORY)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .build();
+        mapper.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+
+    /** Reads and validates {@code file}. */
+    public static NodeConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file not found: " + file, e);
+        } catch (MalformedInputException e) {
+            throw new ConfigException(file + ": not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+        return parse(text, file);
+    }
+
+    /** Validates {@code text} as if read from {@code source}; relative paths resolve against the source's folder. */
+    public static NodeConfig parse(String text, Path source) throws ConfigException {
+        YamlLocator locator;
+        try {
+            locator = YamlLocator.index(text, FACTORY);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(at(source, e.getLocation()) + "YAML syntax error: " + firstLine(e), e);
+        } catch (IOException e) {
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+        if (text.isBlank()) {
+            throw new ConfigException(source + ": the file is empty; it needs at least 'name:'");
+        }
+        RawConfig raw;
+        try {
+            raw = MAPPER.readValue(text, RawConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException(
+                    at(source, e.getLocation()) + path(e.getPath(), true) + "unknown key '" + e.getPropertyName()
+                            + "' (known here: " + known(e.getKnownPropertyIds()) + ")",
+                    e);
+        } catch (InvalidFormatException e) {
+            throw new ConfigException(
+                    at(source, e.getLocation()) + path(e.getPath(), false) + "expected " + describe(e.getTargetType())
+                            + ", got '" + e.getValue() + "'",
+                    e);
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(
+                    at(source, e.getLocation()) + path(e.getPath(), false) + "expected " + describe(e.getTargetType()),
+                    e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(at(source, e.getLocation()) + firstLine(e), e);
+        }
+        if (raw == null) {
+            throw new ConfigException(source + ": the file is empty; it needs at least 'name:'");
+        }
+        Path base = source.toAbsolutePath().getParent();
+        return ConfigValidator.validate(raw, source, base, locator);
+    }
+
+    private static String at(Path source, JsonLocation location) {
+        if (location == null || location.getLineNr() < 1) {
+            return ConfigValidator.locate(source, null);
+        }
+        return ConfigValidator.locate(source, location.getLineNr() + ":" + location.getColumnNr());
+    }
+
+    /** {@code peers[0].address: }; for an unknown key, the path of the mapping that holds it. */
+    private static String path(List<JsonMappingException.Reference> references, boolean dropLast) {
+        StringBuilder path = new StringBuilder();
+        int end = dropLast ? references.size() - 1 : references.size();
+        for (int i = 0; i < end; i++) {
+            JsonMappingException.Reference reference = references.get(i);
+            if (reference.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(reference.getFieldName());
+            } else {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? "" : path + ": ";
+    }
+
+    private static String known(Collection<Object> ids) {
+        return ids.stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new)).stream()
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == null) {
+            return "another kind of value";
+        }
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == String.class) {
+            return "text";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a mapping of keys to values";
+    }
+
+    private static String firstLine(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+}

@@ -1,0 +1,200 @@
+package io.elara.node.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Turns a bound {@link RawConfig} into a {@link NodeConfig}, or fails with the first problem, located. */
+final class ConfigValidator {
+    /** Node, peer and session names: what shows on screen and is typed in commands. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    static final int NAME_LENGTH_MAX = 32;
+    /** The session name that means "direct message"; no configured session may take it. */
+    static final String DIRECT = "direct";
+
+    private final Path source;
+    private final YamlLocator locator;
+
+    private ConfigValidator(Path source, YamlLocator locator) {
+        this.source = source;
+        this.locator = locator;
+    }
+
+    static NodeConfig validate(RawConfig raw, Path source, Path baseDirectory, YamlLocator locator)
+            throws ConfigException {
+        return new ConfigValidator(source, locator).validate(raw, baseDirectory);
+    }
+
+    private NodeConfig validate(RawConfig raw, Path baseDirectory) throws ConfigException {
+        String name = name(raw.name, "/name", "name");
+
+        Path dataDirectory;
+        try {
+            dataDirectory = baseDirectory
+                    .resolve(raw.dataDirectory == null ? "." : raw.dataDirectory)
+                    .normalize();
+        } catch (InvalidPathException e) {
+            throw error("/data-dir", "data-dir", "'" + raw.dataDirectory + "' is not a valid path");
+        }
+
+        InetSocketAddress bind = bind(raw.bind);
+
+        List<PeerConfig> peers = new ArrayList<>();
+        Map<String, Integer> peerIndex = new HashMap<>();
+        Set<InetSocketAddress> peerAddresses = new HashSet<>();
+        if (raw.peers != null) {
+            for (int i = 0; i < raw.peers.size(); i++) {
+                RawConfig.RawPeer peer = raw.peers.get(i);
+                String at = "/peers/" + i;
+                String field = "peers[" + i + "]";
+                if (peer == null) {
+                    throw error(at, field, "empty entry; a peer needs a name and an address");
+                }
+                String peerName = name(peer.name, at + "/name", field + ".name");
+                if (peerName.equals(name)) {
+                    throw error(at + "/name", field + ".name", "'" + peerName + "' is this node's own name");
+                }
+                if (peerIndex.putIfAbsent(peerName, i) != null) {
+                    throw error(
+                            at + "/name",
+                            field + ".name",
+                            "'" + peerName + "' is already the name of peers[" + peerIndex.get(peerName) + "]");
+                }
+                if (peer.address == null) {
+                    throw error(at, field + ".address", "missing; write host:port");
+                }
+                InetSocketAddress address;
+                try {
+                    address = Addresses.parse(peer.address, true);
+                } catch (IllegalArgumentException e) {
+                    throw error(at + "/address", field + ".address", e.getMessage());
+                }
+                if (!peerAddresses.add(address)) {
+                    throw error(at + "/address", field + ".address", "another peer already has address " + address);
+                }
+                peers.add(new PeerConfig(peerName, address));
+            }
+        }
+
+        List<SessionConfig> sessions = new ArrayList<>();
+        Set<String> sessionNames = new HashSet<>();
+        if (raw.sessions != null) {
+            for (int i = 0; i < raw.sessions.size(); i++) {
+                RawConfig.RawSession session = raw.sessions.get(i);
+                String at = "/sessions/" + i;
+                String field = "sessions[" + i + "]";
+                if (session == null) {
+                    throw error(at, field, "empty entry; a session needs a name and members");
+                }
+                String sessionName = name(session.name, at + "/name", field + ".name");
+                if (sessionName.equals(DIRECT)) {
+                    throw error(at + "/name", field + ".name", "'direct' is reserved for direct messages");
+                }
+                if (!sessionNames.add(sessionName)) {
+                    throw error(at + "/name", field + ".name", "session '" + sessionName + "' is defined twice");
+                }
+                List<String> members = session.members == null ? List.of() : session.members;
+                Set<String> seen = new HashSet<>();
+                for (int m = 0; m < members.size(); m++) {
+                    String member = members.get(m);
+                    String memberAt = at + "/members/" + m;
+                    String memberField = field + ".members[" + m + "]";
+                    if (member == null || !peerIndex.containsKey(member)) {
+                        throw error(memberAt, memberField, "'" + member + "' is not a peer in this file");
+                    }
+                    if (!seen.add(member)) {
+                        throw error(memberAt, memberField, "'" + member + "' is listed twice");
+                    }
+                }
+                sessions.add(new SessionConfig(sessionName, members));
+            }
+        }
+
+        Limits limits = limits(raw.limits, peers.size());
+        return new NodeConfig(source, name, dataDirectory, bind, peers, sessions, limits);
+    }
+
+    private String name(String value, String at, String field) throws ConfigException {
+        if (value == null) {
+            throw error(at, field, "missing; give a name such as alice");
+        }
+        String problem = Names.problem(value);
+        if (problem != null) {
+            throw error(at, field, problem);
+        }
+        return value;
+    }
+
+    private InetSocketAddress bind(RawConfig.RawBind bind) throws ConfigException {
+        String address = bind == null || bind.address == null ? "0.0.0.0" : bind.address;
+        int port = bind == null || bind.port == null ? NodeConfig.DEFAULT_PORT : bind.port;
+        if (port < 0 || port > 65535) {
+            throw error("/bind/port", "bind.port", port + " is out of range (0..65535; 0 picks a free port)");
+        }
+        try {
+            return new InetSocketAddress(Addresses.host(address, true), port);
+        } catch (IllegalArgumentException e) {
+            throw error("/bind/address", "bind.address", e.getMessage());
+        }
+    }
+
+    private Limits limits(RawConfig.RawLimits raw, int configuredPeers) throws ConfigException {
+        Limits defaults = Limits.DEFAULT;
+        if (raw == null) {
+            if (configuredPeers > defaults.peersMax()) {
+                throw error(
+                        "/peers",
+                        "peers",
+                        configuredPeers + " peers exceed limits.peers-max (" + defaults.peersMax() + ")");
+            }
+            return defaults;
+        }
+        int peersMax = range(raw.peersMax, defaults.peersMax(), 1, 4096, "peers-max");
+        if (configuredPeers > peersMax) {
+            throw error(
+                    "/limits/peers-max",
+                    "limits.peers-max",
+                    peersMax + " is fewer than the " + configuredPeers + " configured peers");
+        }
+        return new Limits(
+                peersMax,
+                range(raw.sendQueueMax, defaults.sendQueueMax(), 1, 1_000_000, "send-queue-max"),
+                range(raw.textBytesMax, defaults.textBytesMax(), 1, 1024, "text-bytes-max"),
+                rangeLong(raw.deliveryTimeoutMs, defaults.deliveryTimeoutMs(), 100, 86_400_000, "delivery-timeout-ms"),
+                range(raw.subscribersMax, defaults.subscribersMax(), 1, 256, "subscribers-max"));
+    }
+
+    private int range(Integer value, int fallback, int min, int max, String key) throws ConfigException {
+        return (int) rangeLong(value == null ? null : value.longValue(), fallback, min, max, key);
+    }
+
+    private long rangeLong(Long value, long fallback, long min, long max, String key) throws ConfigException {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < min || value > max) {
+            throw error("/limits/" + key, "limits." + key, value + " is out of range (" + min + ".." + max + ")");
+        }
+        return value;
+    }
+
+    private ConfigException error(String pointer, String field, String problem) {
+        return new ConfigException(locate(source, locator.where(pointer)) + field + ": " + problem);
+    }
+
+    /** {@code file:line:column: }, {@code file: } or nothing, as far as known. */
+    static String locate(Path source, String lineAndColumn) {
+        if (source == null) {
+            return "";
+        }
+        return source + (lineAndColumn == null ? "" : ":" + lineAndColumn) + ": ";
+    }
+}

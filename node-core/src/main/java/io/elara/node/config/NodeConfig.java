@@ -1,0 +1,99 @@
+package io.elara.node.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A validated node configuration. Build one with {@link ConfigLoader#load} from a YAML file, or with {@link #builder}
+ * in code; both apply the same rules.
+ *
+ * @param source the file it came from, or null when built in code
+ * @param name this node's display name
+ * @param dataDirectory where the identity, lock and control socket live (absolute)
+ * @param bind the UDP address and port to listen on (port 0: any free port)
+ * @param peers configured peers
+ * @param sessions configured sessions
+ * @param limits bounds
+ */
+public record NodeConfig(
+        Path source,
+        String name,
+        Path dataDirectory,
+        InetSocketAddress bind,
+        List<PeerConfig> peers,
+        List<SessionConfig> sessions,
+        Limits limits) {
+    /** The port a node listens on when the config does not say. */
+    public static final int DEFAULT_PORT = 7460;
+
+    public NodeConfig {
+        peers = List.copyOf(peers);
+        sessions = List.copyOf(sessions);
+    }
+
+    /** A builder for a node named {@code name}; validation happens in {@link Builder#build}. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The same config with another bind address, e.g. port 0 for a one-shot sender. */
+    public NodeConfig withBind(InetSocketAddress newBind) {
+        return new NodeConfig(source, name, dataDirectory, newBind, peers, sessions, limits);
+    }
+
+    /** Builds a config in code, checked by the same rules as a file. */
+    public static final class Builder {
+        private final RawConfig raw = new RawConfig();
+
+        private Builder(String name) {
+            raw.name = name;
+            raw.bind = new RawConfig.RawBind();
+            raw.bind.address = "127.0.0.1";
+            raw.bind.port = 0;
+        }
+
+        public Builder dataDirectory(Path directory) {
+            raw.dataDirectory = directory.toString();
+            return this;
+        }
+
+        public Builder bind(String address, int port) {
+            raw.bind.address = address;
+            raw.bind.port = port;
+            return this;
+        }
+
+        public Builder peer(String name, String address) {
+            RawConfig.RawPeer peer = new RawConfig.RawPeer();
+            peer.name = name;
+            peer.address = address;
+            raw.peers = raw.peers == null ? new java.util.ArrayList<>() : raw.peers;
+            raw.peers.add(peer);
+            return this;
+        }
+
+        public Builder session(String name, String... members) {
+            RawConfig.RawSession session = new RawConfig.RawSession();
+            session.name = name;
+            session.members = new java.util.ArrayList<>(List.of(members));
+            raw.sessions = raw.sessions == null ? new java.util.ArrayList<>() : raw.sessions;
+            raw.sessions.add(session);
+            return this;
+        }
+
+        public Builder limits(Limits limits) {
+            raw.limits = new RawConfig.RawLimits();
+            raw.limits.peersMax = limits.peersMax();
+            raw.limits.sendQueueMax = limits.sendQueueMax();
+            raw.limits.textBytesMax = limits.textBytesMax();
+            raw.limits.deliveryTimeoutMs = limits.deliveryTimeoutMs();
+            raw.limits.subscribersMax = limits.subscribersMax();
+            return this;
+        }
+
+        public NodeConfig build() throws ConfigException {
+            return ConfigValidator.validate(raw, null, Path.of("").toAbsolutePath(), YamlLocator.NONE);
+        }
+    }
+}

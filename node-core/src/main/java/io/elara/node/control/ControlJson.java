@@ -1,0 +1,106 @@
+package io.elara.node.control;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.elara.crdt.clock.Hlc;
+import io.elara.node.DeliveredEvent;
+import io.elara.node.NodeStatus;
+import io.elara.node.SendResult;
+import io.elara.node.event.Event;
+import io.elara.node.event.RejectReason;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON shapes of the control protocol, which are also what {@code --json} prints. One object per line. Field
+ * names are stable: scripts depend on them.
+ */
+public final class ControlJson {
+    /** A plain JSON mapper (compact output, one object per line). */
+    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+    private ControlJson() {}
+
+    /**
+     * An event: {@code {"type":"text","id","session","author","authorName","local","time","hlc","text"}}. {@code time}
+     * is the author's clock (ISO-8601, UTC) and {@code hlc} its full hybrid-logical-clock value.
+     */
+    public static Map<String, Object> event(DeliveredEvent delivered) {
+        Event event = delivered.event();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("type", "text");
+        json.put("id", event.id().toString());
+        json.put("session", delivered.session());
+        json.put("author", event.author().toString());
+        json.put("authorName", event.authorName());
+        json.put("local", delivered.local());
+        json.put("time", Instant.ofEpochMilli(Hlc.physicalMs(event.hlc())).toString());
+        json.put("hlc", Hlc.format(event.hlc()));
+        json.put("text", event.text());
+        return json;
+    }
+
+    /** A send's outcome: {@code {"ok","id","acknowledgedBy":[...],"failures":{peer: reason}}}. */
+    public static Map<String, Object> sendResult(SendResult result) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ok", result.allAcknowledged());
+        json.put("id", result.id().toString());
+        json.put("acknowledgedBy", result.acknowledgedBy());
+        json.put("failures", result.failures());
+        return json;
+    }
+
+    /** A node's status, with rejects keyed by their metric labels. */
+    public static Map<String, Object> status(NodeStatus status) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", status.name());
+        json.put("id", status.id());
+        json.put("listen", status.listen());
+        List<Map<String, Object>> peers = new ArrayList<>();
+        for (NodeStatus.PeerStatus peer : status.peers()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("name", peer.name());
+            p.put("address", peer.address());
+            p.put("configured", peer.configured());
+            p.put("lastHeardMsAgo", peer.lastHeardMsAgo());
+            p.put("rttMs", peer.rttMs());
+            p.put("queued", peer.queued());
+            p.put("transmissions", peer.transmissions());
+            p.put("retransmissions", peer.retransmissions());
+            p.put("eventsReceived", peer.eventsReceived());
+            peers.add(p);
+        }
+        json.put("peers", peers);
+        List<Map<String, Object>> sessions = new ArrayList<>();
+        for (NodeStatus.SessionStatus session : status.sessions()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("name", session.name());
+            s.put("members", session.members());
+            s.put("messages", session.messages());
+            sessions.add(s);
+        }
+        json.put("sessions", sessions);
+        NodeStatus.Counters counters = status.counters();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("datagramsIn", counters.datagramsIn());
+        c.put("datagramsOut", counters.datagramsOut());
+        c.put("bytesIn", counters.bytesIn());
+        c.put("bytesOut", counters.bytesOut());
+        c.put("eventsSent", counters.eventsSent());
+        c.put("eventsDelivered", counters.eventsDelivered());
+        c.put("subscribers", counters.subscribers());
+        json.put("counters", c);
+        Map<String, Object> rejects = new LinkedHashMap<>();
+        for (RejectReason reason : RejectReason.values()) {
+            Long count = status.rejects().get(reason);
+            if (count != null) {
+                rejects.put(reason.label(), count);
+            }
+        }
+        json.put("rejects", rejects);
+        return json;
+    }
+}

@@ -1,0 +1,291 @@
+package io.elara.node.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.node.DeliveredEvent;
+import io.elara.node.EventListener;
+import io.elara.node.NodeProxy;
+import io.elara.node.NodeStatus;
+import io.elara.node.SendResult;
+import io.elara.node.SendTarget;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the local control protocol on a Unix domain socket (owner-only): one JSON request per connection, answered by
+ * one JSON line ({@code send}, {@code status}) or a stream of lines ({@code tail}). Each client gets a thread of its
+ * own, up to {@link #CLIENTS_MAX}; all node state is reached through the {@link NodeProxy}, never directly.
+ *
+ * <p>Requests: {@code {"op":"send","to":PEER,"text":T,"timeoutMs":N}} (or {@code "session":NAME} instead of
+ * {@code "to"}), {@code {"op":"tail","backlog":N}}, {@code {"op":"status"}}.
+ */
+public final class ControlServer implements AutoCloseable {
+    public static final int CLIENTS_MAX = 32;
+    public static final int REQUEST_BYTES_MAX = 65_536;
+    /** Events buffered for one slow {@code tail} client before further ones are dropped (and counted). */
+    public static final int TAIL_QUEUE_EVENTS_MAX = 4096;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+    private static final long SEND_TIMEOUT_MS_DEFAULT = 10_000;
+
+    private final Path path;
+    private final ServerSocketChannel server;
+    private final NodeProxy proxy;
+    private final String listen;
+    private final Semaphore slots = new Semaphore(CLIENTS_MAX);
+    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger clientNumber = new AtomicInteger();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private ControlServer(Path path, ServerSocketChannel server, NodeProxy proxy, String listen) {
+        this.path = path;
+        this.server = server;
+        this.proxy = proxy;
+        this.listen = listen;
+        this.acceptor = new Thread(this::acceptLoop, "elara-control");
+        this.acceptor.setDaemon(true);
+    }
+
+    /**
+     * Listens on {@code socketPath}, removing a stale socket file left by a node that died.
+     *
+     * @param listen the node's UDP address, for status replies
+     * @throws IOException with a one-line message when it cannot listen
+     */
+    public static ControlServer start(Path socketPath, NodeProxy proxy, String listen) throws IOException {
+        Path parent = socketPath.toAbsolutePath().getParent();
+        if (!Files.isDirectory(parent)) {
+            Files.createDirectories(
+                    parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        if (Files.exists(socketPath)) {
+            if (listening(socketPath)) {
+                throw new IOException("another elara node is listening on control socket " + socketPath);
+            }
+            // Left behind by a node that died without cleaning up.
+            Files.deleteIfExists(socketPath);
+        }
+        ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            server.bind(UnixDomainSocketAddress.of(socketPath));
+            if (Files.getFileAttributeView(socketPath, PosixFileAttributeView.class) != null) {
+                Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+            }
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("cannot open control socket " + socketPath + ": " + e.getMessage(), e);
+        }
+        ControlServer control = new ControlServer(socketPath, server, proxy, listen);
+        control.acceptor.start();
+        return control;
+    }
+
+    private static boolean listening(Path socketPath) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socketPath))) {
+            return probe.isConnected();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.warn("control socket accept failed: {}", e.getMessage());
+                }
+                return;
+            }
+            if (!slots.tryAcquire()) {
+                try (LineChannel line = new LineChannel(client, REQUEST_BYTES_MAX)) {
+                    line.writeLine(error("too many control clients (" + CLIENTS_MAX + ")"));
+                } catch (IOException e) {
+                    LOG.debug("could not turn away a control client", e);
+                }
+                continue;
+            }
+            clients.add(client);
+            Thread thread = new Thread(() -> serve(client), "elara-control-" + clientNumber.incrementAndGet());
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private void serve(SocketChannel client) {
+        try (LineChannel line = new LineChannel(client, REQUEST_BYTES_MAX)) {
+            String request = line.readLine();
+            if (request == null) {
+                return;
+            }
+            JsonNode json;
+            try {
+                json = ControlJson.MAPPER.readTree(request);
+            } catch (JsonProcessingException e) {
+                line.writeLine(error("request is not JSON"));
+                return;
+            }
+            String op = json.path("op").asText("");
+            switch (op) {
+                case "send" -> send(json, line);
+                case "tail" -> tail(json, line);
+                case "status" -> status(line);
+                default -> line.writeLine(error("unknown op '" + op + "' (send, tail, status)"));
+            }
+        } catch (IOException e) {
+            LOG.debug("control client went away: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            clients.remove(client);
+            slots.release();
+        }
+    }
+
+    private void send(JsonNode request, LineChannel line) throws IOException, InterruptedException {
+        String text = request.path("text").asText(null);
+        String to = request.path("to").asText(null);
+        String session = request.path("session").asText(null);
+        long timeoutMs = request.path("timeoutMs").asLong(SEND_TIMEOUT_MS_DEFAULT);
+        if (text == null || (to == null) == (session == null)) {
+            line.writeLine(error("send needs \"text\" and one of \"to\" or \"session\""));
+            return;
+        }
+        SendTarget target = to != null ? SendTarget.peer(to) : SendTarget.session(session);
+        try {
+            SendResult result = proxy.sendText(target, text).get(timeoutMs, TimeUnit.MILLISECONDS);
+            line.writeLine(ControlJson.MAPPER.writeValueAsString(ControlJson.sendResult(result)));
+        } catch (ExecutionException e) {
+            line.writeLine(error(e.getCause().getMessage()));
+        } catch (TimeoutException e) {
+            line.writeLine(error("not acknowledged by " + target + " within " + timeoutMs
+                    + " ms (the node keeps trying until limits.delivery-timeout-ms)"));
+        }
+    }
+
+    private void tail(JsonNode request, LineChannel line) throws IOException, InterruptedException {
+        int backlog = Math.max(0, request.path("backlog").asInt(0));
+        ArrayBlockingQueue<DeliveredEvent> queue = new ArrayBlockingQueue<>(TAIL_QUEUE_EVENTS_MAX);
+        AtomicLong dropped = new AtomicLong();
+        EventListener listener = event -> {
+            if (!queue.offer(event)) {
+                dropped.incrementAndGet();
+            }
+        };
+        List<DeliveredEvent> history;
+        try {
+            history = proxy.subscribe(listener, backlog).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            line.writeLine(error(e instanceof ExecutionException ? e.getCause().getMessage() : "node did not answer"));
+            return;
+        }
+        try {
+            Map<String, Object> ok = new LinkedHashMap<>();
+            ok.put("ok", true);
+            ok.put("backlog", history.size());
+            line.writeLine(ControlJson.MAPPER.writeValueAsString(ok));
+            for (DeliveredEvent event : history) {
+                line.writeLine(ControlJson.MAPPER.writeValueAsString(ControlJson.event(event)));
+            }
+            line.channel().configureBlocking(false);
+            long reportedDrops = 0;
+            while (!closed) {
+                DeliveredEvent event = queue.poll(200, TimeUnit.MILLISECONDS);
+                long drops = dropped.get();
+                if (drops != reportedDrops) {
+                    line.writeLine("{\"dropped\":" + (drops - reportedDrops) + "}");
+                    reportedDrops = drops;
+                }
+                if (event != null) {
+                    line.writeLine(ControlJson.MAPPER.writeValueAsString(ControlJson.event(event)));
+                } else if (line.peerClosed()) {
+                    return;
+                }
+            }
+        } finally {
+            proxy.unsubscribe(listener);
+        }
+    }
+
+    private void status(LineChannel line) throws IOException, InterruptedException {
+        try {
+            NodeStatus status = proxy.status().get(10, TimeUnit.SECONDS).withListen(listen);
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("ok", true);
+            json.put("status", ControlJson.status(status));
+            line.writeLine(ControlJson.MAPPER.writeValueAsString(json));
+        } catch (ExecutionException | TimeoutException e) {
+            line.writeLine(error(e instanceof ExecutionException ? e.getCause().getMessage() : "node did not answer"));
+        }
+    }
+
+    private static String error(String message) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ok", false);
+        json.put("error", message);
+        try {
+            return ControlJson.MAPPER.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serializes", e);
+        }
+    }
+
+    /** Stops accepting, disconnects clients and removes the socket file. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.debug("closing the control socket", e);
+        }
+        for (SocketChannel client : clients) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                LOG.debug("closing a control client", e);
+            }
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.debug("removing the control socket file", e);
+        }
+        try {
+            acceptor.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

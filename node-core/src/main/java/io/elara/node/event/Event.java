@@ -1,0 +1,30 @@
+package io.elara.node.event;
+
+import io.elara.crypto.identity.NodeId;
+import java.util.Comparator;
+
+/**
+ * An application event: immutable, identified by {@link #id}, stamped by its author's hybrid logical clock.
+ *
+ * @param id unique per event
+ * @param session the session it belongs to, or {@link SessionId#DIRECT}
+ * @param author the node that created it
+ * @param authorName the author's display name at the time (1 to {@link #NAME_LENGTH_MAX} bytes of UTF-8)
+ * @param hlc the author's hybrid logical clock when it was created
+ * @param kind what it carries
+ * @param text the text, for {@link EventKind#TEXT}
+ */
+public record Event(
+        EventId id, SessionId session, NodeId author, String authorName, long hlc, EventKind kind, String text) {
+    /** Longest display name, in UTF-8 bytes. */
+    public static final int NAME_LENGTH_MAX = 32;
+
+    /** Longest text, in UTF-8 bytes: what fits one 1,200-byte datagram until fragmentation arrives (transport issue). */
+    public static final int TEXT_LENGTH_MAX = 1024;
+
+    /** Causal order with deterministic ties: hybrid logical clock, then author, then id. */
+    public static final Comparator<Event> ORDER = Comparator.comparingLong(Event::hlc)
+            .thenComparing(Event::author)
+            .thenComparingLong(event -> event.id().high())
+            .thenComparingLong(event -> event.id().low());
+}

@@ -1,0 +1,60 @@
+package io.elara.node.event;
+
+/**
+ * Why the node dropped a datagram, a frame or an event. Every drop is counted under exactly one reason (exported by
+ * {@code elara status}); none is logged per packet, since a flood of bad input must not become a flood of log lines.
+ */
+public enum RejectReason {
+    NONE("none", "accepted"),
+
+    // Demultiplexing (first byte, RFC 7983).
+    UNKNOWN_PROTOCOL("unknown_protocol", "first byte matches neither STUN nor Elara"),
+    STUN_MALFORMED("stun_malformed", "STUN range but not a well-formed STUN header"),
+    STUN_UNSUPPORTED("stun_unsupported", "well-formed STUN; this node does not answer STUN yet"),
+
+    // Packet header.
+    PACKET_TOO_SHORT("packet_too_short", "shorter than the Elara packet header"),
+    PACKET_TOO_LONG("packet_too_long", "longer than the largest Elara datagram"),
+    PACKET_VERSION("packet_version", "unsupported protocol version"),
+    PACKET_TYPE("packet_type", "unknown packet type"),
+    PACKET_RESERVED("packet_reserved", "reserved header bits are set"),
+
+    // Frames.
+    FRAME_TRUNCATED("frame_truncated", "a frame runs past the end of the datagram"),
+    FRAME_TYPE("frame_type", "unknown frame type that is not marked optional"),
+    FRAME_MALFORMED("frame_malformed", "frame fields disagree with the frame length"),
+    EVENT_KIND("event_kind", "unknown event kind"),
+    TEXT_NOT_UTF8("text_not_utf8", "a name or text is not valid UTF-8"),
+
+    // Reliable lane and peers.
+    STALE_EPOCH("stale_epoch", "packet from an earlier incarnation of the sending node"),
+    OUT_OF_WINDOW("out_of_window", "sequence number beyond the receive window"),
+    PEER_LIMIT("peer_limit", "too many peers; no room for a new one"),
+
+    // Validation of events.
+    NAME_INVALID("name_invalid", "author name is empty, too long or has control characters"),
+    TEXT_EMPTY("text_empty", "text is empty"),
+    TEXT_TOO_LONG("text_too_long", "text longer than this node's limit"),
+    TEXT_CONTROL("text_control", "text has control characters (terminal escapes)"),
+    HLC_FUTURE("hlc_future", "timestamp too far ahead of this node's clock"),
+    UNKNOWN_SESSION("unknown_session", "event for a session this node is not in"),
+    DUPLICATE("duplicate", "event already seen");
+
+    private final String label;
+    private final String description;
+
+    RejectReason(String label, String description) {
+        this.label = label;
+        this.description = description;
+    }
+
+    /** Metric label, snake case. */
+    public String label() {
+        return label;
+    }
+
+    /** One line for humans. */
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,2 @@
+/** Events as values, their ids, and the counted reasons for rejecting input. */
+package io.elara.node.event;

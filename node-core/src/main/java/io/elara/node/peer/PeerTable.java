@@ -1,0 +1,133 @@
+package io.elara.node.peer;
+
+import io.elara.node.lane.Epoch;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * The peers of one node: the configured ones, which stay, and peers that contacted this node on their own, which are
+ * admitted up to the limit and forgotten after {@link #IDLE_NS} of silence with nothing in flight. Loop thread only.
+ */
+public final class PeerTable {
+    /** An unconfigured peer silent this long, with nothing queued towards it, is forgotten. */
+    public static final long IDLE_NS = 120_000_000_000L;
+
+    private final Map<InetSocketAddress, Peer> byAddress = new HashMap<>();
+    private final Map<String, Peer> byName = new LinkedHashMap<>();
+    private final List<Peer> all = new ArrayList<>();
+    private final int peersMax;
+    private final RandomGenerator random;
+
+    /**
+     * @param peersMax the most peers held at once, configured ones included
+     * @param random draws each peer entry's lane incarnation. A fresh entry (after a restart, or after an idle peer was
+     *     forgotten) has lost its lane state, and its new incarnation tells the remote so: the remote then renumbers
+     *     what it still has in flight instead of waiting forever for acknowledgements that cannot come.
+     */
+    public PeerTable(int peersMax, RandomGenerator random) {
+        this.peersMax = peersMax;
+        this.random = random;
+    }
+
+    /** Adds a peer from the config file. */
+    public Peer configure(String name, InetSocketAddress address) {
+        if (byName.containsKey(name) || byAddress.containsKey(address)) {
+            throw new IllegalStateException("peer configured twice: " + name + " at " + address);
+        }
+        Peer peer = new Peer(address, name, Epoch.first(random.nextLong()));
+        byName.put(name, peer);
+        byAddress.put(address, peer);
+        all.add(peer);
+        return peer;
+    }
+
+    public Peer byAddress(InetSocketAddress address) {
+        return byAddress.get(address);
+    }
+
+    public Peer byName(String name) {
+        return byName.get(name);
+    }
+
+    /**
+     * The peer at {@code address}, admitting it if it is new and there is room (making room by forgetting the longest
+     * silent idle peer if needed). Returns null when the table is full of peers that cannot be forgotten.
+     */
+    public Peer admit(InetSocketAddress address, long nowNs) {
+        Peer peer = byAddress.get(address);
+        if (peer != null) {
+            return peer;
+        }
+        if (all.size() >= peersMax && !forgetLongestIdle(nowNs)) {
+            return null;
+        }
+        peer = new Peer(address, null, Epoch.first(random.nextLong()));
+        byAddress.put(address, peer);
+        all.add(peer);
+        return peer;
+    }
+
+    /** Forgets unconfigured peers that have been idle for {@link #IDLE_NS}. Returns how many. */
+    public int forgetIdle(long nowNs) {
+        int forgotten = 0;
+        for (Iterator<Peer> it = all.iterator(); it.hasNext(); ) {
+            Peer peer = it.next();
+            if (forgettable(peer, nowNs)) {
+                it.remove();
+                byAddress.remove(peer.address());
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
+    /** When the next idle peer becomes forgettable, or {@link Long#MAX_VALUE}. */
+    public long nextForgetNs() {
+        long next = Long.MAX_VALUE;
+        for (Peer peer : all) {
+            if (peer.configuredName() == null && peer.sender().queued() == 0) {
+                next = Math.min(next, idleSince(peer) + IDLE_NS);
+            }
+        }
+        return next;
+    }
+
+    private boolean forgetLongestIdle(long nowNs) {
+        Peer longest = null;
+        for (Peer peer : all) {
+            if (forgettable(peer, nowNs) && (longest == null || idleSince(peer) < idleSince(longest))) {
+                longest = peer;
+            }
+        }
+        if (longest == null) {
+            return false;
+        }
+        all.remove(longest);
+        byAddress.remove(longest.address());
+        return true;
+    }
+
+    private static boolean forgettable(Peer peer, long nowNs) {
+        return peer.configuredName() == null && peer.sender().queued() == 0 && nowNs - idleSince(peer) >= IDLE_NS;
+    }
+
+    private static long idleSince(Peer peer) {
+        return peer.lastHeardNs() == Long.MIN_VALUE ? Long.MIN_VALUE / 2 : peer.lastHeardNs();
+    }
+
+    public Collection<Peer> all() {
+        return Collections.unmodifiableList(all);
+    }
+
+    public int size() {
+        return all.size();
+    }
+}

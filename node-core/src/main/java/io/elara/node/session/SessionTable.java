@@ -1,0 +1,50 @@
+package io.elara.node.session;
+
+import io.elara.node.event.SessionId;
+import io.elara.node.peer.Peer;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A node's sessions, by id and by name, always including the direct-message session. Loop thread only. */
+public final class SessionTable {
+    /** The name shown for direct messages. */
+    public static final String DIRECT_NAME = "direct";
+
+    private final Map<SessionId, Session> byId = new HashMap<>();
+    private final Map<String, Session> byName = new LinkedHashMap<>();
+
+    public SessionTable() {
+        add(new Session(SessionId.DIRECT, DIRECT_NAME, List.of()));
+    }
+
+    /** Adds a session named {@code name} with {@code members}; fails if the name is taken. */
+    public Session create(String name, List<Peer> members) {
+        if (byName.containsKey(name)) {
+            throw new IllegalStateException("session '" + name + "' exists already");
+        }
+        Session session = new Session(SessionId.forName(name), name, members);
+        add(session);
+        return session;
+    }
+
+    private void add(Session session) {
+        byId.put(session.id(), session);
+        byName.put(session.name(), session);
+    }
+
+    public Session byId(SessionId id) {
+        return byId.get(id);
+    }
+
+    public Session byName(String name) {
+        return byName.get(name);
+    }
+
+    public Collection<Session> all() {
+        return Collections.unmodifiableCollection(byName.values());
+    }
+}

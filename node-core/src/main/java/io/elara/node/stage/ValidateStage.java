@@ -1,0 +1,103 @@
+package io.elara.node.stage;
+
+import io.elara.crdt.clock.HlcClock;
+import io.elara.node.event.Event;
+import io.elara.node.event.EventId;
+import io.elara.node.event.RejectReason;
+import io.elara.node.session.SessionTable;
+import io.netty.buffer.ByteBufUtil;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+
+/**
+ * VALIDATE: decides whether an event may enter the node. Checks sizes and characters, the author's clock against the
+ * drift bound, that the session is one of this node's, and that the event is not a duplicate. Returns a reason instead
+ * of throwing; nothing is allocated for a rejected event. Loop thread only.
+ */
+public final class ValidateStage {
+    /** Event ids remembered for duplicate detection. */
+    public static final int SEEN_EVENTS_MAX = 65_536;
+
+    private final SessionTable sessions;
+    private final HlcClock clock;
+    private final int textBytesMax;
+    private final LinkedHashSet<EventId> seen = new LinkedHashSet<>();
+
+    public ValidateStage(SessionTable sessions, HlcClock clock, int textBytesMax) {
+        this.sessions = sessions;
+        this.clock = clock;
+        this.textBytesMax = textBytesMax;
+    }
+
+    /**
+     * Checks {@code event} at time {@code nowNs}. A local event skips the clock check (its stamp is this node's own).
+     * An accepted event is remembered, so the same id is a {@link RejectReason#DUPLICATE} from then on.
+     */
+    public RejectReason validate(Event event, boolean local, long nowNs) {
+        RejectReason reason = checkContent(event);
+        if (reason != RejectReason.NONE) {
+            return reason;
+        }
+        if (!local && !clock.acceptable(event.hlc(), nowNs / 1_000_000L)) {
+            return RejectReason.HLC_FUTURE;
+        }
+        if (sessions.byId(event.session()) == null) {
+            return RejectReason.UNKNOWN_SESSION;
+        }
+        if (!seen.add(event.id())) {
+            return RejectReason.DUPLICATE;
+        }
+        if (seen.size() > SEEN_EVENTS_MAX) {
+            Iterator<EventId> oldest = seen.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        return RejectReason.NONE;
+    }
+
+    /** The checks that depend on the event alone, for rejecting a local send before it is created. */
+    public RejectReason checkContent(Event event) {
+        String name = event.authorName();
+        if (name.isEmpty()
+                || ByteBufUtil.utf8Bytes(name) > Event.NAME_LENGTH_MAX
+                || hasControl(name, false)
+                || !name.strip().equals(name)) {
+            return RejectReason.NAME_INVALID;
+        }
+        String text = event.text();
+        if (text.isEmpty()) {
+            return RejectReason.TEXT_EMPTY;
+        }
+        if (ByteBufUtil.utf8Bytes(text) > textBytesMax) {
+            return RejectReason.TEXT_TOO_LONG;
+        }
+        if (hasControl(text, true)) {
+            return RejectReason.TEXT_CONTROL;
+        }
+        return RejectReason.NONE;
+    }
+
+    public int textBytesMax() {
+        return textBytesMax;
+    }
+
+    /**
+     * True for C0 controls (except tab and, in text, newline), DEL and C1 controls: the characters that carry terminal
+     * escape sequences, which a peer must not be able to send to someone's screen.
+     */
+    static boolean hasControl(String text, boolean allowNewline) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20) {
+                if (c == '\t' || (allowNewline && c == '\n')) {
+                    continue;
+                }
+                return true;
+            }
+            if (c >= 0x7F && c <= 0x9F) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,163 @@
+package io.elara.node.wire;
+
+import io.elara.crypto.identity.NodeId;
+import io.elara.node.event.Event;
+import io.elara.node.event.EventId;
+import io.elara.node.event.EventKind;
+import io.elara.node.event.RejectReason;
+import io.elara.node.event.SessionId;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * EVENT frame body: one application event on the reliable lane. Big-endian.
+ *
+ * <pre>
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                        Sequence (32)                          |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                       Event Id (128)                          |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                      Session Id (128)                         |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                 Author, Ed25519 public key (256)              |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                 Hybrid Logical Clock (64)                     |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |     Kind      |  Name Length  |          Text Length          |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |            Author Name (Name Length bytes, UTF-8)  ...        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                Text (Text Length bytes, UTF-8)  ...           |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * </pre>
+ *
+ * The frame length must equal 80 + Name Length + Text Length; anything else makes the packet invalid. A frame that is
+ * well formed but whose content is bad (unknown kind, invalid UTF-8) still consumes its sequence number, so one bad
+ * event cannot stall the lane behind it.
+ */
+public final class EventFrameCodec {
+    public static final int SEQUENCE_OFFSET = 0;
+    public static final int EVENT_ID_OFFSET = 4;
+    public static final int SESSION_ID_OFFSET = 20;
+    public static final int AUTHOR_OFFSET = 36;
+    public static final int HLC_OFFSET = 68;
+    public static final int KIND_OFFSET = 76;
+    public static final int NAME_LENGTH_OFFSET = 77;
+    public static final int TEXT_LENGTH_OFFSET = 78;
+    public static final int FIXED_LENGTH = 80;
+
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final byte[] authorScratch = new byte[NodeId.LENGTH];
+
+    private long sequence;
+    private Event event;
+
+    /** Checks that the body's declared lengths add up; never throws. */
+    public static RejectReason checkStructure(ByteBuf buffer, int offset, int length) {
+        if (length < FIXED_LENGTH) {
+            return RejectReason.FRAME_MALFORMED;
+        }
+        int nameLength = buffer.getUnsignedByte(offset + NAME_LENGTH_OFFSET);
+        int textLength = buffer.getUnsignedShort(offset + TEXT_LENGTH_OFFSET);
+        if (FIXED_LENGTH + nameLength + textLength != length) {
+            return RejectReason.FRAME_MALFORMED;
+        }
+        return RejectReason.NONE;
+    }
+
+    /**
+     * Decodes a body that passed {@link #checkStructure}. On {@link RejectReason#NONE}, {@link #event()} holds the
+     * event; on any other reason the content was bad, but {@link #sequence()} is still valid.
+     */
+    public RejectReason decode(ByteBuf buffer, int offset) {
+        sequence = buffer.getUnsignedInt(offset + SEQUENCE_OFFSET);
+        event = null;
+        EventKind kind = EventKind.fromCode(buffer.getUnsignedByte(offset + KIND_OFFSET));
+        if (kind == null) {
+            return RejectReason.EVENT_KIND;
+        }
+        int nameLength = buffer.getUnsignedByte(offset + NAME_LENGTH_OFFSET);
+        int textLength = buffer.getUnsignedShort(offset + TEXT_LENGTH_OFFSET);
+        String name = utf8(buffer, offset + FIXED_LENGTH, nameLength);
+        String text = utf8(buffer, offset + FIXED_LENGTH + nameLength, textLength);
+        if (name == null || text == null) {
+            return RejectReason.TEXT_NOT_UTF8;
+        }
+        buffer.getBytes(offset + AUTHOR_OFFSET, authorScratch);
+        event = new Event(
+                new EventId(buffer.getLong(offset + EVENT_ID_OFFSET), buffer.getLong(offset + EVENT_ID_OFFSET + 8)),
+                new SessionId(
+                        buffer.getLong(offset + SESSION_ID_OFFSET), buffer.getLong(offset + SESSION_ID_OFFSET + 8)),
+                NodeId.of(authorScratch),
+                name,
+                buffer.getLong(offset + HLC_OFFSET),
+                kind,
+                text);
+        return RejectReason.NONE;
+    }
+
+    public long sequence() {
+        return sequence;
+    }
+
+    public Event event() {
+        return event;
+    }
+
+    private String utf8(ByteBuf buffer, int index, int length) {
+        if (length == 0) {
+            return "";
+        }
+        ByteBuffer bytes = buffer.nioBuffer(index, length);
+        try {
+            return utf8.reset().decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** Bytes a whole EVENT frame (header and body) for {@code event} takes. */
+    public static int frameLength(Event event) {
+        return FrameType.HEADER_LENGTH
+                + FIXED_LENGTH
+                + ByteBufUtil.utf8Bytes(event.authorName())
+                + ByteBufUtil.utf8Bytes(event.text());
+    }
+
+    /**
+     * Writes a whole EVENT frame at the writer index. Uses this codec's scratch space: one codec per thread.
+     *
+     * @throws IllegalArgumentException when the name or text is too long for the frame format; callers validate first
+     */
+    public void encode(ByteBuf out, long sequence, Event event) {
+        int nameLength = ByteBufUtil.utf8Bytes(event.authorName());
+        int textLength = ByteBufUtil.utf8Bytes(event.text());
+        if (nameLength > 255 || textLength > 0xFFFF) {
+            throw new IllegalArgumentException("name or text too long for an EVENT frame");
+        }
+        out.writeByte(FrameType.EVENT);
+        out.writeShort(FIXED_LENGTH + nameLength + textLength);
+        out.writeInt((int) sequence);
+        out.writeLong(event.id().high()).writeLong(event.id().low());
+        out.writeLong(event.session().high()).writeLong(event.session().low());
+        event.author().copyTo(authorScratch, 0);
+        out.writeBytes(authorScratch);
+        out.writeLong(event.hlc());
+        out.writeByte(event.kind().code());
+        out.writeByte(nameLength);
+        out.writeShort(textLength);
+        ByteBufUtil.reserveAndWriteUtf8(out, event.authorName(), nameLength);
+        ByteBufUtil.reserveAndWriteUtf8(out, event.text(), textLength);
+    }
+}

@@ -1,0 +1,22 @@
+package io.elara.node.wire;
+
+/**
+ * Frame header and type codes. Every frame is {@code Type (8) | Length (16) | Body (Length bytes)}. A type with the
+ * {@link #OPTIONAL} bit set may be skipped by a receiver that does not know it; an unknown type without that bit makes
+ * the whole packet invalid.
+ */
+public final class FrameType {
+    public static final int TYPE_OFFSET = 0;
+    public static final int LENGTH_OFFSET = 1;
+    public static final int HEADER_LENGTH = 3;
+
+    /** Set on frame types a receiver may ignore. */
+    public static final int OPTIONAL = 0x80;
+
+    /** An application event on the reliable lane. */
+    public static final int EVENT = 0x01;
+    /** Acknowledges reliable-lane sequence numbers. */
+    public static final int ACK = 0x02;
+
+    private FrameType() {}
+}
