@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
@@ -25,6 +24,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Loads a node's YAML config. Unknown keys, wrong types, duplicate keys and out-of-range values are rejected at load,
@@ -77,38 +78,78 @@ public final class ConfigLoader {
         try {
             locator = YamlLocator.index(text, FACTORY);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(at(source, e.getLocation()) + "YAML syntax error: " + firstLine(e), e);
+            throw new ConfigException(syntaxError(source, e), e);
         } catch (IOException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
-        if (text.isBlank()) {
+        if (locator.isEmpty()) {
             throw new ConfigException(source + ": the file is empty; it needs at least 'name:'");
         }
         RawConfig raw;
         try {
             raw = MAPPER.readValue(text, RawConfig.class);
         } catch (UnrecognizedPropertyException e) {
+            String container = pointer(e.getPath(), e.getPath().size() - 1);
+            String key = container + "/" + escape(e.getPropertyName());
             throw new ConfigException(
-                    at(source, e.getLocation()) + path(e.getPath(), true) + "unknown key '" + e.getPropertyName()
-                            + "' (known here: " + known(e.getKnownPropertyIds()) + ")",
-                    e);
-        } catch (InvalidFormatException e) {
-            throw new ConfigException(
-                    at(source, e.getLocation()) + path(e.getPath(), false) + "expected " + describe(e.getTargetType())
-                            + ", got '" + e.getValue() + "'",
+                    ConfigValidator.locate(source, locator.whereKey(key)) + path(e.getPath(), true) + "unknown key '"
+                            + e.getPropertyName() + "' (known here: " + known(e.getKnownPropertyIds()) + ")",
                     e);
         } catch (MismatchedInputException e) {
+            String at = pointer(e.getPath(), e.getPath().size());
+            String got = locator.scalar(at);
+            String where = locator.where(at);
             throw new ConfigException(
-                    at(source, e.getLocation()) + path(e.getPath(), false) + "expected " + describe(e.getTargetType()),
+                    (where != null ? ConfigValidator.locate(source, where) : at(source, e.getLocation()))
+                            + path(e.getPath(), false) + "expected " + describe(e.getTargetType())
+                            + (got != null ? ", got '" + got + "'" : ""),
                     e);
         } catch (JsonProcessingException e) {
             throw new ConfigException(at(source, e.getLocation()) + firstLine(e), e);
         }
-        if (raw == null) {
-            throw new ConfigException(source + ": the file is empty; it needs at least 'name:'");
-        }
         Path base = source.toAbsolutePath().getParent();
         return ConfigValidator.validate(raw, source, base, locator);
+    }
+
+    /**
+     * {@code file:line:column: YAML syntax error: PROBLEM (CONTEXT at line:column)}, from SnakeYAML's marks, which
+     * point at the problem itself rather than where the parser gave up.
+     */
+    private static String syntaxError(Path source, JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+            Mark problem = marked.getProblemMark();
+            String context = "";
+            if (marked.getContext() != null) {
+                Mark contextMark = marked.getContextMark();
+                context = " (" + marked.getContext()
+                        + (contextMark != null
+                                ? " at " + (contextMark.getLine() + 1) + ":" + (contextMark.getColumn() + 1)
+                                : "")
+                        + ")";
+            }
+            return ConfigValidator.locate(source, (problem.getLine() + 1) + ":" + (problem.getColumn() + 1))
+                    + "YAML syntax error: " + marked.getProblem() + context;
+        }
+        return at(source, e.getLocation()) + "YAML syntax error: " + firstLine(e);
+    }
+
+    /** The JSON pointer of the first {@code count} references. */
+    private static String pointer(List<JsonMappingException.Reference> references, int count) {
+        StringBuilder pointer = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            JsonMappingException.Reference reference = references.get(i);
+            pointer.append('/');
+            if (reference.getFieldName() != null) {
+                pointer.append(escape(reference.getFieldName()));
+            } else {
+                pointer.append(reference.getIndex());
+            }
+        }
+        return pointer.toString();
+    }
+
+    private static String escape(String name) {
+        return name.replace("~", "~0").replace("/", "~1");
     }
 
     private static String at(Path source, JsonLocation location) {

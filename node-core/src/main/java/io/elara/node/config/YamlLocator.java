@@ -2,6 +2,7 @@ package io.elara.node.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -9,44 +10,63 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Where each value of a YAML document starts, by JSON pointer ({@code /peers/0/address}), so that errors found after
- * binding can still name a line and column. One streaming pass, done once at load.
+ * Where each key and value of a YAML document starts, and the text of each scalar, by JSON pointer
+ * ({@code /peers/0/address}), so that errors found after binding can still name a line and column and quote the value.
+ * One streaming pass, done once at load.
  */
 final class YamlLocator {
-    /** For configs built in code: no locations. */
-    static final YamlLocator NONE = new YamlLocator(Map.of());
+    /** For configs built in code: nothing is known. */
+    static final YamlLocator NONE = new YamlLocator(Map.of(), Map.of(), Map.of());
 
-    private final Map<String, JsonLocation> locations;
+    private final Map<String, JsonLocation> values;
+    private final Map<String, JsonLocation> keys;
+    private final Map<String, String> scalars;
 
-    private YamlLocator(Map<String, JsonLocation> locations) {
-        this.locations = locations;
+    private YamlLocator(Map<String, JsonLocation> values, Map<String, JsonLocation> keys, Map<String, String> scalars) {
+        this.values = values;
+        this.keys = keys;
+        this.scalars = scalars;
     }
 
-    /** Indexes {@code yaml}; a syntax error surfaces here as the parser's exception, with its location. */
+    /** Indexes {@code yaml}; a syntax error surfaces here as the parser's exception. */
     static YamlLocator index(String yaml, YAMLFactory factory) throws IOException {
-        Map<String, JsonLocation> locations = new HashMap<>();
+        Map<String, JsonLocation> values = new HashMap<>();
+        Map<String, JsonLocation> keys = new HashMap<>();
+        Map<String, String> scalars = new HashMap<>();
         try (JsonParser parser = factory.createParser(yaml)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
-                if (token == JsonToken.FIELD_NAME || token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
                     continue;
                 }
-                // A scalar's context is its container, positioned at the scalar's key or index; a mapping or list
-                // opens a context of its own, whose parent is positioned at it.
-                var context =
+                // A scalar's or key's context is its container, positioned at it; a mapping or list opens a context
+                // of its own, whose parent is positioned at it.
+                JsonStreamContext context =
                         token.isStructStart() ? parser.getParsingContext().getParent() : parser.getParsingContext();
                 String pointer = context.pathAsPointer().toString();
-                locations.putIfAbsent(pointer, parser.currentTokenLocation());
+                if (token == JsonToken.FIELD_NAME) {
+                    keys.putIfAbsent(pointer, parser.currentTokenLocation());
+                    continue;
+                }
+                values.putIfAbsent(pointer, parser.currentTokenLocation());
+                if (token.isScalarValue()) {
+                    scalars.putIfAbsent(pointer, parser.getText());
+                }
             }
         }
-        return new YamlLocator(locations);
+        return new YamlLocator(values, keys, scalars);
+    }
+
+    /** True when the document has no content at all (empty, or only comments). */
+    boolean isEmpty() {
+        return values.isEmpty();
     }
 
     /** {@code line:column} of the value at {@code pointer}, or of its nearest enclosing value, or null. */
     String where(String pointer) {
         String current = pointer;
         while (true) {
-            JsonLocation location = locations.get(current);
+            JsonLocation location = values.get(current);
             if (location != null) {
                 return location.getLineNr() + ":" + location.getColumnNr();
             }
@@ -55,5 +75,16 @@ final class YamlLocator {
             }
             current = current.substring(0, current.lastIndexOf('/'));
         }
+    }
+
+    /** {@code line:column} of the key at {@code pointer}, else as {@link #where}. */
+    String whereKey(String pointer) {
+        JsonLocation location = keys.get(pointer);
+        return location != null ? location.getLineNr() + ":" + location.getColumnNr() : where(pointer);
+    }
+
+    /** The text of the scalar at {@code pointer}, or null when it is not a scalar. */
+    String scalar(String pointer) {
+        return scalars.get(pointer);
     }
 }

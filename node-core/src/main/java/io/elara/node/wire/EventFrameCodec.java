@@ -143,7 +143,7 @@ public final class EventFrameCodec {
     public void encode(ByteBuf out, long sequence, Event event) {
         int nameLength = ByteBufUtil.utf8Bytes(event.authorName());
         int textLength = ByteBufUtil.utf8Bytes(event.text());
-        if (nameLength > 255 || textLength > 0xFFFF) {
+        if (nameLength > 255 || FIXED_LENGTH + nameLength + textLength > 0xFFFF) {
             throw new IllegalArgumentException("name or text too long for an EVENT frame");
         }
         out.writeByte(FrameType.EVENT);

@@ -1,0 +1,175 @@
+package io.elara.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path directory;
+
+    private Path write(String yaml) throws Exception {
+        Path file = directory.resolve("node.yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private String error(String yaml) throws Exception {
+        Path file = write(yaml);
+        try {
+            ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            assertThat(e.getMessage()).doesNotContain("\n");
+            return e.getMessage().replace(file.toString(), "FILE");
+        }
+        throw new AssertionError("expected the config to be rejected:\n" + yaml);
+    }
+
+    @Test
+    void shouldBindEveryFieldWhenTheFileIsComplete() throws Exception {
+        Path file = write("""
+                name: alice
+                data-dir: alice-data
+                bind:
+                  address: 127.0.0.1
+                  port: 7001
+                peers:
+                  - name: bob
+                    address: 127.0.0.1:7002
+                  - name: carol
+                    address: "[::1]:7003"
+                sessions:
+                  - name: lobby
+                    members: [bob, carol]
+                limits:
+                  peers-max: 10
+                  send-queue-max: 100
+                  text-bytes-max: 500
+                  delivery-timeout-ms: 5000
+                  subscribers-max: 3
+                """);
+        NodeConfig config = ConfigLoader.load(file);
+        assertThat(config.name()).isEqualTo("alice");
+        assertThat(config.source()).isEqualTo(file);
+        assertThat(config.dataDirectory()).isEqualTo(directory.resolve("alice-data"));
+        assertThat(config.bind()).isEqualTo(Addresses.parse("127.0.0.1:7001", false));
+        assertThat(config.peers())
+                .containsExactly(
+                        new PeerConfig("bob", Addresses.parse("127.0.0.1:7002", false)),
+                        new PeerConfig("carol", Addresses.parse("[::1]:7003", false)));
+        assertThat(config.sessions()).containsExactly(new SessionConfig("lobby", java.util.List.of("bob", "carol")));
+        assertThat(config.limits()).isEqualTo(new Limits(10, 100, 500, 5000, 3));
+    }
+
+    @Test
+    void shouldApplyDefaultsWhenOnlyTheNameIsGiven() throws Exception {
+        NodeConfig config = ConfigLoader.load(write("name: solo\n"));
+        assertThat(config.dataDirectory()).isEqualTo(directory);
+        assertThat(config.bind()).isEqualTo(Addresses.parse("0.0.0.0:" + NodeConfig.DEFAULT_PORT, false));
+        assertThat(config.peers()).isEmpty();
+        assertThat(config.sessions()).isEmpty();
+        assertThat(config.limits()).isEqualTo(Limits.DEFAULT);
+    }
+
+    @Test
+    void shouldNameTheFileWhenItIsMissing() {
+        Path missing = directory.resolve("nope.yaml");
+        assertThatThrownBy(() -> ConfigLoader.load(missing))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("config file not found: " + missing);
+    }
+
+    @Test
+    void shouldGiveLineAndColumnWhenYamlIsBroken() throws Exception {
+        assertThat(error("name: alice\nbind:\n  port: [7001\n"))
+                .isEqualTo("FILE:4:1: YAML syntax error: expected ',' or ']', but got <stream end>"
+                        + " (while parsing a flow sequence at 3:9)");
+        assertThat(error("name: alice\n  bad indent: here\n"))
+                .isEqualTo("FILE:2:13: YAML syntax error: mapping values are not allowed here");
+    }
+
+    @Test
+    void shouldNameUnknownKeyAndWhereItIs() throws Exception {
+        assertThat(error("name: alice\nbind:\n  prot: 7001\n"))
+                .isEqualTo("FILE:3:3: bind: unknown key 'prot' (known here: address, port)");
+        assertThat(error("name: alice\ncolour: blue\n"))
+                .startsWith("FILE:2:1: unknown key 'colour' (known here: bind, data-dir, limits, name, peers,");
+    }
+
+    @Test
+    void shouldNameFieldWhenTypeIsWrong() throws Exception {
+        assertThat(error("name: alice\nbind:\n  port: seven\n"))
+                .isEqualTo("FILE:3:9: bind.port: expected a whole number, got 'seven'");
+        assertThat(error("name: alice\nbind:\n  port: 70.5\n"))
+                .isEqualTo("FILE:3:9: bind.port: expected a whole number, got '70.5'");
+        assertThat(error("name: [alice]\n")).isEqualTo("FILE:1:7: name: expected text");
+        assertThat(error("name: alice\npeers: bob\n")).isEqualTo("FILE:2:8: peers: expected a list, got 'bob'");
+        assertThat(error("- name: alice\n")).isEqualTo("FILE:1:1: expected a mapping of keys to values");
+    }
+
+    @Test
+    void shouldNameFieldWhenValueIsOutOfRange() throws Exception {
+        assertThat(error("name: alice\nbind:\n  port: 70000\n"))
+                .isEqualTo("FILE:3:9: bind.port: 70000 is out of range (0..65535; 0 picks a free port)");
+        assertThat(error("name: alice\nlimits:\n  text-bytes-max: 5000\n"))
+                .isEqualTo("FILE:3:19: limits.text-bytes-max: 5000 is out of range (1..1024)");
+        assertThat(error("name: alice\nlimits:\n  peers-max: 0\n"))
+                .isEqualTo("FILE:3:14: limits.peers-max: 0 is out of range (1..4096)");
+    }
+
+    @Test
+    void shouldRejectDuplicateKeys() throws Exception {
+        assertThat(error("name: alice\nname: bob\n")).startsWith("FILE:2:").contains("Duplicate field 'name'");
+    }
+
+    @Test
+    void shouldRejectBadNamesAndAddresses() throws Exception {
+        assertThat(error("name: \"al ice\"\n")).startsWith("FILE:1:7: name: 'al ice' is not a valid name");
+        assertThat(error("bind:\n  port: 1\n")).isEqualTo("FILE:1:1: name: missing; give a name such as alice");
+        assertThat(error("name: a\npeers:\n  - name: b\n    address: 127.0.0.1\n"))
+                .isEqualTo("FILE:4:14: peers[0].address: '127.0.0.1' is not host:port");
+        assertThat(error("name: a\npeers:\n  - name: b\n    address: 127.0.0.1:0\n"))
+                .isEqualTo("FILE:4:14: peers[0].address: port 0 is out of range (1..65535)");
+        assertThat(error("name: a\npeers:\n  - name: b\n    address: ::1:80\n"))
+                .contains("peers[0].address: '::1:80': write IPv6 addresses in brackets");
+        assertThat(error("name: a\npeers:\n  - name: b\n    address: no_such.invalid:80\n"))
+                .contains("peers[0].address: 'no_such.invalid' is not a valid host name or IP address");
+        assertThat(error("name: a\npeers:\n  - name: a\n    address: 127.0.0.1:1\n"))
+                .isEqualTo("FILE:3:11: peers[0].name: 'a' is this node's own name");
+    }
+
+    @Test
+    void shouldRejectSessionsThatNameUnknownOrRepeatedPeers() throws Exception {
+        String peers = "name: a\npeers:\n  - name: b\n    address: 127.0.0.1:7002\n";
+        assertThat(error(peers + "sessions:\n  - name: lobby\n    members: [b, c]\n"))
+                .isEqualTo("FILE:7:18: sessions[0].members[1]: 'c' is not a peer in this file");
+        assertThat(error(peers + "sessions:\n  - name: lobby\n    members: [b, b]\n"))
+                .isEqualTo("FILE:7:18: sessions[0].members[1]: 'b' is listed twice");
+        assertThat(error(peers + "sessions:\n  - name: direct\n    members: [b]\n"))
+                .isEqualTo("FILE:6:11: sessions[0].name: 'direct' is reserved for direct messages");
+    }
+
+    @Test
+    void shouldRejectEmptyAndNonUtf8Files() throws Exception {
+        assertThat(error("")).isEqualTo("FILE: the file is empty; it needs at least 'name:'");
+        assertThat(error("# only a comment\n")).isEqualTo("FILE: the file is empty; it needs at least 'name:'");
+        Path file = directory.resolve("latin1.yaml");
+        Files.write(file, new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xE9});
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": not UTF-8 text");
+    }
+
+    @Test
+    void shouldApplySameRulesWhenBuiltInCode() {
+        assertThatThrownBy(
+                        () -> NodeConfig.builder("ok").bind("127.0.0.1", 99_999).build())
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("bind.port: 99999 is out of range (0..65535; 0 picks a free port)");
+        assertThatThrownBy(() -> NodeConfig.builder("ok").session("s", "ghost").build())
+                .hasMessage("sessions[0].members[0]: 'ghost' is not a peer in this file");
+    }
+}

@@ -1,0 +1,169 @@
+package io.elara.node.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.elara.node.event.Event;
+import io.elara.node.event.RejectReason;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventFrameCodecTest {
+    private final EventFrameCodec codec = new EventFrameCodec();
+
+    private static String golden() {
+        return golden("6869"); // "hi"
+    }
+
+    /** The golden frame with {@code textHex} as the text bytes. */
+    private static String golden(String textHex) {
+        int textLength = textHex.length() / 2;
+        return String.join(
+                "",
+                "01", // frame type EVENT
+                String.format(
+                        java.util.Locale.ROOT,
+                        "%04x",
+                        80 + 3 + textLength), // frame length: 80 fixed + name + text (0x0055 for "hi")
+                "00000007", // sequence 7
+                "0102030405060708090a0b0c0d0e0f10", // event id
+                "11111111111111112222222222222222", // session id
+                "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f", // author
+                "0000019b4c3a0005", // hybrid logical clock
+                "01", // kind TEXT
+                "03", // name length
+                String.format(java.util.Locale.ROOT, "%04x", textLength), // text length
+                "616461", // "ada"
+                textHex);
+    }
+
+    @Test
+    void shouldWriteGoldenBytesWhenEncodingAKnownEvent() {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            codec.encode(out, 7, WireTestData.event("ada", "hi"));
+            assertThat(ByteBufUtil.hexDump(out)).isEqualTo(golden());
+            assertThat(EventFrameCodec.frameLength(WireTestData.event("ada", "hi")))
+                    .isEqualTo(out.readableBytes());
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void shouldDecodeEveryFieldWhenReadingGoldenBytes() {
+        ByteBuf in = Unpooled.wrappedBuffer(HexFormat.of().parseHex(golden()));
+        try {
+            int body = FrameType.HEADER_LENGTH;
+            assertThat(EventFrameCodec.checkStructure(in, body, in.readableBytes() - body))
+                    .isEqualTo(RejectReason.NONE);
+            assertThat(codec.decode(in, body)).isEqualTo(RejectReason.NONE);
+            assertThat(codec.sequence()).isEqualTo(7);
+            assertThat(codec.event()).isEqualTo(WireTestData.event("ada", "hi"));
+        } finally {
+            in.release();
+        }
+    }
+
+    /** The largest text, 65,452 bytes, is where an 80-byte fixed part and a 3-byte name fill the 16-bit length. */
+    @ParameterizedTest(name = "text of {0} bytes")
+    @ValueSource(ints = {0, 1, 1023, 1024, 1025, 65_451, 65_452})
+    void shouldRoundTripWhenTextLengthIsAtABoundary(int length) {
+        roundTrip("ada", "x".repeat(length));
+    }
+
+    @ParameterizedTest(name = "name of {0} bytes")
+    @ValueSource(ints = {0, 1, 31, 32, 33, 255})
+    void shouldRoundTripWhenNameLengthIsAtABoundary(int length) {
+        roundTrip("n".repeat(length), "hi");
+    }
+
+    @Test
+    void shouldRoundTripWhenTextUsesMultiByteCharacters() {
+        roundTrip("zoë", "naïve café, 日本語, and an emoji 🎉");
+    }
+
+    @Test
+    void shouldRefuseToEncodeWhenFieldsExceedTheFormat() {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            assertThatThrownBy(() -> codec.encode(out, 0, WireTestData.event("n".repeat(256), "hi")))
+                    .isInstanceOf(IllegalArgumentException.class);
+            // The frame length field is 16 bits: 80 fixed + 3 name + 65,453 text is one byte too many.
+            assertThatThrownBy(() -> codec.encode(out, 0, WireTestData.event("ada", "x".repeat(65_453))))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(out.readableBytes()).isZero();
+        } finally {
+            out.release();
+        }
+    }
+
+    private void roundTrip(String name, String text) {
+        Event event = WireTestData.event(name, text);
+        ByteBuf buffer = Unpooled.buffer();
+        try {
+            codec.encode(buffer, 0xFFFF_FFFFL, event);
+            int body = FrameType.HEADER_LENGTH;
+            int bodyLength = buffer.getUnsignedShort(FrameType.LENGTH_OFFSET);
+            assertThat(bodyLength).isEqualTo(buffer.readableBytes() - body);
+            assertThat(EventFrameCodec.checkStructure(buffer, body, bodyLength)).isEqualTo(RejectReason.NONE);
+            assertThat(codec.decode(buffer, body)).isEqualTo(RejectReason.NONE);
+            assertThat(codec.sequence()).isEqualTo(0xFFFF_FFFFL);
+            assertThat(codec.event()).isEqualTo(event);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    @Test
+    void shouldRejectStructureWhenLengthsDisagree() {
+        ByteBuf in = Unpooled.wrappedBuffer(HexFormat.of().parseHex(golden()));
+        try {
+            int body = FrameType.HEADER_LENGTH;
+            int length = in.readableBytes() - body;
+            assertThat(EventFrameCodec.checkStructure(in, body, length - 1)).isEqualTo(RejectReason.FRAME_MALFORMED);
+            assertThat(EventFrameCodec.checkStructure(in, body, EventFrameCodec.FIXED_LENGTH - 1))
+                    .isEqualTo(RejectReason.FRAME_MALFORMED);
+            assertThat(EventFrameCodec.checkStructure(in, body, 0)).isEqualTo(RejectReason.FRAME_MALFORMED);
+            in.setByte(body + EventFrameCodec.TEXT_LENGTH_OFFSET + 1, 3); // text length 3, one byte more than sent
+            assertThat(EventFrameCodec.checkStructure(in, body, length)).isEqualTo(RejectReason.FRAME_MALFORMED);
+        } finally {
+            in.release();
+        }
+    }
+
+    @Test
+    void shouldRejectContentButKeepSequenceWhenKindIsUnknown() {
+        ByteBuf in = Unpooled.wrappedBuffer(HexFormat.of().parseHex(golden()));
+        try {
+            in.setByte(FrameType.HEADER_LENGTH + EventFrameCodec.KIND_OFFSET, 9);
+            assertThat(codec.decode(in, FrameType.HEADER_LENGTH)).isEqualTo(RejectReason.EVENT_KIND);
+            assertThat(codec.sequence()).isEqualTo(7);
+            assertThat(codec.event()).isNull();
+        } finally {
+            in.release();
+        }
+    }
+
+    @ParameterizedTest(name = "text bytes {0}")
+    @ValueSource(strings = {"ff", "c080", "eda080", "e282", "f4908080"})
+    void shouldRejectTextWhenItIsNotUtf8(String badHex) {
+        // Invalid byte, overlong encoding, a lone surrogate, a truncated sequence, above U+10FFFF.
+        String hex = golden(badHex);
+        ByteBuf in = Unpooled.wrappedBuffer(HexFormat.of().parseHex(hex));
+        try {
+            int body = FrameType.HEADER_LENGTH;
+            assertThat(EventFrameCodec.checkStructure(in, body, in.readableBytes() - body))
+                    .isEqualTo(RejectReason.NONE);
+            assertThat(codec.decode(in, body)).isEqualTo(RejectReason.TEXT_NOT_UTF8);
+            assertThat(codec.sequence()).isEqualTo(7);
+        } finally {
+            in.release();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.elara.node.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elara.node.event.RejectReason;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PacketReaderTest {
+    private final ByteBuf frames = Unpooled.buffer();
+    private final EventFrameCodec codec = new EventFrameCodec();
+
+    @AfterEach
+    void release() {
+        frames.release();
+    }
+
+    private RejectReason check() {
+        return PacketReader.check(frames, 0, frames.readableBytes());
+    }
+
+    @Test
+    void shouldAcceptWhenThereAreNoFrames() {
+        assertThat(check()).isEqualTo(RejectReason.NONE);
+    }
+
+    @Test
+    void shouldAcceptWhenAckAndEventsTileThePacket() {
+        AckFrameFlyweight.encode(frames, 5, 9);
+        codec.encode(frames, 0, WireTestData.event("ada", "one"));
+        codec.encode(frames, 1, WireTestData.event("ada", "two"));
+        assertThat(check()).isEqualTo(RejectReason.NONE);
+    }
+
+    @Test
+    void shouldWriteGoldenBytesWhenEncodingAnAck() {
+        AckFrameFlyweight.encode(frames, 0x0A0B0C0D0E0F1011L, 0xFFFFFFFEL);
+        // 02: ACK; 000c: body length 12; acked epoch; next expected sequence.
+        assertThat(ByteBufUtil.hexDump(frames)).isEqualTo("02000c0a0b0c0d0e0f1011fffffffe");
+        AckFrameFlyweight ack = new AckFrameFlyweight().wrap(frames, FrameType.HEADER_LENGTH);
+        assertThat(ack.ackedEpoch()).isEqualTo(0x0A0B0C0D0E0F1011L);
+        assertThat(ack.nextExpected()).isEqualTo(0xFFFFFFFEL);
+    }
+
+    @Test
+    void shouldRejectAsTruncatedWhenAFrameHeaderIsCut() {
+        frames.writeByte(FrameType.ACK);
+        assertThat(check()).isEqualTo(RejectReason.FRAME_TRUNCATED);
+        frames.writeByte(0);
+        assertThat(check()).isEqualTo(RejectReason.FRAME_TRUNCATED);
+    }
+
+    @Test
+    void shouldRejectAsTruncatedWhenABodyRunsPastTheEnd() {
+        AckFrameFlyweight.encode(frames, 1, 1);
+        frames.writerIndex(frames.writerIndex() - 1);
+        assertThat(check()).isEqualTo(RejectReason.FRAME_TRUNCATED);
+    }
+
+    @Test
+    void shouldRejectWhenAckBodyHasTheWrongLength() {
+        frames.writeByte(FrameType.ACK).writeShort(11).writeZero(11);
+        assertThat(check()).isEqualTo(RejectReason.FRAME_MALFORMED);
+    }
+
+    @Test
+    void shouldRejectUnknownFrameTypeUnlessMarkedOptional() {
+        frames.writeByte(0x05).writeShort(2).writeZero(2);
+        assertThat(check()).isEqualTo(RejectReason.FRAME_TYPE);
+
+        frames.clear();
+        frames.writeByte(0x85).writeShort(2).writeZero(2);
+        AckFrameFlyweight.encode(frames, 1, 1);
+        assertThat(check()).isEqualTo(RejectReason.NONE);
+    }
+
+    @Test
+    void shouldRejectWholePacketWhenALaterFrameIsMalformed() {
+        codec.encode(frames, 0, WireTestData.event("ada", "fine"));
+        frames.writeByte(FrameType.EVENT).writeShort(10).writeZero(10);
+        assertThat(check()).isEqualTo(RejectReason.FRAME_MALFORMED);
+    }
+}
