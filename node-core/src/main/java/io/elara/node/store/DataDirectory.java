@@ -6,6 +6,7 @@ import io.elara.crypto.identity.KeyFileException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +107,13 @@ public final class DataDirectory {
                 FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         boolean locked = false;
         try {
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                // Another node in this same process holds it (the kernel only arbitrates between processes).
+                lock = null;
+            }
             if (lock == null) {
                 throw new IOException("data directory " + root + " is in use by another elara node");
             }

@@ -1,0 +1,213 @@
+package io.elara.node;
+
+import io.elara.crypto.identity.Identity;
+import io.elara.node.config.ConfigException;
+import io.elara.node.config.NodeConfig;
+import io.elara.testing.clock.ManualClock;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * Several {@link NodeCore}s joined by an in-memory network under a manual clock, for tests of the core's behaviour
+ * without sockets. Every datagram crosses as a copy of its bytes; loss, duplication and reordering come from one seed.
+ * (The simulator of the executor issue generalises this with latency, partitions and crashes.)
+ */
+final class CoreNetwork {
+    final ManualClock clock = new ManualClock();
+    private final Random random;
+    private final Map<InetSocketAddress, Member> members = new LinkedHashMap<>();
+    private List<Datagram> inFlight = new ArrayList<>();
+    double loss;
+    double duplication;
+    boolean reorder;
+    long datagramsCarried;
+    long datagramsDropped;
+
+    CoreNetwork(long seed) {
+        this.random = new Random(seed);
+    }
+
+    /** A datagram in flight; the byte array is never shared or changed after creation. */
+    private static final class Datagram {
+        final InetSocketAddress from;
+        final InetSocketAddress to;
+        final byte[] bytes;
+
+        Datagram(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
+            this.from = from;
+            this.to = to;
+            this.bytes = bytes;
+        }
+    }
+
+    /** One node on the network, with everything it delivered locally. */
+    final class Member {
+        final String name;
+        final InetSocketAddress address;
+        final Identity identity;
+        final NodeConfig config;
+        final List<DeliveredEvent> delivered = new ArrayList<>();
+        NodeCore core;
+
+        Member(String name, InetSocketAddress address, NodeConfig config, long seed) {
+            this.name = name;
+            this.address = address;
+            this.config = config;
+            byte[] seedBytes = new byte[32];
+            new Random(seed).nextBytes(seedBytes);
+            this.identity = Identity.fromSeed(seedBytes);
+            start(seed);
+        }
+
+        /** Starts (or restarts, losing all in-memory state) this node's core. */
+        void start(long seed) {
+            core = new NodeCore(config, identity.nodeId(), new SplittableRandom(seed), new Outbox() {
+                @Override
+                public ByteBuf allocate() {
+                    return Unpooled.buffer(1200);
+                }
+
+                @Override
+                public void send(ByteBuf datagram, InetSocketAddress recipient) {
+                    try {
+                        byte[] bytes = new byte[datagram.readableBytes()];
+                        datagram.readBytes(bytes);
+                        inFlight.add(new Datagram(address, recipient, bytes));
+                    } finally {
+                        datagram.release();
+                    }
+                }
+            });
+            core.subscribe(delivered::add, 0);
+        }
+
+        List<String> texts() {
+            return delivered.stream()
+                    .filter(d -> !d.local())
+                    .map(d -> d.event().authorName() + ": " + d.event().text())
+                    .toList();
+        }
+    }
+
+    /** The loopback address with {@code port}. */
+    static InetSocketAddress address(int port) {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    Member add(String name, int port, UnaryOperator<NodeConfig.Builder> configure) {
+        try {
+            NodeConfig config = configure
+                    .apply(NodeConfig.builder(name).bind("127.0.0.1", port))
+                    .build();
+            Member member = new Member(name, address(port), config, port);
+            members.put(member.address, member);
+            return member;
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Delivers every datagram now in flight (after loss, duplication, reordering), then flushes every node. */
+    void step() {
+        List<Datagram> batch = inFlight;
+        inFlight = new ArrayList<>();
+        if (reorder) {
+            java.util.Collections.shuffle(batch, random);
+        }
+        long nowNs = clock.nowNs();
+        for (Datagram datagram : batch) {
+            int copies = random.nextDouble() < duplication ? 2 : 1;
+            for (int i = 0; i < copies; i++) {
+                if (random.nextDouble() < loss) {
+                    datagramsDropped++;
+                    continue;
+                }
+                deliver(datagram, nowNs);
+            }
+        }
+        for (Member member : members.values()) {
+            member.core.flush(nowNs);
+        }
+    }
+
+    /** Hands {@code bytes} to the node at {@code to} as a datagram from {@code from}, now. */
+    int inject(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
+        ByteBuf buffer = Unpooled.wrappedBuffer(bytes);
+        try {
+            return members.get(to).core.onDatagram(buffer, from, clock.nowNs());
+        } finally {
+            buffer.release();
+        }
+    }
+
+    private void deliver(Datagram datagram, long nowNs) {
+        Member to = members.get(datagram.to);
+        if (to == null) {
+            datagramsDropped++;
+            return;
+        }
+        datagramsCarried++;
+        ByteBuf buffer = Unpooled.wrappedBuffer(datagram.bytes);
+        try {
+            to.core.onDatagram(buffer, datagram.from, nowNs);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    /**
+     * Runs until {@code done} holds: delivers datagrams one millisecond apart while any are in flight, else jumps the
+     * clock to the earliest node deadline. Fails when {@code limit} of virtual time passes first.
+     */
+    void runUntil(BooleanSupplier done, Duration limit, String what) {
+        long endNs = clock.nowNs() + limit.toNanos();
+        step();
+        while (!done.getAsBoolean()) {
+            if (clock.nowNs() > endNs) {
+                throw new AssertionError("not done after " + limit.toMillis() + " ms of virtual time: " + what);
+            }
+            long nowNs = clock.nowNs();
+            long next = Long.MAX_VALUE;
+            for (Member member : members.values()) {
+                next = Math.min(next, member.core.nextDeadlineNs(nowNs));
+            }
+            if (!inFlight.isEmpty()) {
+                next = Math.min(next, nowNs + 1_000_000L);
+            }
+            if (next == Long.MAX_VALUE) {
+                throw new AssertionError("nothing left to do and not done: " + what);
+            }
+            clock.set(Math.max(next, nowNs));
+            step();
+        }
+    }
+
+    /** Runs for {@code duration} of virtual time, whatever happens. */
+    void runFor(Duration duration) {
+        long endNs = clock.nowNs() + duration.toNanos();
+        step();
+        while (clock.nowNs() < endNs) {
+            long nowNs = clock.nowNs();
+            long next = endNs;
+            for (Member member : members.values()) {
+                next = Math.min(next, member.core.nextDeadlineNs(nowNs));
+            }
+            if (!inFlight.isEmpty()) {
+                next = Math.min(next, nowNs + 1_000_000L);
+            }
+            clock.set(Math.max(next, nowNs + 1));
+            step();
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package io.elara.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elara.crdt.clock.Hlc;
+import io.elara.node.CoreNetwork.Member;
+import io.elara.node.config.Limits;
+import io.elara.node.event.Event;
+import io.elara.node.event.EventId;
+import io.elara.node.event.EventKind;
+import io.elara.node.event.RejectReason;
+import io.elara.node.event.SessionId;
+import io.elara.node.lane.Epoch;
+import io.elara.node.wire.AckFrameFlyweight;
+import io.elara.node.wire.EventFrameCodec;
+import io.elara.node.wire.FrameType;
+import io.elara.node.wire.PacketHeaderFlyweight;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every reject reason, produced by the input that should produce it, at a node that then keeps working: after each
+ * bad input, a good message from a configured peer still arrives.
+ */
+class NodeCoreRejectTest {
+    private static final long EPOCH = Epoch.first(77);
+    private static final InetSocketAddress STRANGER = CoreNetwork.address(7100);
+
+    private final CoreNetwork network = new CoreNetwork(5);
+    private final Member target = network.add(
+            "target",
+            7001,
+            b -> b.peer("friend", "127.0.0.1:7002")
+                    .session("lobby", "friend")
+                    .limits(new Limits(2, 100, 1024, 30_000, 4)));
+    private final Member friend =
+            network.add("friend", 7002, b -> b.peer("target", "127.0.0.1:7001").session("lobby", "target"));
+    private final EventFrameCodec codec = new EventFrameCodec();
+    private final Map<RejectReason, Runnable> cases = new EnumMap<>(RejectReason.class);
+
+    NodeCoreRejectTest() {
+        cases.put(RejectReason.UNKNOWN_PROTOCOL, () -> raw(0x40, 1, 2, 3)); // TURN channel range
+        cases.put(RejectReason.STUN_MALFORMED, () -> raw(0x00, 0x01, 0x00, 0x00));
+        cases.put(RejectReason.STUN_UNSUPPORTED, () -> raw(stunBindingRequest()));
+        cases.put(RejectReason.PACKET_TOO_SHORT, () -> raw(0xE0, 0x00, 0x00));
+        cases.put(RejectReason.PACKET_TOO_LONG, () -> {
+            byte[] big = new byte[1201];
+            big[0] = (byte) 0xE0;
+            raw(big);
+        });
+        cases.put(RejectReason.PACKET_VERSION, () -> mutated(PacketHeaderFlyweight.VERSION_OFFSET, 1));
+        cases.put(RejectReason.PACKET_TYPE, () -> mutated(PacketHeaderFlyweight.TYPE_OFFSET, 0xE3));
+        cases.put(RejectReason.PACKET_RESERVED, () -> mutated(PacketHeaderFlyweight.RESERVED_OFFSET + 1, 1));
+        cases.put(RejectReason.FRAME_TRUNCATED, () -> packet(EPOCH, out -> out.writeByte(FrameType.EVENT)));
+        cases.put(
+                RejectReason.FRAME_TYPE,
+                () -> packet(EPOCH, out -> out.writeByte(0x33).writeShort(0)));
+        cases.put(
+                RejectReason.FRAME_MALFORMED,
+                () -> packet(EPOCH, out -> out.writeByte(FrameType.ACK).writeShort(0)));
+        cases.put(
+                RejectReason.EVENT_KIND,
+                () -> packet(EPOCH, out -> {
+                    codec.encode(out, 0, event("hi"));
+                    out.setByte(
+                            FrameType.HEADER_LENGTH + PacketHeaderFlyweight.HEADER_LENGTH + EventFrameCodec.KIND_OFFSET,
+                            7);
+                }));
+        cases.put(
+                RejectReason.TEXT_NOT_UTF8,
+                () -> packet(EPOCH, out -> {
+                    codec.encode(out, 0, event("hi"));
+                    out.setByte(out.writerIndex() - 1, 0xFF);
+                }));
+        cases.put(RejectReason.STALE_EPOCH, () -> {
+            packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0));
+            packet(Epoch.next(EPOCH), out -> AckFrameFlyweight.encode(out, 0, 0));
+            packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0));
+        });
+        cases.put(RejectReason.OUT_OF_WINDOW, () -> packet(EPOCH, out -> codec.encode(out, 256, event("far"))));
+        cases.put(RejectReason.PEER_LIMIT, () -> {
+            // The table holds 2: the configured friend and one stranger; a third address finds no room.
+            packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0));
+            inject(CoreNetwork.address(7101), bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0)));
+        });
+        cases.put(RejectReason.NAME_INVALID, () -> eventFrom(withName("a\nb")));
+        cases.put(RejectReason.TEXT_EMPTY, () -> eventFrom(event("")));
+        cases.put(RejectReason.TEXT_TOO_LONG, () -> eventFrom(event("x".repeat(1025))));
+        cases.put(RejectReason.TEXT_CONTROL, () -> eventFrom(event("bell\u0007")));
+        cases.put(
+                RejectReason.HLC_FUTURE,
+                () -> eventFrom(new Event(
+                        new EventId(3, 4),
+                        SessionId.forName("lobby"),
+                        friend.identity.nodeId(),
+                        "friend",
+                        Hlc.pack(network.clock.nowMs() + 61_000, 0),
+                        EventKind.TEXT,
+                        "from the future")));
+        cases.put(
+                RejectReason.UNKNOWN_SESSION,
+                () -> eventFrom(new Event(
+                        new EventId(1, 2),
+                        SessionId.forName("elsewhere"),
+                        friend.identity.nodeId(),
+                        "friend",
+                        Hlc.pack(network.clock.nowMs(), 0),
+                        EventKind.TEXT,
+                        "wrong room")));
+        cases.put(RejectReason.DUPLICATE, () -> {
+            Event once = event("twice");
+            packet(EPOCH, out -> {
+                codec.encode(out, 0, once);
+                codec.encode(out, 1, once);
+            });
+        });
+    }
+
+    @Test
+    void shouldHaveACaseForEveryRejectReason() {
+        EnumSet<RejectReason> expected = EnumSet.allOf(RejectReason.class);
+        expected.remove(RejectReason.NONE);
+        assertThat(cases.keySet()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = RejectReason.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+    void shouldCountExactlyThisReasonAndKeepWorking(RejectReason reason) {
+        cases.get(reason).run();
+
+        assertThat(target.core.rejects().get(reason)).as("count for " + reason).isEqualTo(1);
+        assertThat(target.core.rejects().total()).as("all rejects").isEqualTo(1);
+        // A duplicate is the second copy of an event whose first copy was delivered; nothing else gets through.
+        assertThat(target.texts()).isEqualTo(reason == RejectReason.DUPLICATE ? List.of("friend: twice") : List.of());
+        target.delivered.clear();
+
+        CompletableFuture<SendResult> good =
+                friend.core.sendText(SendTarget.session("lobby"), "still here?", network.clock.nowNs());
+        network.runUntil(good::isDone, java.time.Duration.ofSeconds(30), "a good message after " + reason);
+        assertThat(target.texts()).containsExactly("friend: still here?");
+    }
+
+    private Event event(String text) {
+        return new Event(
+                new EventId(text.hashCode(), 42),
+                SessionId.forName("lobby"),
+                friend.identity.nodeId(),
+                "friend",
+                Hlc.pack(network.clock.nowMs(), 0),
+                EventKind.TEXT,
+                text);
+    }
+
+    private Event withName(String name) {
+        Event event = event("hi");
+        return new Event(event.id(), event.session(), event.author(), name, event.hlc(), event.kind(), event.text());
+    }
+
+    private void eventFrom(Event event) {
+        packet(EPOCH, out -> codec.encode(out, 0, event));
+    }
+
+    private void packet(long epoch, Consumer<ByteBuf> frames) {
+        inject(STRANGER, bytes(epoch, frames));
+    }
+
+    private static byte[] bytes(long epoch, Consumer<ByteBuf> frames) {
+        ByteBuf out = Unpooled.buffer();
+        try {
+            PacketHeaderFlyweight.encode(out, epoch);
+            frames.accept(out);
+            byte[] bytes = new byte[out.readableBytes()];
+            out.readBytes(bytes);
+            return bytes;
+        } finally {
+            out.release();
+        }
+    }
+
+    private void mutated(int offset, int value) {
+        byte[] bytes = bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0));
+        bytes[offset] = (byte) value;
+        inject(STRANGER, bytes);
+    }
+
+    private void raw(int... values) {
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        raw(bytes);
+    }
+
+    private void raw(byte[] bytes) {
+        inject(STRANGER, bytes);
+    }
+
+    private void inject(InetSocketAddress from, byte[] bytes) {
+        network.inject(from, target.address, bytes);
+        network.step();
+    }
+
+    private static byte[] stunBindingRequest() {
+        // RFC 8489: type 0x0001 (Binding request), length 0, magic cookie, 12-byte transaction id.
+        byte[] request = new byte[20];
+        request[1] = 0x01;
+        request[4] = 0x21;
+        request[5] = 0x12;
+        request[6] = (byte) 0xA4;
+        request[7] = 0x42;
+        return request;
+    }
+
+    @Test
+    void shouldNotAnswerOrAllocateForGarbage() {
+        for (RejectReason reason : List.of(RejectReason.UNKNOWN_PROTOCOL, RejectReason.STUN_UNSUPPORTED)) {
+            cases.get(reason).run();
+        }
+        NodeStatus status = target.core.status(network.clock.nowNs());
+        assertThat(status.counters().datagramsOut()).isZero();
+        assertThat(status.peers()).extracting(NodeStatus.PeerStatus::name).containsExactly("friend");
+    }
+}

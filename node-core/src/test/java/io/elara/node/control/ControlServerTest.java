@@ -1,0 +1,147 @@
+package io.elara.node.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.crypto.identity.Identity;
+import io.elara.node.Node;
+import io.elara.node.config.NodeConfig;
+import io.elara.node.store.DataDirectory;
+import io.elara.testing.net.FreePorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The control protocol over a real Unix socket, between two real nodes on loopback. */
+class ControlServerTest {
+    @TempDir
+    Path directory;
+
+    private Node alice;
+    private Node bob;
+    private final List<ControlClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        int alicePort = FreePorts.udp();
+        int bobPort = FreePorts.udp();
+        alice = Node.start(
+                NodeConfig.builder("alice")
+                        .dataDirectory(directory.resolve("a"))
+                        .bind("127.0.0.1", alicePort)
+                        .peer("bob", "127.0.0.1:" + bobPort)
+                        .session("lobby", "bob")
+                        .build(),
+                Identity.generate(new SecureRandom()),
+                Node.Options.daemon());
+        bob = Node.start(
+                NodeConfig.builder("bob")
+                        .dataDirectory(directory.resolve("b"))
+                        .bind("127.0.0.1", bobPort)
+                        .peer("alice", "127.0.0.1:" + alicePort)
+                        .session("lobby", "alice")
+                        .build(),
+                Identity.generate(new SecureRandom()),
+                Node.Options.daemon());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ControlClient client : clients) {
+            client.close();
+        }
+        alice.close();
+        bob.close();
+    }
+
+    private ControlClient connect(Path dataDirectory) throws Exception {
+        ControlClient client = ControlClient.connect(new DataDirectory(dataDirectory).controlSocket());
+        clients.add(client);
+        return client;
+    }
+
+    @Test
+    void shouldStreamSentTextToTailInOrder() throws Exception {
+        ControlClient tail = connect(directory.resolve("b"));
+        tail.send(Map.of("op", "tail", "backlog", 0));
+        assertThat(tail.next().path("ok").asBoolean()).isTrue();
+
+        for (int i = 0; i < 3; i++) {
+            ControlClient send = connect(directory.resolve("a"));
+            send.send(Map.of("op", "send", "session", "lobby", "text", "hello " + i));
+            JsonNode reply = send.next();
+            assertThat(reply.path("ok").asBoolean()).as(reply.toString()).isTrue();
+            assertThat(reply.path("acknowledgedBy").get(0).asText()).isEqualTo("bob");
+        }
+        for (int i = 0; i < 3; i++) {
+            JsonNode event = tail.next();
+            assertThat(event.path("text").asText()).isEqualTo("hello " + i);
+            assertThat(event.path("authorName").asText()).isEqualTo("alice");
+            assertThat(event.path("session").asText()).isEqualTo("lobby");
+            assertThat(event.path("author").asText()).isEqualTo(alice.id().toString());
+            assertThat(event.path("local").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void shouldReplayBacklogBeforeLiveEvents() throws Exception {
+        ControlClient send = connect(directory.resolve("a"));
+        send.send(Map.of("op", "send", "to", "bob", "text", "earlier"));
+        assertThat(send.next().path("ok").asBoolean()).isTrue();
+
+        ControlClient tail = connect(directory.resolve("b"));
+        tail.send(Map.of("op", "tail", "backlog", 10));
+        assertThat(tail.next().path("backlog").asInt()).isEqualTo(1);
+        JsonNode first = tail.next();
+        assertThat(first.path("text").asText()).isEqualTo("earlier");
+        assertThat(first.path("session").asText()).isEqualTo("direct");
+    }
+
+    @Test
+    void shouldAnswerErrorsAsOneLine() throws Exception {
+        ControlClient unknownPeer = connect(directory.resolve("a"));
+        unknownPeer.send(Map.of("op", "send", "to", "zed", "text", "hi"));
+        JsonNode reply = unknownPeer.next();
+        assertThat(reply.path("ok").asBoolean()).isFalse();
+        assertThat(reply.path("error").asText()).startsWith("no peer named 'zed'");
+
+        ControlClient badOp = connect(directory.resolve("a"));
+        badOp.send(Map.of("op", "dance"));
+        assertThat(badOp.next().path("error").asText()).isEqualTo("unknown op 'dance' (send, tail, status)");
+    }
+
+    @Test
+    void shouldReportStatusWithListenAddressAndCounters() throws Exception {
+        ControlClient send = connect(directory.resolve("a"));
+        send.send(Map.of("op", "send", "to", "bob", "text", "count me"));
+        send.next();
+        ControlClient status = connect(directory.resolve("a"));
+        status.send(Map.of("op", "status"));
+        JsonNode json = status.next().path("status");
+        assertThat(json.path("name").asText()).isEqualTo("alice");
+        assertThat(json.path("listen").asText())
+                .isEqualTo("127.0.0.1:" + alice.localAddress().getPort());
+        assertThat(json.path("counters").path("eventsSent").asLong()).isEqualTo(1);
+        assertThat(json.path("peers").get(0).path("name").asText()).isEqualTo("bob");
+        assertThat(json.path("peers").get(0).path("rttMs").asDouble()).isPositive();
+    }
+
+    @Test
+    void shouldKeepTheSocketOwnerOnlyAndRemoveItOnClose() throws Exception {
+        Path socket = new DataDirectory(directory.resolve("a")).controlSocket();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+                .isEqualTo("rw-------");
+        alice.close();
+        assertThat(socket).doesNotExist();
+        assertThatThrownBy(() -> ControlClient.connect(socket)).isInstanceOf(ControlClient.NotRunningException.class);
+    }
+}
