@@ -1,0 +1,44 @@
+package io.elara.cli;
+
+import io.elara.cli.command.DemoCommand;
+import io.elara.cli.command.IdCommand;
+import io.elara.cli.command.InitCommand;
+import io.elara.cli.command.RunCommand;
+import io.elara.cli.command.SendCommand;
+import io.elara.cli.command.StatusCommand;
+import io.elara.cli.command.TailCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code elara} command. */
+@Command(
+        name = "elara",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Elara: peer-to-peer realtime communication over UDP.",
+            "",
+            "Start with 'elara demo' to see three nodes talk on this machine."
+        },
+        subcommands = {
+            DemoCommand.class,
+            InitCommand.class,
+            IdCommand.class,
+            RunCommand.class,
+            SendCommand.class,
+            TailCommand.class,
+            StatusCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or configuration error."})
+public final class ElaraCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+}

@@ -1,0 +1,67 @@
+package io.elara.cli.command;
+
+import io.elara.cli.ElaraUserException;
+import io.elara.cli.ExitCode;
+import io.elara.crypto.identity.Identity;
+import io.elara.crypto.identity.KeyFile;
+import io.elara.crypto.identity.KeyFileException;
+import io.elara.node.config.ConfigException;
+import io.elara.node.config.ConfigLoader;
+import io.elara.node.config.NodeConfig;
+import io.elara.node.store.DataDirectory;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code -c/--config} option shared by commands that act for a node, and loading what it points to. */
+public final class ConfigOption {
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
+            description = "the node's config file (default: $ELARA_CONFIG, else $ELARA_HOME/elara.yaml, else"
+                    + " ~/.elara/elara.yaml)")
+    Path file;
+
+    /** The config file in use. */
+    public Path path() {
+        if (file != null) {
+            return file;
+        }
+        String fromEnvironment = System.getenv("ELARA_CONFIG");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return Path.of(fromEnvironment);
+        }
+        return home().resolve(DataDirectory.CONFIG_FILE);
+    }
+
+    /** {@code $ELARA_HOME}, else {@code ~/.elara}. */
+    public static Path home() {
+        String home = System.getenv("ELARA_HOME");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home);
+        }
+        return Path.of(System.getProperty("user.home"), ".elara");
+    }
+
+    /** Loads and validates the config; a bad one is a usage error (exit 2). */
+    public NodeConfig load() {
+        try {
+            return ConfigLoader.load(path());
+        } catch (ConfigException e) {
+            throw new ElaraUserException(ExitCode.USAGE, e.getMessage(), e);
+        }
+    }
+
+    /** The node's identity; warnings (such as a key readable by others) go to {@code err}. */
+    public static Identity identity(NodeConfig config, PrintWriter err) {
+        try {
+            KeyFile.Loaded loaded = new DataDirectory(config.dataDirectory()).identity();
+            for (String warning : loaded.warnings()) {
+                err.println("elara: warning: " + warning);
+            }
+            return loaded.identity();
+        } catch (KeyFileException e) {
+            throw new ElaraUserException(ExitCode.FAILURE, e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.elara.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.cli.ElaraUserException;
+import io.elara.cli.ExitCode;
+import io.elara.cli.terminal.Terminals;
+import io.elara.crypto.identity.Identity;
+import io.elara.node.Node;
+import io.elara.node.NodeStartException;
+import io.elara.node.SendResult;
+import io.elara.node.SendTarget;
+import io.elara.node.config.NodeConfig;
+import io.elara.node.control.ControlClient;
+import io.elara.node.control.ControlJson;
+import io.elara.node.store.DataDirectory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code elara send}: one-shot text. Through the running node's control socket when there is one; otherwise from a
+ * temporary node with the same identity on a free port. Exits 0 once every recipient acknowledged every message.
+ */
+@Command(
+        name = "send",
+        description = {
+            "Send text to a peer or a session and wait for the acknowledgement.",
+            "Uses the running node for this config if there is one, else a temporary node with the same identity.",
+            "Without TEXT, sends each line of stdin as its own message, in order."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  elara send -c alice.yaml --to bob 'hello bob'",
+            "  elara send -c alice.yaml --session lobby 'hello everyone'",
+            "  printf 'one\\ntwo\\n' | elara send -c alice.yaml --to 127.0.0.1:7002"
+        })
+public final class SendCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @ArgGroup(multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Option(names = "--to", paramLabel = "PEER", description = "a configured peer's name, or ip:port")
+        String peer;
+
+        @Option(names = "--session", paramLabel = "NAME", description = "a configured session: every member")
+        String session;
+    }
+
+    @Option(
+            names = "--timeout-ms",
+            defaultValue = "10000",
+            description = "how long to wait for each acknowledgement (default: ${DEFAULT-VALUE})")
+    long timeoutMs;
+
+    @Option(names = "--json", description = "print one JSON result per message")
+    boolean json;
+
+    @Parameters(arity = "0..*", paramLabel = "TEXT", description = "the message (words are joined by spaces)")
+    List<String> words;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> messages = messages();
+        NodeConfig nodeConfig = config.load();
+        SendTarget sendTarget = target.peer != null ? SendTarget.peer(target.peer) : SendTarget.session(target.session);
+        DataDirectory data = new DataDirectory(nodeConfig.dataDirectory());
+        ControlClient first;
+        try {
+            first = ControlClient.connect(data.controlSocket());
+        } catch (ControlClient.NotRunningException e) {
+            return sendFromTemporaryNode(nodeConfig, sendTarget, messages);
+        }
+        first.close();
+        return sendThroughRunningNode(data, messages);
+    }
+
+    private List<String> messages() throws IOException {
+        if (words != null && !words.isEmpty()) {
+            return List.of(String.join(" ", words));
+        }
+        if (Terminals.interactive()) {
+            throw new ElaraUserException(ExitCode.USAGE, "nothing to send: give the text as arguments or on stdin");
+        }
+        List<String> lines = new ArrayList<>();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (!line.isEmpty()) {
+                lines.add(line);
+            }
+        }
+        if (lines.isEmpty()) {
+            throw new ElaraUserException(ExitCode.USAGE, "nothing to send: stdin was empty");
+        }
+        return lines;
+    }
+
+    private int sendThroughRunningNode(DataDirectory data, List<String> messages) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        for (String message : messages) {
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("op", "send");
+            if (target.peer != null) {
+                request.put("to", target.peer);
+            } else {
+                request.put("session", target.session);
+            }
+            request.put("text", message);
+            request.put("timeoutMs", timeoutMs);
+            JsonNode reply;
+            try (ControlClient client = ControlClient.connect(data.controlSocket())) {
+                client.send(request);
+                reply = client.next();
+            }
+            if (reply == null) {
+                throw new ElaraUserException(ExitCode.FAILURE, "the node closed the connection before answering");
+            }
+            if (json) {
+                out.println(reply);
+            }
+            if (!reply.path("ok").asBoolean()) {
+                throw new ElaraUserException(ExitCode.FAILURE, failure(reply));
+            }
+            if (!json) {
+                out.println("acknowledged by " + String.join(", ", texts(reply.path("acknowledgedBy"))));
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private int sendFromTemporaryNode(NodeConfig nodeConfig, SendTarget sendTarget, List<String> messages)
+            throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Identity identity = ConfigOption.identity(nodeConfig, spec.commandLine().getErr());
+        NodeConfig temporary =
+                nodeConfig.withBind(new InetSocketAddress(nodeConfig.bind().getAddress(), 0));
+        Node node;
+        try {
+            node = Node.start(temporary, identity, Node.Options.embedded());
+        } catch (NodeStartException e) {
+            throw new ElaraUserException(ExitCode.FAILURE, e.getMessage(), e);
+        }
+        try {
+            // Queued together, they travel in order on the reliable lane; each is awaited in turn.
+            List<CompletableFuture<SendResult>> results = new ArrayList<>();
+            for (String message : messages) {
+                results.add(node.proxy().sendText(sendTarget, message));
+            }
+            for (CompletableFuture<SendResult> pending : results) {
+                SendResult result;
+                try {
+                    result = pending.get(timeoutMs, TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    throw new ElaraUserException(ExitCode.FAILURE, e.getCause().getMessage(), e.getCause());
+                } catch (TimeoutException e) {
+                    throw new ElaraUserException(
+                            ExitCode.FAILURE, "not acknowledged by " + sendTarget + " within " + timeoutMs + " ms", e);
+                }
+                if (json) {
+                    out.println(ControlJson.MAPPER.writeValueAsString(ControlJson.sendResult(result)));
+                }
+                if (!result.allAcknowledged()) {
+                    throw new ElaraUserException(
+                            ExitCode.FAILURE,
+                            String.join("; ", result.failures().values()));
+                }
+                if (!json) {
+                    out.println("acknowledged by " + String.join(", ", result.acknowledgedBy()));
+                }
+            }
+            return ExitCode.OK;
+        } finally {
+            node.close();
+        }
+    }
+
+    private static String failure(JsonNode reply) {
+        if (reply.hasNonNull("error")) {
+            return reply.path("error").asText();
+        }
+        List<String> reasons = new ArrayList<>();
+        reply.path("failures")
+                .properties()
+                .forEach(entry -> reasons.add(entry.getValue().asText()));
+        return String.join("; ", reasons);
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
+    }
+}

@@ -1,0 +1,113 @@
+package io.elara.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.cli.ElaraUserException;
+import io.elara.cli.ExitCode;
+import io.elara.node.config.NodeConfig;
+import io.elara.node.control.ControlClient;
+import io.elara.node.store.DataDirectory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code elara status}: what a running node is doing. */
+@Command(
+        name = "status",
+        description = "Show a running node's peers, sessions, traffic and rejected input.",
+        footer = {"", "Example:", "  elara status -c bob.yaml --json"})
+public final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--json", description = "print the status as one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        NodeConfig nodeConfig = config.load();
+        JsonNode answer;
+        try (ControlClient client =
+                ControlClient.connect(new DataDirectory(nodeConfig.dataDirectory()).controlSocket())) {
+            client.send(Map.of("op", "status"));
+            answer = client.next();
+        } catch (ControlClient.NotRunningException e) {
+            throw new ElaraUserException(
+                    ExitCode.FAILURE, "no node is running for " + config.path() + " (start one with: elara run)", e);
+        }
+        if (answer == null || !answer.path("ok").asBoolean()) {
+            throw new ElaraUserException(
+                    ExitCode.FAILURE,
+                    answer == null
+                            ? "the node closed the connection"
+                            : answer.path("error").asText());
+        }
+        JsonNode status = answer.path("status");
+        if (json) {
+            out.println(status);
+            return ExitCode.OK;
+        }
+        out.println(status.path("name").asText() + "  " + status.path("id").asText());
+        out.println("listening on " + status.path("listen").asText());
+        out.println("peers:" + (status.path("peers").isEmpty() ? " none" : ""));
+        for (JsonNode peer : status.path("peers")) {
+            double rtt = peer.path("rttMs").asDouble();
+            long heard = peer.path("lastHeardMsAgo").asLong();
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "  %-16s %-22s rtt %s  heard %s  queued %d  sent %d (%d again)  received %d%n",
+                    peer.path("name").asText(),
+                    peer.path("address").asText(),
+                    rtt < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f ms", rtt),
+                    heard < 0 ? "never" : heard + " ms ago",
+                    peer.path("queued").asInt(),
+                    peer.path("transmissions").asLong(),
+                    peer.path("retransmissions").asLong(),
+                    peer.path("eventsReceived").asLong());
+        }
+        out.println("sessions:");
+        for (JsonNode session : status.path("sessions")) {
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "  %-16s %d members  %d messages%n",
+                    session.path("name").asText(),
+                    session.path("members").asInt(),
+                    session.path("messages").asLong());
+        }
+        JsonNode c = status.path("counters");
+        out.printf(
+                java.util.Locale.ROOT,
+                "traffic: %d datagrams in (%d bytes), %d out (%d bytes); %d events sent, %d delivered here%n",
+                c.path("datagramsIn").asLong(),
+                c.path("bytesIn").asLong(),
+                c.path("datagramsOut").asLong(),
+                c.path("bytesOut").asLong(),
+                c.path("eventsSent").asLong(),
+                c.path("eventsDelivered").asLong());
+        StringBuilder rejects = new StringBuilder("rejected:");
+        Iterator<Map.Entry<String, JsonNode>> fields =
+                status.path("rejects").properties().iterator();
+        if (!fields.hasNext()) {
+            rejects.append(" none");
+        }
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            rejects.append(' ')
+                    .append(field.getKey())
+                    .append('=')
+                    .append(field.getValue().asLong());
+        }
+        out.println(rejects);
+        return ExitCode.OK;
+    }
+}
