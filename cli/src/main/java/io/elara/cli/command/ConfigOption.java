@@ -54,8 +54,15 @@ public final class ConfigOption {
 
     /** The node's identity; warnings (such as a key readable by others) go to {@code err}. */
     public static Identity identity(NodeConfig config, PrintWriter err) {
+        DataDirectory data = new DataDirectory(config.dataDirectory());
+        if (!java.nio.file.Files.exists(data.identityFile())) {
+            throw new ElaraUserException(
+                    ExitCode.FAILURE,
+                    "no identity in " + data.root()
+                            + " yet; 'elara run' creates one on first start, or use 'elara init'");
+        }
         try {
-            KeyFile.Loaded loaded = new DataDirectory(config.dataDirectory()).identity();
+            KeyFile.Loaded loaded = data.identity();
             for (String warning : loaded.warnings()) {
                 err.println("elara: warning: " + warning);
             }

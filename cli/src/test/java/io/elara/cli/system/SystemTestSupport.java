@@ -1,0 +1,120 @@
+package io.elara.cli.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.elara.testing.process.NodeProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Base for system tests: real {@code elara} processes from the packaged jar, each with a timeout, their output kept
+ * under {@code target/system-test-logs/CLASS/METHOD/} and printed when a test fails.
+ */
+abstract class SystemTestSupport {
+    static final Duration START = Duration.ofSeconds(30);
+    static final Duration EXIT = Duration.ofSeconds(60);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path directory;
+
+    private final List<NodeProcess> processes = new ArrayList<>();
+    private Path logDirectory;
+
+    @BeforeEach
+    void logs(TestInfo info) {
+        logDirectory = Path.of(
+                "target",
+                "system-test-logs",
+                info.getTestClass().orElseThrow().getSimpleName(),
+                info.getTestMethod().orElseThrow().getName());
+    }
+
+    @AfterEach
+    void stopAll() {
+        processes.forEach(NodeProcess::close);
+    }
+
+    /** Starts {@code elara ARGS}, named for its log files. */
+    NodeProcess elara(String name, String... args) {
+        return elara(name, null, args);
+    }
+
+    /** Starts {@code elara ARGS} with {@code stdin} (or none). */
+    NodeProcess elara(String name, Path stdin, String... args) {
+        NodeProcess.Builder builder = NodeProcess.elara(args).name(name).logDirectory(logDirectory);
+        if (stdin != null) {
+            builder.stdin(stdin);
+        }
+        NodeProcess process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    /** Runs {@code elara ARGS} to completion and returns it, asserting the exit code. */
+    NodeProcess finished(String name, int expectedExit, String... args) {
+        NodeProcess process = elara(name, args);
+        assertThat(process.waitFor(EXIT)).as(process.describe()).isEqualTo(expectedExit);
+        return process;
+    }
+
+    /** Writes a config for a node on loopback with one peer and a session "lobby" of the two. */
+    Path config(String name, int port, String peer, int peerPort) {
+        String yaml = String.join(
+                "\n",
+                "name: " + name,
+                "data-dir: " + name + "-data",
+                "bind:",
+                "  address: 127.0.0.1",
+                "  port: " + port,
+                "peers:",
+                "  - name: " + peer,
+                "    address: 127.0.0.1:" + peerPort,
+                "sessions:",
+                "  - name: lobby",
+                "    members: [" + peer + "]",
+                "");
+        return write(name + ".yaml", yaml);
+    }
+
+    Path write(String fileName, String text) {
+        try {
+            Path file = directory.resolve(fileName);
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<JsonNode> jsonLines(String text) {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : text.lines().toList()) {
+            if (!line.isBlank()) {
+                try {
+                    lines.add(JSON.readTree(line));
+                } catch (IOException e) {
+                    throw new AssertionError("not a JSON line: " + line, e);
+                }
+            }
+        }
+        return lines;
+    }
+
+    static JsonNode status(SystemTestSupport test, Path config) {
+        NodeProcess status = test.finished("status", 0, "status", "-c", config.toString(), "--json");
+        return jsonLines(status.stdout()).get(0);
+    }
+}

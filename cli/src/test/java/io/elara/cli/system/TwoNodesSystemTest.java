@@ -1,0 +1,90 @@
+package io.elara.cli.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.testing.Await;
+import io.elara.testing.net.FreePorts;
+import io.elara.testing.process.NodeProcess;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two {@code elara run} processes from two YAML files on loopback: what {@code elara send} sends from one reaches the
+ * other's {@code elara tail}, in order, exactly once.
+ */
+class TwoNodesSystemTest extends SystemTestSupport {
+    @Test
+    void shouldDeliverSentTextToTheOtherNodesTailInOrderExactlyOnce() throws Exception {
+        int alicePort = FreePorts.udp();
+        int bobPort = FreePorts.udp();
+        Path alice = config("alice", alicePort, "bob", bobPort);
+        Path bob = config("bob", bobPort, "alice", alicePort);
+        NodeProcess aliceRun = elara("alice run", "run", "-c", alice.toString());
+        NodeProcess bobRun = elara("bob run", "run", "-c", bob.toString());
+        aliceRun.awaitStderr("alice ready on 127\\.0\\.0\\.1:" + alicePort, START);
+        bobRun.awaitStderr("bob ready on 127\\.0\\.0\\.1:" + bobPort, START);
+
+        NodeProcess tail = elara("bob tail", "tail", "-c", bob.toString(), "--json", "-n", "0", "--count", "25");
+        Await.until(
+                () -> status(this, bob).path("counters").path("subscribers").asInt() == 1,
+                START,
+                "bob's tail to subscribe");
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            String text = "direct message " + i;
+            NodeProcess send = finished("send " + i, 0, "send", "-c", alice.toString(), "--to", "bob", text);
+            assertThat(send.stdout()).isEqualTo("acknowledged by bob\n");
+            expected.add(text);
+        }
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 20; i++) {
+            lines.append("line ").append(i).append(" of the session burst\n");
+            expected.add("line " + i + " of the session burst");
+        }
+        Path stdin = write("burst.txt", lines.toString());
+        NodeProcess burst = elara("send burst", stdin, "send", "-c", alice.toString(), "--session", "lobby");
+        assertThat(burst.waitFor(EXIT)).as(burst.describe()).isZero();
+        assertThat(burst.stdout().lines()).hasSize(20).containsOnly("acknowledged by bob");
+
+        assertThat(tail.waitFor(EXIT)).as(tail.describe()).isZero();
+        List<JsonNode> events = jsonLines(tail.stdout());
+        assertThat(events).extracting(e -> e.path("text").asText()).isEqualTo(expected);
+        assertThat(new HashSet<>(events.stream().map(e -> e.path("id").asText()).toList()))
+                .hasSize(25);
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.path("authorName").asText()).isEqualTo("alice");
+            assertThat(e.path("local").asBoolean()).isFalse();
+        });
+        assertThat(events.subList(0, 5))
+                .allMatch(e -> e.path("session").asText().equals("direct"));
+        assertThat(events.subList(5, 25))
+                .allMatch(e -> e.path("session").asText().equals("lobby"));
+
+        JsonNode bobStatus = status(this, bob);
+        assertThat(bobStatus.path("counters").path("eventsDelivered").asLong()).isEqualTo(25);
+        assertThat(bobStatus.path("rejects").size()).isZero();
+
+        // SIGTERM: both stop cleanly, give back their ports and remove their control sockets.
+        aliceRun.terminate();
+        bobRun.terminate();
+        assertThat(aliceRun.waitFor(EXIT)).isEqualTo(143);
+        assertThat(bobRun.waitFor(EXIT)).isEqualTo(143);
+        assertThat(aliceRun.stderr()).contains("alice stopped");
+        for (int port : new int[] {alicePort, bobPort}) {
+            try (DatagramSocket socket =
+                    new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+                assertThat(socket.getLocalPort()).isEqualTo(port);
+            }
+        }
+        assertThat(directory.resolve("alice-data/control.sock")).doesNotExist();
+        assertThat(aliceRun.stderr() + bobRun.stderr()).doesNotContain("LEAK:").doesNotContain("Exception");
+    }
+}
