@@ -230,8 +230,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     static String format(DeliveredEvent event) {
         Instant time = Instant.ofEpochMilli(Hlc.physicalMs(event.event().hlc()));
-        return Clock.TIME.format(time) + "  "
-                + String.format(Locale.ROOT, "%-8s", event.event().authorName()) + " "
+        return Clock.TIME.format(time) + "  " + event.event().authorName() + ": "
                 + event.event().text();
     }
 

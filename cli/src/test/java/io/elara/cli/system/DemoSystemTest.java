@@ -20,9 +20,9 @@ class DemoSystemTest extends SystemTestSupport {
             int message = 0;
             for (String said : DemoCommand.SCRIPT) {
                 message++;
-                int at = indexOf(lines, " you ", said);
-                int echo = indexOf(lines, " echo ", "You said: " + said);
-                int counter = indexOf(lines, " counter ", "That was message " + message + " from you:");
+                int at = indexOf(lines, " you: ", said);
+                int echo = indexOf(lines, " echo: ", "You said: " + said);
+                int counter = indexOf(lines, " counter: ", "That was message " + message + " from you:");
                 assertThat(at).as("'%s' in%n%s", said, out).isNotNegative();
                 assertThat(echo).as("echo of '%s'", said).isGreaterThan(at);
                 assertThat(counter).as("count of '%s'", said).isGreaterThan(at);
