@@ -1,5 +1,6 @@
 package io.elara.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.cli.ElaraUserException;
 import io.elara.cli.ExitCode;
 import io.elara.crypto.identity.Identity;
@@ -8,7 +9,9 @@ import io.elara.crypto.identity.KeyFileException;
 import io.elara.node.config.ConfigException;
 import io.elara.node.config.ConfigLoader;
 import io.elara.node.config.NodeConfig;
+import io.elara.node.control.ControlClient;
 import io.elara.node.store.DataDirectory;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -50,6 +53,29 @@ public final class ConfigOption {
         } catch (ConfigException e) {
             throw new ElaraUserException(ExitCode.USAGE, e.getMessage(), e);
         }
+    }
+
+    /** Connects to the running node of {@code config}; when none runs, a user error that says how to start one. */
+    public ControlClient connect(NodeConfig config) throws IOException {
+        try {
+            return ControlClient.connect(new DataDirectory(config.dataDirectory()).controlSocket());
+        } catch (ControlClient.NotRunningException e) {
+            throw new ElaraUserException(
+                    ExitCode.FAILURE,
+                    "no node is running for " + path() + " (start one with: elara run -c " + path() + ")",
+                    e);
+        }
+    }
+
+    /** The first reply of a request: returned when it says ok, else a user error with the node's reason. */
+    public static JsonNode expectOk(JsonNode answer) {
+        if (answer == null) {
+            throw new ElaraUserException(ExitCode.FAILURE, "the node closed the connection before answering");
+        }
+        if (!answer.path("ok").asBoolean()) {
+            throw new ElaraUserException(ExitCode.FAILURE, answer.path("error").asText());
+        }
+        return answer;
     }
 
     /** The node's identity; warnings (such as a key readable by others) go to {@code err}. */

@@ -1,11 +1,9 @@
 package io.elara.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.elara.cli.ElaraUserException;
 import io.elara.cli.ExitCode;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlClient;
-import io.elara.node.store.DataDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Iterator;
@@ -37,20 +35,9 @@ public final class StatusCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         NodeConfig nodeConfig = config.load();
         JsonNode answer;
-        try (ControlClient client =
-                ControlClient.connect(new DataDirectory(nodeConfig.dataDirectory()).controlSocket())) {
+        try (ControlClient client = config.connect(nodeConfig)) {
             client.send(Map.of("op", "status"));
-            answer = client.next();
-        } catch (ControlClient.NotRunningException e) {
-            throw new ElaraUserException(
-                    ExitCode.FAILURE, "no node is running for " + config.path() + " (start one with: elara run)", e);
-        }
-        if (answer == null || !answer.path("ok").asBoolean()) {
-            throw new ElaraUserException(
-                    ExitCode.FAILURE,
-                    answer == null
-                            ? "the node closed the connection"
-                            : answer.path("error").asText());
+            answer = ConfigOption.expectOk(client.next());
         }
         JsonNode status = answer.path("status");
         if (json) {

@@ -6,7 +6,6 @@ import io.elara.cli.ExitCode;
 import io.elara.cli.output.HumanFormat;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlClient;
-import io.elara.node.store.DataDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -55,25 +54,9 @@ public final class TailCommand implements Callable<Integer> {
             throw new ElaraUserException(ExitCode.USAGE, "--lines and --count take a number of events, 0 or more");
         }
         NodeConfig nodeConfig = config.load();
-        ControlClient client;
-        try {
-            client = ControlClient.connect(new DataDirectory(nodeConfig.dataDirectory()).controlSocket());
-        } catch (ControlClient.NotRunningException e) {
-            throw new ElaraUserException(
-                    ExitCode.FAILURE,
-                    "no node is running for " + config.path() + " (start one with: elara run -c " + config.path() + ")",
-                    e);
-        }
-        try (client) {
+        try (ControlClient client = config.connect(nodeConfig)) {
             client.send(Map.of("op", "tail", "backlog", lines));
-            JsonNode answer = client.next();
-            if (answer == null || !answer.path("ok").asBoolean()) {
-                throw new ElaraUserException(
-                        ExitCode.FAILURE,
-                        answer == null
-                                ? "the node closed the connection"
-                                : answer.path("error").asText());
-            }
+            JsonNode answer = ConfigOption.expectOk(client.next());
             int backlog = answer.path("backlog").asInt();
             int printed = 0;
             if (count != null && count == 0) {
