@@ -24,8 +24,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Loads a node's YAML config. Unknown keys, wrong types, duplicate keys and out-of-range values are rejected at load,
@@ -78,7 +76,7 @@ public final class ConfigLoader {
         try {
             locator = YamlLocator.index(text, FACTORY);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(syntaxError(source, e), e);
+            throw new ConfigException(YamlLocator.syntaxError(source, e), e);
         } catch (IOException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -109,28 +107,6 @@ public final class ConfigLoader {
         }
         Path base = source.toAbsolutePath().getParent();
         return ConfigValidator.validate(raw, source, base, locator);
-    }
-
-    /**
-     * {@code file:line:column: YAML syntax error: PROBLEM (CONTEXT at line:column)}, from SnakeYAML's marks, which
-     * point at the problem itself rather than where the parser gave up.
-     */
-    private static String syntaxError(Path source, JsonProcessingException e) {
-        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
-            Mark problem = marked.getProblemMark();
-            String context = "";
-            if (marked.getContext() != null) {
-                Mark contextMark = marked.getContextMark();
-                context = " (" + marked.getContext()
-                        + (contextMark != null
-                                ? " at " + (contextMark.getLine() + 1) + ":" + (contextMark.getColumn() + 1)
-                                : "")
-                        + ")";
-            }
-            return ConfigValidator.locate(source, (problem.getLine() + 1) + ":" + (problem.getColumn() + 1))
-                    + "YAML syntax error: " + marked.getProblem() + context;
-        }
-        return at(source, e.getLocation()) + "YAML syntax error: " + firstLine(e);
     }
 
     /** The JSON pointer of the first {@code count} references. */

@@ -2,21 +2,25 @@ package io.elara.node.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Where each key and value of a YAML document starts, and the text of each scalar, by JSON pointer
  * ({@code /peers/0/address}), so that errors found after binding can still name a line and column and quote the value.
  * One streaming pass, done once at load.
  */
-final class YamlLocator {
+public final class YamlLocator {
     /** For configs built in code: nothing is known. */
-    static final YamlLocator NONE = new YamlLocator(Map.of(), Map.of(), Map.of());
+    public static final YamlLocator NONE = new YamlLocator(Map.of(), Map.of(), Map.of());
 
     private final Map<String, JsonLocation> values;
     private final Map<String, JsonLocation> keys;
@@ -29,7 +33,7 @@ final class YamlLocator {
     }
 
     /** Indexes {@code yaml}; a syntax error surfaces here as the parser's exception. */
-    static YamlLocator index(String yaml, YAMLFactory factory) throws IOException {
+    public static YamlLocator index(String yaml, YAMLFactory factory) throws IOException {
         Map<String, JsonLocation> values = new HashMap<>();
         Map<String, JsonLocation> keys = new HashMap<>();
         Map<String, String> scalars = new HashMap<>();
@@ -57,13 +61,41 @@ final class YamlLocator {
         return new YamlLocator(values, keys, scalars);
     }
 
+    /**
+     * {@code file:line:column: YAML syntax error: PROBLEM (CONTEXT at line:column)}, from SnakeYAML's marks, which point
+     * at the problem itself rather than where the parser gave up.
+     */
+    public static String syntaxError(Path source, JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+            Mark problem = marked.getProblemMark();
+            String context = "";
+            if (marked.getContext() != null) {
+                Mark contextMark = marked.getContextMark();
+                context = " (" + marked.getContext()
+                        + (contextMark != null
+                                ? " at " + (contextMark.getLine() + 1) + ":" + (contextMark.getColumn() + 1)
+                                : "")
+                        + ")";
+            }
+            return source + ":" + (problem.getLine() + 1) + ":" + (problem.getColumn() + 1) + ": YAML syntax error: "
+                    + marked.getProblem() + context;
+        }
+        String where = e.getLocation() == null || e.getLocation().getLineNr() < 1
+                ? ""
+                : ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
+        String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+        int newline = message.indexOf('\n');
+        return source + where + ": YAML syntax error: "
+                + (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+
     /** True when the document has no content at all (empty, or only comments). */
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return values.isEmpty();
     }
 
     /** {@code line:column} of the value at {@code pointer}, or of its nearest enclosing value, or null. */
-    String where(String pointer) {
+    public String where(String pointer) {
         String current = pointer;
         while (true) {
             JsonLocation location = values.get(current);
@@ -78,13 +110,13 @@ final class YamlLocator {
     }
 
     /** {@code line:column} of the key at {@code pointer}, else as {@link #where}. */
-    String whereKey(String pointer) {
+    public String whereKey(String pointer) {
         JsonLocation location = keys.get(pointer);
         return location != null ? location.getLineNr() + ":" + location.getColumnNr() : where(pointer);
     }
 
     /** The text of the scalar at {@code pointer}, or null when it is not a scalar. */
-    String scalar(String pointer) {
+    public String scalar(String pointer) {
         return scalars.get(pointer);
     }
 }

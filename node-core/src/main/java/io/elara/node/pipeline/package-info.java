@@ -1,0 +1,2 @@
+/** Pipelines: manifests that name processing nodes and their connections, validated before they run. */
+package io.elara.node.pipeline;
