@@ -1,0 +1,2 @@
+/** Text building blocks for pipeline nodes: templates, filters, and piping text through a command. */
+package io.elara.node.pipeline.text;
