@@ -53,7 +53,7 @@ public final class DataflowRuntime {
         try {
             while (!stopRequested && !executor.isTerminated()) {
                 executor.runCycle();
-                if (mode == ExecutionMode.PARK) {
+                if (mode == ExecutionMode.PARK && !executor.isTerminated()) {
                     parkUntilDue();
                 }
             }
