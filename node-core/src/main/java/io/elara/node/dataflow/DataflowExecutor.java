@@ -43,6 +43,8 @@ public final class DataflowExecutor {
     private static final int NONE = -1;
     private static final int BUCKET_INITIAL = 4;
     private static final long TIMER_GENERATION_MASK = 0x7FFF_FFFFL;
+    /** Node failures are always counted; at most one per this interval of clock time is logged at warn level. */
+    private static final long ERROR_WARN_INTERVAL_NS = 1_000_000_000L;
 
     private enum Phase {
         IDLE,
@@ -113,6 +115,7 @@ public final class DataflowExecutor {
     private long cycle;
     private long nowNs;
     private boolean terminated;
+    private long lastErrorWarnNs = Long.MIN_VALUE;
 
     // Counters, on the executor's thread; the notifier overflow counter above is the only cross-thread one.
     private long cycleCount;
@@ -463,17 +466,13 @@ public final class DataflowExecutor {
     }
 
     private void onNodeError(GraphNode<?> node, RuntimeException error) {
-        errorCount++;
-        if (LOG.isWarnEnabled()) {
-            LOG.warn("dataflow node {} failed in cycle {}; policy {}", node.id(), cycle, node.errorPolicy(), error);
-        }
+        logFailure("cycle", node, error);
         if (node.errorPolicy() == ErrorPolicy.RESTART) {
             restartCount++;
             try {
                 node.restart();
             } catch (RuntimeException e) {
-                errorCount++;
-                LOG.warn("dataflow node {} could not restart", node.id(), e);
+                logFailure("restart", node, e);
                 markSweep(node.id());
                 return;
             }
@@ -483,14 +482,31 @@ public final class DataflowExecutor {
         }
     }
 
+    /** Counts a failure; logs it at warn level unless one was logged within the interval, at debug otherwise. */
+    private void logFailure(String where, GraphNode<?> node, RuntimeException error) {
+        errorCount++;
+        // The interval keeps a node that fails on every input from flooding the log; the counter sees every one.
+        if (nowNs - lastErrorWarnNs >= ERROR_WARN_INTERVAL_NS || lastErrorWarnNs == Long.MIN_VALUE) {
+            lastErrorWarnNs = nowNs;
+            LOG.warn(
+                    "dataflow node {} failed in its {} in cycle {} ({} failures so far)",
+                    node.id(),
+                    where,
+                    cycle,
+                    errorCount,
+                    error);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("dataflow node {} failed in its {} in cycle {}", node.id(), where, cycle, error);
+        }
+    }
+
     private void runInit(GraphNode<?> node) {
         GraphNode<?> previous = context.self;
         context.self = node;
         try {
             node.init(context);
         } catch (RuntimeException e) {
-            errorCount++;
-            LOG.warn("dataflow node {} failed in its on-init hook", node.id(), e);
+            logFailure("on-init hook", node, e);
             markSweep(node.id());
         } finally {
             context.self = previous;
@@ -569,8 +585,7 @@ public final class DataflowExecutor {
         try {
             node.drop();
         } catch (RuntimeException e) {
-            errorCount++;
-            LOG.warn("dataflow node {} failed in its on-drop hook", id, e);
+            logFailure("on-drop hook", node, e);
         }
         nodes[id] = null;
         sweepPending[id] = false;
