@@ -204,13 +204,19 @@ public final class DataflowExecutor {
             int length = Math.max(BUCKET_INITIAL, nodesAtDepth[depth] * 2);
             buckets[depth] = buckets[depth] == null ? new int[length] : Arrays.copyOf(buckets[depth], length);
         }
+        // One edge per parent: a parent named twice, or as both trigger and observe, keeps its trigger edge, so
+        // that removal finds exactly one entry to unlink.
         for (GraphNode<?> parent : triggerParents) {
-            parent.triggerChildren = GraphNode.insertSorted(parent.triggerChildren, parent.triggerChildCount++, id);
-            node.parents = GraphNode.insertSorted(node.parents, node.parentCount++, parent.id());
+            if (!GraphNode.contains(node.parents, node.parentCount, parent.id())) {
+                parent.triggerChildren = GraphNode.insertSorted(parent.triggerChildren, parent.triggerChildCount++, id);
+                node.parents = GraphNode.insertSorted(node.parents, node.parentCount++, parent.id());
+            }
         }
         for (GraphNode<?> parent : observeParents) {
-            parent.observeChildren = GraphNode.insertSorted(parent.observeChildren, parent.observeChildCount++, id);
-            node.parents = GraphNode.insertSorted(node.parents, node.parentCount++, parent.id());
+            if (!GraphNode.contains(node.parents, node.parentCount, parent.id())) {
+                parent.observeChildren = GraphNode.insertSorted(parent.observeChildren, parent.observeChildCount++, id);
+                node.parents = GraphNode.insertSorted(node.parents, node.parentCount++, parent.id());
+            }
         }
         runInit(node);
         if (phase == Phase.IDLE && sweepCount > 0) {
@@ -320,7 +326,9 @@ public final class DataflowExecutor {
     // The cycle
 
     /**
-     * Runs one cycle on the calling thread, which becomes the executor's thread. Returns the number of nodes run.
+     * Runs one cycle on the calling thread, which becomes the executor's thread. Returns the number of nodes run. A
+     * {@link RuntimeException} from a node is counted and handled by the node's {@link ErrorPolicy}; a JVM
+     * {@link Error} propagates and leaves the executor unusable.
      *
      * @throws IllegalStateException after {@link Control#TERMINATE}
      */

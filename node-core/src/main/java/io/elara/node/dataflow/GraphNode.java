@@ -98,6 +98,15 @@ public final class GraphNode<T> {
         return target;
     }
 
+    static boolean contains(int[] values, int count, int value) {
+        for (int i = 0; i < count; i++) {
+            if (values[i] == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Removes {@code value} keeping order; returns the new count (unchanged when absent). */
     static int remove(int[] values, int count, int value) {
         for (int i = 0; i < count; i++) {

@@ -110,6 +110,26 @@ class DataflowExecutorTest {
     }
 
     @Test
+    void shouldKeepOneEdgeWhenParentIsNamedTwice() {
+        GraphNode<String> parent = node("parent", Control.BROADCAST);
+        GraphNode<String> child = executor.node("child")
+                .triggeredBy(parent, parent)
+                .observes(parent)
+                .build((state, context) -> Control.SWEEP);
+        executor.scheduleNow(parent);
+        executor.runCycle();
+        assertThat(child.isLive()).isFalse();
+
+        // The swept child's id goes to the next node; the parent must not trigger it through a stale edge.
+        GraphNode<String> unrelated = node("unrelated", Control.UNCHANGED);
+        assertThat(unrelated.id()).isEqualTo(child.id());
+        executor.scheduleNow(parent);
+        executor.runCycle();
+
+        assertThat(trace).containsExactly("parent", "parent");
+    }
+
+    @Test
     void shouldAttachSpawnedSubgraphAfterCycleWhenSpawnedDuringIt() {
         GraphNode<String> source = node("source", Control.BROADCAST);
         List<GraphNode<String>> spawned = new ArrayList<>();
