@@ -38,6 +38,8 @@ import java.util.concurrent.locks.LockSupport;
  * must come back for the rest itself.
  */
 public final class QueueChannel<T> extends QueueCursors.Fields implements MessageChannel<T> {
+    /** Slots, at least: with one slot, "published" and "free for the next lap" would be the same sequence. */
+    public static final int CAPACITY_MIN = 2;
     /** Slots, at most. */
     public static final int CAPACITY_MAX = 1 << 30;
     /** A blocked producer re-checks its deadline at least this often, in nanoseconds. */
@@ -102,7 +104,7 @@ public final class QueueChannel<T> extends QueueCursors.Fields implements Messag
     }
 
     /**
-     * Starts a channel of {@code capacity} slots, a power of two from 1 to {@link #CAPACITY_MAX}. Defaults: {@link
+     * Starts a channel of {@code capacity} slots, a power of two from {@link #CAPACITY_MIN} to {@link #CAPACITY_MAX}. Defaults: {@link
      * OverflowPolicy#FAIL}, no wake-up hook.
      */
     public static <T> Builder<T> builder(int capacity) {
@@ -370,9 +372,9 @@ public final class QueueChannel<T> extends QueueCursors.Fields implements Messag
         private Runnable wakeUp = () -> {};
 
         private Builder(int capacity) {
-            if (capacity < 1 || capacity > CAPACITY_MAX || Integer.bitCount(capacity) != 1) {
-                throw new IllegalArgumentException(
-                        "capacity must be a power of two from 1 to " + CAPACITY_MAX + ", not " + capacity);
+            if (capacity < CAPACITY_MIN || capacity > CAPACITY_MAX || Integer.bitCount(capacity) != 1) {
+                throw new IllegalArgumentException("capacity must be a power of two from " + CAPACITY_MIN + " to "
+                        + CAPACITY_MAX + ", not " + capacity);
             }
             this.capacity = capacity;
         }
