@@ -57,7 +57,7 @@ public final class QueueChannel<T> extends QueueCursors.Fields implements Messag
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             HEAD = lookup.findVarHandle(QueueCursors.Head.class, "head", long.class);
             TAIL = lookup.findVarHandle(QueueCursors.Tail.class, "tail", long.class);
-            ARMED = lookup.findVarHandle(QueueChannel.class, "wakeUpArmed", boolean.class);
+            ARMED = lookup.findVarHandle(QueueCursors.Armed.class, "wakeUpArmed", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -76,9 +76,6 @@ public final class QueueChannel<T> extends QueueCursors.Fields implements Messag
     private final boolean sharedHead;
     /** Producers may park ({@link OverflowPolicy#BLOCK}), so the consumer must look for them after freeing a slot. */
     private final boolean blocking;
-
-    /** True while the consumer's last look found the queue empty; the next publishing producer wakes it. */
-    private volatile boolean wakeUpArmed = true;
 
     private final AtomicInteger waitingProducers = new AtomicInteger();
     private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();

@@ -2,9 +2,9 @@ package io.elara.node.channel;
 
 /**
  * The head and tail cursors of {@link QueueChannel}, each on its own cache line. The consumer writes the head and the
- * producers write the tail; without the padding every offer would evict the consumer's line and every poll the
+ * producers write the tail (and both write the wake-up flag); without the padding every offer would evict the consumer's line and every poll the
  * producers'. The JVM lays out a superclass's fields before a subclass's, so the chain below fixes the order
- * {@code padding, head, padding, tail, padding}.
+ * {@code padding, head, padding, tail, padding, armed flag, padding}.
  */
 final class QueueCursors {
     private QueueCursors() {}
@@ -27,7 +27,20 @@ final class QueueCursors {
         volatile long tail;
     }
 
-    abstract static class Fields extends Tail {
+    abstract static class ArmedPadding extends Tail {
         long p32, p33, p34, p35, p36, p37, p38, p39, p40, p41, p42, p43, p44, p45, p46, p47;
+    }
+
+    abstract static class Armed extends ArmedPadding {
+        /**
+         * True while the consumer's last look found the queue empty; the next publishing producer disarms it and
+         * wakes the consumer. Apart from the final fields both sides read on every call, since the consumer writes it
+         * each time it goes idle.
+         */
+        volatile boolean wakeUpArmed = true;
+    }
+
+    abstract static class Fields extends Armed {
+        long p48, p49, p50, p51, p52, p53, p54, p55, p56, p57, p58, p59, p60, p61, p62, p63;
     }
 }
