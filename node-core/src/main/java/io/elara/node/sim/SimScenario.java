@@ -242,8 +242,7 @@ public record SimScenario(
             return "traffic.messages-per-second: must be between 0 and 1000, got " + messagesPerSecond;
         }
         if (textBytesMin < 1 || textBytesMax < textBytesMin || textBytesMax > 1024) {
-            return "traffic.text-bytes-min/max: need 1 <= min <= max <= 1024, got " + textBytesMin + ".."
-                    + textBytesMax;
+            return "traffic.text-bytes-max: need 1 <= min <= max <= 1024, got " + textBytesMin + ".." + textBytesMax;
         }
         if (durationNs <= 0) {
             return "duration: must be positive";

@@ -120,7 +120,7 @@ public record SimSummary(
         LinkProfile link = scenario.link();
         line(
                 out,
-                "simulated %d nodes in %d sessions for %s of traffic (seed %d)",
+                "simulated %d nodes in %d session(s) for %s of traffic (seed %d)",
                 scenario.nodes(),
                 sessions,
                 SimDurations.format(scenario.durationNs()),
