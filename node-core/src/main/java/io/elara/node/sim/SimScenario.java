@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * @param messagesPerSecond messages each live node sends per second on average (Poisson), to one of its sessions
  * @param textBytesMin shortest message text, in bytes
  * @param textBytesMax longest message text, in bytes
- * @param link what every link does
+ * @param link what every link does, unless {@code links} says otherwise
+ * @param links profiles for the links of particular nodes, later entries winning
  * @param partitions cuts that start and heal on a schedule
  * @param crashes node crashes, each with an optional restart
  * @param durationNs how long nodes send traffic
@@ -31,6 +32,7 @@ public record SimScenario(
         int textBytesMin,
         int textBytesMax,
         LinkProfile link,
+        List<LinkPlan> links,
         List<PartitionPlan> partitions,
         List<CrashPlan> crashes,
         long durationNs,
@@ -58,6 +60,16 @@ public record SimScenario(
     }
 
     /**
+     * Every link to and from the nodes in {@code nodes} (both directions) behaves as {@code profile}: a slow or lossy
+     * member, for example.
+     */
+    public record LinkPlan(List<Integer> nodes, LinkProfile profile) {
+        public LinkPlan {
+            nodes = List.copyOf(nodes);
+        }
+    }
+
+    /**
      * Node {@code node} crashes at {@code atNs}, losing everything (nothing is persisted yet), and starts again with the
      * same identity {@code restartAfterNs} later, or never when that is negative.
      */
@@ -65,6 +77,7 @@ public record SimScenario(
 
     public SimScenario {
         sessionGroups = sessionGroups.stream().map(List::copyOf).toList();
+        links = List.copyOf(links);
         partitions = List.copyOf(partitions);
         crashes = List.copyOf(crashes);
     }
@@ -81,6 +94,7 @@ public record SimScenario(
                 LinkProfile.DEFAULT,
                 List.of(),
                 List.of(),
+                List.of(),
                 durationNs,
                 SETTLE_NS_DEFAULT);
     }
@@ -94,6 +108,7 @@ public record SimScenario(
                 textBytesMin,
                 textBytesMax,
                 link,
+                links,
                 partitions,
                 crashes,
                 durationNs,
@@ -109,6 +124,7 @@ public record SimScenario(
                 textBytesMin,
                 textBytesMax,
                 link,
+                links,
                 partitions,
                 crashes,
                 newDurationNs,
@@ -124,6 +140,7 @@ public record SimScenario(
                 textBytesMin,
                 textBytesMax,
                 newLink,
+                links,
                 partitions,
                 crashes,
                 durationNs,
@@ -139,6 +156,7 @@ public record SimScenario(
                 textBytesMin,
                 textBytesMax,
                 link,
+                links,
                 partitions,
                 crashes,
                 durationNs,
@@ -154,6 +172,7 @@ public record SimScenario(
                 textBytesMin,
                 textBytesMax,
                 link,
+                links,
                 partitions,
                 crashes,
                 durationNs,
@@ -169,6 +188,7 @@ public record SimScenario(
                 textBytesMin,
                 textBytesMax,
                 link,
+                links,
                 newPartitions,
                 crashes,
                 durationNs,
@@ -184,6 +204,7 @@ public record SimScenario(
                 textBytesMin,
                 textBytesMax,
                 link,
+                links,
                 partitions,
                 newCrashes,
                 durationNs,
@@ -256,6 +277,12 @@ public record SimScenario(
                 return "partitions[" + i + "]: end must come after start";
             }
             String node = nodeProblem("partitions[" + i + "].nodes", partition.nodes());
+            if (node != null) {
+                return node;
+            }
+        }
+        for (int i = 0; i < links.size(); i++) {
+            String node = nodeProblem("links[" + i + "].nodes", links.get(i).nodes());
             if (node != null) {
                 return node;
             }

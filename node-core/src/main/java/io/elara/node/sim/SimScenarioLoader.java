@@ -36,6 +36,8 @@ import java.util.TreeSet;
  * sessions: {size: 5}            # or groups: [[0, 1, 2], [2, 3]]
  * traffic: {messages-per-second: 0.5, text-bytes-min: 16, text-bytes-max: 160}
  * link: {latency: 20ms, jitter: 10ms, loss: 0.01, duplication: 0.001, reorder: 0.01, bandwidth-bytes-per-second: 0}
+ * links:                          # the links to and from some nodes differ from link:
+ *   - {nodes: [3], latency: 300ms, bandwidth-bytes-per-second: 16000}
  * partitions:
  *   - {start: 10s, end: 20s, nodes: [0, 1]}
  * crashes:
@@ -200,6 +202,7 @@ public final class SimScenarioLoader {
         public RawSessions sessions;
         public RawTraffic traffic;
         public RawLink link;
+        public List<RawNodeLink> links;
         public List<RawPartition> partitions;
         public List<RawCrash> crashes;
 
@@ -208,18 +211,14 @@ public final class SimScenarioLoader {
                 throw new IllegalArgumentException("nodes: missing (how many nodes to simulate)");
             }
             SimScenario defaults = SimScenario.defaults(nodes, duration("duration", duration, 60_000_000_000L));
-            LinkProfile base = LinkProfile.DEFAULT;
-            LinkProfile linkProfile = link == null
-                    ? base
-                    : new LinkProfile(
-                            duration("link.latency", link.latency, base.latencyNs()),
-                            duration("link.jitter", link.jitter, base.jitterNs()),
-                            link.loss == null ? base.loss() : probability("link.loss", link.loss),
-                            link.duplication == null
-                                    ? base.duplication()
-                                    : probability("link.duplication", link.duplication),
-                            link.reorder == null ? base.reorder() : probability("link.reorder", link.reorder),
-                            link.bandwidth == null ? 0 : link.bandwidth);
+            LinkProfile linkProfile = link == null ? LinkProfile.DEFAULT : link.profile("link", LinkProfile.DEFAULT);
+            List<SimScenario.LinkPlan> linkPlans = new ArrayList<>();
+            for (int i = 0; links != null && i < links.size(); i++) {
+                RawNodeLink nodeLink = links.get(i);
+                String field = "links[" + i + "]";
+                linkPlans.add(new SimScenario.LinkPlan(
+                        required(field + ".nodes", nodeLink.nodes), nodeLink.profile(field, linkProfile)));
+            }
             List<SimScenario.PartitionPlan> partitionPlans = new ArrayList<>();
             for (int i = 0; partitions != null && i < partitions.size(); i++) {
                 RawPartition partition = partitions.get(i);
@@ -248,6 +247,7 @@ public final class SimScenarioLoader {
                     traffic == null || traffic.textBytesMin == null ? defaults.textBytesMin() : traffic.textBytesMin,
                     traffic == null || traffic.textBytesMax == null ? defaults.textBytesMax() : traffic.textBytesMax,
                     linkProfile,
+                    linkPlans,
                     partitionPlans,
                     crashPlans,
                     defaults.durationNs(),
@@ -288,7 +288,7 @@ public final class SimScenarioLoader {
     }
 
     /** {@code link:} in the file. */
-    static final class RawLink {
+    static class RawLink {
         public String latency;
         public String jitter;
         public Double loss;
@@ -297,6 +297,28 @@ public final class SimScenarioLoader {
 
         @JsonProperty("bandwidth-bytes-per-second")
         public Long bandwidth;
+
+        /** This link's profile, taking what it leaves out from {@code base}. */
+        LinkProfile profile(String field, LinkProfile base) {
+            long bandwidthBytesPerSecond = bandwidth == null ? base.bandwidthBytesPerSecond() : bandwidth;
+            if (bandwidthBytesPerSecond < 0) {
+                throw new IllegalArgumentException(field + ".bandwidth-bytes-per-second: cannot be negative");
+            }
+            return new LinkProfile(
+                    duration(field + ".latency", latency, base.latencyNs()),
+                    duration(field + ".jitter", jitter, base.jitterNs()),
+                    loss == null ? base.loss() : RawScenario.probability(field + ".loss", loss),
+                    duplication == null
+                            ? base.duplication()
+                            : RawScenario.probability(field + ".duplication", duplication),
+                    reorder == null ? base.reorder() : RawScenario.probability(field + ".reorder", reorder),
+                    bandwidthBytesPerSecond);
+        }
+    }
+
+    /** One of {@code links:} in the file: the links of some nodes, with what differs from {@code link:}. */
+    static final class RawNodeLink extends RawLink {
+        public List<Integer> nodes;
     }
 
     /** One of {@code partitions:} in the file. */

@@ -156,6 +156,16 @@ public final class SimWorld {
         SplittableRandom root = new SplittableRandom(seed);
         this.network = new SimNetwork(scenario.nodes(), root.split(), scenario.link());
         this.traffic = root.split();
+        for (SimScenario.LinkPlan plan : scenario.links()) {
+            for (int node : plan.nodes()) {
+                for (int other = 0; other < scenario.nodes(); other++) {
+                    if (other != node) {
+                        network.link(node, other, plan.profile());
+                        network.link(other, node, plan.profile());
+                    }
+                }
+            }
+        }
         this.trace = mix(seed);
         this.sessions = scenario.sessions();
         this.partitionIds = new int[scenario.partitions().size()];

@@ -20,6 +20,8 @@ class SimScenarioLoaderTest {
                 sessions: {groups: [[0, 1, 2], [2, 3, 4, 5]]}
                 traffic: {messages-per-second: 0.25, text-bytes-min: 10, text-bytes-max: 20}
                 link: {latency: 5ms, jitter: 1ms, loss: 0.2, duplication: 0, reorder: 0, bandwidth-bytes-per-second: 9000}
+                links:
+                  - {nodes: [3], latency: 300ms, bandwidth-bytes-per-second: 16000}
                 partitions:
                   - {start: 1s, end: 500s, nodes: [1]}
                 crashes:
@@ -32,6 +34,9 @@ class SimScenarioLoaderTest {
         assertThat(scenario.sessions()).hasSize(2);
         assertThat(scenario.messagesPerSecond()).isEqualTo(0.25);
         assertThat(scenario.link()).isEqualTo(new LinkProfile(5_000_000, 1_000_000, 0.2, 0, 0, 9000));
+        assertThat(scenario.links().get(0).nodes()).containsExactly(3);
+        assertThat(scenario.links().get(0).profile())
+                .isEqualTo(new LinkProfile(300_000_000, 1_000_000, 0.2, 0, 0, 16000));
         assertThat(scenario.partitions().get(0).endNs()).isEqualTo(500_000_000_000L);
         assertThat(scenario.crashes().get(0).restartAfterNs()).isEqualTo(500_000_000L);
         assertThat(scenario.crashes().get(1).restartAfterNs()).isNegative();

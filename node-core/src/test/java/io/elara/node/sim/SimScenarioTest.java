@@ -108,4 +108,30 @@ class SimScenarioTest {
         assertThat(summary.datagrams().toCrashedNode()).isPositive();
         assertThat(summary.comparedEvents()).isPositive();
     }
+
+    @Test
+    @DisplayName("sim: slow member (5 nodes, n0004 behind 400 ms links capped at 8 kB/s)")
+    void shouldDeliverEverythingWhenOneMemberSitsBehindASlowNarrowLink() {
+        // Goal: per-link profiles apply, and a slow, narrow member still receives everything in order.
+        // Method: every link of one node gets 400 ms latency and an 8,000 bytes/s cap; others keep the defaults.
+        SimScenario scenario = SimScenario.defaults(5, 20 * SECOND_NS).withTraffic(2);
+        scenario = new SimScenario(
+                scenario.nodes(),
+                scenario.sessionSize(),
+                scenario.sessionGroups(),
+                scenario.messagesPerSecond(),
+                scenario.textBytesMin(),
+                scenario.textBytesMax(),
+                scenario.link(),
+                List.of(new SimScenario.LinkPlan(
+                        List.of(4), new LinkProfile(400 * SECOND_NS / 1000, 0, 0.01, 0, 0, 8000))),
+                scenario.partitions(),
+                scenario.crashes(),
+                scenario.durationNs(),
+                scenario.settleNs());
+        SimSummary summary = run(scenario, 4, "shouldDeliverEverythingWhenOneMemberSitsBehindASlowNarrowLink");
+        assertThat(summary.sends().acknowledged()).isEqualTo(summary.sends().sent());
+        assertThat(summary.latencyNsP50()).isLessThan(100 * SECOND_NS / 1000);
+        assertThat(summary.latencyNsP99()).isGreaterThan(400 * SECOND_NS / 1000);
+    }
 }
