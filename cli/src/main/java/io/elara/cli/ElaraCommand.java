@@ -5,6 +5,7 @@ import io.elara.cli.command.IdCommand;
 import io.elara.cli.command.InitCommand;
 import io.elara.cli.command.RunCommand;
 import io.elara.cli.command.SendCommand;
+import io.elara.cli.command.SimCommand;
 import io.elara.cli.command.StatusCommand;
 import io.elara.cli.command.TailCommand;
 import picocli.CommandLine;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
             SendCommand.class,
             TailCommand.class,
             StatusCommand.class,
+            SimCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or configuration error."})

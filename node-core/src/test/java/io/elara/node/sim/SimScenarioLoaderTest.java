@@ -1,0 +1,77 @@
+package io.elara.node.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.elara.node.config.ConfigException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Scenario files: what they set, and one-line errors that point at the problem. */
+class SimScenarioLoaderTest {
+    private static final Path FILE = Path.of("scenario.yaml");
+
+    @Test
+    void shouldReadEveryFieldWhenTheFileIsComplete() throws ConfigException {
+        SimScenario scenario = SimScenarioLoader.parse("""
+                nodes: 6
+                duration: 2m
+                settle: 40s
+                sessions: {groups: [[0, 1, 2], [2, 3, 4, 5]]}
+                traffic: {messages-per-second: 0.25, text-bytes-min: 10, text-bytes-max: 20}
+                link: {latency: 5ms, jitter: 1ms, loss: 0.2, duplication: 0, reorder: 0, bandwidth-bytes-per-second: 9000}
+                links:
+                  - {nodes: [3], latency: 300ms, bandwidth-bytes-per-second: 16000}
+                partitions:
+                  - {start: 1s, end: 500s, nodes: [1]}
+                crashes:
+                  - {at: 3s, node: 4, restart-after: 500ms}
+                  - {at: 4s, node: 5}
+                """, FILE);
+        assertThat(scenario.nodes()).isEqualTo(6);
+        assertThat(scenario.durationNs()).isEqualTo(120_000_000_000L);
+        assertThat(scenario.settleNs()).isEqualTo(40_000_000_000L);
+        assertThat(scenario.sessions()).hasSize(2);
+        assertThat(scenario.messagesPerSecond()).isEqualTo(0.25);
+        assertThat(scenario.link()).isEqualTo(new LinkProfile(5_000_000, 1_000_000, 0.2, 0, 0, 9000));
+        assertThat(scenario.links().get(0).nodes()).containsExactly(3);
+        assertThat(scenario.links().get(0).profile())
+                .isEqualTo(new LinkProfile(300_000_000, 1_000_000, 0.2, 0, 0, 16000));
+        assertThat(scenario.partitions().get(0).endNs()).isEqualTo(500_000_000_000L);
+        assertThat(scenario.crashes().get(0).restartAfterNs()).isEqualTo(500_000_000L);
+        assertThat(scenario.crashes().get(1).restartAfterNs()).isNegative();
+    }
+
+    @Test
+    void shouldNameFileLineAndFieldWhenAKeyIsUnknown() {
+        assertThatThrownBy(() -> SimScenarioLoader.parse("nodes: 3\nlink:\n  lost: 0.1\n", FILE))
+                .hasMessageStartingWith("scenario.yaml:3:")
+                .hasMessageContaining("link.lost: unknown key (known here: bandwidth-bytes-per-second, duplication,")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void shouldPointAtTheNodeWhenAPartitionNamesOneThatDoesNotExist() {
+        assertThatThrownBy(() -> SimScenarioLoader.parse(
+                        "nodes: 3\npartitions:\n  - start: 1s\n    end: 2s\n    nodes: [7]\n", FILE))
+                .hasMessage("scenario.yaml:5:5: partitions[0].nodes: node 7 does not exist (nodes are 0..2)");
+    }
+
+    @Test
+    void shouldExplainTheFormatWhenADurationIsBad() {
+        assertThatThrownBy(() -> SimScenarioLoader.parse("nodes: 3\nduration: soon\n", FILE))
+                .hasMessage("scenario.yaml:2:1: duration: 'soon' is not a duration (write e.g. 500ms, 60s or 2m)");
+        assertThatThrownBy(() -> SimScenarioLoader.parse("nodes: three\n", FILE))
+                .hasMessage("scenario.yaml:1:8: nodes: expected a whole number");
+    }
+
+    @Test
+    void shouldParseAndFormatDurationsWhenTheyUseEveryUnit() {
+        assertThat(SimDurations.parseNs("500ms")).isEqualTo(500_000_000L);
+        assertThat(SimDurations.parseNs("60s")).isEqualTo(60_000_000_000L);
+        assertThat(SimDurations.parseNs("2m")).isEqualTo(120_000_000_000L);
+        assertThat(SimDurations.format(120_000_000_000L)).isEqualTo("2m");
+        assertThat(SimDurations.format(1_500_000_000L)).isEqualTo("1500ms");
+        assertThatThrownBy(() -> SimDurations.parseNs("5 parsecs")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
