@@ -3,6 +3,7 @@ package io.elara.cli;
 import io.elara.cli.command.DemoCommand;
 import io.elara.cli.command.IdCommand;
 import io.elara.cli.command.InitCommand;
+import io.elara.cli.command.PipelineCommand;
 import io.elara.cli.command.RunCommand;
 import io.elara.cli.command.SendCommand;
 import io.elara.cli.command.SimCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
             TailCommand.class,
             StatusCommand.class,
             SimCommand.class,
+            PipelineCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or configuration error."})
