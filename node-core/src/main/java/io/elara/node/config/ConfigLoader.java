@@ -99,11 +99,11 @@ public final class ConfigLoader {
             String where = locator.where(at);
             throw new ConfigException(
                     (where != null ? ConfigValidator.locate(source, where) : at(source, e.getLocation()))
-                            + path(e.getPath(), false) + "expected " + describe(e.getTargetType())
+                            + path(e.getPath(), false) + "expected " + YamlLocator.describeType(e.getTargetType())
                             + (got != null ? ", got '" + got + "'" : ""),
                     e);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(at(source, e.getLocation()) + firstLine(e), e);
+            throw new ConfigException(at(source, e.getLocation()) + YamlLocator.firstLine(e), e);
         }
         Path base = source.toAbsolutePath().getParent();
         return ConfigValidator.validate(raw, source, base, locator);
@@ -137,46 +137,12 @@ public final class ConfigLoader {
 
     /** {@code peers[0].address: }; for an unknown key, the path of the mapping that holds it. */
     private static String path(List<JsonMappingException.Reference> references, boolean dropLast) {
-        StringBuilder path = new StringBuilder();
-        int end = dropLast ? references.size() - 1 : references.size();
-        for (int i = 0; i < end; i++) {
-            JsonMappingException.Reference reference = references.get(i);
-            if (reference.getFieldName() != null) {
-                if (path.length() > 0) {
-                    path.append('.');
-                }
-                path.append(reference.getFieldName());
-            } else {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.length() == 0 ? "" : path + ": ";
+        String field = YamlLocator.fieldPath(references, dropLast ? references.size() - 1 : references.size());
+        return field.isEmpty() ? "" : field + ": ";
     }
 
     private static String known(Collection<Object> ids) {
         return ids.stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new)).stream()
                 .collect(Collectors.joining(", "));
-    }
-
-    private static String describe(Class<?> type) {
-        if (type == null) {
-            return "another kind of value";
-        }
-        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
-            return "a whole number";
-        }
-        if (type == String.class) {
-            return "text";
-        }
-        if (List.class.isAssignableFrom(type)) {
-            return "a list";
-        }
-        return "a mapping of keys to values";
-    }
-
-    private static String firstLine(JsonProcessingException e) {
-        String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
     }
 }

@@ -89,6 +89,51 @@ public final class YamlLocator {
                 + (newline < 0 ? message : message.substring(0, newline)).strip();
     }
 
+    /** How an error names the type Jackson expected: "a whole number", "text", "a list", ... */
+    public static String describeType(Class<?> type) {
+        if (type == null) {
+            return "another kind of value";
+        }
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "text";
+        }
+        if (java.util.List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a mapping of keys to values";
+    }
+
+    /** The first line of a Jackson exception's own message, without its location. */
+    public static String firstLine(JsonProcessingException e) {
+        String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).strip();
+    }
+
+    /** The first {@code count} references of a Jackson path as a field name: {@code peers[0].address}. */
+    public static String fieldPath(
+            java.util.List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path, int count) {
+        StringBuilder field = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            var reference = path.get(i);
+            if (reference.getFieldName() != null) {
+                if (field.length() > 0) {
+                    field.append('.');
+                }
+                field.append(reference.getFieldName());
+            } else {
+                field.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return field.toString();
+    }
+
     /** True when the document has no content at all (empty, or only comments). */
     public boolean isEmpty() {
         return values.isEmpty();

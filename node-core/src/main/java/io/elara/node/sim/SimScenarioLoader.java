@@ -2,9 +2,7 @@ package io.elara.node.sim;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -14,15 +12,14 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.elara.node.config.ConfigException;
+import io.elara.node.config.YamlLocator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -71,10 +68,10 @@ public final class SimScenarioLoader {
 
     /** Validates {@code text} as if read from {@code source}. */
     public static SimScenario parse(String text, Path source) throws ConfigException {
-        Map<String, String> locations = new HashMap<>();
+        YamlLocator locator;
         RawScenario raw;
         try {
-            index(text, locations);
+            locator = YamlLocator.index(text, FACTORY);
             raw = MAPPER.readValue(text, RawScenario.class);
         } catch (UnrecognizedPropertyException e) {
             TreeSet<String> known = new TreeSet<>();
@@ -86,10 +83,10 @@ public final class SimScenarioLoader {
         } catch (MismatchedInputException e) {
             throw new ConfigException(
                     at(source, e.getLocation()) + field(e.getPath()) + ": expected "
-                            + (e.getTargetType() == null ? "another kind of value" : describe(e.getTargetType())),
+                            + YamlLocator.describeType(e.getTargetType()),
                     e);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(at(source, e.getLocation()) + firstLine(e), e);
+            throw new ConfigException(at(source, e.getLocation()) + YamlLocator.firstLine(e), e);
         } catch (IOException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -100,43 +97,26 @@ public final class SimScenarioLoader {
         try {
             scenario = raw.toScenario();
         } catch (IllegalArgumentException e) {
-            throw located(source, locations, e.getMessage(), e);
+            throw located(source, locator, e.getMessage(), e);
         }
         String problem = scenario.problem();
         if (problem != null) {
-            throw located(source, locations, problem, null);
+            throw located(source, locator, problem, null);
         }
         return scenario;
     }
 
     /** {@code field: problem} becomes {@code file:line:column: field: problem}, at the field or its nearest parent. */
     private static ConfigException located(
-            Path source, Map<String, String> locations, String message, IllegalArgumentException cause) {
+            Path source, YamlLocator locator, String message, IllegalArgumentException cause) {
         int colon = message.indexOf(": ");
         String field = colon < 0 ? "" : message.substring(0, colon);
-        String pointer = "/" + field.replace("[", "/").replace("]", "").replace(".", "/");
-        String where = null;
-        while (where == null && !pointer.isEmpty()) {
-            where = locations.get(pointer);
-            pointer = pointer.substring(0, Math.max(0, pointer.lastIndexOf('/')));
-        }
+        String pointer = field.isEmpty()
+                ? ""
+                : "/" + field.replace("[", "/").replace("]", "").replace(".", "/");
+        String where = locator.whereKey(pointer);
         String prefix = source + ":" + (where == null ? " " : where + ": ");
         return cause == null ? new ConfigException(prefix + message) : new ConfigException(prefix + message, cause);
-    }
-
-    /** Records where each key, and each list element, starts, by JSON pointer. */
-    private static void index(String text, Map<String, String> locations) throws IOException {
-        try (JsonParser parser = FACTORY.createParser(text)) {
-            JsonToken token;
-            while ((token = parser.nextToken()) != null) {
-                if (token == JsonToken.FIELD_NAME || parser.getParsingContext().inArray()) {
-                    JsonLocation location = parser.currentTokenLocation();
-                    locations.putIfAbsent(
-                            parser.getParsingContext().pathAsPointer().toString(),
-                            location.getLineNr() + ":" + location.getColumnNr());
-                }
-            }
-        }
     }
 
     private static String at(Path source, JsonLocation location) {
@@ -147,40 +127,8 @@ public final class SimScenarioLoader {
     }
 
     private static String field(List<JsonMappingException.Reference> path) {
-        StringBuilder field = new StringBuilder();
-        for (JsonMappingException.Reference reference : path) {
-            if (reference.getFieldName() != null) {
-                if (field.length() > 0) {
-                    field.append('.');
-                }
-                field.append(reference.getFieldName());
-            } else {
-                field.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return field.length() == 0 ? "(top level)" : field.toString();
-    }
-
-    private static String describe(Class<?> type) {
-        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) {
-            return "a whole number";
-        }
-        if (type == Double.class || type == double.class) {
-            return "a number";
-        }
-        if (type == String.class) {
-            return "text";
-        }
-        if (List.class.isAssignableFrom(type)) {
-            return "a list";
-        }
-        return "a mapping of keys to values";
-    }
-
-    private static String firstLine(JsonProcessingException e) {
-        String message = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).strip();
+        String field = YamlLocator.fieldPath(path, path.size());
+        return field.isEmpty() ? "(top level)" : field;
     }
 
     private static long duration(String field, String text, long fallbackNs) {
