@@ -1,6 +1,5 @@
 package io.elara.node.channel;
 
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -16,11 +15,7 @@ public final class DirectChannel<T> implements MessageChannel<T> {
     /** Subscribers per channel, at most. */
     public static final int SUBSCRIBERS_MAX = 64;
 
-    private static final MessageHandler<?>[] NONE = new MessageHandler<?>[0];
-
-    private final Object lock = new Object();
-    /** Copied on write, so a send iterates a stable array without locking. */
-    private volatile MessageHandler<?>[] subscribers = NONE;
+    private final SubscriberList<MessageHandler<T>> subscribers = new SubscriberList<>(SUBSCRIBERS_MAX);
 
     private final LongAdder sent = new LongAdder();
     private final LongAdder delivered = new LongAdder();
@@ -32,33 +27,12 @@ public final class DirectChannel<T> implements MessageChannel<T> {
      * {@link #SUBSCRIBERS_MAX} of them.
      */
     public boolean subscribe(MessageHandler<T> handler) {
-        Objects.requireNonNull(handler, "handler");
-        synchronized (lock) {
-            MessageHandler<?>[] current = subscribers;
-            if (current.length >= SUBSCRIBERS_MAX || indexOf(current, handler) >= 0) {
-                return false;
-            }
-            MessageHandler<?>[] next = Arrays.copyOf(current, current.length + 1);
-            next[current.length] = handler;
-            subscribers = next;
-            return true;
-        }
+        return subscribers.add(handler);
     }
 
     /** Removes {@code handler}; false when it was not subscribed. */
     public boolean unsubscribe(MessageHandler<T> handler) {
-        synchronized (lock) {
-            MessageHandler<?>[] current = subscribers;
-            int index = indexOf(current, handler);
-            if (index < 0) {
-                return false;
-            }
-            MessageHandler<?>[] next = new MessageHandler<?>[current.length - 1];
-            System.arraycopy(current, 0, next, 0, index);
-            System.arraycopy(current, index + 1, next, index, current.length - index - 1);
-            subscribers = current.length == 1 ? NONE : next;
-            return true;
-        }
+        return subscribers.remove(handler);
     }
 
     /**
@@ -71,13 +45,13 @@ public final class DirectChannel<T> implements MessageChannel<T> {
     public boolean send(Message<T> message) {
         Objects.requireNonNull(message, "message");
         sent.increment();
-        MessageHandler<?>[] current = subscribers;
+        Object[] current = subscribers.snapshot();
         if (current.length == 0) {
             unrouted.increment();
             return false;
         }
         boolean allDelivered = true;
-        for (MessageHandler<?> subscriber : current) {
+        for (Object subscriber : current) {
             try {
                 ((MessageHandler<T>) subscriber).onMessage(message);
                 delivered.increment();
@@ -91,7 +65,7 @@ public final class DirectChannel<T> implements MessageChannel<T> {
     }
 
     public int subscriberCount() {
-        return subscribers.length;
+        return subscribers.size();
     }
 
     /** Messages sent. */
@@ -112,14 +86,5 @@ public final class DirectChannel<T> implements MessageChannel<T> {
     /** Messages sent while there was no subscriber. */
     public long unrouted() {
         return unrouted.sum();
-    }
-
-    private static int indexOf(MessageHandler<?>[] handlers, Object handler) {
-        for (int index = 0; index < handlers.length; index++) {
-            if (handlers[index] == handler) {
-                return index;
-            }
-        }
-        return -1;
     }
 }

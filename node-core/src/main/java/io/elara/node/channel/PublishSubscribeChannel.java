@@ -1,6 +1,5 @@
 package io.elara.node.channel;
 
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -19,11 +18,7 @@ public final class PublishSubscribeChannel<T> implements MessageChannel<T> {
     /** Subscribers per channel, at most. */
     public static final int SUBSCRIBERS_MAX = 64;
 
-    private static final MessageChannel<?>[] NONE = new MessageChannel<?>[0];
-
-    private final Object lock = new Object();
-    /** Copied on write, so a send iterates a stable array without locking. */
-    private volatile MessageChannel<?>[] subscribers = NONE;
+    private final SubscriberList<MessageChannel<T>> subscribers = new SubscriberList<>(SUBSCRIBERS_MAX);
 
     private final LongAdder published = new LongAdder();
     private final LongAdder deliveries = new LongAdder();
@@ -31,33 +26,12 @@ public final class PublishSubscribeChannel<T> implements MessageChannel<T> {
 
     /** Adds {@code subscriber}; false when it is already subscribed or there are {@link #SUBSCRIBERS_MAX}. */
     public boolean subscribe(MessageChannel<T> subscriber) {
-        Objects.requireNonNull(subscriber, "subscriber");
-        synchronized (lock) {
-            MessageChannel<?>[] current = subscribers;
-            if (current.length >= SUBSCRIBERS_MAX || indexOf(current, subscriber) >= 0) {
-                return false;
-            }
-            MessageChannel<?>[] next = Arrays.copyOf(current, current.length + 1);
-            next[current.length] = subscriber;
-            subscribers = next;
-            return true;
-        }
+        return subscribers.add(subscriber);
     }
 
     /** Removes {@code subscriber}; false when it was not subscribed. Messages it already holds stay with it. */
     public boolean unsubscribe(MessageChannel<T> subscriber) {
-        synchronized (lock) {
-            MessageChannel<?>[] current = subscribers;
-            int index = indexOf(current, subscriber);
-            if (index < 0) {
-                return false;
-            }
-            MessageChannel<?>[] next = new MessageChannel<?>[current.length - 1];
-            System.arraycopy(current, 0, next, 0, index);
-            System.arraycopy(current, index + 1, next, index, current.length - index - 1);
-            subscribers = current.length == 1 ? NONE : next;
-            return true;
-        }
+        return subscribers.remove(subscriber);
     }
 
     /**
@@ -69,9 +43,9 @@ public final class PublishSubscribeChannel<T> implements MessageChannel<T> {
     public boolean send(Message<T> message) {
         Objects.requireNonNull(message, "message");
         published.increment();
-        MessageChannel<?>[] current = subscribers;
+        Object[] current = subscribers.snapshot();
         boolean allTook = current.length > 0;
-        for (MessageChannel<?> subscriber : current) {
+        for (Object subscriber : current) {
             if (((MessageChannel<T>) subscriber).send(message)) {
                 deliveries.increment();
             } else {
@@ -83,7 +57,7 @@ public final class PublishSubscribeChannel<T> implements MessageChannel<T> {
     }
 
     public int subscriberCount() {
-        return subscribers.length;
+        return subscribers.size();
     }
 
     /** Messages published. */
@@ -99,14 +73,5 @@ public final class PublishSubscribeChannel<T> implements MessageChannel<T> {
     /** Messages a subscriber refused or dropped. */
     public long refusals() {
         return refusals.sum();
-    }
-
-    private static int indexOf(MessageChannel<?>[] channels, Object channel) {
-        for (int index = 0; index < channels.length; index++) {
-            if (channels[index] == channel) {
-                return index;
-            }
-        }
-        return -1;
     }
 }
