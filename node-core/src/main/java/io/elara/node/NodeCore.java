@@ -77,12 +77,13 @@ public final class NodeCore {
     private final AckFrameFlyweight ackFrame = new AckFrameFlyweight();
     private final PacketWriter writer;
     private final Consumer<Event> deliverReceived = this::onReceivedEvent;
+    private final EventStages stages;
+    /** The time of the input being handled, which the stages' executor reads as its clock. */
+    private long currentNowNs;
 
     private Peer receivingFrom;
-    private long receivingNowNs;
     private long datagramsIn;
     private long bytesIn;
-    private long eventsSent;
 
     /**
      * @param config validated config; its peer addresses are already resolved
@@ -101,6 +102,7 @@ public final class NodeCore {
         this.process = new ProcessStage(clock);
         this.propagate = new PropagateStage(limits.subscribersMax());
         this.writer = new PacketWriter(outbox);
+        this.stages = new EventStages(() -> currentNowNs, sessions, validate, process, merge, propagate, rejects);
         for (PeerConfig peer : config.peers()) {
             peers.configure(peer.name(), peer.address());
         }
@@ -175,7 +177,7 @@ public final class NodeCore {
         peer.heard(nowNs);
         long delivered = propagate.delivered();
         receivingFrom = peer;
-        receivingNowNs = nowNs;
+        currentNowNs = nowNs;
         int index = framesOffset;
         while (index < framesEnd) {
             int type = buffer.getUnsignedByte(index + FrameType.TYPE_OFFSET);
@@ -198,23 +200,13 @@ public final class NodeCore {
             index = body + bodyLength;
         }
         receivingFrom = null;
+        stages.run();
         return (int) (propagate.delivered() - delivered);
     }
 
     private void onReceivedEvent(Event event) {
         receivingFrom.receivedEvent();
-        RejectReason reason = validate.validate(event, false, receivingNowNs);
-        if (reason != RejectReason.NONE) {
-            rejects.increment(reason);
-            return;
-        }
-        Session session = sessions.byId(event.session());
-        process.process(event, session, false, receivingNowNs);
-        if (!merge.merge(event, session)) {
-            rejects.increment(RejectReason.DUPLICATE);
-            return;
-        }
-        propagate.propagate(event, session, List.of(), null, receivingNowNs);
+        stages.received(event);
     }
 
     private int reject(RejectReason reason) {
@@ -280,23 +272,18 @@ public final class NodeCore {
         }
         Event event = new Event(
                 EventId.random(random), session.id(), self, name, clock.now(nowNs / 1_000_000L), EventKind.TEXT, text);
-        RejectReason reason = validate.validate(event, true, nowNs);
-        if (reason != RejectReason.NONE) {
-            return describeLocal(reason, text);
-        }
-        PendingSend pending = new PendingSend(event.id(), recipients.size(), result);
-        process.process(event, session, true, nowNs);
-        merge.merge(event, session);
-        propagate.propagate(event, session, recipients, pending, nowNs);
-        eventsSent++;
+        currentNowNs = nowNs;
+        stages.local(event, recipients, new PendingSend(event.id(), recipients.size(), result), result);
+        stages.run();
         return null;
     }
 
-    private String describeLocal(RejectReason reason, String text) {
+    /** A local event's refusal by VALIDATE, in words for the user. */
+    static String describeLocal(RejectReason reason, String text, int textBytesMax) {
         return switch (reason) {
             case TEXT_EMPTY -> "the message is empty";
             case TEXT_TOO_LONG ->
-                "the message is " + ByteBufUtil.utf8Bytes(text) + " bytes; the limit is " + validate.textBytesMax()
+                "the message is " + ByteBufUtil.utf8Bytes(text) + " bytes; the limit is " + textBytesMax
                         + " bytes of UTF-8";
             case TEXT_CONTROL -> "the message contains control characters (terminal escapes are not sent)";
             default -> "the message was refused: " + reason.description();
@@ -430,7 +417,7 @@ public final class NodeCore {
                 writer.datagrams(),
                 bytesIn,
                 writer.bytes(),
-                eventsSent,
+                stages.eventsSent(),
                 propagate.delivered(),
                 propagate.subscribers());
         return new NodeStatus(name, self.toString(), null, peerStatus, sessionStatus, counters, rejects.snapshot());

@@ -1,0 +1,162 @@
+package io.elara.node;
+
+import io.elara.node.dataflow.Control;
+import io.elara.node.dataflow.CycleContext;
+import io.elara.node.dataflow.DataflowExecutor;
+import io.elara.node.dataflow.ExecutorLimits;
+import io.elara.node.dataflow.GraphNode;
+import io.elara.node.event.Event;
+import io.elara.node.event.RejectCounters;
+import io.elara.node.event.RejectReason;
+import io.elara.node.lane.SendReceipt;
+import io.elara.node.peer.Peer;
+import io.elara.node.session.Session;
+import io.elara.node.session.SessionTable;
+import io.elara.node.stage.MergeStage;
+import io.elara.node.stage.ProcessStage;
+import io.elara.node.stage.PropagateStage;
+import io.elara.node.stage.ValidateStage;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * VALIDATE → PROCESS → MERGE → PROPAGATE as four nodes of a dataflow executor, each triggered by the one before it.
+ * The core hands in events (received ones, and its own with their recipients) and runs the executor's cycles; each
+ * stage passes on what it accepted in the same cycle, so a batch of events from one datagram crosses all four stages
+ * in one cycle, in order. Loop thread only.
+ */
+final class EventStages {
+    /** Executor bounds for four stage nodes: small, since a simulator runs one executor per node core. */
+    private static final ExecutorLimits LIMITS = new ExecutorLimits(16, 16, 16, 16, 4);
+
+    /** One event on its way through the stages. */
+    private record Item(
+            Event event, List<Peer> recipients, SendReceipt receipt, CompletableFuture<SendResult> refusal) {
+        boolean local() {
+            return recipients != null;
+        }
+    }
+
+    /** What a stage holds: its input this cycle, and what it passed on. */
+    private static final class Batch {
+        final ArrayDeque<Item> in = new ArrayDeque<>();
+        final List<Item> out = new ArrayList<>();
+    }
+
+    private final DataflowExecutor executor;
+    private final SessionTable sessions;
+    private final ValidateStage validate;
+    private final ProcessStage process;
+    private final MergeStage merge;
+    private final PropagateStage propagate;
+    private final RejectCounters rejects;
+    private final GraphNode<Batch> validateNode;
+    private final GraphNode<Batch> processNode;
+    private final GraphNode<Batch> mergeNode;
+    private long eventsSent;
+
+    EventStages(
+            LongSupplier nowNs,
+            SessionTable sessions,
+            ValidateStage validate,
+            ProcessStage process,
+            MergeStage merge,
+            PropagateStage propagate,
+            RejectCounters rejects) {
+        this.executor = new DataflowExecutor(nowNs::getAsLong, LIMITS);
+        this.sessions = sessions;
+        this.validate = validate;
+        this.process = process;
+        this.merge = merge;
+        this.propagate = propagate;
+        this.rejects = rejects;
+        this.validateNode = executor.node(new Batch()).build(this::validate);
+        this.processNode = executor.node(new Batch()).triggeredBy(validateNode).build(this::process);
+        this.mergeNode = executor.node(new Batch()).triggeredBy(processNode).build(this::merge);
+        executor.node(new Batch()).triggeredBy(mergeNode).build(this::propagate);
+    }
+
+    /** Queues a received event. */
+    void received(Event event) {
+        validateNode.state().in.add(new Item(event, null, null, null));
+        executor.scheduleNow(validateNode);
+    }
+
+    /**
+     * Queues this node's own event for {@code recipients}; when VALIDATE refuses it, {@code refusal} fails with the
+     * reason in words.
+     */
+    void local(Event event, List<Peer> recipients, SendReceipt receipt, CompletableFuture<SendResult> refusal) {
+        validateNode.state().in.add(new Item(event, recipients, receipt, refusal));
+        executor.scheduleNow(validateNode);
+    }
+
+    /** Runs cycles until every queued event has crossed all four stages. */
+    void run() {
+        while (executor.runCycle() > 0) {
+            // Each cycle moves the queued events through every stage; a new cycle only runs for events queued
+            // meanwhile (a subscriber that sends from its callback).
+        }
+    }
+
+    long eventsSent() {
+        return eventsSent;
+    }
+
+    private Control validate(Batch batch, CycleContext context) {
+        batch.out.clear();
+        Item item;
+        while ((item = batch.in.poll()) != null) {
+            RejectReason reason = validate.validate(item.event(), item.local(), context.nowNs());
+            if (reason == RejectReason.NONE) {
+                batch.out.add(item);
+            } else if (item.local()) {
+                item.refusal()
+                        .completeExceptionally(new SendException(
+                                NodeCore.describeLocal(reason, item.event().text(), validate.textBytesMax())));
+            } else {
+                rejects.increment(reason);
+            }
+        }
+        return batch.out.isEmpty() ? Control.UNCHANGED : Control.BROADCAST;
+    }
+
+    private Control process(Batch batch, CycleContext context) {
+        batch.out.clear();
+        for (Item item : validateNode.state().out) {
+            process.process(item.event(), session(item), item.local(), context.nowNs());
+            batch.out.add(item);
+        }
+        return batch.out.isEmpty() ? Control.UNCHANGED : Control.BROADCAST;
+    }
+
+    private Control merge(Batch batch, CycleContext context) {
+        batch.out.clear();
+        for (Item item : processNode.state().out) {
+            if (merge.merge(item.event(), session(item)) || item.local()) {
+                batch.out.add(item);
+            } else {
+                rejects.increment(RejectReason.DUPLICATE);
+            }
+        }
+        return batch.out.isEmpty() ? Control.UNCHANGED : Control.BROADCAST;
+    }
+
+    private Control propagate(Batch batch, CycleContext context) {
+        for (Item item : mergeNode.state().out) {
+            List<Peer> recipients = item.local() ? item.recipients() : List.of();
+            propagate.propagate(item.event(), session(item), recipients, item.receipt(), context.nowNs());
+            if (item.local()) {
+                eventsSent++;
+            }
+        }
+        return Control.UNCHANGED;
+    }
+
+    private Session session(Item item) {
+        return sessions.byId(item.event().session());
+    }
+}
