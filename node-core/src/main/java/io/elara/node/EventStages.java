@@ -34,7 +34,7 @@ final class EventStages {
 
     /** One event on its way through the stages. */
     private record Item(
-            Event event, List<Peer> recipients, SendReceipt receipt, CompletableFuture<SendResult> refusal) {
+            Event event, List<Peer> recipients, SendReceipt receipt, CompletableFuture<SendResult> refusal, Peer from) {
         boolean local() {
             return recipients != null;
         }
@@ -79,9 +79,9 @@ final class EventStages {
         executor.node(new Batch()).triggeredBy(mergeNode).build(this::propagate);
     }
 
-    /** Queues a received event. */
-    void received(Event event) {
-        validateNode.state().in.add(new Item(event, null, null, null));
+    /** Queues an event received from {@code from}. */
+    void received(Event event, Peer from) {
+        validateNode.state().in.add(new Item(event, null, null, null, from));
         executor.scheduleNow(validateNode);
     }
 
@@ -90,7 +90,7 @@ final class EventStages {
      * reason in words.
      */
     void local(Event event, List<Peer> recipients, SendReceipt receipt, CompletableFuture<SendResult> refusal) {
-        validateNode.state().in.add(new Item(event, recipients, receipt, refusal));
+        validateNode.state().in.add(new Item(event, recipients, receipt, refusal, null));
         executor.scheduleNow(validateNode);
     }
 
@@ -148,7 +148,7 @@ final class EventStages {
     private Control propagate(Batch batch, CycleContext context) {
         for (Item item : mergeNode.state().out) {
             List<Peer> recipients = item.local() ? item.recipients() : List.of();
-            propagate.propagate(item.event(), session(item), recipients, item.receipt(), context.nowNs());
+            propagate.propagate(item.event(), session(item), recipients, item.receipt(), item.from(), context.nowNs());
             if (item.local()) {
                 eventsSent++;
             }

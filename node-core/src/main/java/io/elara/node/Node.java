@@ -4,12 +4,15 @@ import io.elara.crypto.identity.Identity;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlServer;
+import io.elara.node.flow.FlowEngine;
+import io.elara.node.flow.runtime.FlowRuntime;
 import io.elara.node.peer.Peer;
 import io.elara.node.store.DataDirectory;
 import io.elara.node.time.Clock;
 import io.elara.node.transport.SystemClock;
 import io.elara.node.transport.UdpDriver;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
@@ -26,17 +29,31 @@ import org.slf4j.LoggerFactory;
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
-    /** What to run besides the UDP socket. */
-    public record Options(boolean controlSocket, boolean lockDataDirectory, Clock clock) {
+    /**
+     * What to run besides the UDP socket.
+     *
+     * @param flowOutput where the config's {@code stdout} flow steps print; null for the process's stdout
+     */
+    public record Options(boolean controlSocket, boolean lockDataDirectory, Clock clock, PrintStream flowOutput) {
         /** A long-running node: data directory locked, control socket open. */
         public static Options daemon() {
-            return new Options(true, true, new SystemClock());
+            return new Options(true, true, new SystemClock(), null);
         }
 
         /** A node inside another program (the demo, tests, a one-shot send): no lock, no control socket. */
         public static Options embedded() {
-            return new Options(false, false, new SystemClock());
+            return new Options(false, false, new SystemClock(), null);
         }
+
+        /** These options with flows' {@code stdout} steps printing to {@code output}. */
+        public Options withFlowOutput(PrintStream output) {
+            return new Options(controlSocket, lockDataDirectory, clock, output);
+        }
+    }
+
+    /** What the config's flows have done; all zero when it has none. */
+    public FlowEngine.Counters flowCounters() {
+        return flows == null ? new FlowEngine.Counters(0, 0, 0, 0) : flows.counters();
     }
 
     private final NodeConfig config;
@@ -46,6 +63,7 @@ public final class Node implements AutoCloseable {
     private final InetSocketAddress localAddress;
     private final DataDirectory.Lock lock;
     private final ControlServer control;
+    private final FlowRuntime flows;
 
     private Node(
             NodeConfig config,
@@ -54,7 +72,8 @@ public final class Node implements AutoCloseable {
             NodeProxy proxy,
             InetSocketAddress localAddress,
             DataDirectory.Lock lock,
-            ControlServer control) {
+            ControlServer control,
+            FlowRuntime flows) {
         this.config = config;
         this.identity = identity;
         this.driver = driver;
@@ -62,6 +81,7 @@ public final class Node implements AutoCloseable {
         this.localAddress = localAddress;
         this.lock = lock;
         this.control = control;
+        this.flows = flows;
     }
 
     /**
@@ -73,6 +93,7 @@ public final class Node implements AutoCloseable {
         DataDirectory directory = new DataDirectory(config.dataDirectory());
         DataDirectory.Lock lock = null;
         UdpDriver driver = null;
+        FlowRuntime flows = null;
         boolean started = false;
         try {
             if (options.lockDataDirectory()) {
@@ -83,11 +104,14 @@ public final class Node implements AutoCloseable {
                     config, identity.nodeId(), new SplittableRandom(new SecureRandom().nextLong()), driver.outbox());
             NodeProxy proxy = new NodeProxy(driver::wakeUp);
             InetSocketAddress local = driver.bind(config.bind(), core, proxy);
+            if (!config.flows().isEmpty()) {
+                flows = FlowRuntime.start(config, proxy, options.clock(), options.flowOutput());
+            }
             ControlServer control = null;
             if (options.controlSocket()) {
                 control = ControlServer.start(directory.controlSocket(), proxy, Peer.format(local));
             }
-            Node node = new Node(config, identity, driver, proxy, local, lock, control);
+            Node node = new Node(config, identity, driver, proxy, local, lock, control, flows);
             started = true;
             LOG.debug("node {} bound to {} ({} transport)", config.name(), local, driver.epoll() ? "epoll" : "nio");
             return node;
@@ -95,6 +119,9 @@ public final class Node implements AutoCloseable {
             throw new NodeStartException(e.getMessage(), e);
         } finally {
             if (!started) {
+                if (flows != null) {
+                    flows.close();
+                }
                 if (driver != null) {
                     driver.close();
                 }
@@ -147,6 +174,9 @@ public final class Node implements AutoCloseable {
     public void close() {
         if (control != null) {
             control.close();
+        }
+        if (flows != null) {
+            flows.close();
         }
         driver.close();
         if (lock != null) {

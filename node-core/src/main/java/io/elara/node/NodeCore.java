@@ -206,7 +206,7 @@ public final class NodeCore {
 
     private void onReceivedEvent(Event event) {
         receivingFrom.receivedEvent();
-        stages.received(event);
+        stages.received(event, receivingFrom);
     }
 
     private int reject(RejectReason reason) {

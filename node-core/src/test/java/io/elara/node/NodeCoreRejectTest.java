@@ -42,7 +42,7 @@ class NodeCoreRejectTest {
             7001,
             b -> b.peer("friend", "127.0.0.1:7002")
                     .session("lobby", "friend")
-                    .limits(new Limits(2, 100, 1024, 30_000, 4)));
+                    .limits(new Limits(2, 100, 1024, 30_000, 4, 4096)));
     private final Member friend =
             network.add("friend", 7002, b -> b.peer("target", "127.0.0.1:7001").session("lobby", "target"));
     private final EventFrameCodec codec = new EventFrameCodec();

@@ -142,7 +142,7 @@ class NodeCoreTest {
     void shouldFailTheSendWhenThePeerNeverAnswers() throws Exception {
         CoreNetwork lonely = new CoreNetwork(7);
         Member solo = lonely.add(
-                "solo", 7001, b -> b.peer("ghost", "127.0.0.1:7999").limits(new Limits(8, 100, 1024, 5_000, 4)));
+                "solo", 7001, b -> b.peer("ghost", "127.0.0.1:7999").limits(new Limits(8, 100, 1024, 5_000, 4, 4096)));
         long startNs = lonely.clock.nowNs();
         CompletableFuture<SendResult> result =
                 solo.core.sendText(SendTarget.peer("ghost"), "anyone?", lonely.clock.nowNs());
@@ -175,7 +175,7 @@ class NodeCoreTest {
     void shouldRefuseAsBusyWhenThePeersQueueIsFull() {
         CoreNetwork slow = new CoreNetwork(8);
         Member sender = slow.add(
-                "sender", 7001, b -> b.peer("gone", "127.0.0.1:7999").limits(new Limits(8, 3, 1024, 30_000, 4)));
+                "sender", 7001, b -> b.peer("gone", "127.0.0.1:7999").limits(new Limits(8, 3, 1024, 30_000, 4, 4096)));
         for (int i = 0; i < 3; i++) {
             assertThat(sender.core.sendText(SendTarget.peer("gone"), "m" + i, slow.clock.nowNs()))
                     .isNotDone();

@@ -109,6 +109,16 @@ public final class ConfigLoader {
         return ConfigValidator.validate(raw, source, base, locator);
     }
 
+    /** Binds the YAML of a {@code flows:} key (for configs built in code); validation comes with the rest. */
+    static List<RawConfig.RawFlow> flows(String yaml) throws ConfigException {
+        try {
+            return MAPPER.readValue(
+                    yaml, new com.fasterxml.jackson.core.type.TypeReference<List<RawConfig.RawFlow>>() {});
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("flows: " + YamlLocator.firstLine(e), e);
+        }
+    }
+
     /** The JSON pointer of the first {@code count} references. */
     private static String pointer(List<JsonMappingException.Reference> references, int count) {
         StringBuilder pointer = new StringBuilder();

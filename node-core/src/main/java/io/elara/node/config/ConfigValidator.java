@@ -1,5 +1,6 @@
 package io.elara.node.config;
 
+import io.elara.node.flow.FlowSpec;
 import java.net.InetSocketAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -119,10 +120,11 @@ final class ConfigValidator {
         }
 
         Limits limits = limits(raw.limits, peers.size());
-        return new NodeConfig(source, name, dataDirectory, bind, peers, sessions, limits);
+        List<FlowSpec> flows = FlowValidator.validate(raw.flows, this, baseDirectory, peerIndex.keySet(), sessionNames);
+        return new NodeConfig(source, name, dataDirectory, bind, peers, sessions, limits, flows);
     }
 
-    private String name(String value, String at, String field) throws ConfigException {
+    String name(String value, String at, String field) throws ConfigException {
         if (value == null) {
             throw error(at, field, "missing; give a name such as alice");
         }
@@ -169,7 +171,16 @@ final class ConfigValidator {
                 range(raw.sendQueueMax, defaults.sendQueueMax(), 1, 1_000_000, "send-queue-max"),
                 range(raw.textBytesMax, defaults.textBytesMax(), 1, 1024, "text-bytes-max"),
                 rangeLong(raw.deliveryTimeoutMs, defaults.deliveryTimeoutMs(), 100, 86_400_000, "delivery-timeout-ms"),
-                range(raw.subscribersMax, defaults.subscribersMax(), 1, 256, "subscribers-max"));
+                range(raw.subscribersMax, defaults.subscribersMax(), 1, 256, "subscribers-max"),
+                flowQueueMax(raw.flowQueueMax, defaults.flowQueueMax()));
+    }
+
+    private int flowQueueMax(Integer value, int fallback) throws ConfigException {
+        int max = range(value, fallback, 2, 1 << 20, "flow-queue-max");
+        if (Integer.bitCount(max) != 1) {
+            throw error("/limits/flow-queue-max", "limits.flow-queue-max", max + " is not a power of two");
+        }
+        return max;
     }
 
     private int range(Integer value, int fallback, int min, int max, String key) throws ConfigException {
@@ -186,7 +197,7 @@ final class ConfigValidator {
         return value;
     }
 
-    private ConfigException error(String pointer, String field, String problem) {
+    ConfigException error(String pointer, String field, String problem) {
         return new ConfigException(locate(source, locator.where(pointer)) + field + ": " + problem);
     }
 

@@ -1,5 +1,6 @@
 package io.elara.node.config;
 
+import io.elara.node.flow.FlowSpec;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.List;
  * @param peers configured peers
  * @param sessions configured sessions
  * @param limits bounds
+ * @param flows what the node does with the events it delivers (headless peers: bots, recorders, bridges)
  */
 public record NodeConfig(
         Path source,
@@ -23,13 +25,15 @@ public record NodeConfig(
         InetSocketAddress bind,
         List<PeerConfig> peers,
         List<SessionConfig> sessions,
-        Limits limits) {
+        Limits limits,
+        List<FlowSpec> flows) {
     /** The port a node listens on when the config does not say. */
     public static final int DEFAULT_PORT = 7460;
 
     public NodeConfig {
         peers = List.copyOf(peers);
         sessions = List.copyOf(sessions);
+        flows = List.copyOf(flows);
     }
 
     /** A builder for a node named {@code name}; validation happens in {@link Builder#build}. */
@@ -39,7 +43,7 @@ public record NodeConfig(
 
     /** The same config with another bind address, e.g. port 0 for a one-shot sender. */
     public NodeConfig withBind(InetSocketAddress newBind) {
-        return new NodeConfig(source, name, dataDirectory, newBind, peers, sessions, limits);
+        return new NodeConfig(source, name, dataDirectory, newBind, peers, sessions, limits, flows);
     }
 
     /** Builds a config in code, checked by the same rules as a file. */
@@ -89,6 +93,13 @@ public record NodeConfig(
             raw.limits.textBytesMax = limits.textBytesMax();
             raw.limits.deliveryTimeoutMs = limits.deliveryTimeoutMs();
             raw.limits.subscribersMax = limits.subscribersMax();
+            raw.limits.flowQueueMax = limits.flowQueueMax();
+            return this;
+        }
+
+        /** Adds flows, written as the YAML of the {@code flows:} key. */
+        public Builder flowsYaml(String yaml) throws ConfigException {
+            raw.flows = ConfigLoader.flows(yaml);
             return this;
         }
 

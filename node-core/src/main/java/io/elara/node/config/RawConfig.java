@@ -23,6 +23,9 @@ final class RawConfig {
     @JsonProperty("limits")
     RawLimits limits;
 
+    @JsonProperty("flows")
+    List<RawFlow> flows;
+
     static final class RawBind {
         @JsonProperty("address")
         String address;
@@ -62,5 +65,145 @@ final class RawConfig {
 
         @JsonProperty("subscribers-max")
         Integer subscribersMax;
+
+        @JsonProperty("flow-queue-max")
+        Integer flowQueueMax;
+    }
+
+    static final class RawFlow {
+        @JsonProperty("name")
+        String name;
+
+        @JsonProperty("from")
+        String from;
+
+        @JsonProperty("sessions")
+        List<String> sessions;
+
+        @JsonProperty("include-own")
+        Boolean includeOwn;
+
+        @JsonProperty("steps")
+        List<RawStep> steps;
+    }
+
+    /** One step: exactly one of these keys. */
+    static final class RawStep {
+        @JsonProperty("filter")
+        String filter;
+
+        @JsonProperty("transform")
+        String transform;
+
+        @JsonProperty("split")
+        RawSplit split;
+
+        @JsonProperty("aggregate")
+        RawAggregate aggregate;
+
+        @JsonProperty("route")
+        List<RawRoute> route;
+
+        @JsonProperty("stdout")
+        RawStdout stdout;
+
+        @JsonProperty("file")
+        RawFile file;
+
+        @JsonProperty("exec")
+        RawExec exec;
+
+        @JsonProperty("webhook")
+        RawWebhook webhook;
+
+        @JsonProperty("pipeline")
+        RawPipeline pipeline;
+
+        @JsonProperty("reply")
+        String reply;
+
+        @JsonProperty("send")
+        RawSend send;
+    }
+
+    static final class RawSplit {
+        @JsonProperty("on")
+        String on;
+
+        @JsonProperty("parts-max")
+        Integer partsMax;
+    }
+
+    static final class RawAggregate {
+        @JsonProperty("count")
+        Integer count;
+
+        @JsonProperty("timeout")
+        String timeout;
+
+        @JsonProperty("separator")
+        String separator;
+
+        @JsonProperty("key")
+        String key;
+
+        @JsonProperty("groups-max")
+        Integer groupsMax;
+    }
+
+    static final class RawRoute {
+        @JsonProperty("when")
+        String when;
+
+        @JsonProperty("to")
+        String to;
+    }
+
+    static final class RawStdout {
+        @JsonProperty("template")
+        String template;
+    }
+
+    static final class RawFile {
+        @JsonProperty("path")
+        String path;
+    }
+
+    static final class RawExec {
+        @JsonProperty("command")
+        List<String> command;
+
+        @JsonProperty("timeout")
+        String timeout;
+
+        @JsonProperty("output")
+        String output;
+    }
+
+    static final class RawWebhook {
+        @JsonProperty("url")
+        String url;
+
+        @JsonProperty("timeout")
+        String timeout;
+
+        @JsonProperty("headers")
+        java.util.Map<String, String> headers;
+    }
+
+    static final class RawPipeline {
+        @JsonProperty("manifest")
+        String manifest;
+    }
+
+    static final class RawSend {
+        @JsonProperty("session")
+        String session;
+
+        @JsonProperty("peer")
+        String peer;
+
+        @JsonProperty("text")
+        String text;
     }
 }

@@ -744,7 +744,8 @@ public final class SimWorld {
                             Limits.DEFAULT.sendQueueMax(),
                             Limits.DEFAULT.textBytesMax(),
                             Limits.DEFAULT.deliveryTimeoutMs(),
-                            Limits.DEFAULT.subscribersMax()));
+                            Limits.DEFAULT.subscribersMax(),
+                            Limits.DEFAULT.flowQueueMax()));
             for (int peer : peers) {
                 builder.peer(nodes[peer].name, nodes[peer].address.getAddress().getHostAddress() + ":" + PORT);
             }

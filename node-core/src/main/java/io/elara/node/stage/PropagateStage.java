@@ -38,12 +38,15 @@ public final class PropagateStage {
      * Sends {@code event} to {@code recipients} (empty for a received event) and delivers it locally.
      *
      * @param receipt told about each recipient's acknowledgement; null when there are no recipients
+     * @param from the peer a received event came from; null for this node's own events
      */
-    public void propagate(Event event, Session session, List<Peer> recipients, SendReceipt receipt, long nowNs) {
+    public void propagate(
+            Event event, Session session, List<Peer> recipients, SendReceipt receipt, Peer from, long nowNs) {
         for (Peer recipient : recipients) {
             recipient.sender().enqueue(event, receipt, nowNs);
         }
-        DeliveredEvent delivery = new DeliveredEvent(event, session.name(), receipt != null);
+        DeliveredEvent delivery =
+                new DeliveredEvent(event, session.name(), receipt != null, from == null ? null : from.label());
         recent.addLast(delivery);
         if (recent.size() > RECENT_EVENTS_MAX) {
             recent.removeFirst();

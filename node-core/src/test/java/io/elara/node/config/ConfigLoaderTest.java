@@ -63,7 +63,7 @@ class ConfigLoaderTest {
                         new PeerConfig("bob", Addresses.parse("127.0.0.1:7002", false)),
                         new PeerConfig("carol", Addresses.parse("[::1]:7003", false)));
         assertThat(config.sessions()).containsExactly(new SessionConfig("lobby", java.util.List.of("bob", "carol")));
-        assertThat(config.limits()).isEqualTo(new Limits(10, 100, 500, 5000, 3));
+        assertThat(config.limits()).isEqualTo(new Limits(10, 100, 500, 5000, 3, 4096));
     }
 
     @Test

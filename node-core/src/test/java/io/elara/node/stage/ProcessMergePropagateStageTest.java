@@ -52,12 +52,12 @@ class ProcessMergePropagateStageTest {
     void shouldDeliverToListenersInOrderAndHandBacklogWithoutGapOrOverlap() {
         PropagateStage stage = new PropagateStage(4);
         for (int i = 0; i < 5; i++) {
-            stage.propagate(text(session.id(), "m" + i), session, List.of(), null, NOW_NS);
+            stage.propagate(text(session.id(), "m" + i), session, List.of(), null, null, NOW_NS);
         }
         List<String> seen = new ArrayList<>();
         List<DeliveredEvent> backlog =
                 stage.subscribe(event -> seen.add(event.event().text()), 3);
-        stage.propagate(text(session.id(), "m5"), session, List.of(), null, NOW_NS);
+        stage.propagate(text(session.id(), "m5"), session, List.of(), null, null, NOW_NS);
         assertThat(backlog).extracting(d -> d.event().text()).containsExactly("m2", "m3", "m4");
         assertThat(seen).containsExactly("m5");
         assertThat(stage.delivered()).isEqualTo(6);
@@ -79,8 +79,8 @@ class ProcessMergePropagateStageTest {
             @Override
             public void failed(String peer, String reason) {}
         };
-        stage.propagate(text(session.id(), "mine"), session, List.of(), receipt, NOW_NS);
-        stage.propagate(text(session.id(), "theirs"), session, List.of(), null, NOW_NS);
+        stage.propagate(text(session.id(), "mine"), session, List.of(), receipt, null, NOW_NS);
+        stage.propagate(text(session.id(), "theirs"), session, List.of(), null, null, NOW_NS);
         assertThat(seen).extracting(DeliveredEvent::local).containsExactly(true, false);
         assertThat(seen).extracting(DeliveredEvent::session).containsOnly("lobby");
         assertThat(stage.listenerFailures()).isEqualTo(2);

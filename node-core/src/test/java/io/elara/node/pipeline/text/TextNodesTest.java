@@ -17,8 +17,8 @@ class TextNodesTest {
 
     @Test
     void shouldNameTheColumnOfABadPlaceholder() {
-        assertThatThrownBy(() -> TextTemplate.parse("hello {name}"))
-                .hasMessage("column 7: '{' must be part of {text}, or doubled for a literal brace");
+        assertThatThrownBy(() -> TextTemplate.parse("hello {name}")).hasMessage("column 7: unknown placeholder {name}");
+        assertThatThrownBy(() -> TextTemplate.parse("open { brace")).hasMessageStartingWith("column 6: '{' has no");
         assertThatThrownBy(() -> TextTemplate.parse("a } b")).hasMessageStartingWith("column 3: '}'");
     }
 
