@@ -352,7 +352,7 @@ final class FlowValidator {
                     field + ".output",
                     "'" + exec.output + "' is not an output mode; write 'replace' (the default) or 'discard'");
         }
-        return new StepSpec.ExecStep(label, exec.command, timeoutNs, replace);
+        return new StepSpec.ExecStep(label, exec.command, timeoutNs, replace, base);
     }
 
     private StepSpec webhook(RawConfig.RawWebhook webhook, String label, String at, String field)

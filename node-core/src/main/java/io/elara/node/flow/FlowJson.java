@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * The JSON of flow messages and dead letters, one object per line. A message: {@code
- * {"flow","id","session","author","authorId","from","local","time","hlc","kind","text","headers"}} — the fields of
- * {@code elara tail --json}, plus the flow and the message's headers. {@code from} is absent for the node's own events.
+ * {"flow","id","session","author","authorName","from","local","time","hlc","kind","text","headers"}} — the fields
+ * of {@code elara tail --json} ({@code author} is the NodeId), plus the flow, the sender and the message's headers. {@code from} is absent for the node's own events.
  */
 public final class FlowJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
@@ -41,8 +41,8 @@ public final class FlowJson {
         json.put("flow", flow);
         json.put("id", body.eventId());
         json.put("session", body.session());
-        json.put("author", body.author());
-        json.put("authorId", body.authorId());
+        json.put("author", body.authorId());
+        json.put("authorName", body.author());
         if (body.from() != null) {
             json.put("from", body.from());
         }

@@ -65,8 +65,10 @@ public sealed interface StepSpec {
     /**
      * Pipes the text to a command; when {@code replace}, its output becomes the text (an empty output ends the
      * message), else the message passes on unchanged. Non-zero exit or overrunning {@code timeoutNs}: a dead letter.
+     * The command runs in {@code directory}, the config file's folder, so a script beside the config is found.
      */
-    record ExecStep(String label, List<String> command, long timeoutNs, boolean replace) implements StepSpec {
+    record ExecStep(String label, List<String> command, long timeoutNs, boolean replace, Path directory)
+            implements StepSpec {
         public ExecStep {
             command = List.copyOf(command);
         }

@@ -192,7 +192,8 @@ public final class FlowRuntime implements AutoCloseable {
                 append(file.path(), FlowJson.message(flow, message));
                 return message;
             } else if (step instanceof StepSpec.ExecStep exec) {
-                ExecRunner runner = new ExecRunner(exec.command(), TimeUnit.NANOSECONDS.toMillis(exec.timeoutNs()));
+                ExecRunner runner = new ExecRunner(
+                        exec.command(), TimeUnit.NANOSECONDS.toMillis(exec.timeoutNs()), exec.directory());
                 String output;
                 try {
                     output = runner.run(message.body().text());

@@ -19,10 +19,18 @@ public final class ExecRunner {
 
     private final List<String> command;
     private final long deadlineMs;
+    private final Path directory;
 
+    /** A runner for {@code command} in this process's working directory. */
     public ExecRunner(List<String> command, long deadlineMs) {
+        this(command, deadlineMs, null);
+    }
+
+    /** A runner for {@code command} in {@code directory} (null: this process's working directory). */
+    public ExecRunner(List<String> command, long deadlineMs, Path directory) {
         this.command = List.copyOf(command);
         this.deadlineMs = deadlineMs;
+        this.directory = directory;
     }
 
     /** The command failed; the message is one line. */
@@ -49,6 +57,7 @@ public final class ExecRunner {
             out = Files.createTempFile("elara-exec", ".out");
             err = Files.createTempFile("elara-exec", ".err");
             process = new ProcessBuilder(command)
+                    .directory(directory == null ? null : directory.toFile())
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();
