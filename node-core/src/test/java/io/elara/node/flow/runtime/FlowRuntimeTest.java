@@ -195,6 +195,49 @@ class FlowRuntimeTest {
     }
 
     @Test
+    void shouldRunEachMessageThroughAPipelineManifest() throws Exception {
+        Files.writeString(directory.resolve("shout.yaml"), """
+                name: shout
+                nodes:
+                  - {id: keep, type: text-filter, params: {matches: "!"}}
+                  - {id: wrap, type: text-template, params: {template: "<<{text}>>"}}
+                connections:
+                  - {from: keep, to: wrap}
+                """);
+        int alicePort = FreePorts.udp();
+        int botPort = FreePorts.udp();
+        Path botFile = directory.resolve("bot.yaml");
+        Files.writeString(botFile, """
+                name: bot
+                bind: {address: 127.0.0.1, port: BOT_PORT}
+                peers: [{name: alice, address: '127.0.0.1:ALICE_PORT'}]
+                flows:
+                  - name: shout
+                    steps:
+                      - pipeline: {manifest: shout.yaml}
+                      - stdout: {template: '{text}'}
+                """.replace("BOT_PORT", Integer.toString(botPort))
+                .replace("ALICE_PORT", Integer.toString(alicePort)));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        start(io.elara.node.config.ConfigLoader.load(botFile), new PrintStream(printed, true, StandardCharsets.UTF_8));
+        Node alice = start(
+                NodeConfig.builder("alice")
+                        .bind("127.0.0.1", alicePort)
+                        .peer("bot", "127.0.0.1:" + botPort)
+                        .build(),
+                null);
+        for (String text : List.of("quiet", "loud!")) {
+            assertThat(alice.proxy()
+                            .sendText(SendTarget.peer("bot"), text)
+                            .get(10, TimeUnit.SECONDS)
+                            .allAcknowledged())
+                    .isTrue();
+        }
+        Await.until(() -> printed.toString(StandardCharsets.UTF_8).contains("\n"), WAIT, "a printed line");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("<<loud!>>\n");
+    }
+
+    @Test
     void shouldStopItsThreadsWhenTheNodeCloses() throws Exception {
         NodeConfig bot = NodeConfig.builder("bot")
                 .dataDirectory(directory.resolve("bot"))
