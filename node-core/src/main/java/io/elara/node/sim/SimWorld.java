@@ -66,6 +66,7 @@ public final class SimWorld {
     private static final int CRASH = 5;
     private static final int RESTART = 6;
     private static final int CHECK = 7;
+    private static final int CONVERGE = 8;
 
     /** The invariants checked while a simulation runs. */
     public enum Invariant {
@@ -80,7 +81,9 @@ public final class SimWorld {
          * After the network heals and traffic stops, every live member of a session holds, in the same order, every
          * event of that session that all members acknowledged (minus those sent before the member's latest restart).
          * Events whose delivery failed, for example during a partition longer than the delivery timeout, are not
-         * compared: the node has no anti-entropy yet, so nothing re-sends them.
+         * compared: the node has no anti-entropy yet, so nothing re-sends them. Checked one check interval after
+         * every time the network heals, while traffic goes on (for the events all members acknowledged so far), and
+         * once more at the end.
          */
         REPLICAS_CONVERGE("replicas converge after healing"),
         /** Per-peer send queues, link queues and the simulator's own queue stay within their limits. */
@@ -277,7 +280,7 @@ public final class SimWorld {
         long settleNs = clock.nowNs() - calmFromNs;
         checkBounds(clock.nowNs());
         if (settled) {
-            compareReplicas();
+            compareReplicas(true);
         } else {
             violate(
                     Invariant.REPLICAS_CONVERGE,
@@ -314,7 +317,19 @@ public final class SimWorld {
                 partitionIds[action.index] = network.partition(scenario.partitions().get(action.index).nodes().stream()
                         .mapToInt(Integer::intValue)
                         .toArray());
-            case PARTITION_END -> network.heal(partitionIds[action.index]);
+            case PARTITION_END -> {
+                network.heal(partitionIds[action.index]);
+                if (network.partitions() == 0) {
+                    // Healed: one check interval later, the replicas must agree on everything all members
+                    // acknowledged so far, while traffic goes on.
+                    schedule(action.timeNs + CHECK_INTERVAL_NS, CONVERGE, -1, -1, -1, null);
+                }
+            }
+            case CONVERGE -> {
+                if (network.partitions() == 0) {
+                    compareReplicas(false);
+                }
+            }
             case CRASH -> {
                 SimNode node = nodes[action.node];
                 if (node.core != null) {
@@ -413,8 +428,12 @@ public final class SimWorld {
         }
     }
 
-    /** Compares, per session, what every live member holds of the events that all members acknowledged. */
-    private void compareReplicas() {
+    /**
+     * Compares, per session, what every live member holds of the events that all members acknowledged so far. Valid at
+     * any moment, not only at the end: an event counts once every member acknowledged it. {@code last} marks the final
+     * comparison, whose event count goes into the summary.
+     */
+    private void compareReplicas(boolean last) {
         List<List<SentEvent>> comparable = new ArrayList<>();
         for (int s = 0; s < sessions.size(); s++) {
             comparable.add(new ArrayList<>());
@@ -426,7 +445,9 @@ public final class SimWorld {
         }
         for (int s = 0; s < sessions.size(); s++) {
             List<SentEvent> events = comparable.get(s);
-            comparedEvents += events.size();
+            if (last) {
+                comparedEvents += events.size();
+            }
             long fullOrder = 0;
             String fullOrderAt = null;
             for (int member : sessions.get(s)) {
