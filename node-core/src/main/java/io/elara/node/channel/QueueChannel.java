@@ -146,6 +146,15 @@ public final class QueueChannel<T> extends QueueCursors.Fields implements Messag
         };
     }
 
+    /**
+     * Takes the oldest message, or null when there is none, without arming the wake-up: for a consumer that will look
+     * again soon anyway (one that spins, or an executor in spin mode). Arming costs the next producer a compare-and-set
+     * on a line the consumer also writes, so a consumer that never sleeps should not arm. Consumer thread only.
+     */
+    public Message<T> tryPoll() {
+        return take();
+    }
+
     /** Takes the oldest message, or null when there is none (and arms the wake-up). Consumer thread only. */
     public Message<T> poll() {
         Message<T> message = take();

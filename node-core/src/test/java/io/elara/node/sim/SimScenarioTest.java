@@ -74,7 +74,8 @@ class SimScenarioTest {
         assertThat(summary.comparedEvents()).isEqualTo(summary.sends().sent());
         assertThat(summary.latencyNsMax()).isGreaterThan(5 * SECOND_NS);
         // Replicas are compared one second after the heal, mid-run (3 members), and again at the end (3 more).
-        assertThat(summary.invariants().get("replicas converge after healing").checks()).isEqualTo(6);
+        assertThat(summary.invariants().get("replicas converge after healing").checks())
+                .isEqualTo(6);
     }
 
     @Test

@@ -81,4 +81,26 @@ public class QueueChannelBenchmark {
         }
         return taken;
     }
+
+    @Benchmark
+    @Group("handoffSpin")
+    @GroupThreads(1)
+    public boolean offerToSpinner(Control control) {
+        return offer(control);
+    }
+
+    /** A consumer that never sleeps, so never arms the wake-up. */
+    @Benchmark
+    @Group("handoffSpin")
+    @GroupThreads(1)
+    public Message<String> tryPoll(Control control) {
+        Message<String> taken;
+        while ((taken = channel.tryPoll()) == null) {
+            if (control.stopMeasurement) {
+                return null;
+            }
+            Thread.onSpinWait();
+        }
+        return taken;
+    }
 }
