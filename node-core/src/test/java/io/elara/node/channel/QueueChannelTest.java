@@ -188,6 +188,24 @@ class QueueChannelTest {
     }
 
     @Test
+    void shouldNotArmTheWakeUpWhenASpinningConsumerFindsTheQueueEmpty() {
+        AtomicInteger wakeUps = new AtomicInteger();
+        QueueChannel<Integer> channel = QueueChannel.<Integer>builder(8)
+                .wakeUp(wakeUps::incrementAndGet)
+                .build();
+        channel.offer(message(0));
+        assertThat(wakeUps).as("a new channel starts armed").hasValue(1);
+        assertThat(channel.tryPoll().body()).isZero();
+        assertThat(channel.tryPoll()).isNull();
+        channel.offer(message(1));
+        assertThat(wakeUps).as("tryPoll found it empty but did not arm").hasValue(1);
+        assertThat(channel.tryPoll().body()).isEqualTo(1);
+        assertThat(channel.poll()).isNull();
+        channel.offer(message(2));
+        assertThat(wakeUps).as("poll armed").hasValue(2);
+    }
+
+    @Test
     void shouldWakeTheConsumerOnlyWhenTheQueueBecomesNonEmpty() {
         AtomicInteger wakeUps = new AtomicInteger();
         QueueChannel<Integer> channel = QueueChannel.<Integer>builder(8)
