@@ -5,10 +5,10 @@ public final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
 
     public ConfigException(String message) {
-        super(message);
+        super(YamlLocator.oneLine(message));
     }
 
     public ConfigException(String message, Throwable cause) {
-        super(message, cause);
+        super(YamlLocator.oneLine(message), cause);
     }
 }

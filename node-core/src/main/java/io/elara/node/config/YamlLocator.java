@@ -89,6 +89,40 @@ public final class YamlLocator {
                 + (newline < 0 ? message : message.substring(0, newline)).strip();
     }
 
+    /**
+     * {@code text} on one line: line breaks, tabs and other control characters a user's value may carry (a YAML block
+     * scalar, an escape) written as {@code \n}, {@code \t} or {@code ?}, so that an error that quotes it stays one
+     * line. Errors are one line by rule; the exception types apply this to every message.
+     */
+    private static final char LINE_SEPARATOR = (char) 0x2028;
+
+    private static final char PARAGRAPH_SEPARATOR = (char) 0x2029;
+
+    public static String oneLine(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            String replacement = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : null;
+            if (replacement == null && (Character.isISOControl(c) || c == LINE_SEPARATOR || c == PARAGRAPH_SEPARATOR)) {
+                replacement = "?";
+            }
+            if (replacement != null && out == null) {
+                out = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (out != null) {
+                if (replacement != null) {
+                    out.append(replacement);
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
     /** How an error names the type Jackson expected: "a whole number", "text", "a list", ... */
     public static String describeType(Class<?> type) {
         if (type == null) {
