@@ -7,6 +7,7 @@ import io.elara.crypto.identity.Identity;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.event.RejectReason;
 import io.elara.testing.Await;
+import io.elara.testing.Threads;
 import io.elara.testing.net.FreePorts;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -122,7 +123,7 @@ class NodeTest {
                     .isInstanceOf(NodeStartException.class)
                     .hasMessage("cannot bind UDP 127.0.0.1:" + port + ": address already in use");
         }
-        Await.until(() -> threadsNamed("elara-alice").isEmpty(), WAIT, "the failed node's thread to stop");
+        Await.until(() -> Threads.named("elara-alice").isEmpty(), WAIT, "the failed node's thread to stop");
     }
 
     @Test
@@ -130,13 +131,13 @@ class NodeTest {
         int port = FreePorts.udp();
         NodeConfig config = config("solo", port, "other", 9);
         Node node = Node.start(config, Identity.generate(new SecureRandom()), Node.Options.daemon());
-        assertThat(threadsNamed("elara-solo")).isNotEmpty();
+        assertThat(Threads.named("elara-solo")).isNotEmpty();
         assertThatThrownBy(() -> start(config, Node.Options.daemon()))
                 .isInstanceOf(NodeStartException.class)
                 .hasMessage("data directory " + directory.resolve("solo") + " is in use by another elara node");
         node.close();
 
-        Await.until(() -> threadsNamed("elara-solo").isEmpty(), WAIT, "node threads to stop");
+        Await.until(() -> Threads.named("elara-solo").isEmpty(), WAIT, "node threads to stop");
         Node again = start(config, Node.Options.daemon());
         assertThat(again.localAddress().getPort()).isEqualTo(port);
     }
@@ -156,15 +157,5 @@ class NodeTest {
                         .get())
                 .hasCauseInstanceOf(SendException.class)
                 .hasMessageContaining("the node stopped");
-    }
-
-    private static List<String> threadsNamed(String prefix) {
-        List<String> names = new ArrayList<>();
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith(prefix) && thread.isAlive()) {
-                names.add(thread.getName());
-            }
-        }
-        return names;
     }
 }

@@ -363,7 +363,7 @@ public final class FlowEngine {
             return filter.filter().test(FlowEvent.subject(message)) && pass(step, message);
         } else if (spec instanceof TransformStep transform) {
             String text = render(transform.template(), message, step.flow);
-            return pass(step, withText(message, message.id(), text));
+            return pass(step, FlowEvent.withText(message, text));
         } else if (spec instanceof SplitStep split) {
             String[] parts = split.separator().split(message.body().text(), split.partsMax());
             boolean passed = false;
@@ -526,16 +526,6 @@ public final class FlowEngine {
         }
         return new Message<>(
                 message.id(), message.correlationId(), message.createdNs(), message.sentNs(), headers, message.body());
-    }
-
-    private static Message<FlowEvent> withText(Message<FlowEvent> message, long id, String text) {
-        return new Message<>(
-                id,
-                message.correlationId(),
-                message.createdNs(),
-                message.sentNs(),
-                message.headers(),
-                message.body().withText(text));
     }
 
     /** Puts {@code message} in the next step's inbox, or counts it complete at the end of the flow. */

@@ -54,6 +54,18 @@ public record FlowEvent(
         return new FlowEvent(kind, session, author, authorId, from, local, eventId, hlc, newText);
     }
 
+    /** {@code message} with its body's text replaced by {@code text}; id, times and headers stay. */
+    public static io.elara.node.channel.Message<FlowEvent> withText(
+            io.elara.node.channel.Message<FlowEvent> message, String text) {
+        return new io.elara.node.channel.Message<>(
+                message.id(),
+                message.correlationId(),
+                message.createdNs(),
+                message.sentNs(),
+                message.headers(),
+                message.body().withText(text));
+    }
+
     /** The author's wall-clock time as ISO-8601 UTC, from its hybrid logical clock. */
     public String time() {
         return java.time.Instant.ofEpochMilli(Hlc.physicalMs(hlc)).toString();

@@ -98,7 +98,7 @@ class ConfigLoaderTest {
         assertThat(error("name: alice\nbind:\n  prot: 7001\n"))
                 .isEqualTo("FILE:3:3: bind: unknown key 'prot' (known here: address, port)");
         assertThat(error("name: alice\ncolour: blue\n"))
-                .startsWith("FILE:2:1: unknown key 'colour' (known here: bind, data-dir, limits, name, peers,");
+                .startsWith("FILE:2:1: unknown key 'colour' (known here: bind, data-dir, flows, limits, name, peers,");
     }
 
     @Test

@@ -56,13 +56,7 @@ class FlowEngineTest {
                 if (text.contains(failOn)) {
                     throw new FlowFailure("'" + String.join(" ", exec.command()) + "' exited with 1");
                 }
-                return new Message<>(
-                        message.id(),
-                        message.correlationId(),
-                        message.createdNs(),
-                        message.sentNs(),
-                        message.headers(),
-                        message.body().withText(text.toUpperCase(java.util.Locale.ROOT)));
+                return FlowEvent.withText(message, text.toUpperCase(java.util.Locale.ROOT));
             }
             return message;
         }

@@ -203,7 +203,7 @@ public final class FlowRuntime implements AutoCloseable {
                 if (!exec.replace()) {
                     return message;
                 }
-                return output.isEmpty() ? null : withText(message, output);
+                return output.isEmpty() ? null : FlowEvent.withText(message, output);
             } else if (step instanceof StepSpec.WebhookStep webhook) {
                 post(webhook, FlowJson.message(flow, message));
                 return message;
@@ -223,23 +223,13 @@ public final class FlowRuntime implements AutoCloseable {
                         text.append(text.length() == 0 ? "" : "\n").append(t.text());
                     }
                 }
-                return text.length() == 0 ? null : withText(message, text.toString());
+                return text.length() == 0 ? null : FlowEvent.withText(message, text.toString());
             }
             throw new IllegalArgumentException("not a blocking step: " + step);
         }
 
         private static String field(Message<FlowEvent> message, String flow, String name) {
             return FlowEvent.field(message, flow, name);
-        }
-
-        private static Message<FlowEvent> withText(Message<FlowEvent> message, String text) {
-            return new Message<>(
-                    message.id(),
-                    message.correlationId(),
-                    message.createdNs(),
-                    message.sentNs(),
-                    message.headers(),
-                    message.body().withText(text));
         }
 
         private void append(Path path, String line) throws FlowFailure {

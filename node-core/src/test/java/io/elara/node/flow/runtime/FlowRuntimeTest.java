@@ -13,6 +13,7 @@ import io.elara.node.SendTarget;
 import io.elara.node.config.NodeConfig;
 import io.elara.testing.Await;
 import io.elara.testing.SuppressForbidden;
+import io.elara.testing.Threads;
 import io.elara.testing.net.FreePorts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -248,19 +249,9 @@ class FlowRuntimeTest {
                         """)
                 .build();
         Node node = Node.start(bot, Identity.generate(new SecureRandom()), Node.Options.embedded());
-        assertThat(threadsNamed("elara-flow")).isNotEmpty();
+        assertThat(Threads.named("elara-flow")).isNotEmpty();
         node.close();
-        Await.until(() -> threadsNamed("elara-flow").isEmpty(), WAIT, "flow threads to stop");
-        assertThat(threadsNamed("elara-dead-letters")).isEmpty();
-    }
-
-    private static List<String> threadsNamed(String prefix) {
-        List<String> names = new ArrayList<>();
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.getName().startsWith(prefix) && thread.isAlive()) {
-                names.add(thread.getName());
-            }
-        }
-        return names;
+        Await.until(() -> Threads.named("elara-flow").isEmpty(), WAIT, "flow threads to stop");
+        assertThat(Threads.named("elara-dead-letters")).isEmpty();
     }
 }
