@@ -49,4 +49,26 @@ class IdentityTest {
         Identity identity = Identity.generate(new SecureRandom());
         assertThat(Identity.fromSeed(identity.seed()).nodeId()).isEqualTo(identity.nodeId());
     }
+
+    @Test
+    void shouldDeriveAStableStaticKeyAndBindItToTheNodeId() {
+        Identity first = Identity.fromSeed(new byte[32]);
+        Identity again = Identity.fromSeed(new byte[32]);
+        assertThat(first.staticPublicKey()).isEqualTo(again.staticPublicKey()).hasSize(32);
+        Identity other = Identity.generate(new java.security.SecureRandom());
+        assertThat(other.staticPublicKey()).isNotEqualTo(first.staticPublicKey());
+
+        byte[] binding = first.staticKeyBinding();
+        assertThat(Identity.verifyStaticKeyBinding(first.nodeId(), first.staticPublicKey(), binding))
+                .isTrue();
+        assertThat(Identity.verifyStaticKeyBinding(other.nodeId(), first.staticPublicKey(), binding))
+                .isFalse();
+        assertThat(Identity.verifyStaticKeyBinding(first.nodeId(), other.staticPublicKey(), binding))
+                .isFalse();
+        // The static public key is the X25519 base-point multiple of the derived private key.
+        byte[] fromPrivate = new org.bouncycastle.crypto.params.X25519PrivateKeyParameters(first.staticPrivateKey(), 0)
+                .generatePublicKey()
+                .getEncoded();
+        assertThat(fromPrivate).isEqualTo(first.staticPublicKey());
+    }
 }

@@ -76,9 +76,9 @@ class KeyFileTest {
         assertThatThrownBy(() -> KeyFile.read(file)).hasMessageContaining("not an Elara key file");
 
         byte[] newer = good.clone();
-        newer[4] = 2;
+        newer[4] = 3;
         Files.write(file, newer);
-        assertThatThrownBy(() -> KeyFile.read(file)).hasMessageContaining("format version 2");
+        assertThatThrownBy(() -> KeyFile.read(file)).hasMessageContaining("format version 3");
     }
 
     @Test
@@ -90,5 +90,108 @@ class KeyFileTest {
         KeyFile.Loaded loaded = KeyFile.read(file);
         assertThat(loaded.identity().nodeId()).isEqualTo(identity.nodeId());
         assertThat(loaded.warnings()).singleElement().asString().contains("readable by others", "chmod 600");
+    }
+
+    private static final KeyFile.Cost CHEAP = new KeyFile.Cost(10, 8, 1);
+
+    private static KeyFile.PassphraseSource passphrase(String text) {
+        return text::toCharArray;
+    }
+
+    @Test
+    void shouldSealWithAPassphraseAndOpenOnlyWithTheSameOne() throws Exception {
+        Path file = directory.resolve("identity.key");
+        KeyFile.create(file, identity, "correct horse".toCharArray(), CHEAP, new SecureRandom());
+        assertThat(Files.size(file)).isEqualTo(89);
+        assertThat(KeyFile.isProtected(file)).isTrue();
+        byte[] sealed = Files.readAllBytes(file);
+        byte[] seed = identity.seed();
+        assertThat(indexOf(sealed, seed))
+                .as("the seed does not appear in the file")
+                .isNegative();
+
+        KeyFile.Loaded loaded = KeyFile.read(file, passphrase("correct horse"));
+        assertThat(loaded.identity().nodeId()).isEqualTo(identity.nodeId());
+        assertThat(loaded.protectedByPassphrase()).isTrue();
+
+        assertThatThrownBy(() -> KeyFile.read(file, passphrase("correct horse ")))
+                .isInstanceOf(KeyFileException.class)
+                .hasMessage("wrong passphrase for identity key file " + file);
+        assertThatThrownBy(() -> KeyFile.read(file))
+                .hasMessageStartingWith("identity key file " + file + " is protected by a passphrase");
+        assertThat(Files.readAllBytes(file))
+                .as("a failed open leaves the file untouched")
+                .isEqualTo(sealed);
+    }
+
+    @Test
+    void shouldTellCorruptionFromAWrongPassphraseInAProtectedFile() throws Exception {
+        Path file = directory.resolve("identity.key");
+        KeyFile.create(file, identity, "pw".toCharArray(), CHEAP, new SecureRandom());
+        byte[] good = Files.readAllBytes(file);
+        for (int offset = 9; offset < good.length; offset++) {
+            byte[] bad = good.clone();
+            bad[offset] ^= 0x01;
+            Files.write(file, bad);
+            assertThatThrownBy(() -> KeyFile.read(file, passphrase("pw")))
+                    .as("flipped byte %d", offset)
+                    .hasMessageContaining("corrupted");
+        }
+    }
+
+    @Test
+    void shouldNormalizeUnicodeSoTheSamePassphraseTypedTwoWaysOpens() throws Exception {
+        Path file = directory.resolve("identity.key");
+        KeyFile.create(file, identity, "caf\u00e9".toCharArray(), CHEAP, new SecureRandom());
+        assertThat(KeyFile.read(file, passphrase("cafe\u0301")).identity().nodeId())
+                .isEqualTo(identity.nodeId());
+    }
+
+    @Test
+    void shouldChangeAndRemoveThePassphraseInPlace() throws Exception {
+        Path file = directory.resolve("identity.key");
+        KeyFile.create(file, identity, "old".toCharArray(), CHEAP, new SecureRandom());
+        KeyFile.replace(file, identity, "new".toCharArray(), CHEAP, new SecureRandom());
+        assertThatThrownBy(() -> KeyFile.read(file, passphrase("old"))).hasMessageStartingWith("wrong passphrase");
+        assertThat(KeyFile.read(file, passphrase("new")).identity().nodeId()).isEqualTo(identity.nodeId());
+
+        KeyFile.replace(file, identity, null, null, null);
+        assertThat(KeyFile.isProtected(file)).isFalse();
+        assertThat(KeyFile.read(file).identity().nodeId()).isEqualTo(identity.nodeId());
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void shouldStillReadVersionOneFiles() throws Exception {
+        Path file = directory.resolve("identity.key");
+        byte[] v1 = new byte[42];
+        System.arraycopy("ELKY".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, v1, 0, 4);
+        v1[4] = 1;
+        byte[] seed = identity.seed();
+        System.arraycopy(seed, 0, v1, 6, 32);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(v1, 0, 38);
+        java.nio.ByteBuffer.wrap(v1, 38, 4).putInt((int) crc.getValue());
+        Files.write(file, v1);
+        assertThat(KeyFile.read(file).identity().nodeId()).isEqualTo(identity.nodeId());
+    }
+
+    @Test
+    void shouldUseAMemoryHardDefaultCost() throws Exception {
+        Path file = directory.resolve("identity.key");
+        KeyFile.create(file, identity, "pw".toCharArray(), KeyFile.DEFAULT_COST, new SecureRandom());
+        byte[] bytes = Files.readAllBytes(file);
+        assertThat(bytes[6]).as("log2 N").isEqualTo((byte) 17);
+        assertThat(bytes[7]).as("r").isEqualTo((byte) 8);
+        assertThat(KeyFile.read(file, passphrase("pw")).identity().nodeId()).isEqualTo(identity.nodeId());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
