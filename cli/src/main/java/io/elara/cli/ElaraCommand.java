@@ -3,6 +3,7 @@ package io.elara.cli;
 import io.elara.cli.command.DemoCommand;
 import io.elara.cli.command.IdCommand;
 import io.elara.cli.command.InitCommand;
+import io.elara.cli.command.KeyCommand;
 import io.elara.cli.command.PipelineCommand;
 import io.elara.cli.command.RunCommand;
 import io.elara.cli.command.SendCommand;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             InitCommand.class,
             IdCommand.class,
+            KeyCommand.class,
             RunCommand.class,
             SendCommand.class,
             TailCommand.class,

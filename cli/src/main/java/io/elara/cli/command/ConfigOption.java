@@ -78,8 +78,11 @@ public final class ConfigOption {
         return answer;
     }
 
-    /** The node's identity; warnings (such as a key readable by others) go to {@code err}. */
-    public static Identity identity(NodeConfig config, PrintWriter err) {
+    /**
+     * The node's identity, opened with {@code passphrase} when the key is protected; warnings (such as a key readable
+     * by others) go to {@code err}.
+     */
+    public static Identity identity(NodeConfig config, PassphraseOptions passphrase, PrintWriter err) {
         DataDirectory data = new DataDirectory(config.dataDirectory());
         if (!java.nio.file.Files.exists(data.identityFile())) {
             throw new ElaraUserException(
@@ -88,7 +91,7 @@ public final class ConfigOption {
                             + " yet; 'elara run' creates one on first start, or use 'elara init'");
         }
         try {
-            KeyFile.Loaded loaded = data.identity();
+            KeyFile.Loaded loaded = KeyFile.read(data.identityFile(), passphrase.source(data.identityFile()));
             for (String warning : loaded.warnings()) {
                 err.println("elara: warning: " + warning);
             }

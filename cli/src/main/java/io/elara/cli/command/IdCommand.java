@@ -27,6 +27,9 @@ public final class IdCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Mixin
+    PassphraseOptions passphrase;
+
     @Option(names = "--json", description = "print {\"name\":...,\"id\":...}")
     boolean json;
 
@@ -34,7 +37,8 @@ public final class IdCommand implements Callable<Integer> {
     public Integer call() throws JsonProcessingException {
         PrintWriter out = spec.commandLine().getOut();
         NodeConfig nodeConfig = config.load();
-        Identity identity = ConfigOption.identity(nodeConfig, spec.commandLine().getErr());
+        Identity identity =
+                ConfigOption.identity(nodeConfig, passphrase, spec.commandLine().getErr());
         if (json) {
             Map<String, Object> fields = new LinkedHashMap<>();
             fields.put("name", nodeConfig.name());

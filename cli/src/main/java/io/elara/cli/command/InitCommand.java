@@ -3,7 +3,6 @@ package io.elara.cli.command;
 import io.elara.cli.ElaraUserException;
 import io.elara.cli.ExitCode;
 import io.elara.crypto.identity.Identity;
-import io.elara.crypto.identity.KeyFile;
 import io.elara.crypto.identity.KeyFileException;
 import io.elara.node.config.Addresses;
 import io.elara.node.config.Names;
@@ -19,6 +18,7 @@ import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,7 +28,14 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "init",
         description = "Create a data directory with a config file (elara.yaml) and a new node identity.",
-        footer = {"", "Example:", "  elara init ~/.elara --name alice --port 7460"})
+        footer = {
+            "",
+            "The identity key is sealed with a passphrase (asked twice, or from $ELARA_PASSPHRASE or",
+            "--passphrase-file); --no-passphrase leaves it unprotected for headless peers.",
+            "",
+            "Example:",
+            "  elara init ~/.elara --name alice --port 7460"
+        })
 public final class InitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -55,6 +62,9 @@ public final class InitCommand implements Callable<Integer> {
             defaultValue = "7460",
             description = "UDP port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one)")
     int port;
+
+    @Mixin
+    PassphraseOptions passphrase;
 
     @Override
     public Integer call() {
@@ -84,7 +94,7 @@ public final class InitCommand implements Callable<Integer> {
         Identity identity = Identity.generate(new SecureRandom());
         try {
             data.create();
-            KeyFile.create(data.identityFile(), identity);
+            passphrase.create(data.identityFile(), identity, spec.commandLine().getErr());
             Files.writeString(
                     data.configFile(),
                     template(nodeName),

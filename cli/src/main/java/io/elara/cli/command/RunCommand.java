@@ -12,6 +12,7 @@ import io.elara.node.peer.Peer;
 import io.elara.node.store.DataDirectory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,6 +39,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Mixin
+    PassphraseOptions passphrase;
+
     @Option(
             names = "--log-level",
             defaultValue = "info",
@@ -53,13 +57,19 @@ public final class RunCommand implements Callable<Integer> {
         NodeConfig nodeConfig = config.load();
         DataDirectory data = new DataDirectory(nodeConfig.dataDirectory());
         try {
-            if (data.ensureIdentity(new SecureRandom())) {
+            if (!Files.exists(data.identityFile())) {
+                data.create();
+                passphrase.create(
+                        data.identityFile(),
+                        Identity.generate(new SecureRandom()),
+                        spec.commandLine().getErr());
                 log.info("created a new identity in {}", data.identityFile());
             }
         } catch (IOException | KeyFileException e) {
             throw new ElaraUserException(ExitCode.FAILURE, e.getMessage(), e);
         }
-        Identity identity = ConfigOption.identity(nodeConfig, spec.commandLine().getErr());
+        Identity identity =
+                ConfigOption.identity(nodeConfig, passphrase, spec.commandLine().getErr());
         Node node;
         try {
             node = Node.start(nodeConfig, identity, Node.Options.daemon());

@@ -61,6 +61,9 @@ public final class SendCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Mixin
+    PassphraseOptions passphrase;
+
     @ArgGroup(multiplicity = "1")
     Target target;
 
@@ -157,7 +160,8 @@ public final class SendCommand implements Callable<Integer> {
     private int sendFromTemporaryNode(NodeConfig nodeConfig, SendTarget sendTarget, List<String> messages)
             throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Identity identity = ConfigOption.identity(nodeConfig, spec.commandLine().getErr());
+        Identity identity =
+                ConfigOption.identity(nodeConfig, passphrase, spec.commandLine().getErr());
         NodeConfig temporary =
                 nodeConfig.withBind(new InetSocketAddress(nodeConfig.bind().getAddress(), 0));
         Node node;

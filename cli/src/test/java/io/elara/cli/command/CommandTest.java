@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.elara.cli.Cli;
 import io.elara.cli.ExitCode;
+import io.elara.crypto.identity.Identity;
 import io.elara.crypto.identity.KeyFile;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.config.ConfigLoader;
@@ -22,7 +23,8 @@ class CommandTest {
 
     private Path init(String name, int port) {
         Path dir = directory.resolve(name);
-        Cli.Result result = Cli.run("init", dir.toString(), "--name", name, "--bind", "127.0.0.1", "--port", "" + port);
+        Cli.Result result = Cli.run(
+                "init", dir.toString(), "--name", name, "--bind", "127.0.0.1", "--port", "" + port, "--no-passphrase");
         assertThat(result.exitCode()).as(result.err()).isZero();
         return dir;
     }
@@ -44,6 +46,88 @@ class CommandTest {
         assertThat(id.out()).isEqualTo("alice  " + expected + "\n");
         Cli.Result json = Cli.run("id", "-c", dir.resolve("elara.yaml").toString(), "--json");
         assertThat(json.out()).isEqualTo("{\"name\":\"alice\",\"id\":\"" + expected + "\"}\n");
+    }
+
+    @Test
+    void shouldSealTheKeyWithAPassphraseFromAFileAndRefuseAWrongOneLeavingTheKeyUntouched() throws Exception {
+        Path dir = directory.resolve("carol");
+        Path right = directory.resolve("right.txt");
+        Path wrong = directory.resolve("wrong.txt");
+        Files.writeString(right, "a long passphrase\n");
+        Files.writeString(wrong, "a wrong passphrase\n");
+        Cli.Result init = Cli.run("init", dir.toString(), "--name", "carol", "--passphrase-file", right.toString());
+        assertThat(init.exitCode()).as(init.err()).isZero();
+        Path keyFile = dir.resolve("identity.key");
+        assertThat(KeyFile.isProtected(keyFile)).isTrue();
+        byte[] key = Files.readAllBytes(keyFile);
+        String config = dir.resolve("elara.yaml").toString();
+
+        Cli.Result refused = Cli.run("id", "-c", config, "--passphrase-file", wrong.toString());
+        assertThat(refused.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(refused.err()).isEqualTo("elara: wrong passphrase for identity key file " + keyFile + "\n");
+        Cli.Result none = Cli.run("id", "-c", config);
+        assertThat(none.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(none.err()).startsWith("elara: identity key file " + keyFile + " is protected by a passphrase;");
+        assertThat(Files.readAllBytes(keyFile)).isEqualTo(key);
+
+        Cli.Result id = Cli.run("id", "-c", config, "--passphrase-file", right.toString());
+        assertThat(id.exitCode()).as(id.err()).isZero();
+        assertThat(id.out()).startsWith("carol  ");
+    }
+
+    @Test
+    void shouldExportThePublicHalfRotateAndChangeThePassphrase() throws Exception {
+        Path dir = init("erin", 7460);
+        String config = dir.resolve("elara.yaml").toString();
+        Path keyFile = dir.resolve("identity.key");
+        Identity before = KeyFile.read(keyFile).identity();
+
+        Cli.Result exported = Cli.run("key", "export-public", "-c", config, "--json");
+        assertThat(exported.exitCode()).as(exported.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode json =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(exported.out());
+        assertThat(json.path("id").asText()).isEqualTo(before.nodeId().toString());
+        byte[] x25519 = java.util.Base64.getDecoder().decode(json.path("x25519").asText());
+        byte[] binding =
+                java.util.Base64.getDecoder().decode(json.path("binding").asText());
+        assertThat(Identity.verifyStaticKeyBinding(before.nodeId(), x25519, binding))
+                .isTrue();
+        assertThat(exported.out()).doesNotContain(java.util.Base64.getEncoder().encodeToString(before.seed()));
+
+        Path pass = directory.resolve("pass.txt");
+        Files.writeString(pass, "sealed now\n");
+        Cli.Result sealed = Cli.run("key", "passphrase", "-c", config, "--new-passphrase-file", pass.toString());
+        assertThat(sealed.exitCode()).as(sealed.err()).isZero();
+        assertThat(KeyFile.isProtected(keyFile)).isTrue();
+
+        Cli.Result rotated = Cli.run("key", "rotate", "-c", config, "--passphrase-file", pass.toString());
+        assertThat(rotated.exitCode()).as(rotated.err()).isZero();
+        Identity after = KeyFile.read(keyFile, pass("sealed now")).identity();
+        assertThat(after.nodeId()).isNotEqualTo(before.nodeId());
+        assertThat(rotated.out()).contains("old id: " + before.nodeId(), "new id: " + after.nodeId());
+        try (var retired = Files.list(dir)) {
+            Path old = retired.filter(f -> f.getFileName().toString().startsWith("identity.key.retired-"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(KeyFile.read(old, pass("sealed now")).identity().nodeId())
+                    .isEqualTo(before.nodeId());
+        }
+    }
+
+    private static KeyFile.PassphraseSource pass(String text) {
+        return text::toCharArray;
+    }
+
+    @Test
+    void shouldRefuseToCreateAKeyWithNoPassphraseUnlessTold() {
+        Path dir = directory.resolve("dave");
+        Cli.Result result = Cli.run("init", dir.toString(), "--name", "dave");
+        assertThat(result.exitCode()).isEqualTo(ExitCode.FAILURE);
+        assertThat(result.err())
+                .isEqualTo(
+                        "elara: no passphrase for the new identity key " + dir.resolve("identity.key")
+                                + ": set ELARA_PASSPHRASE, use --passphrase-file FILE, or --no-passphrase for a headless peer\n");
+        assertThat(dir.resolve("identity.key")).doesNotExist();
     }
 
     @Test

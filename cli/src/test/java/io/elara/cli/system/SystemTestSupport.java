@@ -26,6 +26,7 @@ abstract class SystemTestSupport {
     static final Duration START = Duration.ofSeconds(30);
     static final Duration EXIT = Duration.ofSeconds(60);
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String PASSPHRASE = "system test passphrase";
 
     @TempDir
     Path directory;
@@ -54,7 +55,11 @@ abstract class SystemTestSupport {
 
     /** Starts {@code elara ARGS} with {@code stdin} (or none). */
     NodeProcess elara(String name, Path stdin, String... args) {
-        NodeProcess.Builder builder = NodeProcess.elara(args).name(name).logDirectory(logDirectory);
+        // Keys made by these processes are sealed with this passphrase: the real path, scrypt and all.
+        NodeProcess.Builder builder = NodeProcess.elara(args)
+                .name(name)
+                .logDirectory(logDirectory)
+                .environment("ELARA_PASSPHRASE", PASSPHRASE);
         if (stdin != null) {
             builder.stdin(stdin);
         }

@@ -1,6 +1,5 @@
 package io.elara.node.store;
 
-import io.elara.crypto.identity.Identity;
 import io.elara.crypto.identity.KeyFile;
 import io.elara.crypto.identity.KeyFileException;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
@@ -84,16 +82,6 @@ public final class DataDirectory {
     /** Reads the identity. */
     public KeyFile.Loaded identity() throws KeyFileException {
         return KeyFile.read(identityFile());
-    }
-
-    /** Reads the identity, creating one first if the directory has none. Returns whether it was created. */
-    public boolean ensureIdentity(SecureRandom random) throws KeyFileException, IOException {
-        if (Files.exists(identityFile())) {
-            return false;
-        }
-        create();
-        KeyFile.create(identityFile(), Identity.generate(random));
-        return true;
     }
 
     /**
