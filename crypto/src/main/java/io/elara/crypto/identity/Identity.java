@@ -119,7 +119,12 @@ public final class Identity {
             return false;
         }
         Ed25519Signer verifier = new Ed25519Signer();
-        verifier.init(false, new Ed25519PublicKeyParameters(signer.toBytes(), 0));
+        try {
+            verifier.init(false, new Ed25519PublicKeyParameters(signer.toBytes(), 0));
+        } catch (IllegalArgumentException e) {
+            // Not a point on the curve: no signature can be valid for it, and input from the network must not throw.
+            return false;
+        }
         verifier.update(message, 0, message.length);
         return verifier.verifySignature(signature);
     }

@@ -71,4 +71,19 @@ class IdentityTest {
                 .getEncoded();
         assertThat(fromPrivate).isEqualTo(first.staticPublicKey());
     }
+
+    @Test
+    void shouldRefuseRatherThanThrowWhenTheSignersKeyIsNotACurvePoint() {
+        Identity identity = Identity.fromSeed(new byte[32]);
+        byte[] signature = identity.sign(new byte[] {1});
+        // y = 2 has no x on the curve: RFC 8032 decoding fails.
+        byte[] notAPoint = new byte[32];
+        notAPoint[0] = 2;
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new org.bouncycastle.crypto.params.Ed25519PublicKeyParameters(notAPoint, 0))
+                .as("Bouncy Castle refuses the key itself")
+                .isInstanceOf(IllegalArgumentException.class);
+        io.elara.crypto.identity.NodeId bogus = io.elara.crypto.identity.NodeId.of(notAPoint);
+        assertThat(Identity.verify(bogus, new byte[] {1}, signature)).isFalse();
+    }
 }
