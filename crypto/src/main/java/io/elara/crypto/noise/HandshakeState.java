@@ -1,5 +1,7 @@
 package io.elara.crypto.noise;
 
+import io.elara.crypto.aead.LowOrderPointException;
+import io.elara.crypto.aead.X25519Keys;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Locale;
@@ -105,17 +107,13 @@ public final class HandshakeState implements AutoCloseable {
 
     /** A new X25519 private key (clamped) from {@code random}; the caller wipes it when done. */
     public static byte[] generatePrivateKey(SecureRandom random) {
-        byte[] key = new byte[PRIVATE_KEY_LENGTH];
-        X25519.generatePrivateKey(random, key);
-        return key;
+        return X25519Keys.generatePrivateKey(random);
     }
 
     /** The X25519 public key of {@code privateKey}. */
     public static byte[] publicKey(byte[] privateKey) {
         checkPrivateKey(privateKey, "static");
-        byte[] publicKey = new byte[PUBLIC_KEY_LENGTH];
-        X25519.generatePublicKey(privateKey, 0, publicKey, 0);
-        return publicKey;
+        return X25519Keys.publicKey(privateKey);
     }
 
     public Role role() {
@@ -355,11 +353,11 @@ public final class HandshakeState implements AutoCloseable {
 
     /** DH(private, public), refusing the all-zero output any low-order point gives (spec section 12.1). */
     private static byte[] dh(byte[] privateKey, byte[] publicKey, String which) throws NoiseException {
-        byte[] shared = new byte[PUBLIC_KEY_LENGTH];
-        if (!X25519.calculateAgreement(privateKey, 0, publicKey, 0, shared, 0)) {
-            throw new NoiseException(which + " public key is a low-order point (X25519 output is all zeros)");
+        try {
+            return X25519Keys.agree(privateKey, publicKey);
+        } catch (LowOrderPointException e) {
+            throw new NoiseException(which + " public key is a low-order point (X25519 output is all zeros)", e);
         }
-        return shared;
     }
 
     private boolean writes(int index) {
