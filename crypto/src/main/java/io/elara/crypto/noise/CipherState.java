@@ -92,6 +92,21 @@ public final class CipherState implements AutoCloseable {
         return key != null;
     }
 
+    /**
+     * A copy of the key, for handing a split's transport key to a packet-level AEAD such as
+     * {@code io.elara.crypto.aead.PacketSealer}, which frames its own counters. The caller wipes the copy (and then
+     * closes this state, so that one key is never used by two nonce sequences).
+     *
+     * @throws NoiseException when no key is set or the state is closed
+     */
+    public byte[] copyKey() throws NoiseException {
+        checkOpen();
+        if (key == null) {
+            throw new NoiseException("cipher state has no key to copy");
+        }
+        return key.clone();
+    }
+
     /** The next message's nonce {@code n}, an unsigned 64-bit counter. */
     public long nonce() {
         return nonce;

@@ -195,4 +195,16 @@ class CipherStateTest {
         assertThatThrownBy(() -> state.decryptWithAd(NO_AD, new byte[20])).isInstanceOf(NoiseException.class);
         assertThatThrownBy(state::rekey).isInstanceOf(NoiseException.class);
     }
+
+    @Test
+    void shouldCopyTheKeyWhenAskedAndRefuseWhenThereIsNoneOrClosed() throws Exception {
+        CipherState state = CipherState.withKey(key(9));
+        byte[] copy = state.copyKey();
+        assertThat(copy).isEqualTo(key(9));
+        copy[0] ^= 1;
+        assertThat(state.copyKey()).isEqualTo(key(9));
+        assertThatThrownBy(() -> new CipherState().copyKey()).isInstanceOf(NoiseException.class);
+        state.close();
+        assertThatThrownBy(state::copyKey).isInstanceOf(NoiseException.class);
+    }
 }

@@ -1,0 +1,138 @@
+package io.elara.node.secure;
+
+import io.elara.crypto.aead.PacketOpener;
+import io.elara.crypto.aead.PacketReject;
+import io.elara.crypto.aead.PacketSealer;
+import io.elara.crypto.identity.NodeId;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * An established secure session with one peer: the peer's proven {@link NodeId}, both indices, and the transport keys
+ * split from the Noise handshake. Owned by the loop thread; not thread-safe.
+ */
+public final class SecureSession implements AutoCloseable {
+    private final NodeId peer;
+    private final int localIndex;
+    private final int remoteIndex;
+    private final boolean initiator;
+    private final PacketSealer sealer;
+    private final PacketOpener opener;
+    private final long createdNs;
+    private InetSocketAddress remoteAddress;
+
+    SecureSession(
+            NodeId peer,
+            int localIndex,
+            int remoteIndex,
+            boolean initiator,
+            PacketSealer sealer,
+            PacketOpener opener,
+            InetSocketAddress remoteAddress,
+            long createdNs) {
+        this.peer = peer;
+        this.localIndex = localIndex;
+        this.remoteIndex = remoteIndex;
+        this.initiator = initiator;
+        this.sealer = sealer;
+        this.opener = opener;
+        this.remoteAddress = remoteAddress;
+        this.createdNs = createdNs;
+    }
+
+    /** The peer's identity, proven by its static-key binding signature. */
+    public NodeId peer() {
+        return peer;
+    }
+
+    /** The index this node chose: the receiver index of the peer's packets. */
+    public int localIndex() {
+        return localIndex;
+    }
+
+    /** The index the peer chose: the receiver index of this node's packets. */
+    public int remoteIndex() {
+        return remoteIndex;
+    }
+
+    /** True when this node sent the initiation. */
+    public boolean initiator() {
+        return initiator;
+    }
+
+    /** Where the peer was last heard from with an authenticated packet. */
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** When the handshake completed. */
+    public long createdNs() {
+        return createdNs;
+    }
+
+    /** True once a new handshake is wanted ({@link io.elara.crypto.aead.KeyLimits}: 120 s or 2^60 packets). */
+    public boolean rekeyWanted(long nowNs) {
+        return sealer.rekeyWanted(nowNs);
+    }
+
+    /** True once the keys neither seal nor open ({@link io.elara.crypto.aead.KeyLimits}: 180 s). */
+    public boolean expired(long nowNs) {
+        return sealer.expired(nowNs) && opener.expired(nowNs);
+    }
+
+    /**
+     * A TRANSPORT packet ({@link TransportCodec}) carrying {@code plaintext}, or null when the key is past its limits
+     * (a new handshake is needed).
+     */
+    public byte[] seal(byte[] plaintext, long nowNs) {
+        ByteBuffer datagram = ByteBuffer.allocate(TransportCodec.LENGTH_MIN + plaintext.length);
+        datagram.put(TransportCodec.TYPE)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0)
+                .putInt(remoteIndex);
+        PacketReject result = sealer.seal(datagram, 0, ByteBuffer.wrap(plaintext), nowNs);
+        return result == PacketReject.NONE ? datagram.array() : null;
+    }
+
+    /** Opens a TRANSPORT packet already routed here by its receiver index; null plaintext when rejected. */
+    SecureReject open(byte[] datagram, InetSocketAddress from, long nowNs, byte[][] plaintextOut) {
+        ByteBuffer in = ByteBuffer.wrap(datagram);
+        in.position(TransportCodec.HEADER_LENGTH);
+        int plaintextLength = datagram.length - TransportCodec.LENGTH_MIN;
+        ByteBuffer plaintext = ByteBuffer.allocate(plaintextLength);
+        PacketReject result = opener.open(in, 0, plaintext, nowNs);
+        switch (result) {
+            case NONE -> {
+                remoteAddress = from;
+                plaintextOut[0] = plaintext.array();
+                return SecureReject.NONE;
+            }
+            case TOO_OLD_OR_REPLAYED, COUNTER_LIMIT -> {
+                return SecureReject.REPLAYED;
+            }
+            case KEY_EXPIRED -> {
+                return SecureReject.KEY_EXPIRED;
+            }
+            case TRUNCATED, TOO_LONG -> {
+                return SecureReject.PACKET_LENGTH;
+            }
+            default -> {
+                return SecureReject.BAD_TAG;
+            }
+        }
+    }
+
+    /** Wipes both keys. */
+    @Override
+    public void close() {
+        sealer.close();
+        opener.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SecureSession[" + peer.shortForm() + ", local " + Integer.toHexString(localIndex) + ", remote "
+                + Integer.toHexString(remoteIndex) + "]";
+    }
+}
