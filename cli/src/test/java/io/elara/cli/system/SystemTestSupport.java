@@ -68,6 +68,19 @@ abstract class SystemTestSupport {
         return process;
     }
 
+    /** Runs {@code elara ARGS} on a pseudo-terminal with {@code typed} as the keyboard, and no passphrase variable. */
+    NodeProcess atTerminal(String name, String typed, String... args) {
+        Path keys = write(name.replaceAll("[^A-Za-z0-9]+", "-") + ".typed", typed);
+        NodeProcess process = NodeProcess.elara(args)
+                .name(name)
+                .logDirectory(logDirectory)
+                .stdin(keys)
+                .terminal()
+                .start();
+        processes.add(process);
+        return process;
+    }
+
     /** Runs {@code elara ARGS} to completion and returns it, asserting the exit code. */
     NodeProcess finished(String name, int expectedExit, String... args) {
         NodeProcess process = elara(name, args);

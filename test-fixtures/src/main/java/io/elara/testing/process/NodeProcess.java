@@ -170,6 +170,7 @@ public final class NodeProcess implements AutoCloseable {
         private Path logDirectory = Path.of("target", "system-test-logs");
         private Path workDirectory;
         private Path stdin;
+        private boolean terminal;
 
         private Builder(List<String> args) {
             this.args = args;
@@ -207,6 +208,15 @@ public final class NodeProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the process on a pseudo-terminal (through util-linux {@code script}), as when a person types at it:
+         * stdin (see {@link #stdin}) becomes what is typed, and stdout and stderr both come out on stdout.
+         */
+        public Builder terminal() {
+            this.terminal = true;
+            return this;
+        }
+
         public NodeProcess start() {
             try {
                 Files.createDirectories(logDirectory);
@@ -222,6 +232,16 @@ public final class NodeProcess implements AutoCloseable {
                 command.add("-jar");
                 command.add(jar().toString());
                 command.addAll(args);
+                if (terminal) {
+                    StringBuilder line = new StringBuilder();
+                    for (String word : command) {
+                        line.append(line.length() == 0 ? "" : " ")
+                                .append('\'')
+                                .append(word.replace("'", "'\\''"))
+                                .append('\'');
+                    }
+                    command = new ArrayList<>(List.of("script", "-qfec", line.toString(), "/dev/null"));
+                }
                 ProcessBuilder builder =
                         new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
                 if (stdin != null) {
