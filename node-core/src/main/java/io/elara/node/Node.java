@@ -109,7 +109,12 @@ public final class Node implements AutoCloseable {
             }
             ControlServer control = null;
             if (options.controlSocket()) {
-                control = ControlServer.start(directory.controlSocket(), proxy, Peer.format(local));
+                FlowRuntime running = flows;
+                control = ControlServer.start(
+                        directory.controlSocket(),
+                        proxy,
+                        Peer.format(local),
+                        running == null ? null : running::statusJson);
             }
             Node node = new Node(config, identity, driver, proxy, local, lock, control, flows);
             started = true;

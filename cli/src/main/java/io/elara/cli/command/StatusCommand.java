@@ -81,6 +81,18 @@ public final class StatusCommand implements Callable<Integer> {
                 c.path("bytesOut").asLong(),
                 c.path("eventsSent").asLong(),
                 c.path("eventsDelivered").asLong());
+        JsonNode flows = status.path("flows");
+        if (!flows.isMissingNode()) {
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "flows: %d configured; %d events in, %d messages out, %d dead letters (%s), %d dropped at input%n",
+                    flows.path("flows").asInt(),
+                    flows.path("entered").asLong(),
+                    flows.path("completed").asLong(),
+                    flows.path("deadLetters").asLong(),
+                    flows.path("deadLetterFile").asText(),
+                    flows.path("inputDropped").asLong());
+        }
         StringBuilder rejects = new StringBuilder("rejected:");
         Iterator<Map.Entry<String, JsonNode>> fields =
                 status.path("rejects").properties().iterator();

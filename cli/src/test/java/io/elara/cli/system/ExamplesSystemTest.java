@@ -164,5 +164,16 @@ class ExamplesSystemTest extends SystemTestSupport {
         assertThat(letter.path("reason").asText())
                 .isEqualTo("'sh bridge-command.sh' exited with 2: unknown command: !nonsense");
         assertThat(letter.path("message").path("text").asText()).isEqualTo("!nonsense");
+
+        JsonNode flows = status(this, bridge).path("flows");
+        assertThat(flows.path("flows").asInt()).isEqualTo(1);
+        assertThat(flows.path("entered").asLong())
+                .as("every lobby event from alice")
+                .isEqualTo(4);
+        assertThat(flows.path("deadLetters").asLong()).isEqualTo(1);
+        assertThat(flows.path("deadLetterFile").asText())
+                .isEqualTo(deadLetters.toAbsolutePath().toString());
+        NodeProcess human = finished("bridge status", 0, "status", "-c", bridge.toString());
+        assertThat(human.stdout()).contains("flows: 1 configured; 4 events in, ", ", 1 dead letters (");
     }
 }

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,13 +55,20 @@ public final class ControlServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final NodeProxy proxy;
     private final String listen;
+    private final Supplier<Map<String, Object>> flows;
     private final Semaphore slots = new Semaphore(CLIENTS_MAX);
     private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger clientNumber = new AtomicInteger();
     private final Thread acceptor;
     private volatile boolean closed;
 
-    private ControlServer(Path path, ServerSocketChannel server, NodeProxy proxy, String listen) {
+    private ControlServer(
+            Path path,
+            ServerSocketChannel server,
+            NodeProxy proxy,
+            String listen,
+            Supplier<Map<String, Object>> flows) {
+        this.flows = flows;
         this.path = path;
         this.server = server;
         this.proxy = proxy;
@@ -76,6 +84,16 @@ public final class ControlServer implements AutoCloseable {
      * @throws IOException with a one-line message when it cannot listen
      */
     public static ControlServer start(Path socketPath, NodeProxy proxy, String listen) throws IOException {
+        return start(socketPath, proxy, listen, null);
+    }
+
+    /**
+     * Like {@link #start(Path, NodeProxy, String)}, with the node's flows reported in status replies.
+     *
+     * @param flows what the node's flows have done, or null when it has none
+     */
+    public static ControlServer start(
+            Path socketPath, NodeProxy proxy, String listen, Supplier<Map<String, Object>> flows) throws IOException {
         Path parent = socketPath.toAbsolutePath().getParent();
         if (!Files.isDirectory(parent)) {
             Files.createDirectories(
@@ -98,7 +116,7 @@ public final class ControlServer implements AutoCloseable {
             server.close();
             throw new IOException("cannot open control socket " + socketPath + ": " + e.getMessage(), e);
         }
-        ControlServer control = new ControlServer(socketPath, server, proxy, listen);
+        ControlServer control = new ControlServer(socketPath, server, proxy, listen, flows);
         control.acceptor.start();
         return control;
     }
@@ -243,7 +261,11 @@ public final class ControlServer implements AutoCloseable {
             NodeStatus status = proxy.status().get(10, TimeUnit.SECONDS).withListen(listen);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("ok", true);
-            json.put("status", ControlJson.status(status));
+            Map<String, Object> statusJson = ControlJson.status(status);
+            if (flows != null) {
+                statusJson.put("flows", flows.get());
+            }
+            json.put("status", statusJson);
             line.writeLine(ControlJson.MAPPER.writeValueAsString(json));
         } catch (ExecutionException | TimeoutException e) {
             line.writeLine(error(e instanceof ExecutionException ? e.getCause().getMessage() : "node did not answer"));

@@ -66,8 +66,11 @@ public final class FlowRuntime implements AutoCloseable {
     private final Thread loop;
     private final EventListener listener;
     private final Io io;
+    private final int flowCount;
 
-    private FlowRuntime(NodeProxy proxy, FlowEngine engine, DataflowRuntime runtime, Thread loop, Io io) {
+    private FlowRuntime(
+            NodeProxy proxy, FlowEngine engine, DataflowRuntime runtime, Thread loop, Io io, int flowCount) {
+        this.flowCount = flowCount;
         this.proxy = proxy;
         this.engine = engine;
         this.runtime = runtime;
@@ -90,7 +93,8 @@ public final class FlowRuntime implements AutoCloseable {
                 config.flows(), executor, io, clock, config.limits().flowQueueMax());
         DataflowRuntime runtime = new DataflowRuntime(executor, clock, ExecutionMode.PARK, PARK_MAX);
         Thread loop = runtime.start("elara-flows");
-        FlowRuntime flows = new FlowRuntime(proxy, engine, runtime, loop, io);
+        FlowRuntime flows =
+                new FlowRuntime(proxy, engine, runtime, loop, io, config.flows().size());
         try {
             if (proxy.subscribe(flows.listener, 0).get(SUBSCRIBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) == null) {
                 throw new IOException("the node has no room for the flows' subscription (limits.subscribers-max)");
@@ -113,6 +117,22 @@ public final class FlowRuntime implements AutoCloseable {
     /** What the flows have done so far. */
     public FlowEngine.Counters counters() {
         return engine.counters();
+    }
+
+    /**
+     * The flows for {@code elara status}: {@code {"flows","entered","completed","deadLetters","inputDropped",
+     * "deadLetterFile"}}. Any thread.
+     */
+    public java.util.Map<String, Object> statusJson() {
+        FlowEngine.Counters counters = engine.counters();
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("flows", flowCount);
+        json.put("entered", counters.entered());
+        json.put("completed", counters.completed());
+        json.put("deadLetters", counters.deadLetters());
+        json.put("inputDropped", counters.inputDropped());
+        json.put("deadLetterFile", io.deadLetters.file().toString());
+        return json;
     }
 
     /** Where dead letters go. */
