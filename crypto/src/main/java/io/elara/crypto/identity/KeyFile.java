@@ -44,8 +44,8 @@ import org.bouncycastle.crypto.generators.SCrypt;
  *  4       1       format version (2)
  *  5       1       protection (1 = scrypt + ChaCha20-Poly1305)
  *  6       1       scrypt log2(N), 10..20
- *  7       1       scrypt r, 1..32
- *  8       1       scrypt p, 1..16
+ *  7       1       scrypt r, 1..32 (128 × r × N ≤ 256 MiB)
+ *  8       1       scrypt p, 1..4
  *  9       16      salt
  *  25      12      nonce
  *  37      48      sealed seed: 32 bytes of ciphertext, 16 of tag (AAD: bytes 0..36)
@@ -88,15 +88,20 @@ public final class KeyFile {
     /**
      * The scrypt cost of a protected file.
      *
-     * @param logN log2 of N, 10..20 (memory is 128 × r × N bytes)
+     * @param logN log2 of N, 10..20
      * @param r block size, 1..32
-     * @param p parallelism, 1..16
+     * @param p parallelism, 1..4
+     *     <p>Memory is 128 × r × N bytes, at most {@link #MEMORY_MAX}: a damaged or hostile file cannot make opening
+     *     it take gigabytes.
      */
     public record Cost(int logN, int r, int p) {
+        /** Bytes scrypt may use, at most (twice the default cost's). */
+        public static final long MEMORY_MAX = 256L << 20;
+
         public Cost {
-            if (logN < 10 || logN > 20 || r < 1 || r > 32 || p < 1 || p > 16) {
-                throw new IllegalArgumentException(
-                        "scrypt cost out of range: log2 N " + logN + ", r " + r + ", p " + p);
+            if (logN < 10 || logN > 20 || r < 1 || r > 32 || p < 1 || p > 4 || ((128L * r) << logN) > MEMORY_MAX) {
+                throw new IllegalArgumentException("scrypt cost out of range: log2 N " + logN + ", r " + r + ", p " + p
+                        + " (at most " + (MEMORY_MAX >> 20) + " MiB)");
             }
         }
     }

@@ -177,6 +177,22 @@ class KeyFileTest {
     }
 
     @Test
+    void shouldCallAFileDamagedWhenItsCostWouldTakeGigabytes() throws Exception {
+        Path file = directory.resolve("identity.key");
+        KeyFile.create(file, identity, "pw".toCharArray(), CHEAP, new SecureRandom());
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[6] = 20; // log2 N
+        bytes[7] = 32; // r: 4 GiB
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, 85);
+        java.nio.ByteBuffer.wrap(bytes, 85, 4).putInt((int) crc.getValue());
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> KeyFile.read(file, passphrase("pw")))
+                .hasMessageStartingWith("identity key file " + file + " is damaged: scrypt cost out of range")
+                .hasMessageEndingWith("(at most 256 MiB)");
+    }
+
+    @Test
     void shouldUseAMemoryHardDefaultCost() throws Exception {
         Path file = directory.resolve("identity.key");
         KeyFile.create(file, identity, "pw".toCharArray(), KeyFile.DEFAULT_COST, new SecureRandom());
