@@ -39,6 +39,8 @@ import java.util.Objects;
 public final class SecureEndpoint implements AutoCloseable {
     /** Responder handshakes waiting for message 3, at most. */
     public static final int PENDING_HANDSHAKES_MAX = 1_024;
+    /** How often an initiator re-sends message 3 until the responder's first packet confirms it arrived. */
+    public static final long FINISH_RESEND_NS = 1_000_000_000L;
     /** How often the cookie secret is replaced (WireGuard's COOKIE_SECRET_MAX_AGE). */
     public static final long COOKIE_SECRET_LIFETIME_NS = 120_000_000_000L;
 
@@ -145,6 +147,11 @@ public final class SecureEndpoint implements AutoCloseable {
                 }
             }
         }
+        for (SecureSession session : sessions.values()) {
+            if (nowNs - session.finishDeadlineNs() >= 0) {
+                outbox.send(session.resendFinish(nowNs + FINISH_RESEND_NS), session.remoteAddress());
+            }
+        }
         sessions.values().removeIf(session -> {
             if (session.expired(nowNs)) {
                 forgetAnswered(session.localIndex());
@@ -163,6 +170,7 @@ public final class SecureEndpoint implements AutoCloseable {
         }
         for (SecureSession session : sessions.values()) {
             deadline = Math.min(deadline, session.createdNs() + KeyLimits.REJECT_AFTER_TIME_NS);
+            deadline = Math.min(deadline, session.finishDeadlineNs());
         }
         return deadline;
     }
@@ -312,6 +320,7 @@ public final class SecureEndpoint implements AutoCloseable {
         removeHandshake(channel);
         SecureSession session = establish(
                 NodeId.of(peerPayload, 0), channel.localIndex, remoteIndex, Role.INITIATOR, keys, from, nowNs);
+        session.finish(finish.clone(), nowNs + FINISH_RESEND_NS);
         outbox.send(finish, from);
         outbox.established(session);
         return SecureReject.NONE;
@@ -319,6 +328,14 @@ public final class SecureEndpoint implements AutoCloseable {
 
     private SecureReject onFinish(byte[] datagram, InetSocketAddress from, long nowNs) {
         SecureChannel channel = handshakeFor(datagram);
+        if (channel == null && datagram.length >= HandshakeCodec.RECEIVER_INDEX_OFFSET + HandshakeCodec.INDEX_LENGTH) {
+            SecureSession session = sessions.get(HandshakeCodec.getInt(datagram, HandshakeCodec.RECEIVER_INDEX_OFFSET));
+            if (session != null && session.isFinish(datagram)) {
+                // The initiator did not hear our keepalive: say again that message 3 arrived.
+                confirm(session, nowNs);
+                return SecureReject.DUPLICATE_FINISH;
+            }
+        }
         SecureReject routing = route(datagram, channel, false);
         if (routing != SecureReject.NONE) {
             return routing;
@@ -353,8 +370,18 @@ public final class SecureEndpoint implements AutoCloseable {
         channel.close();
         SecureSession session = establish(
                 NodeId.of(peerPayload, 0), channel.localIndex, channel.remoteIndex, Role.RESPONDER, keys, from, nowNs);
+        session.finish(datagram.clone(), Long.MAX_VALUE);
         outbox.established(session);
+        confirm(session, nowNs);
         return SecureReject.NONE;
+    }
+
+    /** An empty TRANSPORT packet (a keepalive): the initiator's proof that this side has the keys. */
+    private void confirm(SecureSession session, long nowNs) {
+        byte[] keepalive = session.seal(new byte[0], nowNs);
+        if (keepalive != null) {
+            outbox.send(keepalive, session.remoteAddress());
+        }
     }
 
     private SecureReject onCookieReply(byte[] datagram, long nowNs) {
@@ -402,7 +429,8 @@ public final class SecureEndpoint implements AutoCloseable {
         }
         byte[][] plaintext = new byte[1][];
         SecureReject result = session.open(datagram, from, nowNs, plaintext);
-        if (result == SecureReject.NONE) {
+        if (result == SecureReject.NONE && plaintext[0].length > 0) {
+            // An empty packet is a keepalive: it confirmed the keys (see SecureSession.open) and carries nothing.
             outbox.received(session, plaintext[0]);
         }
         return result;

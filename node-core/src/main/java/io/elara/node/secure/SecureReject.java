@@ -27,6 +27,11 @@ public enum SecureReject {
     PENDING_LIMIT("secure_pending_limit", "too many pending handshakes"),
     /** A message 1 already answered (a retransmission or a replay): the stored response was sent again. */
     DUPLICATE_INITIATION("secure_duplicate_initiation", "message 1 seen before; response repeated"),
+    /**
+     * A message 3 for a session it already made (a retransmission because the keepalive was lost, or a replay): a
+     * keepalive goes again to the session's authenticated address, nothing else changes.
+     */
+    DUPLICATE_FINISH("secure_duplicate_finish", "message 3 seen before; keepalive repeated"),
     /** The Noise layer refused the message (bad tag, low-order key): the handshake is abandoned. */
     NOISE_FAILED("secure_noise_failed", "Noise handshake message did not authenticate"),
     /** The payload's static-key binding signature does not verify for the Noise-authenticated static key. */

@@ -20,6 +20,13 @@ public final class SecureSession implements AutoCloseable {
     private final PacketOpener opener;
     private final long createdNs;
     private InetSocketAddress remoteAddress;
+    /**
+     * Initiator: message 3 as sent, kept until the first authenticated packet from the responder proves it arrived
+     * (key confirmation), and re-sent until then. Responder: message 3 as accepted, to recognise a retransmission.
+     */
+    private byte[] finish;
+
+    private long finishDeadlineNs;
 
     SecureSession(
             NodeId peer,
@@ -70,6 +77,33 @@ public final class SecureSession implements AutoCloseable {
         return createdNs;
     }
 
+    /** Keeps message 3 (see the field's comment); an initiator re-sends it at {@code resendAtNs} until confirmed. */
+    void finish(byte[] message, long resendAtNs) {
+        this.finish = message;
+        this.finishDeadlineNs = resendAtNs;
+    }
+
+    /** True while an initiator has not heard from the responder since message 3. */
+    public boolean awaitingConfirmation() {
+        return initiator && finish != null;
+    }
+
+    /** When an unconfirmed initiator re-sends message 3; {@link Long#MAX_VALUE} once confirmed. */
+    long finishDeadlineNs() {
+        return awaitingConfirmation() ? finishDeadlineNs : Long.MAX_VALUE;
+    }
+
+    /** For an unconfirmed initiator: message 3 again, and the next time to re-send it. */
+    byte[] resendFinish(long nextNs) {
+        finishDeadlineNs = nextNs;
+        return finish.clone();
+    }
+
+    /** For a responder: whether {@code message} is the message 3 that made this session (a retransmission). */
+    boolean isFinish(byte[] message) {
+        return !initiator && finish != null && java.util.Arrays.equals(finish, message);
+    }
+
     /** True once a new handshake is wanted ({@link io.elara.crypto.aead.KeyLimits}: 120 s or 2^60 packets). */
     public boolean rekeyWanted(long nowNs) {
         return sealer.rekeyWanted(nowNs);
@@ -105,6 +139,9 @@ public final class SecureSession implements AutoCloseable {
         switch (result) {
             case NONE -> {
                 remoteAddress = from;
+                if (initiator) {
+                    finish = null; // the responder has the keys: message 3 arrived
+                }
                 plaintextOut[0] = plaintext.array();
                 return SecureReject.NONE;
             }

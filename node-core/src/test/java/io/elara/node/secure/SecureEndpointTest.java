@@ -43,7 +43,47 @@ class SecureEndpointTest {
                 .isEqualTo(SecureReject.NONE);
         assertThat(aliceOut.established).hasSize(1);
         assertThat(bobOut.established).hasSize(1);
+        assertThat(aliceOut.established.get(0).awaitingConfirmation()).isTrue();
+        // Bob's keepalive confirms to Alice that message 3 arrived; it delivers nothing.
+        assertThat(aliceEnd.onDatagram(bobOut.takeLast(), BOB_ADDRESS, START_NS))
+                .isEqualTo(SecureReject.NONE);
+        assertThat(aliceOut.established.get(0).awaitingConfirmation()).isFalse();
+        assertThat(aliceOut.received).isEmpty();
         return aliceOut.established.get(0);
+    }
+
+    @Test
+    void shouldResendMessage3UntilTheResponderConfirmsWhenItIsLost() {
+        aliceEnd.initiate(bobExpected(), BOB_ADDRESS, START_NS);
+        bobEnd.onDatagram(aliceOut.takeLast(), ALICE_ADDRESS, START_NS);
+        aliceEnd.onDatagram(bobOut.takeLast(), BOB_ADDRESS, START_NS);
+        aliceOut.takeLast(); // message 3, lost on the way
+        SecureSession aliceSession = aliceOut.established.get(0);
+        assertThat(aliceSession.awaitingConfirmation()).isTrue();
+        assertThat(bobOut.established).isEmpty();
+        assertThat(aliceEnd.nextDeadlineNs()).isEqualTo(START_NS + SecureEndpoint.FINISH_RESEND_NS);
+
+        long later = START_NS + SecureEndpoint.FINISH_RESEND_NS;
+        aliceEnd.onTimer(later);
+        byte[] resent = aliceOut.takeLast();
+        assertThat(resent[0]).isEqualTo(HandshakeCodec.TYPE_FINISH);
+        assertThat(bobEnd.onDatagram(resent, ALICE_ADDRESS, later)).isEqualTo(SecureReject.NONE);
+        assertThat(bobOut.established).hasSize(1);
+        byte[] keepalive = bobOut.takeLast();
+        // The keepalive is lost too: Alice sends message 3 once more; Bob recognises it and confirms again.
+        aliceEnd.onTimer(later + SecureEndpoint.FINISH_RESEND_NS);
+        assertThat(bobEnd.onDatagram(aliceOut.takeLast(), ALICE_ADDRESS, later + 2))
+                .isEqualTo(SecureReject.DUPLICATE_FINISH);
+        assertThat(bobOut.established).as("no second session").hasSize(1);
+        assertThat(aliceEnd.onDatagram(bobOut.takeLast(), BOB_ADDRESS, later + 3))
+                .isEqualTo(SecureReject.NONE);
+        assertThat(aliceSession.awaitingConfirmation()).isFalse();
+        assertThat(aliceEnd.onDatagram(keepalive, BOB_ADDRESS, later + 4))
+                .as("the first keepalive, arriving late, is still a valid packet")
+                .isEqualTo(SecureReject.NONE);
+        int sentBefore = aliceOut.sent.size();
+        aliceEnd.onTimer(later + 10 * SecureEndpoint.FINISH_RESEND_NS);
+        assertThat(aliceOut.sent).as("confirmed: nothing more to re-send").hasSize(sentBefore);
     }
 
     @Test
@@ -69,7 +109,9 @@ class SecureEndpointTest {
                 .isEqualTo("hello bob");
         assertThat(new String(aliceOut.received.get(0).plaintext(), StandardCharsets.UTF_8))
                 .isEqualTo("hello alice");
-        assertThat(aliceOut.received.get(1).plaintext()).isEmpty();
+        assertThat(aliceOut.received)
+                .as("an empty packet is a keepalive: nothing to deliver")
+                .hasSize(1);
         assertThat(aliceSession.rekeyWanted(START_NS + 119_000_000_000L)).isFalse();
         assertThat(aliceSession.rekeyWanted(START_NS + 120_000_000_000L)).isTrue();
     }
@@ -222,13 +264,18 @@ class SecureEndpointTest {
         byte[] finish = aliceOut.takeLast();
         assertThat(bobEnd.onDatagram(finish, ALICE_ADDRESS, START_NS)).isEqualTo(SecureReject.NONE);
         assertThat(bobEnd.sessionCount()).isEqualTo(1);
+        bobOut.takeLast(); // the keepalive that confirms message 3
 
-        // After: neither message 1 nor message 3 again creates anything.
+        // After: neither message 1 nor message 3 again creates anything; message 3 again only repeats the keepalive,
+        // to the session's own address, whoever sent the copy.
         assertThat(bobEnd.onDatagram(initiation, OTHER_ADDRESS, START_NS)).isEqualTo(SecureReject.DUPLICATE_INITIATION);
-        assertThat(bobEnd.onDatagram(finish, ALICE_ADDRESS, START_NS)).isEqualTo(SecureReject.UNEXPECTED_MESSAGE);
+        assertThat(bobEnd.onDatagram(finish, OTHER_ADDRESS, START_NS)).isEqualTo(SecureReject.DUPLICATE_FINISH);
         assertThat(bobEnd.sessionCount()).isEqualTo(1);
         assertThat(bobEnd.pendingHandshakes()).isZero();
-        assertThat(bobOut.sent).isEmpty();
+        assertThat(bobOut.sent).singleElement().satisfies(sent -> {
+            assertThat(sent.recipient()).isEqualTo(ALICE_ADDRESS);
+            assertThat(sent.datagram()[0]).isEqualTo(TransportCodec.TYPE);
+        });
         assertThat(bobOut.established).hasSize(1);
     }
 
