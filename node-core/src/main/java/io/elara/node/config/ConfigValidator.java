@@ -1,5 +1,6 @@
 package io.elara.node.config;
 
+import io.elara.crypto.identity.NodeId;
 import io.elara.node.flow.FlowSpec;
 import java.net.InetSocketAddress;
 import java.nio.file.InvalidPathException;
@@ -81,7 +82,33 @@ final class ConfigValidator {
                 if (!peerAddresses.add(address)) {
                     throw error(at + "/address", field + ".address", "another peer already has address " + address);
                 }
-                peers.add(new PeerConfig(peerName, address));
+                NodeId id = null;
+                if (peer.id != null) {
+                    try {
+                        id = NodeId.parse(peer.id);
+                    } catch (IllegalArgumentException e) {
+                        throw error(
+                                at + "/id", field + ".id", e.getMessage() + " (copy it from 'elara id' on that node)");
+                    }
+                }
+                byte[] staticKey = null;
+                if (peer.key != null) {
+                    try {
+                        staticKey = java.util.Base64.getDecoder().decode(peer.key);
+                    } catch (IllegalArgumentException e) {
+                        staticKey = null;
+                    }
+                    if (staticKey == null || staticKey.length != 32) {
+                        throw error(
+                                at + "/key",
+                                field + ".key",
+                                "not a 32-byte key in base64 (copy the x25519 line of 'elara key export-public')");
+                    }
+                    if (id == null) {
+                        throw error(at + "/key", field + ".key", "a key needs the peer's id beside it");
+                    }
+                }
+                peers.add(new PeerConfig(peerName, address, id, staticKey == null ? null : peer.key));
             }
         }
 

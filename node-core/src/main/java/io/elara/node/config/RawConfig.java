@@ -40,6 +40,12 @@ final class RawConfig {
 
         @JsonProperty("address")
         String address;
+
+        @JsonProperty("id")
+        String id;
+
+        @JsonProperty("key")
+        String key;
     }
 
     static final class RawSession {

@@ -144,6 +144,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldBindAPeersIdentityAndCatchAMistypedOne() throws Exception {
+        io.elara.crypto.identity.Identity bob = io.elara.crypto.identity.Identity.fromSeed(new byte[32]);
+        String id = bob.nodeId().toString();
+        String key = java.util.Base64.getEncoder().encodeToString(bob.staticPublicKey());
+        NodeConfig config = ConfigLoader.load(write("name: a\npeers:\n  - name: bob\n    address: 127.0.0.1:7002\n"
+                + "    id: " + id + "\n    key: " + key + "\n"));
+        assertThat(config.peers().get(0).id()).isEqualTo(bob.nodeId());
+        assertThat(config.peers().get(0).staticKeyBytes()).isEqualTo(bob.staticPublicKey());
+
+        char last = id.charAt(id.length() - 1);
+        String typo = id.substring(0, id.length() - 1) + (last == 'a' ? 'b' : 'a');
+        assertThat(error("name: a\npeers:\n  - name: bob\n    address: 127.0.0.1:7002\n    id: " + typo + "\n"))
+                .startsWith("FILE:5:9: peers[0].id: ")
+                .endsWith("(copy it from 'elara id' on that node)");
+        assertThat(error("name: a\npeers:\n  - name: bob\n    address: 127.0.0.1:7002\n    id: " + id
+                        + "\n    key: c2hvcnQ=\n"))
+                .isEqualTo("FILE:6:10: peers[0].key: not a 32-byte key in base64 (copy the x25519 line of"
+                        + " 'elara key export-public')");
+        assertThat(error("name: a\npeers:\n  - name: bob\n    address: 127.0.0.1:7002\n    key: " + key + "\n"))
+                .isEqualTo("FILE:5:10: peers[0].key: a key needs the peer's id beside it");
+    }
+
+    @Test
     void shouldRejectSessionsThatNameUnknownOrRepeatedPeers() throws Exception {
         String peers = "name: a\npeers:\n  - name: b\n    address: 127.0.0.1:7002\n";
         assertThat(error(peers + "sessions:\n  - name: lobby\n    members: [b, c]\n"))
