@@ -75,6 +75,10 @@ public final class KeyCommand {
                 out.println(ControlJson.MAPPER.writeValueAsString(fields));
             } else {
                 fields.forEach((key, value) -> out.printf(Locale.ROOT, "%-8s %s%n", key + ":", value));
+                out.println();
+                out.println("For a peer's config (under peers:, with this node's name and address):");
+                out.println("    id: " + fields.get("id"));
+                out.println("    key: " + fields.get("x25519"));
             }
             return ExitCode.OK;
         }

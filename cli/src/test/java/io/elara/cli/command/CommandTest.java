@@ -94,6 +94,11 @@ class CommandTest {
                 .isTrue();
         assertThat(exported.out()).doesNotContain(java.util.Base64.getEncoder().encodeToString(before.seed()));
 
+        Cli.Result human = Cli.run("key", "export-public", "-c", config);
+        assertThat(human.out())
+                .contains("    id: " + before.nodeId() + "\n")
+                .contains("    key: " + json.path("x25519").asText() + "\n");
+
         Path pass = directory.resolve("pass.txt");
         Files.writeString(pass, "sealed now\n");
         Cli.Result sealed = Cli.run("key", "passphrase", "-c", config, "--new-passphrase-file", pass.toString());
