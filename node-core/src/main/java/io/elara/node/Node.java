@@ -100,8 +100,9 @@ public final class Node implements AutoCloseable {
                 lock = directory.lock();
             }
             driver = new UdpDriver(config.name(), options.clock());
-            NodeCore core = new NodeCore(
-                    config, identity.nodeId(), new SplittableRandom(new SecureRandom().nextLong()), driver.outbox());
+            SecureRandom random = new SecureRandom();
+            NodeCore core =
+                    new NodeCore(config, identity, new SplittableRandom(random.nextLong()), random, driver.outbox());
             NodeProxy proxy = new NodeProxy(driver::wakeUp);
             InetSocketAddress local = driver.bind(config.bind(), core, proxy);
             if (!config.flows().isEmpty()) {

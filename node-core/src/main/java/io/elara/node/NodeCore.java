@@ -1,7 +1,11 @@
 package io.elara.node;
 
 import io.elara.crdt.clock.HlcClock;
+import io.elara.crypto.identity.Identity;
 import io.elara.crypto.identity.NodeId;
+import io.elara.crypto.sign.BatchSigner;
+import io.elara.crypto.sign.BatchVerifier;
+import io.elara.crypto.sign.EventProof;
 import io.elara.node.config.Addresses;
 import io.elara.node.config.Limits;
 import io.elara.node.config.Names;
@@ -18,6 +22,9 @@ import io.elara.node.lane.ReliableReceiver;
 import io.elara.node.lane.ReliableSender;
 import io.elara.node.peer.Peer;
 import io.elara.node.peer.PeerTable;
+import io.elara.node.secure.ExpectedPeer;
+import io.elara.node.secure.SecureEndpoint;
+import io.elara.node.secure.SecureReject;
 import io.elara.node.session.Session;
 import io.elara.node.session.SessionTable;
 import io.elara.node.stage.MergeStage;
@@ -35,8 +42,11 @@ import io.elara.stun.codec.StunReject;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -53,12 +63,26 @@ import java.util.random.RandomGenerator;
  *
  * <p>Received events pass VALIDATE, PROCESS, MERGE and PROPAGATE ({@link io.elara.node.stage}); so do local ones, whose
  * PROPAGATE also queues them on each recipient's reliable lane.
+ *
+ * <p>Protection: every packet to or from a peer travels in a secure session ({@link SecureLink}, Noise XX then
+ * ChaCha20-Poly1305), dialled when there is something to send; a plaintext Elara packet is refused. Every event this
+ * node authors is signed before it leaves: events sent in one batch of input share one Ed25519 signature over their
+ * Merkle root ({@link BatchSigner}), and VALIDATE verifies the author's signature of every received event. {@link
+ * #withoutProtection} builds a core without either, for benchmarks that measure what protection costs and for tests of
+ * the frame layer; no config key or command reaches it.
  */
 public final class NodeCore {
     /** How far ahead of this node's clock a peer's timestamp may be. */
     public static final long HLC_DRIFT_MS_MAX = 60_000;
 
     private final NodeId self;
+    private final Identity identity;
+    /** The secure sessions; null in a core built {@link #withoutProtection}. */
+    private final SecureLink link;
+    /** This node's events created since the last flush, waiting to be signed as one batch. */
+    private final List<LocalSend> unsigned = new ArrayList<>();
+
+    private final Outbox outbox;
     private final String name;
     private final Limits limits;
     private final long deliveryTimeoutNs;
@@ -81,30 +105,63 @@ public final class NodeCore {
     /** The time of the input being handled, which the stages' executor reads as its clock. */
     private long currentNowNs;
 
+    private long batchesSigned;
     private Peer receivingFrom;
     private long datagramsIn;
     private long bytesIn;
 
+    /** A local send waiting for its signature. */
+    private record LocalSend(
+            Event event, List<Peer> recipients, PendingSend pending, CompletableFuture<SendResult> result) {}
+
     /**
+     * A protected core: secure sessions with every peer, signed events.
+     *
      * @param config validated config; its peer addresses are already resolved
-     * @param self this node's id
+     * @param identity this node's identity: signs its events and authenticates its handshakes
      * @param random the source of event ids and lane incarnations (seeded in the simulator)
+     * @param secureRandom the source of handshake keys, indices and cookie secrets (a deterministic one only in the
+     *     simulator)
      * @param outbox where datagrams go
      */
-    public NodeCore(NodeConfig config, NodeId self, RandomGenerator random, Outbox outbox) {
-        this.self = self;
+    public NodeCore(
+            NodeConfig config, Identity identity, RandomGenerator random, SecureRandom secureRandom, Outbox outbox) {
+        this(config, identity, random, secureRandom, outbox, true);
+    }
+
+    /**
+     * A core that sends its packets in plaintext and its events unsigned, and accepts the same: for benchmarks that
+     * measure what protection costs, and tests of the frame layer. Never reachable from a config file or the command
+     * line; a protected node refuses everything it sends.
+     */
+    public static NodeCore withoutProtection(
+            NodeConfig config, Identity identity, RandomGenerator random, Outbox outbox) {
+        return new NodeCore(config, identity, random, null, outbox, false);
+    }
+
+    private NodeCore(
+            NodeConfig config,
+            Identity identity,
+            RandomGenerator random,
+            SecureRandom secureRandom,
+            Outbox outbox,
+            boolean protect) {
+        this.identity = identity;
+        this.self = identity.nodeId();
+        this.outbox = outbox;
         this.name = config.name();
         this.limits = config.limits();
         this.deliveryTimeoutNs = TimeUnit.MILLISECONDS.toNanos(limits.deliveryTimeoutMs());
         this.random = random;
         this.peers = new PeerTable(limits.peersMax(), random);
-        this.validate = new ValidateStage(sessions, clock, limits.textBytesMax());
+        this.validate = new ValidateStage(sessions, clock, limits.textBytesMax(), protect ? new BatchVerifier() : null);
         this.process = new ProcessStage(clock);
         this.propagate = new PropagateStage(limits.subscribersMax());
-        this.writer = new PacketWriter(outbox);
+        this.link = protect ? new SecureLink(identity, true, secureRandom, peers, outbox, rejects) : null;
+        this.writer = new PacketWriter(outbox, this::transmit);
         this.stages = new EventStages(() -> currentNowNs, sessions, validate, process, merge, propagate, rejects);
         for (PeerConfig peer : config.peers()) {
-            peers.configure(peer.name(), peer.address());
+            peers.configure(peer.name(), peer.address(), new ExpectedPeer(peer.id(), peer.staticKeyBytes()));
         }
         for (SessionConfig session : config.sessions()) {
             List<Peer> members = new ArrayList<>();
@@ -142,7 +199,20 @@ public final class NodeCore {
                 return reject(stun == StunReject.NONE ? RejectReason.STUN_UNSUPPORTED : RejectReason.STUN_MALFORMED);
             }
             case Demux.ELARA -> {
-                return onElaraPacket(buffer, offset, length, from, nowNs);
+                byte first = buffer.getByte(offset);
+                if (link == null) {
+                    return SecureEndpoint.handles(first)
+                            ? reject(RejectReason.PACKET_TYPE)
+                            : onElaraPacket(buffer, offset, length, null, from, nowNs);
+                }
+                if (first == PacketHeaderFlyweight.TRANSPORT_FIRST_BYTE) {
+                    return onTransport(buffer, from, nowNs);
+                }
+                if (SecureEndpoint.handles(first)) {
+                    link.onHandshake(buffer, from, nowNs);
+                    return 0;
+                }
+                return reject(RejectReason.PACKET_UNPROTECTED);
             }
             default -> {
                 return reject(RejectReason.UNKNOWN_PROTOCOL);
@@ -150,7 +220,25 @@ public final class NodeCore {
         }
     }
 
-    private int onElaraPacket(ByteBuf buffer, int offset, int length, InetSocketAddress from, long nowNs) {
+    private int onTransport(ByteBuf buffer, InetSocketAddress from, long nowNs) {
+        ByteBuf plaintext = outbox.allocate();
+        try {
+            Peer peer = link.open(buffer, from, plaintext, nowNs);
+            if (peer == null) {
+                return 0; // dropped and counted by the secure endpoint, or a keepalive
+            }
+            return onElaraPacket(plaintext, plaintext.readerIndex(), plaintext.readableBytes(), peer, from, nowNs);
+        } finally {
+            plaintext.release();
+        }
+    }
+
+    /**
+     * A packet of frames, from {@code knownPeer} (opened from its secure session) or, without protection, from whoever
+     * is at {@code from}.
+     */
+    private int onElaraPacket(
+            ByteBuf buffer, int offset, int length, Peer knownPeer, InetSocketAddress from, long nowNs) {
         RejectReason reason = header.wrap(buffer, offset, length);
         if (reason != RejectReason.NONE) {
             return reject(reason);
@@ -161,7 +249,7 @@ public final class NodeCore {
         if (reason != RejectReason.NONE) {
             return reject(reason);
         }
-        Peer peer = peers.admit(from, nowNs);
+        Peer peer = knownPeer != null ? knownPeer : peers.admit(from, nowNs);
         if (peer == null) {
             return reject(RejectReason.PEER_LIMIT);
         }
@@ -265,17 +353,89 @@ public final class NodeCore {
             recipients = List.of(peer);
         }
         for (Peer recipient : recipients) {
-            if (recipient.sender().queued() >= limits.sendQueueMax()) {
-                return ("busy: " + recipient.sender().queued() + " messages are waiting for " + recipient.label()
-                        + " to acknowledge them");
+            int waiting = recipient.sender().queued() + unsignedFor(recipient);
+            if (waiting >= limits.sendQueueMax()) {
+                return ("busy: " + waiting + " messages are waiting for " + recipient.label() + " to acknowledge them");
             }
         }
         Event event = new Event(
                 EventId.random(random), session.id(), self, name, clock.now(nowNs / 1_000_000L), EventKind.TEXT, text);
-        currentNowNs = nowNs;
-        stages.local(event, recipients, new PendingSend(event.id(), recipients.size(), result), result);
-        stages.run();
+        RejectReason content = validate.checkContent(event);
+        if (content != RejectReason.NONE) {
+            return describeLocal(content, text, limits.textBytesMax());
+        }
+        PendingSend pending = new PendingSend(event.id(), recipients.size(), result);
+        if (link == null) {
+            currentNowNs = nowNs;
+            stages.local(event, recipients, pending, result);
+            stages.run();
+            return null;
+        }
+        unsigned.add(new LocalSend(event, recipients, pending, result));
+        if (unsigned.size() >= BatchSigner.BATCH_MAX) {
+            signPending(nowNs);
+        }
         return null;
+    }
+
+    /** This node's events for {@code peer} that wait for their signature (at most a batch). */
+    private int unsignedFor(Peer peer) {
+        int count = 0;
+        for (LocalSend send : unsigned) {
+            if (send.recipients().contains(peer)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Signs this node's waiting events as one batch (one Ed25519 signature over their Merkle root) and passes them to
+     * the stages, which queue them on their recipients' lanes.
+     */
+    private void signPending(long nowNs) {
+        if (unsigned.isEmpty()) {
+            return;
+        }
+        List<byte[]> messages = new ArrayList<>(unsigned.size());
+        for (LocalSend send : unsigned) {
+            messages.add(EventFrameCodec.signedBytes(send.event()));
+        }
+        EventProof[] proofs = BatchSigner.sign(identity, messages);
+        batchesSigned++;
+        currentNowNs = nowNs;
+        for (int i = 0; i < proofs.length; i++) {
+            LocalSend send = unsigned.get(i);
+            stages.local(send.event().withProof(proofs[i]), send.recipients(), send.pending(), send.result());
+        }
+        unsigned.clear();
+        stages.run();
+    }
+
+    /** Hands a finished packet to the wire: sealed in the peer's session, or as it is without protection. */
+    private int transmit(Peer peer, ByteBuf packet) {
+        if (link != null) {
+            return link.seal(peer, packet, currentNowNs);
+        }
+        int length = packet.readableBytes();
+        outbox.send(packet, peer.address());
+        return length;
+    }
+
+    /**
+     * Tests only: queues {@code event} exactly as it is (no signature added, none checked) on the lane to the peer at
+     * {@code address}, as a faulty or hostile node would send it. The future completes when the peer acknowledges the
+     * frame, which it does whether or not it accepts the event.
+     */
+    CompletableFuture<SendResult> sendAsIs(InetSocketAddress address, Event event, long nowNs) {
+        CompletableFuture<SendResult> result = new CompletableFuture<>();
+        Peer peer = peers.admit(address, nowNs);
+        if (peer == null) {
+            result.completeExceptionally(new SendException("too many peers"));
+            return result;
+        }
+        peer.sender().enqueue(event, new PendingSend(event.id(), 1, result), nowNs);
+        return result;
     }
 
     /** A local event's refusal by VALIDATE, in words for the user. */
@@ -296,18 +456,30 @@ public final class NodeCore {
      * {@link #nextDeadlineNs} arrives.
      */
     public void flush(long nowNs) {
+        signPending(nowNs);
+        currentNowNs = nowNs;
+        if (link != null) {
+            link.onTimer(nowNs);
+        }
         for (Peer peer : peers.all()) {
             ReliableSender sender = peer.sender();
             sender.expire(nowNs, deliveryTimeoutNs);
             ReliableReceiver receiver = peer.receiver();
+            if (link != null && !link.ready(peer, sender.queued() > 0 || receiver.ackPending(), nowNs)) {
+                continue; // a handshake is under way (or failed and emptied the lane); frames wait in the lane
+            }
             writer.begin(peer);
             try {
                 if (receiver.ackPending()) {
                     writer.ack(receiver.epoch(), receiver.nextExpected());
                     receiver.ackSent();
                 }
+                long transmissions = sender.transmissions();
                 sender.collectDue(nowNs, writer);
                 writer.finish();
+                if (sender.transmissions() != transmissions) {
+                    peer.expectAnswer(nowNs);
+                }
             } finally {
                 writer.abort();
             }
@@ -317,13 +489,25 @@ public final class NodeCore {
 
     /** When {@link #flush} next has work, or {@link Long#MAX_VALUE} if nothing is pending. */
     public long nextDeadlineNs(long nowNs) {
+        if (!unsigned.isEmpty()) {
+            return nowNs;
+        }
         long next = peers.nextForgetNs();
+        if (link != null) {
+            next = Math.min(next, link.nextDeadlineNs());
+        }
         for (Peer peer : peers.all()) {
-            if (peer.receiver().ackPending()) {
-                return nowNs;
-            }
             ReliableSender sender = peer.sender();
-            next = Math.min(next, sender.nextDueNs(nowNs));
+            boolean sendable = link == null || peer.session() != null;
+            if (!sendable) {
+                if (sender.queued() > 0 && !peer.dialing()) {
+                    return nowNs; // flush dials it
+                }
+            } else if (peer.receiver().ackPending()) {
+                return nowNs;
+            } else {
+                next = Math.min(next, sender.nextDueNs(nowNs));
+            }
             long oldest = sender.oldestQueuedNs();
             if (oldest != Long.MAX_VALUE) {
                 next = Math.min(next, oldest + deliveryTimeoutNs);
@@ -356,7 +540,7 @@ public final class NodeCore {
         if (peers.size() >= limits.peersMax()) {
             throw new SendException("too many peers (limits.peers-max is " + limits.peersMax() + ")");
         }
-        peers.configure(peerName, address);
+        peers.configure(peerName, address, ExpectedPeer.anyone());
     }
 
     /** Adds a session of configured peers at run time, as if it were in the config file. */
@@ -405,7 +589,9 @@ public final class NodeCore {
                     sender.queued(),
                     sender.transmissions(),
                     sender.retransmissions(),
-                    peer.eventsIn()));
+                    peer.eventsIn(),
+                    peer.provenId() == null ? null : peer.provenId().toString(),
+                    link == null ? "off" : secureState(peer, nowNs)));
         }
         List<NodeStatus.SessionStatus> sessionStatus = new ArrayList<>();
         for (Session session : sessions.all()) {
@@ -420,13 +606,56 @@ public final class NodeCore {
                 stages.eventsSent(),
                 propagate.delivered(),
                 propagate.subscribers());
-        return new NodeStatus(name, self.toString(), null, peerStatus, sessionStatus, counters, rejects.snapshot());
+        Map<String, Long> rejected = new LinkedHashMap<>();
+        rejects.snapshot().forEach((reason, count) -> rejected.put(reason.label(), count));
+        NodeStatus.Security security;
+        if (link == null) {
+            security = new NodeStatus.Security(false, 0, 0, 0, false, 0, 0);
+        } else {
+            SecureEndpoint endpoint = link.endpoint();
+            for (SecureReject reason : SecureReject.values()) {
+                long count = endpoint.rejects(reason);
+                if (reason != SecureReject.NONE && count != 0) {
+                    rejected.put(reason.label(), count);
+                }
+            }
+            security = new NodeStatus.Security(
+                    true,
+                    endpoint.sessionCount(),
+                    endpoint.pendingHandshakes(),
+                    endpoint.handshakesCompleted(),
+                    endpoint.underLoad(nowNs),
+                    batchesSigned,
+                    validate.signatureChecks());
+        }
+        return new NodeStatus(name, self.toString(), null, peerStatus, sessionStatus, counters, rejected, security);
+    }
+
+    /** A peer's secure session, in a word: {@code up}, {@code dialing}, {@code failed: ...} or {@code none}. */
+    private static String secureState(Peer peer, long nowNs) {
+        if (peer.session() != null && !peer.session().expired(nowNs)) {
+            return "up";
+        }
+        if (peer.dialing()) {
+            return "dialing";
+        }
+        if (peer.lastFailure() != SecureReject.NONE) {
+            return "failed: " + peer.lastFailure().description();
+        }
+        return "none";
     }
 
     /** Fails everything still waiting for an acknowledgement, with {@code reason}; for shutdown. */
     public void close(String reason) {
+        for (LocalSend send : unsigned) {
+            send.result().completeExceptionally(new SendException(reason));
+        }
+        unsigned.clear();
         for (Peer peer : peers.all()) {
             peer.sender().failAll(reason);
+        }
+        if (link != null) {
+            link.close();
         }
     }
 

@@ -1,6 +1,8 @@
 package io.elara.node;
 
 import io.elara.node.event.RejectReason;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +15,8 @@ import java.util.Map;
  * @param peers each peer's link state
  * @param sessions each session's counters
  * @param counters traffic counters
- * @param rejects dropped input by reason (non-zero counts only)
+ * @param rejects dropped input by reason label (non-zero counts only), the secure layer's {@code secure_*} included
+ * @param security the secure layer's state
  */
 public record NodeStatus(
         String name,
@@ -22,18 +25,42 @@ public record NodeStatus(
         List<PeerStatus> peers,
         List<SessionStatus> sessions,
         Counters counters,
-        Map<RejectReason, Long> rejects) {
+        Map<String, Long> rejects,
+        Security security) {
 
     public NodeStatus {
         peers = List.copyOf(peers);
         sessions = List.copyOf(sessions);
-        rejects = Map.copyOf(rejects);
+        rejects = Collections.unmodifiableMap(new LinkedHashMap<>(rejects));
     }
 
     /** The same status with the bound address filled in. */
     public NodeStatus withListen(String address) {
-        return new NodeStatus(name, id, address, peers, sessions, counters, rejects);
+        return new NodeStatus(name, id, address, peers, sessions, counters, rejects, security);
     }
+
+    /** The count under {@code reason}'s label, 0 if none. */
+    public long rejected(RejectReason reason) {
+        return rejects.getOrDefault(reason.label(), 0L);
+    }
+
+    /**
+     * @param enabled false only in a core built without protection (benchmarks)
+     * @param sessions secure sessions established and not yet expired
+     * @param pendingHandshakes handshakes under way, dialled or answered
+     * @param handshakesCompleted handshakes completed since start
+     * @param underLoad whether initiations now need a cookie
+     * @param batchesSigned batches of this node's events signed (one Ed25519 signature each)
+     * @param signatureChecks Ed25519 verifications of received batch signatures (the rest hit the cache)
+     */
+    public record Security(
+            boolean enabled,
+            int sessions,
+            int pendingHandshakes,
+            long handshakesCompleted,
+            boolean underLoad,
+            long batchesSigned,
+            long signatureChecks) {}
 
     /**
      * @param name configured name or address
@@ -45,6 +72,8 @@ public record NodeStatus(
      * @param transmissions event frames sent to it, retransmissions included
      * @param retransmissions event frames sent again after a timeout
      * @param eventsReceived events received from it
+     * @param nodeId the identity its last handshake proved, or null
+     * @param secure its secure session: {@code up}, {@code dialing}, {@code failed: why}, {@code none}, or {@code off}
      */
     public record PeerStatus(
             String name,
@@ -55,7 +84,9 @@ public record NodeStatus(
             int queued,
             long transmissions,
             long retransmissions,
-            long eventsReceived) {}
+            long eventsReceived,
+            String nodeId,
+            String secure) {}
 
     /**
      * @param name session name

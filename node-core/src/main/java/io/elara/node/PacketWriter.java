@@ -9,12 +9,23 @@ import io.elara.node.wire.PacketHeaderFlyweight;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Packs frames for one peer into as few datagrams as fit ({@link PacketHeaderFlyweight#DATAGRAM_LENGTH_MAX} each).
- * Owns the datagram being filled until {@link #finish} hands it to the outbox; {@link #abort} releases it if something
- * failed before that.
+ * Packs frames for one peer into as few packets as fit: a packet grows until, sealed, it would pass {@link
+ * PacketHeaderFlyweight#DATAGRAM_LENGTH_TARGET}; a single larger frame goes alone. Owns the packet being filled until
+ * {@link #finish} hands it to the {@link Transmitter}; {@link #abort} releases it if something failed before that.
  */
 final class PacketWriter implements ReliableSender.FrameSink {
+    /** Frames are added to a packet while it stays this long or shorter. */
+    static final int PACKET_LENGTH_TARGET =
+            PacketHeaderFlyweight.DATAGRAM_LENGTH_TARGET - PacketHeaderFlyweight.SEAL_OVERHEAD;
+
+    /** Where finished packets go: sealed and sent, or (protection off) sent as they are. */
+    interface Transmitter {
+        /** Sends {@code packet} (taking it over) to {@code peer}; returns the bytes put on the wire, 0 if none. */
+        int transmit(Peer peer, ByteBuf packet);
+    }
+
     private final Outbox outbox;
+    private final Transmitter transmitter;
     private final EventFrameCodec codec = new EventFrameCodec();
     private Peer peer;
     private long epoch;
@@ -22,8 +33,9 @@ final class PacketWriter implements ReliableSender.FrameSink {
     private long datagrams;
     private long bytes;
 
-    PacketWriter(Outbox outbox) {
+    PacketWriter(Outbox outbox, Transmitter transmitter) {
         this.outbox = outbox;
+        this.transmitter = transmitter;
     }
 
     void begin(Peer recipient) {
@@ -45,12 +57,14 @@ final class PacketWriter implements ReliableSender.FrameSink {
     /** Sends the datagram being filled, if any. */
     void finish() {
         if (current != null) {
-            ByteBuf datagram = current;
+            ByteBuf packet = current;
             current = null;
-            datagrams++;
-            bytes += datagram.readableBytes();
-            peer.sentDatagram();
-            outbox.send(datagram, peer.address());
+            int sent = transmitter.transmit(peer, packet);
+            if (sent > 0) {
+                datagrams++;
+                bytes += sent;
+                peer.sentDatagram();
+            }
         }
     }
 
@@ -72,7 +86,7 @@ final class PacketWriter implements ReliableSender.FrameSink {
     }
 
     private void room(int frameLength) {
-        if (current != null && current.writerIndex() + frameLength > PacketHeaderFlyweight.DATAGRAM_LENGTH_MAX) {
+        if (current != null && current.writerIndex() + frameLength > PACKET_LENGTH_TARGET) {
             finish();
         }
         if (current == null) {

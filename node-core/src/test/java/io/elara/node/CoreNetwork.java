@@ -25,6 +25,7 @@ import java.util.function.UnaryOperator;
  */
 final class CoreNetwork {
     final ManualClock clock = new ManualClock();
+    private final boolean protect;
     private final Random random;
     private final Map<InetSocketAddress, Member> members = new LinkedHashMap<>();
     private List<Datagram> inFlight = new ArrayList<>();
@@ -34,8 +35,22 @@ final class CoreNetwork {
     long datagramsCarried;
     long datagramsDropped;
 
+    /** Protected cores: secure sessions and signed events, as every real node runs. */
     CoreNetwork(long seed) {
+        this(seed, true);
+    }
+
+    /** {@code protect} false: cores built {@link NodeCore#withoutProtection}, for tests of the frame layer. */
+    CoreNetwork(long seed, boolean protect) {
         this.random = new Random(seed);
+        this.protect = protect;
+    }
+
+    /** The identity the member on {@code port} has (its seed is the port), to put in another member's config. */
+    static Identity identityFor(long port) {
+        byte[] seedBytes = new byte[32];
+        new Random(port).nextBytes(seedBytes);
+        return Identity.fromSeed(seedBytes);
     }
 
     /** A datagram in flight; the byte array is never shared or changed after creation. */
@@ -55,27 +70,27 @@ final class CoreNetwork {
     final class Member {
         final String name;
         final InetSocketAddress address;
-        final Identity identity;
+        Identity identity;
         final NodeConfig config;
         final List<DeliveredEvent> delivered = new ArrayList<>();
         NodeCore core;
+        /** Starts so far: each start draws fresh handshake keys, as a restarted process would. */
+        private int starts;
 
         Member(String name, InetSocketAddress address, NodeConfig config, long seed) {
             this.name = name;
             this.address = address;
             this.config = config;
-            byte[] seedBytes = new byte[32];
-            new Random(seed).nextBytes(seedBytes);
-            this.identity = Identity.fromSeed(seedBytes);
+            this.identity = identityFor(seed);
             start(seed);
         }
 
         /** Starts (or restarts, losing all in-memory state) this node's core. */
         void start(long seed) {
-            core = new NodeCore(config, identity.nodeId(), new SplittableRandom(seed), new Outbox() {
+            Outbox outbox = new Outbox() {
                 @Override
                 public ByteBuf allocate() {
-                    return Unpooled.buffer(1200);
+                    return Unpooled.buffer(io.elara.node.wire.PacketHeaderFlyweight.DATAGRAM_LENGTH_MAX);
                 }
 
                 @Override
@@ -88,7 +103,11 @@ final class CoreNetwork {
                         datagram.release();
                     }
                 }
-            });
+            };
+            SplittableRandom random = new SplittableRandom(seed);
+            core = protect
+                    ? new NodeCore(config, identity, random, seededSecureRandom(seed * 31 + starts++), outbox)
+                    : NodeCore.withoutProtection(config, identity, random, outbox);
             core.subscribe(delivered::add, 0);
         }
 
@@ -97,6 +116,17 @@ final class CoreNetwork {
                     .filter(d -> !d.local())
                     .map(d -> d.event().authorName() + ": " + d.event().text())
                     .toList();
+        }
+    }
+
+    /** Handshake randomness from a seed, so that a test's run repeats exactly. */
+    static java.security.SecureRandom seededSecureRandom(long seed) {
+        try {
+            java.security.SecureRandom random = java.security.SecureRandom.getInstance("SHA1PRNG");
+            random.setSeed(seed);
+            return random;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA1PRNG", e);
         }
     }
 

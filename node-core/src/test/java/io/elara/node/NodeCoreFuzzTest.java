@@ -2,7 +2,7 @@ package io.elara.node;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.elara.crypto.identity.NodeId;
+import io.elara.crypto.identity.Identity;
 import io.elara.node.config.ConfigException;
 import io.elara.node.config.NodeConfig;
 import io.netty.buffer.ByteBuf;
@@ -28,9 +28,9 @@ class NodeCoreFuzzTest {
                     .peer("friend", "127.0.0.1:7002")
                     .session("lobby", "friend")
                     .build();
-            byte[] key = new byte[NodeId.LENGTH];
-            key[0] = 1;
-            return new NodeCore(config, NodeId.of(key), new SplittableRandom(1), outbox);
+            // Without protection, so that fuzzed bytes reach the frame decoders (SecureEndpointFuzzTest covers the
+            // rest).
+            return NodeCore.withoutProtection(config, Identity.fromSeed(new byte[32]), new SplittableRandom(1), outbox);
         } catch (ConfigException e) {
             throw new IllegalStateException(e);
         }
@@ -39,7 +39,7 @@ class NodeCoreFuzzTest {
     private static final Outbox DISCARD = new Outbox() {
         @Override
         public ByteBuf allocate() {
-            return Unpooled.buffer(1200);
+            return Unpooled.buffer(io.elara.node.wire.PacketHeaderFlyweight.DATAGRAM_LENGTH_MAX);
         }
 
         @Override

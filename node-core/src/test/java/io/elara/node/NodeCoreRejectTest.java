@@ -3,6 +3,8 @@ package io.elara.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.elara.crdt.clock.Hlc;
+import io.elara.crypto.sign.BatchSigner;
+import io.elara.crypto.sign.EventProof;
 import io.elara.node.CoreNetwork.Member;
 import io.elara.node.config.Limits;
 import io.elara.node.event.Event;
@@ -22,6 +24,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -31,30 +34,68 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Every reject reason, produced by the input that should produce it, at a node that then keeps working: after each
  * bad input, a good message from a configured peer still arrives.
+ *
+ * <p>Frame-layer reasons are produced with plaintext packets at cores built without protection (a stranger's packets
+ * reach the frame decoders there); the reasons of the protection itself at protected cores, by a plaintext packet, an
+ * impostor at a configured peer's address, and a member whose lane carries an unsigned or forged event.
  */
 class NodeCoreRejectTest {
     private static final long EPOCH = Epoch.first(77);
     private static final InetSocketAddress STRANGER = CoreNetwork.address(7100);
+    private static final Set<RejectReason> PROTECTED = EnumSet.of(
+            RejectReason.PACKET_UNPROTECTED,
+            RejectReason.PEER_IDENTITY_MISMATCH,
+            RejectReason.SIGNATURE_MISSING,
+            RejectReason.SIGNATURE_INVALID);
 
-    private final CoreNetwork network = new CoreNetwork(5);
-    private final Member target = network.add(
-            "target",
-            7001,
-            b -> b.peer("friend", "127.0.0.1:7002")
-                    .session("lobby", "friend")
-                    .limits(new Limits(2, 100, 1024, 30_000, 4, 4096)));
-    private final Member friend =
-            network.add("friend", 7002, b -> b.peer("target", "127.0.0.1:7001").session("lobby", "target"));
+    private CoreNetwork network;
+    private Member target;
+    private Member friend;
     private final EventFrameCodec codec = new EventFrameCodec();
     private final Map<RejectReason, Runnable> cases = new EnumMap<>(RejectReason.class);
 
+    private void setUp(boolean protect) {
+        network = new CoreNetwork(5, protect);
+        String friendId = CoreNetwork.identityFor(7002).nodeId().toString();
+        target = network.add(
+                "target",
+                7001,
+                b -> b.peer("friend", "127.0.0.1:7002", protect ? friendId : null, null)
+                        .session("lobby", "friend")
+                        .limits(new Limits(2, 100, 1024, 30_000, 4, 4096)));
+        friend = network.add(
+                "friend", 7002, b -> b.peer("target", "127.0.0.1:7001").session("lobby", "target"));
+    }
+
     NodeCoreRejectTest() {
+        cases.put(RejectReason.PACKET_UNPROTECTED, () -> raw(bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0))));
+        cases.put(RejectReason.PEER_IDENTITY_MISMATCH, () -> {
+            // Another key at the friend's address: its handshake completes, the session is closed at once.
+            friend.identity = CoreNetwork.identityFor(9_999);
+            friend.start(9_999);
+            CompletableFuture<SendResult> claim =
+                    friend.core.sendText(SendTarget.session("lobby"), "it is me, honest", network.clock.nowNs());
+            network.runFor(java.time.Duration.ofSeconds(3));
+            assertThat(claim).as("the impostor's message is never acknowledged").isNotDone();
+            friend.identity = CoreNetwork.identityFor(7002);
+            friend.start(7002);
+        });
+        cases.put(RejectReason.SIGNATURE_MISSING, () -> fromForger(forger -> event("unsigned")));
+        cases.put(
+                RejectReason.SIGNATURE_INVALID,
+                () -> fromForger(forger -> {
+                    // Claims the friend as author, signed with the forger's own key.
+                    Event claimed = event("forged");
+                    EventProof proof =
+                            BatchSigner.sign(forger.identity, List.of(EventFrameCodec.signedBytes(claimed)))[0];
+                    return claimed.withProof(proof);
+                }));
         cases.put(RejectReason.UNKNOWN_PROTOCOL, () -> raw(0x40, 1, 2, 3)); // TURN channel range
         cases.put(RejectReason.STUN_MALFORMED, () -> raw(0x00, 0x01, 0x00, 0x00));
         cases.put(RejectReason.STUN_UNSUPPORTED, () -> raw(stunBindingRequest()));
         cases.put(RejectReason.PACKET_TOO_SHORT, () -> raw(0xE0, 0x00, 0x00));
         cases.put(RejectReason.PACKET_TOO_LONG, () -> {
-            byte[] big = new byte[1201];
+            byte[] big = new byte[PacketHeaderFlyweight.PACKET_LENGTH_MAX + 1];
             big[0] = (byte) 0xE0;
             raw(big);
         });
@@ -80,7 +121,7 @@ class NodeCoreRejectTest {
                 RejectReason.TEXT_NOT_UTF8,
                 () -> packet(EPOCH, out -> {
                     codec.encode(out, 0, event("hi"));
-                    out.setByte(out.writerIndex() - 1, 0xFF);
+                    out.setByte(out.writerIndex() - 1 - EventFrameCodec.UNSIGNED_PROOF_LENGTH, 0xFF);
                 }));
         cases.put(RejectReason.STALE_EPOCH, () -> {
             packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0));
@@ -136,6 +177,7 @@ class NodeCoreRejectTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = RejectReason.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
     void shouldCountExactlyThisReasonAndKeepWorking(RejectReason reason) {
+        setUp(PROTECTED.contains(reason));
         cases.get(reason).run();
 
         assertThat(target.core.rejects().get(reason)).as("count for " + reason).isEqualTo(1);
@@ -164,6 +206,14 @@ class NodeCoreRejectTest {
     private Event withName(String name) {
         Event event = event("hi");
         return new Event(event.id(), event.session(), event.author(), name, event.hlc(), event.kind(), event.text());
+    }
+
+    /** A third, protected node that the target admits as a stranger, sends {@code forge}'s event on its real lane. */
+    private void fromForger(java.util.function.Function<Member, Event> forge) {
+        Member forger = network.add("forger", 7003, b -> b);
+        Event event = forge.apply(forger);
+        CompletableFuture<SendResult> sent = forger.core.sendAsIs(target.address, event, network.clock.nowNs());
+        network.runUntil(sent::isDone, java.time.Duration.ofSeconds(30), "the forger's event acknowledged");
     }
 
     private void eventFrom(Event event) {
@@ -223,6 +273,7 @@ class NodeCoreRejectTest {
 
     @Test
     void shouldNotAnswerOrAllocateForGarbage() {
+        setUp(false);
         for (RejectReason reason : List.of(RejectReason.UNKNOWN_PROTOCOL, RejectReason.STUN_UNSUPPORTED)) {
             cases.get(reason).run();
         }

@@ -52,7 +52,7 @@ public final class StatusCommand implements Callable<Integer> {
             long heard = peer.path("lastHeardMsAgo").asLong();
             out.printf(
                     java.util.Locale.ROOT,
-                    "  %-16s %-22s rtt %s  heard %s  queued %d  sent %d (%d again)  received %d%n",
+                    "  %-16s %-22s rtt %s  heard %s  queued %d  sent %d (%d again)  received %d  secure %s%s%n",
                     peer.path("name").asText(),
                     peer.path("address").asText(),
                     rtt < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f ms", rtt),
@@ -60,7 +60,9 @@ public final class StatusCommand implements Callable<Integer> {
                     peer.path("queued").asInt(),
                     peer.path("transmissions").asLong(),
                     peer.path("retransmissions").asLong(),
-                    peer.path("eventsReceived").asLong());
+                    peer.path("eventsReceived").asLong(),
+                    peer.path("secure").asText(),
+                    peer.path("nodeId").isTextual() ? "  " + peer.path("nodeId").asText() : "");
         }
         out.println("sessions:");
         for (JsonNode session : status.path("sessions")) {
@@ -81,6 +83,19 @@ public final class StatusCommand implements Callable<Integer> {
                 c.path("bytesOut").asLong(),
                 c.path("eventsSent").asLong(),
                 c.path("eventsDelivered").asLong());
+        JsonNode security = status.path("security");
+        if (security.path("enabled").asBoolean()) {
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "security: %d sessions, %d handshakes pending, %d completed%s; %d event batches signed, "
+                            + "%d signatures checked%n",
+                    security.path("sessions").asInt(),
+                    security.path("pendingHandshakes").asInt(),
+                    security.path("handshakesCompleted").asLong(),
+                    security.path("underLoad").asBoolean() ? ", under load (cookies required)" : "",
+                    security.path("batchesSigned").asLong(),
+                    security.path("signatureChecks").asLong());
+        }
         JsonNode flows = status.path("flows");
         if (!flows.isMissingNode()) {
             out.printf(

@@ -96,6 +96,21 @@ public final class EventProof {
         return 3 + path.length * HASH_LENGTH + Identity.SIGNATURE_LENGTH;
     }
 
+    /**
+     * The length of the encoding whose first three bytes are {@code index}, {@code count} and {@code hashes} (each
+     * 0..255), or -1 when they describe no proof (see {@link #decode}). Lets a frame codec check its structure before
+     * decoding anything.
+     */
+    public static int encodedLength(int index, int count, int hashes) {
+        if (count < 1
+                || count > BatchSigner.BATCH_MAX
+                || index >= count
+                || hashes != MerkleTree.pathLength(index, count)) {
+            return -1;
+        }
+        return 3 + hashes * HASH_LENGTH + Identity.SIGNATURE_LENGTH;
+    }
+
     /** Writes the encoding at {@code out}'s position. */
     public void encode(ByteBuffer out) {
         out.put((byte) index).put((byte) count).put((byte) path.length);
@@ -117,14 +132,8 @@ public final class EventProof {
         int index = in.get(start) & 0xFF;
         int count = in.get(start + 1) & 0xFF;
         int hashes = in.get(start + 2) & 0xFF;
-        if (count < 1
-                || count > BatchSigner.BATCH_MAX
-                || index >= count
-                || hashes != MerkleTree.pathLength(index, count)) {
-            return null;
-        }
-        int length = 3 + hashes * HASH_LENGTH + Identity.SIGNATURE_LENGTH;
-        if (in.remaining() < length) {
+        int length = encodedLength(index, count, hashes);
+        if (length < 0 || in.remaining() < length) {
             return null;
         }
         byte[][] path = new byte[hashes][HASH_LENGTH];

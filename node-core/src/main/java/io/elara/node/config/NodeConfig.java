@@ -69,9 +69,16 @@ public record NodeConfig(
         }
 
         public Builder peer(String name, String address) {
+            return peer(name, address, null, null);
+        }
+
+        /** A peer that must prove {@code id} (text form), whose X25519 key is {@code key} (base64), each may be null. */
+        public Builder peer(String name, String address, String id, String key) {
             RawConfig.RawPeer peer = new RawConfig.RawPeer();
             peer.name = name;
             peer.address = address;
+            peer.id = id;
+            peer.key = key;
             raw.peers = raw.peers == null ? new java.util.ArrayList<>() : raw.peers;
             raw.peers.add(peer);
             return this;

@@ -7,7 +7,6 @@ import io.elara.node.DeliveredEvent;
 import io.elara.node.NodeStatus;
 import io.elara.node.SendResult;
 import io.elara.node.event.Event;
-import io.elara.node.event.RejectReason;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,6 +70,8 @@ public final class ControlJson {
             p.put("transmissions", peer.transmissions());
             p.put("retransmissions", peer.retransmissions());
             p.put("eventsReceived", peer.eventsReceived());
+            p.put("nodeId", peer.nodeId());
+            p.put("secure", peer.secure());
             peers.add(p);
         }
         json.put("peers", peers);
@@ -93,14 +94,17 @@ public final class ControlJson {
         c.put("eventsDelivered", counters.eventsDelivered());
         c.put("subscribers", counters.subscribers());
         json.put("counters", c);
-        Map<String, Object> rejects = new LinkedHashMap<>();
-        for (RejectReason reason : RejectReason.values()) {
-            Long count = status.rejects().get(reason);
-            if (count != null) {
-                rejects.put(reason.label(), count);
-            }
-        }
-        json.put("rejects", rejects);
+        NodeStatus.Security security = status.security();
+        Map<String, Object> secure = new LinkedHashMap<>();
+        secure.put("enabled", security.enabled());
+        secure.put("sessions", security.sessions());
+        secure.put("pendingHandshakes", security.pendingHandshakes());
+        secure.put("handshakesCompleted", security.handshakesCompleted());
+        secure.put("underLoad", security.underLoad());
+        secure.put("batchesSigned", security.batchesSigned());
+        secure.put("signatureChecks", security.signatureChecks());
+        json.put("security", secure);
+        json.put("rejects", new LinkedHashMap<>(status.rejects()));
         return json;
     }
 }

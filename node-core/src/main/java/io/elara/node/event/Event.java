@@ -1,6 +1,7 @@
 package io.elara.node.event;
 
 import io.elara.crypto.identity.NodeId;
+import io.elara.crypto.sign.EventProof;
 import java.util.Comparator;
 
 /**
@@ -13,14 +14,34 @@ import java.util.Comparator;
  * @param hlc the author's hybrid logical clock when it was created
  * @param kind what it carries
  * @param text the text, for {@link EventKind#TEXT}
+ * @param proof the author's signature of the event's signed bytes (as part of a batch), or null before it is signed
+ *     (and always in a build with protection off, see {@code NodeCore.Protection})
  */
 public record Event(
-        EventId id, SessionId session, NodeId author, String authorName, long hlc, EventKind kind, String text) {
+        EventId id,
+        SessionId session,
+        NodeId author,
+        String authorName,
+        long hlc,
+        EventKind kind,
+        String text,
+        EventProof proof) {
     /** Longest display name, in UTF-8 bytes. */
     public static final int NAME_LENGTH_MAX = 32;
 
     /** Longest text, in UTF-8 bytes: what fits one 1,200-byte datagram until fragmentation arrives (transport issue). */
     public static final int TEXT_LENGTH_MAX = 1024;
+
+    /** An event not signed (yet). */
+    public Event(
+            EventId id, SessionId session, NodeId author, String authorName, long hlc, EventKind kind, String text) {
+        this(id, session, author, authorName, hlc, kind, text, null);
+    }
+
+    /** This event with its author's proof attached. */
+    public Event withProof(EventProof eventProof) {
+        return new Event(id, session, author, authorName, hlc, kind, text, eventProof);
+    }
 
     /** Causal order with deterministic ties: hybrid logical clock, then author, then id. */
     public static final Comparator<Event> ORDER = Comparator.comparingLong(Event::hlc)

@@ -18,6 +18,7 @@ public enum RejectReason {
     PACKET_VERSION("packet_version", "unsupported protocol version"),
     PACKET_TYPE("packet_type", "unknown packet type"),
     PACKET_RESERVED("packet_reserved", "reserved header bits are set"),
+    PACKET_UNPROTECTED("packet_unprotected", "an Elara packet outside a secure session"),
 
     // Frames.
     FRAME_TRUNCATED("frame_truncated", "a frame runs past the end of the datagram"),
@@ -30,6 +31,8 @@ public enum RejectReason {
     STALE_EPOCH("stale_epoch", "packet from an earlier incarnation of the sending node"),
     OUT_OF_WINDOW("out_of_window", "sequence number beyond the receive window"),
     PEER_LIMIT("peer_limit", "too many peers; no room for a new one"),
+    PEER_IDENTITY_MISMATCH(
+            "peer_identity_mismatch", "a handshake from a configured peer's address proved another identity"),
 
     // Validation of events.
     NAME_INVALID("name_invalid", "author name is empty, too long or has control characters"),
@@ -38,6 +41,8 @@ public enum RejectReason {
     TEXT_CONTROL("text_control", "text has control characters (terminal escapes)"),
     HLC_FUTURE("hlc_future", "timestamp too far ahead of this node's clock"),
     UNKNOWN_SESSION("unknown_session", "event for a session this node is not in"),
+    SIGNATURE_MISSING("signature_missing", "event carries no author signature"),
+    SIGNATURE_INVALID("signature_invalid", "event's author signature does not verify"),
     DUPLICATE("duplicate", "event already seen");
 
     private final String label;

@@ -1,7 +1,11 @@
 package io.elara.node.peer;
 
+import io.elara.crypto.identity.NodeId;
 import io.elara.node.lane.ReliableReceiver;
 import io.elara.node.lane.ReliableSender;
+import io.elara.node.secure.ExpectedPeer;
+import io.elara.node.secure.SecureReject;
+import io.elara.node.secure.SecureSession;
 import java.net.InetSocketAddress;
 
 /** One remote node at one address, as this node sees it. Loop thread only. */
@@ -11,13 +15,23 @@ public final class Peer {
     private final String label;
     private final ReliableSender sender;
     private final ReliableReceiver receiver = new ReliableReceiver();
+    /** Whom the config says is at this address; {@link ExpectedPeer#anyone()} when it names no id. */
+    private final ExpectedPeer configured;
+    /** The identity and static key the last handshake proved, or null before the first. */
+    private ExpectedPeer proven;
+
+    private SecureSession session;
+    private boolean dialing;
+    private SecureReject lastFailure = SecureReject.NONE;
+    private long unansweredSinceNs = Long.MIN_VALUE;
     private long lastHeardNs = Long.MIN_VALUE;
     private long datagramsIn;
     private long datagramsOut;
     private long eventsIn;
 
-    Peer(InetSocketAddress address, String configuredName, long laneEpoch) {
+    Peer(InetSocketAddress address, String configuredName, ExpectedPeer configured, long laneEpoch) {
         this.address = address;
+        this.configured = configured;
         this.configuredName = configuredName;
         this.label = configuredName != null ? configuredName : format(address);
         this.sender = new ReliableSender(label, laneEpoch);
@@ -41,6 +55,84 @@ public final class Peer {
     /** The configured name, or the address. */
     public String label() {
         return label;
+    }
+
+    /** Whom the config expects here: its id (and static key) if it named one, else anyone. */
+    public ExpectedPeer configuredIdentity() {
+        return configured;
+    }
+
+    /**
+     * Whom to expect when dialling: the configured identity if the config named one, else the one the last handshake
+     * proved (trust on first use, for as long as this entry lives), else anyone.
+     */
+    public ExpectedPeer expected() {
+        if (configured.nodeId() != null || proven == null) {
+            return configured;
+        }
+        return proven;
+    }
+
+    /** The identity a handshake proved, or null. */
+    public NodeId provenId() {
+        return proven == null ? null : proven.nodeId();
+    }
+
+    /** The session packets to this peer are sealed with, or null before the first handshake. */
+    public SecureSession session() {
+        return session;
+    }
+
+    /** Makes {@code established} the session to send with; it proved {@code established.peer()}. */
+    public void established(SecureSession established) {
+        this.session = established;
+        this.proven = ExpectedPeer.of(established.peer(), established.remoteStaticKey());
+        this.dialing = false;
+        this.lastFailure = SecureReject.NONE;
+        this.unansweredSinceNs = Long.MIN_VALUE;
+    }
+
+    /** Forgets a session that can no longer seal. */
+    public void sessionEnded() {
+        this.session = null;
+    }
+
+    /**
+     * Notes that frames which the peer must answer (events) went out at {@code nowNs}; the first such time since the
+     * peer was last heard is kept.
+     */
+    public void expectAnswer(long nowNs) {
+        if (unansweredSinceNs == Long.MIN_VALUE) {
+            unansweredSinceNs = nowNs;
+        }
+    }
+
+    /** An authenticated packet arrived from the peer. */
+    public void answered() {
+        unansweredSinceNs = Long.MIN_VALUE;
+    }
+
+    /** Since when the peer has not answered frames that needed an answer, or {@link Long#MIN_VALUE}. */
+    public long unansweredSinceNs() {
+        return unansweredSinceNs;
+    }
+
+    public boolean dialing() {
+        return dialing;
+    }
+
+    public void dialing(boolean inProgress) {
+        this.dialing = inProgress;
+    }
+
+    /** Why the last handshake towards this peer failed, or {@link SecureReject#NONE}. */
+    public SecureReject lastFailure() {
+        return lastFailure;
+    }
+
+    public void failed(SecureReject reason) {
+        this.dialing = false;
+        this.lastFailure = reason;
     }
 
     public ReliableSender sender() {

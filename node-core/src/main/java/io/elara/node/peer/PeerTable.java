@@ -1,6 +1,7 @@
 package io.elara.node.peer;
 
 import io.elara.node.lane.Epoch;
+import io.elara.node.secure.ExpectedPeer;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,12 +38,17 @@ public final class PeerTable {
         this.random = random;
     }
 
-    /** Adds a peer from the config file. */
+    /** Adds a peer from the config file that may be anyone. */
     public Peer configure(String name, InetSocketAddress address) {
+        return configure(name, address, ExpectedPeer.anyone());
+    }
+
+    /** Adds a peer from the config file, which must prove to be {@code expected}. */
+    public Peer configure(String name, InetSocketAddress address, ExpectedPeer expected) {
         if (byName.containsKey(name) || byAddress.containsKey(address)) {
             throw new IllegalStateException("peer configured twice: " + name + " at " + address);
         }
-        Peer peer = new Peer(address, name, Epoch.first(random.nextLong()));
+        Peer peer = new Peer(address, name, expected, Epoch.first(random.nextLong()));
         byName.put(name, peer);
         byAddress.put(address, peer);
         all.add(peer);
@@ -69,7 +75,7 @@ public final class PeerTable {
         if (all.size() >= peersMax && !forgetLongestIdle(nowNs)) {
             return null;
         }
-        peer = new Peer(address, null, Epoch.first(random.nextLong()));
+        peer = new Peer(address, null, ExpectedPeer.anyone(), Epoch.first(random.nextLong()));
         byAddress.put(address, peer);
         all.add(peer);
         return peer;

@@ -10,6 +10,7 @@ import io.elara.crypto.noise.HandshakeState;
 import io.elara.crypto.noise.NoiseException;
 import io.elara.crypto.noise.Role;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,6 +42,16 @@ public final class SecureEndpoint implements AutoCloseable {
     public static final int PENDING_HANDSHAKES_MAX = 1_024;
     /** How often an initiator re-sends message 3 until the responder's first packet confirms it arrived. */
     public static final long FINISH_RESEND_NS = 1_000_000_000L;
+    /**
+     * Initiations with a valid MAC1 per second above which this node is under load and asks for cookies: a tenth of
+     * what one core completes (about 500 handshakes per second, docs/BENCHMARKS.md), so that a flood is refused long
+     * before it takes the loop thread.
+     */
+    public static final int LOAD_INITIATIONS_PER_SECOND = 50;
+    /** Pending responder handshakes at which this node is under load whatever the rate (WireGuard: an eighth). */
+    public static final int LOAD_PENDING = PENDING_HANDSHAKES_MAX / 8;
+
+    private static final long LOAD_WINDOW_NS = 1_000_000_000L;
     /** How often the cookie secret is replaced (WireGuard's COOKIE_SECRET_MAX_AGE). */
     public static final long COOKIE_SECRET_LIFETIME_NS = 120_000_000_000L;
 
@@ -62,8 +73,13 @@ public final class SecureEndpoint implements AutoCloseable {
 
     private final Map<Integer, SecureChannel.EphemeralKey> answeredByIndex = new HashMap<>();
     private final long[] rejects = new long[SecureReject.values().length];
+    private SecureReject lastTransportReject = SecureReject.NONE;
     private int pendingResponders;
-    private boolean underLoad;
+    private boolean forcedUnderLoad;
+    private long loadWindowStartNs = Long.MIN_VALUE;
+    private int loadWindowCount;
+    private int loadPreviousCount;
+    private long handshakesCompleted;
     private byte[] cookieSecret;
     private long cookieSecretNs;
 
@@ -90,9 +106,40 @@ public final class SecureEndpoint implements AutoCloseable {
         return value >= (HandshakeCodec.TYPE_INITIATION & 0xFF) && value <= (TransportCodec.TYPE & 0xFF);
     }
 
-    /** Sets whether this node is under load; while it is, initiations need a valid cookie MAC (MAC2). */
+    /**
+     * Forces this node to behave as under load (for tests), or lets the measured load decide again. While under load,
+     * initiations need a valid cookie MAC (MAC2).
+     */
     public void underLoad(boolean underLoad) {
-        this.underLoad = underLoad;
+        this.forcedUnderLoad = underLoad;
+    }
+
+    /**
+     * True while initiations need cookies: forced, or more than {@link #LOAD_INITIATIONS_PER_SECOND} initiations with a
+     * valid MAC1 arrived in this second or the last, or {@link #LOAD_PENDING} handshakes wait for message 3.
+     */
+    public boolean underLoad(long nowNs) {
+        rollLoadWindow(nowNs);
+        return forcedUnderLoad
+                || pendingResponders >= LOAD_PENDING
+                || Math.max(loadWindowCount, loadPreviousCount) > LOAD_INITIATIONS_PER_SECOND;
+    }
+
+    private void rollLoadWindow(long nowNs) {
+        if (loadWindowStartNs == Long.MIN_VALUE || nowNs - loadWindowStartNs >= 2 * LOAD_WINDOW_NS) {
+            loadPreviousCount = 0;
+            loadWindowCount = 0;
+            loadWindowStartNs = nowNs;
+        } else if (nowNs - loadWindowStartNs >= LOAD_WINDOW_NS) {
+            loadPreviousCount = loadWindowCount;
+            loadWindowCount = 0;
+            loadWindowStartNs += LOAD_WINDOW_NS;
+        }
+    }
+
+    /** Handshakes completed since start, as initiator or responder. */
+    public long handshakesCompleted() {
+        return handshakesCompleted;
     }
 
     /**
@@ -234,12 +281,14 @@ public final class SecureEndpoint implements AutoCloseable {
             if (!acceptUnknownPeers) {
                 return SecureReject.UNKNOWN_PEER_REFUSED;
             }
-            if (underLoad) {
-                return SecureReject.UNKNOWN_PEER_UNDER_LOAD;
-            }
             verifiedKey = ZERO_MAC1_KEY;
         } else {
             return SecureReject.BAD_MAC1;
+        }
+        boolean underLoad = underLoad(nowNs);
+        loadWindowCount++;
+        if (verifiedKey == ZERO_MAC1_KEY && underLoad) {
+            return SecureReject.UNKNOWN_PEER_UNDER_LOAD;
         }
         if (underLoad && !Macs.checkMac(cookie(from, nowNs), datagram, HandshakeCodec.mac2Offset(datagram.length))) {
             outbox.send(cookieReply(datagram, from, nowNs), from);
@@ -319,7 +368,14 @@ public final class SecureEndpoint implements AutoCloseable {
                 HandshakeCodec.TYPE_FINISH, channel.localIndex, remoteIndex, noiseFinish, channel.mac1Key, null);
         removeHandshake(channel);
         SecureSession session = establish(
-                NodeId.of(peerPayload, 0), channel.localIndex, remoteIndex, Role.INITIATOR, keys, from, nowNs);
+                NodeId.of(peerPayload, 0),
+                channel.localIndex,
+                remoteIndex,
+                Role.INITIATOR,
+                keys,
+                remoteStatic,
+                from,
+                nowNs);
         session.finish(finish.clone(), nowNs + FINISH_RESEND_NS);
         outbox.send(finish, from);
         outbox.established(session);
@@ -369,7 +425,14 @@ public final class SecureEndpoint implements AutoCloseable {
         pendingResponders--;
         channel.close();
         SecureSession session = establish(
-                NodeId.of(peerPayload, 0), channel.localIndex, channel.remoteIndex, Role.RESPONDER, keys, from, nowNs);
+                NodeId.of(peerPayload, 0),
+                channel.localIndex,
+                channel.remoteIndex,
+                Role.RESPONDER,
+                keys,
+                remoteStatic,
+                from,
+                nowNs);
         session.finish(datagram.clone(), Long.MAX_VALUE);
         outbox.established(session);
         confirm(session, nowNs);
@@ -414,26 +477,59 @@ public final class SecureEndpoint implements AutoCloseable {
     }
 
     private SecureReject onTransport(byte[] datagram, InetSocketAddress from, long nowNs) {
-        if (datagram.length < TransportCodec.LENGTH_MIN) {
-            return SecureReject.PACKET_LENGTH;
-        }
-        if (!HandshakeCodec.reservedZero(datagram)) {
-            return SecureReject.PACKET_RESERVED;
-        }
-        int receiverIndex = HandshakeCodec.getInt(datagram, TransportCodec.RECEIVER_INDEX_OFFSET);
-        SecureSession session = sessions.get(receiverIndex);
+        ByteBuffer plaintext = ByteBuffer.allocate(Math.max(0, datagram.length - TransportCodec.LENGTH_MIN));
+        SecureSession session = open(ByteBuffer.wrap(datagram), from, nowNs, plaintext);
         if (session == null) {
-            return handshakes.containsKey(receiverIndex)
-                    ? SecureReject.UNEXPECTED_MESSAGE
-                    : SecureReject.UNKNOWN_RECEIVER_INDEX;
+            return lastTransportReject;
         }
-        byte[][] plaintext = new byte[1][];
-        SecureReject result = session.open(datagram, from, nowNs, plaintext);
-        if (result == SecureReject.NONE && plaintext[0].length > 0) {
+        if (plaintext.position() > 0) {
             // An empty packet is a keepalive: it confirmed the keys (see SecureSession.open) and carries nothing.
-            outbox.received(session, plaintext[0]);
+            outbox.received(session, Arrays.copyOf(plaintext.array(), plaintext.position()));
         }
-        return result;
+        return SecureReject.NONE;
+    }
+
+    /**
+     * The fast path for TRANSPORT packets (first byte 0xE5), with no copy: opens {@code datagram} (position to limit)
+     * into {@code plaintext} (at its position, which moves past the frames; nothing written when rejected) and returns
+     * the session it belongs to, or null when it was dropped (counted). An accepted packet that leaves
+     * {@code plaintext}'s position where it was is a keepalive.
+     */
+    public SecureSession openTransport(ByteBuffer datagram, InetSocketAddress from, long nowNs, ByteBuffer plaintext) {
+        SecureSession session = open(datagram, from, nowNs, plaintext);
+        if (session == null) {
+            rejects[lastTransportReject.ordinal()]++;
+        }
+        return session;
+    }
+
+    /** {@link #openTransport} without counting (the byte-array path counts in {@link #onDatagram}). */
+    private SecureSession open(ByteBuffer datagram, InetSocketAddress from, long nowNs, ByteBuffer plaintext) {
+        SecureReject result;
+        SecureSession session = null;
+        int length = datagram.remaining();
+        int start = datagram.position();
+        if (length < TransportCodec.LENGTH_MIN) {
+            result = SecureReject.PACKET_LENGTH;
+        } else if (datagram.get(start) != TransportCodec.TYPE) {
+            result = SecureReject.PACKET_TYPE;
+        } else if (datagram.get(start + 1) != 0 || datagram.get(start + 2) != 0 || datagram.get(start + 3) != 0) {
+            result = SecureReject.PACKET_RESERVED;
+        } else {
+            int receiverIndex = datagram.getInt(start + TransportCodec.RECEIVER_INDEX_OFFSET);
+            session = sessions.get(receiverIndex);
+            if (session == null) {
+                result = handshakes.containsKey(receiverIndex)
+                        ? SecureReject.UNEXPECTED_MESSAGE
+                        : SecureReject.UNKNOWN_RECEIVER_INDEX;
+            } else if (plaintext.remaining() < length - TransportCodec.LENGTH_MIN) {
+                result = SecureReject.PACKET_LENGTH;
+            } else {
+                result = session.open(datagram, from, nowNs, plaintext);
+            }
+        }
+        lastTransportReject = result;
+        return result == SecureReject.NONE ? session : null;
     }
 
     private SecureChannel handshakeFor(byte[] datagram) {
@@ -496,6 +592,7 @@ public final class SecureEndpoint implements AutoCloseable {
             int remoteIndex,
             Role role,
             CipherStatePair keys,
+            byte[] remoteStatic,
             InetSocketAddress from,
             long nowNs) {
         byte[] sendKey = null;
@@ -510,9 +607,11 @@ public final class SecureEndpoint implements AutoCloseable {
                     role == Role.INITIATOR,
                     PacketSealer.create(sendKey, nowNs),
                     PacketOpener.create(receiveKey, nowNs),
+                    remoteStatic,
                     from,
                     nowNs);
             sessions.put(localIndex, session);
+            handshakesCompleted++;
             return session;
         } catch (NoiseException e) {
             throw new IllegalStateException("fresh transport cipher states hold keys", e);

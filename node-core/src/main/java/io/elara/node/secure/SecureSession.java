@@ -6,6 +6,7 @@ import io.elara.crypto.aead.PacketSealer;
 import io.elara.crypto.identity.NodeId;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * An established secure session with one peer: the peer's proven {@link NodeId}, both indices, and the transport keys
@@ -19,7 +20,9 @@ public final class SecureSession implements AutoCloseable {
     private final PacketSealer sealer;
     private final PacketOpener opener;
     private final long createdNs;
+    private final byte[] remoteStaticKey;
     private InetSocketAddress remoteAddress;
+    private Object attachment;
     /**
      * Initiator: message 3 as sent, kept until the first authenticated packet from the responder proves it arrived
      * (key confirmation), and re-sent until then. Responder: message 3 as accepted, to recognise a retransmission.
@@ -35,6 +38,7 @@ public final class SecureSession implements AutoCloseable {
             boolean initiator,
             PacketSealer sealer,
             PacketOpener opener,
+            byte[] remoteStaticKey,
             InetSocketAddress remoteAddress,
             long createdNs) {
         this.peer = peer;
@@ -43,6 +47,7 @@ public final class SecureSession implements AutoCloseable {
         this.initiator = initiator;
         this.sealer = sealer;
         this.opener = opener;
+        this.remoteStaticKey = remoteStaticKey.clone();
         this.remoteAddress = remoteAddress;
         this.createdNs = createdNs;
     }
@@ -65,6 +70,20 @@ public final class SecureSession implements AutoCloseable {
     /** True when this node sent the initiation. */
     public boolean initiator() {
         return initiator;
+    }
+
+    /** A copy of the peer's X25519 static public key, as the handshake proved it. */
+    public byte[] remoteStaticKey() {
+        return remoteStaticKey.clone();
+    }
+
+    /** Whatever the owner keeps with this session (the node: its peer entry), or null. */
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object owner) {
+        this.attachment = owner;
     }
 
     /** Where the peer was last heard from with an authenticated packet. */
@@ -101,7 +120,7 @@ public final class SecureSession implements AutoCloseable {
 
     /** For a responder: whether {@code message} is the message 3 that made this session (a retransmission). */
     boolean isFinish(byte[] message) {
-        return !initiator && finish != null && java.util.Arrays.equals(finish, message);
+        return !initiator && finish != null && Arrays.equals(finish, message);
     }
 
     /** True once a new handshake is wanted ({@link io.elara.crypto.aead.KeyLimits}: 120 s or 2^60 packets). */
@@ -129,20 +148,42 @@ public final class SecureSession implements AutoCloseable {
         return result == PacketReject.NONE ? datagram.array() : null;
     }
 
-    /** Opens a TRANSPORT packet already routed here by its receiver index; null plaintext when rejected. */
-    SecureReject open(byte[] datagram, InetSocketAddress from, long nowNs, byte[][] plaintextOut) {
-        ByteBuffer in = ByteBuffer.wrap(datagram);
-        in.position(TransportCodec.HEADER_LENGTH);
-        int plaintextLength = datagram.length - TransportCodec.LENGTH_MIN;
-        ByteBuffer plaintext = ByteBuffer.allocate(plaintextLength);
-        PacketReject result = opener.open(in, 0, plaintext, nowNs);
+    /**
+     * Writes a TRANSPORT packet carrying {@code plaintext} (from its position to its limit, consumed) at {@code out}'s
+     * position, which moves past it; {@link TransportCodec#LENGTH_MIN} bytes more than the plaintext. Returns false,
+     * writing nothing, when the key is past its limits. Allocates nothing of its own.
+     */
+    public boolean seal(ByteBuffer out, ByteBuffer plaintext, long nowNs) {
+        int start = out.position();
+        out.put(TransportCodec.TYPE).put((byte) 0).put((byte) 0).put((byte) 0).putInt(remoteIndex);
+        if (sealer.seal(out, start, plaintext, nowNs) != PacketReject.NONE) {
+            out.position(start);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Opens a TRANSPORT packet ({@code datagram} from its position to its limit) already routed here by its receiver
+     * index, writing the frames at {@code plaintext}'s position.
+     */
+    SecureReject open(ByteBuffer datagram, InetSocketAddress from, long nowNs, ByteBuffer plaintext) {
+        int start = datagram.position();
+        datagram.position(start + TransportCodec.HEADER_LENGTH);
+        PacketReject result = opener.open(datagram, start, plaintext, nowNs);
+        if (result != PacketReject.NONE) {
+            datagram.position(start);
+        }
+        return accepted(result, from);
+    }
+
+    private SecureReject accepted(PacketReject result, InetSocketAddress from) {
         switch (result) {
             case NONE -> {
                 remoteAddress = from;
                 if (initiator) {
                     finish = null; // the responder has the keys: message 3 arrived
                 }
-                plaintextOut[0] = plaintext.array();
                 return SecureReject.NONE;
             }
             case TOO_OLD_OR_REPLAYED, COUNTER_LIMIT -> {
@@ -158,6 +199,20 @@ public final class SecureSession implements AutoCloseable {
                 return SecureReject.BAD_TAG;
             }
         }
+    }
+
+    /** Opens a TRANSPORT packet already routed here by its receiver index; null plaintext when rejected. */
+    SecureReject open(byte[] datagram, InetSocketAddress from, long nowNs, byte[][] plaintextOut) {
+        ByteBuffer in = ByteBuffer.wrap(datagram);
+        in.position(TransportCodec.HEADER_LENGTH);
+        int plaintextLength = datagram.length - TransportCodec.LENGTH_MIN;
+        ByteBuffer plaintext = ByteBuffer.allocate(plaintextLength);
+        PacketReject result = opener.open(in, 0, plaintext, nowNs);
+        SecureReject reject = accepted(result, from);
+        if (reject == SecureReject.NONE) {
+            plaintextOut[0] = plaintext.array();
+        }
+        return reject;
     }
 
     /** Wipes both keys. */

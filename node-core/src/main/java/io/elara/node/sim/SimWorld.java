@@ -18,6 +18,7 @@ import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -516,7 +517,7 @@ public final class SimWorld {
             violate(Invariant.NO_DUPLICATE_DELIVERY, node.name + " delivered event " + id + " twice");
         }
         if (delivered.local()) {
-            node.lastLocal = delivered.event();
+            node.onLocalDelivery(delivered.event());
             return;
         }
         deliveries++;
@@ -723,6 +724,9 @@ public final class SimWorld {
         }
     }
 
+    /** A send the core accepted, waiting for its local delivery. */
+    private record LocalSend(Receipt receipt, int session, long sendNs) {}
+
     /** One simulated node: its identity and config, which survive crashes, and its current core, which does not. */
     private final class SimNode {
         final int index;
@@ -738,7 +742,12 @@ public final class SimWorld {
         long wakeNs = Long.MAX_VALUE;
         boolean touched;
         Set<EventId> delivered = new HashSet<>();
-        Event lastLocal;
+        /**
+         * Sends accepted by the core and not yet delivered locally: the core signs a batch of events when it flushes,
+         * and only then do they pass the stages, in the order they were sent.
+         */
+        final ArrayDeque<LocalSend> awaitingLocal = new ArrayDeque<>();
+
         long pendingSends;
         long textCounter;
 
@@ -790,11 +799,9 @@ public final class SimWorld {
         void start() {
             long nowNs = clock.nowNs();
             int thisIncarnation = incarnation;
+            long coreSeed = mix(seed ^ mix(index) ^ mix(~incarnation));
             core = new NodeCore(
-                    config,
-                    identity.nodeId(),
-                    new SplittableRandom(mix(seed ^ mix(index) ^ mix(~incarnation))),
-                    outbox);
+                    config, identity, new SplittableRandom(coreSeed), new SeededSecureRandom(mix(coreSeed)), outbox);
             startNs = nowNs;
             core.subscribe(
                     delivery -> {
@@ -811,6 +818,8 @@ public final class SimWorld {
             core = null;
             incarnation++;
             delivered = new HashSet<>();
+            sendsAbandoned += awaitingLocal.size(); // never signed: they die with the node's memory
+            awaitingLocal.clear();
             wakeNs = Long.MAX_VALUE;
             // Sends still waiting for acknowledgements die with the node; they have no outcome to wait for.
             SimWorld.this.pendingSends -= pendingSends;
@@ -840,17 +849,29 @@ public final class SimWorld {
             }
             text.setLength(length);
             Receipt receipt = new Receipt(this, incarnation);
-            lastLocal = null;
             core.sendText(SendTarget.session(sessionNames.get(session)), text.toString(), nowNs, receipt);
-            if (receipt.isCompletedExceptionally() || lastLocal == null) {
+            if (receipt.isCompletedExceptionally()) {
                 sendsRefused++;
                 return;
+            }
+            awaitingLocal.add(new LocalSend(receipt, session, nowNs));
+            touch(this);
+        }
+
+        /** This node's own event passed the stages: the oldest send still waiting made it. */
+        void onLocalDelivery(Event event) {
+            LocalSend send;
+            while ((send = awaitingLocal.poll()) != null && send.receipt().isCompletedExceptionally()) {
+                sendsRefused++; // refused when its batch was signed and validated
+            }
+            if (send == null) {
+                throw new IllegalStateException(
+                        name + " delivered its own event " + event.id() + " that it never sent");
             }
             eventsSent++;
             pendingSends++;
             SimWorld.this.pendingSends++;
-            sent.put(lastLocal.id(), new SentEvent(lastLocal.id(), session, nowNs));
-            touch(this);
+            sent.put(event.id(), new SentEvent(event.id(), send.session(), send.sendNs()));
         }
     }
 
@@ -864,7 +885,7 @@ public final class SimWorld {
 
         @Override
         public ByteBuf allocate() {
-            return Unpooled.buffer(1200);
+            return Unpooled.buffer(io.elara.node.wire.PacketHeaderFlyweight.DATAGRAM_LENGTH_MAX);
         }
 
         @Override

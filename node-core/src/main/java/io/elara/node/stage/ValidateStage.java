@@ -1,10 +1,12 @@
 package io.elara.node.stage;
 
 import io.elara.crdt.clock.HlcClock;
+import io.elara.crypto.sign.BatchVerifier;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
 import io.elara.node.event.RejectReason;
 import io.elara.node.session.SessionTable;
+import io.elara.node.wire.EventFrameCodec;
 import io.netty.buffer.ByteBufUtil;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -22,16 +24,34 @@ public final class ValidateStage {
     private final HlcClock clock;
     private final int textBytesMax;
     private final LinkedHashSet<EventId> seen = new LinkedHashSet<>();
+    /** Checks authors' signatures; null when the node runs without protection (benchmarks). */
+    private final BatchVerifier verifier;
 
     public ValidateStage(SessionTable sessions, HlcClock clock, int textBytesMax) {
-        this.sessions = sessions;
-        this.clock = clock;
-        this.textBytesMax = textBytesMax;
+        this(sessions, clock, textBytesMax, null);
     }
 
     /**
-     * Checks {@code event} at time {@code nowNs}. A local event skips the clock check (its stamp is this node's own).
-     * An accepted event is remembered, so the same id is a {@link RejectReason#DUPLICATE} from then on.
+     * @param verifier checks the author's signature of every received event; null to accept unsigned events (a node
+     *     built without protection)
+     */
+    public ValidateStage(SessionTable sessions, HlcClock clock, int textBytesMax, BatchVerifier verifier) {
+        this.sessions = sessions;
+        this.clock = clock;
+        this.textBytesMax = textBytesMax;
+        this.verifier = verifier;
+    }
+
+    /** Ed25519 verifications done (batch signatures not already in the verifier's cache). */
+    public long signatureChecks() {
+        return verifier == null ? 0 : verifier.signatureChecks();
+    }
+
+    /**
+     * Checks {@code event} at time {@code nowNs}. A local event skips the clock and signature checks (its stamp and
+     * signature are this node's own). A received event's signature is checked after the cheap checks and the duplicate
+     * check, but before its id is remembered: a forgery cannot claim a genuine event's id. An accepted event is
+     * remembered, so the same id is a {@link RejectReason#DUPLICATE} from then on.
      */
     public RejectReason validate(Event event, boolean local, long nowNs) {
         RejectReason reason = checkContent(event);
@@ -44,9 +64,18 @@ public final class ValidateStage {
         if (sessions.byId(event.session()) == null) {
             return RejectReason.UNKNOWN_SESSION;
         }
-        if (!seen.add(event.id())) {
+        if (seen.contains(event.id())) {
             return RejectReason.DUPLICATE;
         }
+        if (!local && verifier != null) {
+            if (event.proof() == null) {
+                return RejectReason.SIGNATURE_MISSING;
+            }
+            if (!verifier.verify(event.author(), EventFrameCodec.signedBytes(event), event.proof())) {
+                return RejectReason.SIGNATURE_INVALID;
+            }
+        }
+        seen.add(event.id());
         if (seen.size() > SEEN_EVENTS_MAX) {
             Iterator<EventId> oldest = seen.iterator();
             oldest.next();

@@ -1,6 +1,7 @@
 package io.elara.node.wire;
 
 import io.elara.crypto.identity.NodeId;
+import io.elara.crypto.sign.EventProof;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
 import io.elara.node.event.EventKind;
@@ -37,11 +38,22 @@ import java.nio.charset.StandardCharsets;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |                Text (Text Length bytes, UTF-8)  ...           |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |  Proof Index  |  Proof Count  |  Path Hashes  |               |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+               +
+ * |        Audit Path (32 × Path Hashes bytes) ...                |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |        Batch Signature (512, absent when Proof Count is 0)    |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * </pre>
  *
- * The frame length must equal 80 + Name Length + Text Length; anything else makes the packet invalid. A frame that is
- * well formed but whose content is bad (unknown kind, invalid UTF-8) still consumes its sequence number, so one bad
- * event cannot stall the lane behind it.
+ * The <em>signed bytes</em> of an event are the body from Event Id to the end of Text ({@link #signedBytes}); the
+ * proof ({@link EventProof}) shows that the author signed them as one event of a batch. A Proof Count of 0 (three zero
+ * bytes and nothing more) marks an unsigned event, which only a build with protection off sends and a protected node
+ * rejects.
+ *
+ * <p>The frame length must equal 80 + Name Length + Text Length + the proof's length; anything else makes the packet
+ * invalid. A frame that is well formed but whose content is bad (unknown kind, invalid UTF-8) still consumes its
+ * sequence number, so one bad event cannot stall the lane behind it.
  */
 public final class EventFrameCodec {
     public static final int SEQUENCE_OFFSET = 0;
@@ -53,6 +65,10 @@ public final class EventFrameCodec {
     public static final int NAME_LENGTH_OFFSET = 77;
     public static final int TEXT_LENGTH_OFFSET = 78;
     public static final int FIXED_LENGTH = 80;
+    /** The proof of an unsigned event: index, count and path length all zero. */
+    public static final int UNSIGNED_PROOF_LENGTH = 3;
+    /** The longest proof. */
+    public static final int PROOF_LENGTH_MAX = EventProof.ENCODED_LENGTH_MAX;
 
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8
             .newDecoder()
@@ -70,10 +86,26 @@ public final class EventFrameCodec {
         }
         int nameLength = buffer.getUnsignedByte(offset + NAME_LENGTH_OFFSET);
         int textLength = buffer.getUnsignedShort(offset + TEXT_LENGTH_OFFSET);
-        if (FIXED_LENGTH + nameLength + textLength != length) {
+        int proof = FIXED_LENGTH + nameLength + textLength;
+        if (proof + UNSIGNED_PROOF_LENGTH > length) {
+            return RejectReason.FRAME_MALFORMED;
+        }
+        int proofLength = proofLength(buffer, offset + proof);
+        if (proofLength < 0 || proof + proofLength != length) {
             return RejectReason.FRAME_MALFORMED;
         }
         return RejectReason.NONE;
+    }
+
+    /** The length of the proof whose first byte is at {@code index}, 3 readable bytes at least; -1 if malformed. */
+    private static int proofLength(ByteBuf buffer, int index) {
+        int proofIndex = buffer.getUnsignedByte(index);
+        int count = buffer.getUnsignedByte(index + 1);
+        int hashes = buffer.getUnsignedByte(index + 2);
+        if (count == 0) {
+            return proofIndex == 0 && hashes == 0 ? UNSIGNED_PROOF_LENGTH : -1;
+        }
+        return EventProof.encodedLength(proofIndex, count, hashes);
     }
 
     /**
@@ -95,6 +127,12 @@ public final class EventFrameCodec {
             return RejectReason.TEXT_NOT_UTF8;
         }
         buffer.getBytes(offset + AUTHOR_OFFSET, authorScratch);
+        int proofOffset = offset + FIXED_LENGTH + nameLength + textLength;
+        EventProof proof = null;
+        if (buffer.getUnsignedByte(proofOffset + 1) != 0) {
+            // checkStructure has seen a well-formed proof of exactly the rest of the frame
+            proof = EventProof.decode(buffer.nioBuffer(proofOffset, proofLength(buffer, proofOffset)));
+        }
         event = new Event(
                 new EventId(buffer.getLong(offset + EVENT_ID_OFFSET), buffer.getLong(offset + EVENT_ID_OFFSET + 8)),
                 new SessionId(
@@ -103,7 +141,8 @@ public final class EventFrameCodec {
                 name,
                 buffer.getLong(offset + HLC_OFFSET),
                 kind,
-                text);
+                text,
+                proof);
         return RejectReason.NONE;
     }
 
@@ -132,7 +171,41 @@ public final class EventFrameCodec {
         return FrameType.HEADER_LENGTH
                 + FIXED_LENGTH
                 + ByteBufUtil.utf8Bytes(event.authorName())
-                + ByteBufUtil.utf8Bytes(event.text());
+                + ByteBufUtil.utf8Bytes(event.text())
+                + proofLength(event);
+    }
+
+    private static int proofLength(Event event) {
+        return event.proof() == null ? UNSIGNED_PROOF_LENGTH : event.proof().encodedLength();
+    }
+
+    /**
+     * What the author signs: the body from Event Id to the end of Text, exactly as {@link #encode} writes it.
+     *
+     * @throws IllegalArgumentException when the name or text is too long for the frame format
+     */
+    public static byte[] signedBytes(Event event) {
+        byte[] name = event.authorName().getBytes(StandardCharsets.UTF_8);
+        byte[] text = event.text().getBytes(StandardCharsets.UTF_8);
+        checkLengths(name.length, text.length);
+        ByteBuffer out = ByteBuffer.allocate(FIXED_LENGTH - EVENT_ID_OFFSET + name.length + text.length);
+        out.putLong(event.id().high()).putLong(event.id().low());
+        out.putLong(event.session().high()).putLong(event.session().low());
+        byte[] author = new byte[NodeId.LENGTH];
+        event.author().copyTo(author, 0);
+        out.put(author);
+        out.putLong(event.hlc());
+        out.put((byte) event.kind().code());
+        out.put((byte) name.length);
+        out.putShort((short) text.length);
+        out.put(name).put(text);
+        return out.array();
+    }
+
+    private static void checkLengths(int nameLength, int textLength) {
+        if (nameLength > 255 || FIXED_LENGTH + nameLength + textLength + PROOF_LENGTH_MAX > 0xFFFF) {
+            throw new IllegalArgumentException("name or text too long for an EVENT frame");
+        }
     }
 
     /**
@@ -143,11 +216,9 @@ public final class EventFrameCodec {
     public void encode(ByteBuf out, long sequence, Event event) {
         int nameLength = ByteBufUtil.utf8Bytes(event.authorName());
         int textLength = ByteBufUtil.utf8Bytes(event.text());
-        if (nameLength > 255 || FIXED_LENGTH + nameLength + textLength > 0xFFFF) {
-            throw new IllegalArgumentException("name or text too long for an EVENT frame");
-        }
+        checkLengths(nameLength, textLength);
         out.writeByte(FrameType.EVENT);
-        out.writeShort(FIXED_LENGTH + nameLength + textLength);
+        out.writeShort(FIXED_LENGTH + nameLength + textLength + proofLength(event));
         out.writeInt((int) sequence);
         out.writeLong(event.id().high()).writeLong(event.id().low());
         out.writeLong(event.session().high()).writeLong(event.session().low());
@@ -159,5 +230,14 @@ public final class EventFrameCodec {
         out.writeShort(textLength);
         ByteBufUtil.reserveAndWriteUtf8(out, event.authorName(), nameLength);
         ByteBufUtil.reserveAndWriteUtf8(out, event.text(), textLength);
+        EventProof proof = event.proof();
+        if (proof == null) {
+            out.writeZero(UNSIGNED_PROOF_LENGTH);
+        } else {
+            int at = out.writerIndex();
+            out.ensureWritable(proof.encodedLength());
+            proof.encode(out.nioBuffer(at, proof.encodedLength()));
+            out.writerIndex(at + proof.encodedLength());
+        }
     }
 }

@@ -34,14 +34,36 @@ public final class PacketHeaderFlyweight {
     public static final int EPOCH_OFFSET = 4;
     public static final int HEADER_LENGTH = 12;
 
+    /** The first byte of a secure session's TRANSPORT packet (type 5 in the Elara range). */
+    public static final byte TRANSPORT_FIRST_BYTE = (byte) 0xE5;
+
     /** The protocol version this build speaks. */
     public static final int VERSION = 0;
 
     /** A packet of frames. */
     public static final int TYPE_DATA = 0;
 
-    /** Largest datagram Elara sends or accepts: safe on every path without fragmentation (as QUIC's 1,200). */
-    public static final int DATAGRAM_LENGTH_MAX = 1200;
+    /**
+     * Frames are packed into one datagram until the sealed datagram would grow past this: safe on every path without
+     * IP fragmentation (as QUIC's 1,200).
+     */
+    public static final int DATAGRAM_LENGTH_TARGET = 1200;
+
+    /**
+     * Largest datagram Elara sends or accepts: an Ethernet MTU less the IPv4 and UDP headers. Only a single frame too
+     * large for {@link #DATAGRAM_LENGTH_TARGET} (a long text with its signature proof) makes a datagram longer than the
+     * target, until events are fragmented and the path MTU probed (transport issue).
+     */
+    public static final int DATAGRAM_LENGTH_MAX = 1472;
+
+    /**
+     * What a secure session adds to a packet: the TRANSPORT header (8 bytes), the counter (8) and the Poly1305 tag
+     * (16); see {@code io.elara.node.secure.TransportCodec}.
+     */
+    public static final int SEAL_OVERHEAD = 32;
+
+    /** Largest packet of frames, this header included, that still fits {@link #DATAGRAM_LENGTH_MAX} once sealed. */
+    public static final int PACKET_LENGTH_MAX = DATAGRAM_LENGTH_MAX - SEAL_OVERHEAD;
 
     private ByteBuf buffer;
     private int offset;
@@ -53,7 +75,7 @@ public final class PacketHeaderFlyweight {
         if (length < HEADER_LENGTH) {
             return RejectReason.PACKET_TOO_SHORT;
         }
-        if (length > DATAGRAM_LENGTH_MAX) {
+        if (length > PACKET_LENGTH_MAX) {
             return RejectReason.PACKET_TOO_LONG;
         }
         int first = buffer.getUnsignedByte(offset + TYPE_OFFSET);

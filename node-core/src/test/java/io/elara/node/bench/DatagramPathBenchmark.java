@@ -1,6 +1,7 @@
 package io.elara.node.bench;
 
 import io.elara.crdt.clock.Hlc;
+import io.elara.crypto.identity.Identity;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.NodeCore;
 import io.elara.node.Outbox;
@@ -66,12 +67,13 @@ public class DatagramPathBenchmark {
                 .peer("sender", "127.0.0.1:7002")
                 .session("lobby", "sender")
                 .build();
-        byte[] key = new byte[32];
-        key[0] = 1;
-        core = new NodeCore(config, NodeId.of(key), new SplittableRandom(1), new Outbox() {
+        byte[] seed = new byte[32];
+        seed[0] = 1;
+        // The frame path alone: ProtectionBenchmark measures what sessions and signatures add end to end.
+        core = NodeCore.withoutProtection(config, Identity.fromSeed(seed), new SplittableRandom(1), new Outbox() {
             @Override
             public ByteBuf allocate() {
-                return Unpooled.buffer(1200);
+                return Unpooled.buffer(PacketHeaderFlyweight.DATAGRAM_LENGTH_MAX);
             }
 
             @Override

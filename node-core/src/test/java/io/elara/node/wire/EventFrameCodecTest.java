@@ -3,12 +3,18 @@ package io.elara.node.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.elara.crypto.identity.Identity;
+import io.elara.crypto.sign.BatchSigner;
+import io.elara.crypto.sign.BatchVerifier;
+import io.elara.crypto.sign.EventProof;
 import io.elara.node.event.Event;
 import io.elara.node.event.RejectReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,7 +35,7 @@ class EventFrameCodecTest {
                 String.format(
                         java.util.Locale.ROOT,
                         "%04x",
-                        80 + 3 + textLength), // frame length: 80 fixed + name + text (0x0055 for "hi")
+                        80 + 3 + textLength + 3), // 80 fixed + name + text + unsigned proof (0x0058 for "hi")
                 "00000007", // sequence 7
                 "0102030405060708090a0b0c0d0e0f10", // event id
                 "11111111111111112222222222222222", // session id
@@ -39,7 +45,8 @@ class EventFrameCodecTest {
                 "03", // name length
                 String.format(java.util.Locale.ROOT, "%04x", textLength), // text length
                 "616461", // "ada"
-                textHex);
+                textHex,
+                "000000"); // proof: index 0 of 0, no path: unsigned
     }
 
     @Test
@@ -70,9 +77,12 @@ class EventFrameCodecTest {
         }
     }
 
-    /** The largest text, 65,452 bytes, is where an 80-byte fixed part and a 3-byte name fill the 16-bit length. */
+    /**
+     * The largest text, 65,193 bytes, is where an 80-byte fixed part, a 3-byte name and room for the largest proof
+     * (259 bytes) fill the 16-bit length.
+     */
     @ParameterizedTest(name = "text of {0} bytes")
-    @ValueSource(ints = {0, 1, 1023, 1024, 1025, 65_451, 65_452})
+    @ValueSource(ints = {0, 1, 1023, 1024, 1025, 65_192, 65_193})
     void shouldRoundTripWhenTextLengthIsAtABoundary(int length) {
         roundTrip("ada", "x".repeat(length));
     }
@@ -94,8 +104,8 @@ class EventFrameCodecTest {
         try {
             assertThatThrownBy(() -> codec.encode(out, 0, WireTestData.event("n".repeat(256), "hi")))
                     .isInstanceOf(IllegalArgumentException.class);
-            // The frame length field is 16 bits: 80 fixed + 3 name + 65,453 text is one byte too many.
-            assertThatThrownBy(() -> codec.encode(out, 0, WireTestData.event("ada", "x".repeat(65_453))))
+            // The frame length field is 16 bits: 80 fixed + 3 name + 65,194 text + 259 proof is one byte too many.
+            assertThatThrownBy(() -> codec.encode(out, 0, WireTestData.event("ada", "x".repeat(65_194))))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(out.readableBytes()).isZero();
         } finally {
@@ -103,8 +113,67 @@ class EventFrameCodecTest {
         }
     }
 
+    @ParameterizedTest(name = "batch of {0}")
+    @ValueSource(ints = {1, 2, 3, 64})
+    void shouldRoundTripTheProofAndVerifyItWhenSignedInABatch(int batch) {
+        Identity author = Identity.fromSeed(new byte[32]);
+        List<Event> events = new ArrayList<>();
+        List<byte[]> signed = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            Event event = WireTestData.event("ada", "message " + i);
+            event = new Event(
+                    event.id(), event.session(), author.nodeId(), "ada", event.hlc(), event.kind(), event.text());
+            events.add(event);
+            signed.add(EventFrameCodec.signedBytes(event));
+        }
+        EventProof[] proofs = BatchSigner.sign(author, signed);
+        BatchVerifier verifier = new BatchVerifier();
+        for (int i = 0; i < batch; i++) {
+            Event decoded = roundTrip(events.get(i).withProof(proofs[i]));
+            assertThat(decoded.proof()).isEqualTo(proofs[i]);
+            assertThat(verifier.verify(author.nodeId(), EventFrameCodec.signedBytes(decoded), decoded.proof()))
+                    .isTrue();
+            Event altered = new Event(
+                    decoded.id(),
+                    decoded.session(),
+                    decoded.author(),
+                    decoded.authorName(),
+                    decoded.hlc(),
+                    decoded.kind(),
+                    decoded.text() + "!",
+                    decoded.proof());
+            assertThat(verifier.verify(author.nodeId(), EventFrameCodec.signedBytes(altered), altered.proof()))
+                    .as("a changed text no longer matches the signature")
+                    .isFalse();
+        }
+        // One verification for the whole genuine batch; each altered event leads to another root, checked and refused.
+        assertThat(verifier.signatureChecks()).isEqualTo(1 + batch);
+    }
+
+    @Test
+    void shouldRejectStructureWhenTheProofIsMalformed() {
+        ByteBuf in = Unpooled.wrappedBuffer(HexFormat.of().parseHex(golden()));
+        try {
+            int body = FrameType.HEADER_LENGTH;
+            int length = in.readableBytes() - body;
+            int proof = in.writerIndex() - EventFrameCodec.UNSIGNED_PROOF_LENGTH;
+            in.setByte(proof, 1); // index 1 of a batch of 0
+            assertThat(EventFrameCodec.checkStructure(in, body, length)).isEqualTo(RejectReason.FRAME_MALFORMED);
+            in.setByte(proof, 0);
+            in.setByte(proof + 1, 1); // a batch of 1 needs a 64-byte signature the frame does not hold
+            assertThat(EventFrameCodec.checkStructure(in, body, length)).isEqualTo(RejectReason.FRAME_MALFORMED);
+            in.setByte(proof + 1, 65); // more than a batch holds
+            assertThat(EventFrameCodec.checkStructure(in, body, length)).isEqualTo(RejectReason.FRAME_MALFORMED);
+        } finally {
+            in.release();
+        }
+    }
+
     private void roundTrip(String name, String text) {
-        Event event = WireTestData.event(name, text);
+        roundTrip(WireTestData.event(name, text));
+    }
+
+    private Event roundTrip(Event event) {
         ByteBuf buffer = Unpooled.buffer();
         try {
             codec.encode(buffer, 0xFFFF_FFFFL, event);
@@ -115,6 +184,7 @@ class EventFrameCodecTest {
             assertThat(codec.decode(buffer, body)).isEqualTo(RejectReason.NONE);
             assertThat(codec.sequence()).isEqualTo(0xFFFF_FFFFL);
             assertThat(codec.event()).isEqualTo(event);
+            return codec.event();
         } finally {
             buffer.release();
         }

@@ -39,7 +39,7 @@ class PacketHeaderFlyweightTest {
     }
 
     @ParameterizedTest(name = "{0} bytes")
-    @ValueSource(ints = {12, 13, 1199, 1200})
+    @ValueSource(ints = {12, 13, 1199, 1200, 1439, 1440})
     void shouldAcceptWhenLengthIsWithinBounds(int length) {
         PacketHeaderFlyweight.encode(buffer, 1);
         buffer.writeZero(length - PacketHeaderFlyweight.HEADER_LENGTH);
@@ -49,8 +49,9 @@ class PacketHeaderFlyweightTest {
     @Test
     void shouldRejectWhenLongerThanTheLargestDatagram() {
         PacketHeaderFlyweight.encode(buffer, 1);
-        buffer.writeZero(1201 - PacketHeaderFlyweight.HEADER_LENGTH);
-        assertThat(header.wrap(buffer, 0, 1201)).isEqualTo(RejectReason.PACKET_TOO_LONG);
+        buffer.writeZero(PacketHeaderFlyweight.PACKET_LENGTH_MAX + 1 - PacketHeaderFlyweight.HEADER_LENGTH);
+        assertThat(header.wrap(buffer, 0, PacketHeaderFlyweight.PACKET_LENGTH_MAX + 1))
+                .isEqualTo(RejectReason.PACKET_TOO_LONG);
     }
 
     @Test
