@@ -507,6 +507,9 @@ public final class NodeCore {
                 return nowNs;
             } else {
                 next = Math.min(next, sender.nextDueNs(nowNs));
+                if (link != null) {
+                    next = Math.min(next, SecureLink.redialDeadlineNs(peer));
+                }
             }
             long oldest = sender.oldestQueuedNs();
             if (oldest != Long.MAX_VALUE) {

@@ -36,9 +36,9 @@ final class SecureLink implements SecureOutbox {
      * A session over which events went out and nothing came back for this long is presumed dead (the peer restarted
      * and forgot it, or its address changed): a new handshake starts, and the old session keeps carrying packets
      * until the new one is up. WireGuard waits 15 s (KEEPALIVE_TIMEOUT + REKEY_TIMEOUT); a chat peer that restarts
-     * should be reachable again sooner.
+     * should be reachable again within seconds, and a needless handshake under heavy loss costs only a round trip.
      */
-    static final long UNANSWERED_REDIAL_NS = 5_000_000_000L;
+    static final long UNANSWERED_REDIAL_NS = 3_000_000_000L;
 
     /** A responder re-dials on its own this long after the initiator should have rekeyed, if it still has not. */
     private static final long RESPONDER_REKEY_GRACE_NS = 10_000_000_000L;
@@ -226,6 +226,14 @@ final class SecureLink implements SecureOutbox {
         }
         session.attach(peer);
         peer.established(session);
+        // What went out over an older session that stopped answering is presumed lost: send it again now.
+        peer.sender().retransmitNow(nowNs);
+    }
+
+    /** When the peer's silence makes {@link #ready} dial again, or {@link Long#MAX_VALUE}. */
+    static long redialDeadlineNs(Peer peer) {
+        long since = peer.unansweredSinceNs();
+        return since == Long.MIN_VALUE || peer.dialing() ? Long.MAX_VALUE : since + UNANSWERED_REDIAL_NS;
     }
 
     @Override

@@ -84,28 +84,42 @@ class BadInputSystemTest extends SystemTestSupport {
 
         try (DatagramSocket attacker = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             InetAddress loopback = InetAddress.getLoopbackAddress();
-            byte[] noise = new byte[600];
-            new SecureRandom().nextBytes(noise);
-            noise[0] = (byte) 0xE0;
-            noise[1] = 0;
-            attacker.send(new DatagramPacket(noise, noise.length, loopback, bobPort));
-            attacker.send(new DatagramPacket(new byte[] {0x16, 0x03, 0x01}, 3, loopback, bobPort)); // DTLS-looking
-            attacker.send(new DatagramPacket(
-                    new byte[] {(byte) 0xE0, 0x07, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 12, loopback, bobPort));
+            SecureRandom random = new SecureRandom();
+            byte[] plaintext = new byte[600]; // a version 0 DATA packet: no longer accepted outside a session
+            random.nextBytes(plaintext);
+            plaintext[0] = (byte) 0xE0;
+            byte[] initiation = new byte[72]; // a handshake initiation whose MAC1 cannot verify
+            random.nextBytes(initiation);
+            initiation[0] = (byte) 0xE1;
+            initiation[1] = 0;
+            initiation[2] = 0;
+            initiation[3] = 0;
+            byte[] transport = new byte[200]; // a transport packet for a session that does not exist
+            random.nextBytes(transport);
+            transport[0] = (byte) 0xE5;
+            transport[1] = 0;
+            transport[2] = 0;
+            transport[3] = 0;
+            for (byte[] datagram : new byte[][] {plaintext, {0x16, 0x03, 0x01}, initiation, transport}) {
+                attacker.send(new DatagramPacket(datagram, datagram.length, loopback, bobPort));
+            }
         }
         Await.until(
-                () -> status(this, bob).path("counters").path("datagramsIn").asLong() >= 3,
+                () -> status(this, bob).path("counters").path("datagramsIn").asLong() >= 4,
                 START,
-                "bob to receive the three bad datagrams");
+                "bob to receive the four bad datagrams");
         JsonNode rejects = status(this, bob).path("rejects");
-        assertThat(rejects.path("unknown_protocol").asLong()).isEqualTo(1);
-        assertThat(rejects.path("packet_version").asLong()).isEqualTo(1);
-        assertThat(rejects.path("packet_reserved").asLong()
-                        + rejects.path("frame_truncated").asLong()
-                        + rejects.path("frame_type").asLong()
-                        + rejects.path("frame_malformed").asLong())
-                .as("the random packet's reason, among %s", rejects)
+        assertThat(rejects.path("packet_unprotected").asLong())
+                .as("%s", rejects)
                 .isEqualTo(1);
+        assertThat(rejects.path("unknown_protocol").asLong()).as("%s", rejects).isEqualTo(1);
+        assertThat(rejects.path("secure_bad_mac1").asLong()).as("%s", rejects).isEqualTo(1);
+        assertThat(rejects.path("secure_unknown_receiver_index").asLong())
+                .as("%s", rejects)
+                .isEqualTo(1);
+        assertThat(status(this, bob).path("security").path("pendingHandshakes").asInt())
+                .as("nothing is kept for a sender whose message did not verify")
+                .isZero();
 
         // Alice is not running: send starts a temporary node with her identity, made here by init.
         finished("init alice", 0, "init", directory.resolve("alice-data").toString(), "--name", "alice");

@@ -159,6 +159,19 @@ public final class ReliableSender {
         rtoNs = Math.max(rtoNs, RTO_INITIAL_NS);
     }
 
+    /**
+     * Everything in flight is due again at {@code nowNs}, with no backoff: the path to the peer changed (a new secure
+     * session after the old one went unanswered), so what was sent over the old one is presumed lost.
+     */
+    public void retransmitNow(long nowNs) {
+        for (Outgoing outgoing : inFlight) {
+            outgoing.dueNs = nowNs;
+        }
+        if (!inFlight.isEmpty()) {
+            retransmitDueNs = nowNs;
+        }
+    }
+
     /** Fails everything queued, for shutdown. */
     public void failAll(String reason) {
         for (Iterator<Outgoing> it = inFlight.iterator(); it.hasNext(); ) {
