@@ -126,7 +126,22 @@ public final class NodeCore {
      */
     public NodeCore(
             NodeConfig config, Identity identity, RandomGenerator random, SecureRandom secureRandom, Outbox outbox) {
-        this(config, identity, random, secureRandom, outbox, true);
+        this(config, identity, random, secureRandom, outbox, new BatchVerifier());
+    }
+
+    /**
+     * A protected core whose signature checks go through {@code verifier}, which several cores may share when they run
+     * on one thread (the simulator's hundreds of nodes): whether an author signed a batch root is the same answer for
+     * every node, so the world verifies each batch once. Each core still checks every event it receives.
+     */
+    public NodeCore(
+            NodeConfig config,
+            Identity identity,
+            RandomGenerator random,
+            SecureRandom secureRandom,
+            Outbox outbox,
+            BatchVerifier verifier) {
+        this(config, identity, random, secureRandom, outbox, java.util.Objects.requireNonNull(verifier), true);
     }
 
     /**
@@ -136,7 +151,7 @@ public final class NodeCore {
      */
     public static NodeCore withoutProtection(
             NodeConfig config, Identity identity, RandomGenerator random, Outbox outbox) {
-        return new NodeCore(config, identity, random, null, outbox, false);
+        return new NodeCore(config, identity, random, null, outbox, null, false);
     }
 
     private NodeCore(
@@ -145,6 +160,7 @@ public final class NodeCore {
             RandomGenerator random,
             SecureRandom secureRandom,
             Outbox outbox,
+            BatchVerifier verifier,
             boolean protect) {
         this.identity = identity;
         this.self = identity.nodeId();
@@ -154,7 +170,7 @@ public final class NodeCore {
         this.deliveryTimeoutNs = TimeUnit.MILLISECONDS.toNanos(limits.deliveryTimeoutMs());
         this.random = random;
         this.peers = new PeerTable(limits.peersMax(), random);
-        this.validate = new ValidateStage(sessions, clock, limits.textBytesMax(), protect ? new BatchVerifier() : null);
+        this.validate = new ValidateStage(sessions, clock, limits.textBytesMax(), protect ? verifier : null);
         this.process = new ProcessStage(clock);
         this.propagate = new PropagateStage(limits.subscribersMax());
         this.link = protect ? new SecureLink(identity, true, secureRandom, peers, outbox, rejects) : null;

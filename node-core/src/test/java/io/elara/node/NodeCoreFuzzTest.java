@@ -61,6 +61,49 @@ class NodeCoreFuzzTest {
         core.flush(START_NS);
     }
 
+    /**
+     * A protected core: datagrams in the secure channel's range (and bare DATA), local sends that make it dial, and
+     * time passing, so that handshakes are retried, given up and failed sends reported. Only an exception is a bug.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void fuzzProtectedCore(FuzzedDataProvider data) {
+        NodeCore core;
+        try {
+            NodeConfig config = NodeConfig.builder("fuzzed")
+                    .bind("127.0.0.1", 7001)
+                    .peer("friend", "127.0.0.1:7002")
+                    .session("lobby", "friend")
+                    .build();
+            java.security.SecureRandom random = java.security.SecureRandom.getInstance("SHA1PRNG");
+            random.setSeed(1);
+            core = new NodeCore(config, Identity.fromSeed(new byte[32]), new SplittableRandom(1), random, DISCARD);
+        } catch (ConfigException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long nowNs = START_NS;
+        int rounds = 0;
+        while (data.remainingBytes() > 0 && rounds++ < 64) {
+            byte[] datagram = data.consumeBytes(data.consumeInt(0, 1300));
+            if (datagram.length > 0) {
+                datagram[0] = (byte) (0xE0 + Math.floorMod(datagram[0], 6));
+            }
+            ByteBuf buffer = Unpooled.wrappedBuffer(datagram);
+            try {
+                int port = 7002 + data.consumeInt(0, 2);
+                core.onDatagram(buffer, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), nowNs);
+            } finally {
+                buffer.release();
+            }
+            if (data.consumeBoolean()) {
+                core.sendText(SendTarget.session("lobby"), data.consumeString(64), nowNs, new CompletableFuture<>());
+            }
+            nowNs += data.consumeLong(0, 100_000_000_000L);
+            core.flush(nowNs);
+            core.nextDeadlineNs(nowNs);
+        }
+        core.close("fuzzing over");
+    }
+
     /** A sequence of datagrams from a few addresses, with time passing between them: exercises lane state. */
     @FuzzTest(maxDuration = "60s")
     void fuzzConversation(FuzzedDataProvider data) {

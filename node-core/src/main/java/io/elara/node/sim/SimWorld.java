@@ -1,6 +1,7 @@
 package io.elara.node.sim;
 
 import io.elara.crypto.identity.Identity;
+import io.elara.crypto.sign.BatchVerifier;
 import io.elara.node.DeliveredEvent;
 import io.elara.node.NodeCore;
 import io.elara.node.NodeStatus;
@@ -106,6 +107,13 @@ public final class SimWorld {
     private final String replayCommand;
     private final VirtualClock clock = new VirtualClock();
     private final SimNetwork network;
+    /**
+     * One signature cache for the whole world: every node still checks every event it receives, but a batch root
+     * verified for one node is not verified again for the next (the answer is the same), which keeps hundreds of
+     * protected nodes within the simulator's time budget.
+     */
+    private final BatchVerifier verifier = new BatchVerifier();
+
     private final SplittableRandom traffic;
     private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
     private final SimNode[] nodes;
@@ -801,7 +809,12 @@ public final class SimWorld {
             int thisIncarnation = incarnation;
             long coreSeed = mix(seed ^ mix(index) ^ mix(~incarnation));
             core = new NodeCore(
-                    config, identity, new SplittableRandom(coreSeed), new SeededSecureRandom(mix(coreSeed)), outbox);
+                    config,
+                    identity,
+                    new SplittableRandom(coreSeed),
+                    new SeededSecureRandom(mix(coreSeed)),
+                    outbox,
+                    verifier);
             startNs = nowNs;
             core.subscribe(
                     delivery -> {

@@ -11,8 +11,14 @@ import io.elara.node.config.NodeConfig;
 import io.elara.node.wire.PacketHeaderFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,11 +41,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What protection costs end to end, in one thread with no sockets: two node cores, one sending bursts of text events
- * to the other over its reliable lane until every event is acknowledged, with protection on (secure session: every
- * packet sealed and opened; every event signed in batches and its signature verified) and off (the benchmark-only core
- * of {@link NodeCore#withoutProtection}). With the kernel's cost of each datagram left out, this is the harshest
- * ratio: a real run over UDP adds the same syscalls to both sides.
+ * What protection costs end to end, in one thread: two node cores, one sending bursts of text events to the other
+ * over its reliable lane until every event is acknowledged, with protection on (secure session: every packet sealed
+ * and opened; every event signed in batches and its signature verified) and off (the benchmark-only core of {@link
+ * NodeCore#withoutProtection}). Over {@code memory} the datagrams are handed across with no kernel, the harshest
+ * ratio; over {@code udp} each one is sent and received through real loopback UDP sockets (non-blocking NIO), so the
+ * figure is the CPU both nodes of a real run spend per event, summed on one core.
  *
  * <pre>./mvnw -Pbench -pl node-core -am test-compile exec:exec -Djmh.args="ProtectionBenchmark"</pre>
  */
@@ -61,7 +68,14 @@ public class ProtectionBenchmark {
     @Param({"64", "1024"})
     int textBytes;
 
-    private final ArrayDeque<Datagram> wire = new ArrayDeque<>();
+    @Param({"memory", "udp"})
+    String wire;
+
+    private DatagramChannel aliceChannel;
+    private DatagramChannel bobChannel;
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(2048);
+
+    private final ArrayDeque<Datagram> inMemory = new ArrayDeque<>();
     private NodeCore alice;
     private NodeCore bob;
     private InetSocketAddress aliceAddress;
@@ -85,18 +99,38 @@ public class ProtectionBenchmark {
 
         @Override
         public void send(ByteBuf datagram, InetSocketAddress recipient) {
-            wire.add(new Datagram(from, recipient, datagram));
+            if (aliceChannel == null) {
+                inMemory.add(new Datagram(from, recipient, datagram));
+                return;
+            }
+            try {
+                DatagramChannel channel = from.equals(aliceAddress) ? aliceChannel : bobChannel;
+                if (channel.send(datagram.nioBuffer(), recipient) == 0) {
+                    throw new IllegalStateException("the socket's send buffer is full");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                datagram.release();
+            }
         }
     }
 
     @Setup
-    public void setUp() throws ConfigException {
+    public void setUp() throws ConfigException, IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        aliceAddress = new InetSocketAddress(loopback, 7001);
-        bobAddress = new InetSocketAddress(loopback, 7002);
+        if (wire.equals("udp")) {
+            aliceChannel = open(loopback);
+            bobChannel = open(loopback);
+            aliceAddress = (InetSocketAddress) aliceChannel.getLocalAddress();
+            bobAddress = (InetSocketAddress) bobChannel.getLocalAddress();
+        } else {
+            aliceAddress = new InetSocketAddress(loopback, 7001);
+            bobAddress = new InetSocketAddress(loopback, 7002);
+        }
         Limits limits = new Limits(16, 4 * BURST, 1024, 30_000, 4, 4096);
-        alice = core("alice", 7001, "bob", 7002, limits, 1);
-        bob = core("bob", 7002, "alice", 7001, limits, 2);
+        alice = core("alice", aliceAddress.getPort(), "bob", bobAddress.getPort(), limits, 1);
+        bob = core("bob", bobAddress.getPort(), "alice", aliceAddress.getPort(), limits, 2);
         bob.subscribe(delivered -> {}, 0);
         text = "x".repeat(textBytes);
         burst(); // the handshake, outside the measurement
@@ -112,7 +146,7 @@ public class ProtectionBenchmark {
         byte[] identitySeed = new byte[32];
         identitySeed[0] = (byte) seed;
         Identity identity = Identity.fromSeed(identitySeed);
-        Outbox out = new Wire(port == 7001 ? aliceAddress : bobAddress);
+        Outbox out = new Wire(port == aliceAddress.getPort() ? aliceAddress : bobAddress);
         SplittableRandom random = new SplittableRandom(seed);
         return protect
                 ? new NodeCore(config, identity, random, new SecureRandom(), out)
@@ -146,9 +180,28 @@ public class ProtectionBenchmark {
         return rounds;
     }
 
+    private static DatagramChannel open(InetAddress loopback) throws IOException {
+        DatagramChannel channel = DatagramChannel.open();
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+        channel.bind(new InetSocketAddress(loopback, 0));
+        channel.configureBlocking(false);
+        return channel;
+    }
+
     private void deliverAll() {
+        if (aliceChannel != null) {
+            // Until both sockets are empty: a datagram handled may answer with another one.
+            boolean any = true;
+            while (any) {
+                boolean toBob = receive(bobChannel, bob);
+                boolean toAlice = receive(aliceChannel, alice);
+                any = toBob || toAlice;
+            }
+            return;
+        }
         Datagram datagram;
-        while ((datagram = wire.poll()) != null) {
+        while ((datagram = inMemory.poll()) != null) {
             try {
                 NodeCore to = datagram.to().equals(bobAddress) ? bob : alice;
                 to.onDatagram(datagram.bytes(), datagram.from(), nowNs);
@@ -158,9 +211,28 @@ public class ProtectionBenchmark {
         }
     }
 
+    private boolean receive(DatagramChannel channel, NodeCore core) {
+        boolean any = false;
+        try {
+            InetSocketAddress from;
+            while ((from = (InetSocketAddress) channel.receive(receiveBuffer.clear())) != null) {
+                any = true;
+                ByteBuf datagram = Unpooled.wrappedBuffer(receiveBuffer.flip());
+                core.onDatagram(datagram, from, nowNs);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return any;
+    }
+
     @TearDown
-    public void tearDown() {
+    public void tearDown() throws IOException {
         alice.close("benchmark over");
         bob.close("benchmark over");
+        if (aliceChannel != null) {
+            aliceChannel.close();
+            bobChannel.close();
+        }
     }
 }
