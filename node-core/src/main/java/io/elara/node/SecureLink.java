@@ -250,6 +250,12 @@ final class SecureLink implements SecureOutbox {
             return;
         }
         peer.failed(reason);
+        if (reason == SecureReject.HANDSHAKE_TIMEOUT && peer.session() != null && !peer.session().expired(nowNs)) {
+            // The other side dialled us meanwhile and that session carries the lane; only this attempt failed.
+            return;
+        }
+        // Nobody answered at all, or whoever answers at the peer's address is someone else: what waits cannot go.
+        peer.sessionEnded();
         peer.sender().failAll(describe(peer, reason));
     }
 

@@ -21,13 +21,17 @@ import java.util.concurrent.CompletableFuture;
 class NodeCoreFuzzTest {
     private static final long START_NS = 1_767_225_600_000_000_000L;
 
+    private static NodeConfig config() throws ConfigException {
+        return NodeConfig.builder("fuzzed")
+                .bind("127.0.0.1", 7001)
+                .peer("friend", "127.0.0.1:7002")
+                .session("lobby", "friend")
+                .build();
+    }
+
     private static NodeCore core(Outbox outbox) {
         try {
-            NodeConfig config = NodeConfig.builder("fuzzed")
-                    .bind("127.0.0.1", 7001)
-                    .peer("friend", "127.0.0.1:7002")
-                    .session("lobby", "friend")
-                    .build();
+            NodeConfig config = config();
             // Without protection, so that fuzzed bytes reach the frame decoders (SecureEndpointFuzzTest covers the
             // rest).
             return NodeCore.withoutProtection(config, Identity.fromSeed(new byte[32]), new SplittableRandom(1), outbox);
@@ -69,11 +73,7 @@ class NodeCoreFuzzTest {
     void fuzzProtectedCore(FuzzedDataProvider data) {
         NodeCore core;
         try {
-            NodeConfig config = NodeConfig.builder("fuzzed")
-                    .bind("127.0.0.1", 7001)
-                    .peer("friend", "127.0.0.1:7002")
-                    .session("lobby", "friend")
-                    .build();
+            NodeConfig config = config();
             java.security.SecureRandom random = java.security.SecureRandom.getInstance("SHA1PRNG");
             random.setSeed(1);
             core = new NodeCore(config, Identity.fromSeed(new byte[32]), new SplittableRandom(1), random, DISCARD);

@@ -35,11 +35,7 @@ class SecureChannelSystemTest extends SystemTestSupport {
             NodeProcess bobRun = elara("bob run", "run", "-c", bob.toString());
             aliceRun.awaitStderr("alice ready", START);
             bobRun.awaitStderr("bob ready", START);
-            NodeProcess tail = elara("bob tail", "tail", "-c", bob.toString(), "--json", "-n", "0");
-            Await.until(
-                    () -> status(this, bob).path("counters").path("subscribers").asInt() == 1,
-                    START,
-                    "bob's tail to subscribe");
+            NodeProcess tail = subscribedTail("bob tail", bob);
 
             NodeProcess send = finished("send", 0, "send", "-c", alice.toString(), "--to", "bob", SECRET);
             assertThat(send.stdout()).isEqualTo("acknowledged by bob\n");
@@ -122,11 +118,7 @@ class SecureChannelSystemTest extends SystemTestSupport {
                         ""));
         NodeProcess bobRun = elara("bob run", "run", "-c", bob.toString());
         bobRun.awaitStderr("bob ready", START);
-        NodeProcess tail = elara("bob tail", "tail", "-c", bob.toString(), "--json", "-n", "0");
-        Await.until(
-                () -> status(this, bob).path("counters").path("subscribers").asInt() == 1,
-                START,
-                "bob's tail to subscribe");
+        NodeProcess tail = subscribedTail("bob tail", bob);
         finished("bob to alice", 0, "send", "-c", bob.toString(), "--to", "alice", "hello alice");
         finished("alice to bob", 0, "send", "-c", alice.toString(), "--to", "bob", "hello bob");
         tail.awaitStdout("hello bob", START);

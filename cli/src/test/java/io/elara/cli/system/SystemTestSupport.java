@@ -117,6 +117,17 @@ abstract class SystemTestSupport {
         }
     }
 
+    /** Starts {@code elara tail --json -n 0} on the node of {@code config} and waits until it has subscribed. */
+    NodeProcess subscribedTail(String name, Path config) {
+        int before = status(this, config).path("counters").path("subscribers").asInt();
+        NodeProcess tail = elara(name, "tail", "-c", config.toString(), "--json", "-n", "0");
+        io.elara.testing.Await.until(
+                () -> status(this, config).path("counters").path("subscribers").asInt() == before + 1,
+                START,
+                name + " to subscribe");
+        return tail;
+    }
+
     static List<JsonNode> jsonLines(String text) {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : text.lines().toList()) {
