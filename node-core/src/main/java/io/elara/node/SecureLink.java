@@ -250,7 +250,9 @@ final class SecureLink implements SecureOutbox {
             return;
         }
         peer.failed(reason);
-        if (reason == SecureReject.HANDSHAKE_TIMEOUT && peer.session() != null && !peer.session().expired(nowNs)) {
+        if (reason == SecureReject.HANDSHAKE_TIMEOUT
+                && peer.session() != null
+                && !peer.session().expired(nowNs)) {
             // The other side dialled us meanwhile and that session carries the lane; only this attempt failed.
             return;
         }
