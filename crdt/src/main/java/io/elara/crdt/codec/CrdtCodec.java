@@ -9,8 +9,8 @@ import io.elara.crdt.counter.PnCounter;
 import io.elara.crdt.register.LwwMap;
 import io.elara.crdt.register.LwwRegister;
 import io.elara.crdt.register.MvRegister;
-import io.elara.crdt.sequence.ChatEntry;
 import io.elara.crdt.sequence.ChatLog;
+import io.elara.crdt.sequence.ChatLogEntry;
 import io.elara.crdt.set.OrSet;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -136,7 +136,7 @@ public final class CrdtCodec {
     public static byte[] encode(ChatLog log) {
         ByteWriter out = header(Type.CHAT_LOG);
         out.writeUnsignedVarint(log.size());
-        for (ChatEntry entry : log.entries()) {
+        for (ChatLogEntry entry : log.entries()) {
             out.writeUnsignedVarint(entry.author())
                     .writeUnsignedVarint(entry.sequence())
                     .writeUnsignedVarint(entry.hlc())
@@ -220,9 +220,9 @@ public final class CrdtCodec {
     public static ChatLog decodeChatLog(byte[] bytes) throws CrdtDecodeException {
         ByteReader in = open(bytes, Type.CHAT_LOG);
         int count = in.readCount(ENTRIES_MAX, 4);
-        List<ChatEntry> entries = new ArrayList<>(count);
+        List<ChatLogEntry> entries = new ArrayList<>(count);
         TreeSet<Dot> ids = new TreeSet<>();
-        ChatEntry previous = null;
+        ChatLogEntry previous = null;
         for (int i = 0; i < count; i++) {
             long author = in.readUnsignedVarint();
             long sequence = in.readUnsignedVarint();
@@ -231,8 +231,8 @@ public final class CrdtCodec {
             if (sequence < 1) {
                 throw new CrdtDecodeException(Reason.INVALID_VALUE, "sequence number 0");
             }
-            ChatEntry entry = new ChatEntry(author, sequence, hlc, payload);
-            if (previous != null && ChatEntry.ORDER.compare(previous, entry) >= 0) {
+            ChatLogEntry entry = new ChatLogEntry(author, sequence, hlc, payload);
+            if (previous != null && ChatLogEntry.ORDER.compare(previous, entry) >= 0) {
                 throw new CrdtDecodeException(Reason.INVALID_VALUE, "entries out of log order");
             }
             if (!ids.add(entry.id())) {

@@ -11,7 +11,7 @@ import java.util.NavigableSet;
 import java.util.TreeSet;
 
 /**
- * A session's chat log: a grow-only sequence of {@link ChatEntry entries} ordered by (HLC, author, sequence). Every
+ * A session's chat log: a grow-only sequence of {@link ChatLogEntry entries} ordered by (HLC, author, sequence). Every
  * replica holding the same entries shows them in the same order, whatever order they arrived in. An append returns a
  * delta (a log holding just the new entry); merge adds the entries not yet present, so it is idempotent, commutative and
  * associative. The log also keeps the causal context of its entries' ids, the digest anti-entropy compares.
@@ -24,13 +24,13 @@ public final class ChatLog {
     /** Largest payload of one entry, in bytes. */
     public static final int PAYLOAD_LENGTH_MAX = 65_536;
 
-    private final TreeSet<ChatEntry> entries = new TreeSet<>(ChatEntry.ORDER);
+    private final TreeSet<ChatLogEntry> entries = new TreeSet<>(ChatLogEntry.ORDER);
     private CausalContext ids = CausalContext.empty();
 
     public ChatLog() {}
 
     /** A log holding {@code entries}; a repeated id keeps the first occurrence. */
-    public static ChatLog of(Collection<ChatEntry> entries) {
+    public static ChatLog of(Collection<ChatLogEntry> entries) {
         ChatLog log = new ChatLog();
         log.addAll(entries);
         return log;
@@ -41,7 +41,7 @@ public final class ChatLog {
      * delta to send to the other replicas.
      */
     public ChatLog append(long author, long hlc, byte[] payload) {
-        ChatEntry entry = new ChatEntry(author, ids.max(author) + 1, hlc, payload);
+        ChatLogEntry entry = new ChatLogEntry(author, ids.max(author) + 1, hlc, payload);
         entries.add(entry);
         ids = ids.add(entry.id());
         return of(List.of(entry));
@@ -52,9 +52,9 @@ public final class ChatLog {
         return addAll(other.entries);
     }
 
-    private int addAll(Collection<ChatEntry> incoming) {
+    private int addAll(Collection<ChatLogEntry> incoming) {
         List<Dot> added = new ArrayList<>();
-        for (ChatEntry entry : incoming) {
+        for (ChatLogEntry entry : incoming) {
             if (!ids.contains(entry.id()) && !added.contains(entry.id())) {
                 entries.add(entry);
                 added.add(entry.id());
@@ -69,8 +69,8 @@ public final class ChatLog {
     /** The entries {@code seen} (another replica's digest) lacks, as a delta. */
     public ChatLog deltaSince(CausalContext seen) {
         ChatLog delta = new ChatLog();
-        List<ChatEntry> missing = new ArrayList<>();
-        for (ChatEntry entry : entries) {
+        List<ChatLogEntry> missing = new ArrayList<>();
+        for (ChatLogEntry entry : entries) {
             if (!seen.contains(entry.id())) {
                 missing.add(entry);
             }
@@ -80,12 +80,12 @@ public final class ChatLog {
     }
 
     /** The last {@code count} entries (fewer when the log is shorter), oldest first. */
-    public List<ChatEntry> tail(int count) {
+    public List<ChatLogEntry> tail(int count) {
         if (count < 0) {
             throw new IllegalArgumentException("negative count: " + count);
         }
-        List<ChatEntry> tail = new ArrayList<>(Math.min(count, entries.size()));
-        Iterator<ChatEntry> newestFirst = entries.descendingIterator();
+        List<ChatLogEntry> tail = new ArrayList<>(Math.min(count, entries.size()));
+        Iterator<ChatLogEntry> newestFirst = entries.descendingIterator();
         while (tail.size() < count && newestFirst.hasNext()) {
             tail.add(newestFirst.next());
         }
@@ -94,12 +94,12 @@ public final class ChatLog {
     }
 
     /** The entries after {@code entry} in log order, as a live read-only view. */
-    public NavigableSet<ChatEntry> after(ChatEntry entry) {
+    public NavigableSet<ChatLogEntry> after(ChatLogEntry entry) {
         return Collections.unmodifiableNavigableSet(entries.tailSet(entry, false));
     }
 
     /** Every entry in log order, as a live read-only view. */
-    public NavigableSet<ChatEntry> entries() {
+    public NavigableSet<ChatLogEntry> entries() {
         return Collections.unmodifiableNavigableSet(entries);
     }
 

@@ -34,11 +34,11 @@ class ChatLogTest {
         for (int i = 1; i <= 10; i++) {
             log.append(3, Hlc.pack(i, 0), text("m" + i));
         }
-        assertThat(log.tail(3)).extracting(ChatEntry::sequence).containsExactly(8L, 9L, 10L);
+        assertThat(log.tail(3)).extracting(ChatLogEntry::sequence).containsExactly(8L, 9L, 10L);
         assertThat(log.tail(50)).hasSize(10);
         assertThat(log.tail(0)).isEmpty();
         assertThat(log.after(log.tail(2).get(0)))
-                .extracting(ChatEntry::sequence)
+                .extracting(ChatLogEntry::sequence)
                 .containsExactly(10L);
         assertThat(log.ids().cloudSize()).isZero();
     }

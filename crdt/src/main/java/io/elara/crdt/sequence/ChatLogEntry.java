@@ -11,9 +11,9 @@ import java.util.Objects;
  * the record stays immutable.
  */
 @SuppressWarnings("ArrayRecordComponent") // Copied in and out; equals and hashCode compare contents.
-public record ChatEntry(long author, long sequence, long hlc, byte[] payload) {
+public record ChatLogEntry(long author, long sequence, long hlc, byte[] payload) {
     /** Log order: HLC (unsigned), then author, then sequence. */
-    public static final Comparator<ChatEntry> ORDER = (left, right) -> {
+    public static final Comparator<ChatLogEntry> ORDER = (left, right) -> {
         int byTime = Long.compareUnsigned(left.hlc, right.hlc);
         if (byTime != 0) {
             return byTime;
@@ -22,7 +22,7 @@ public record ChatEntry(long author, long sequence, long hlc, byte[] payload) {
         return byAuthor != 0 ? byAuthor : Long.compare(left.sequence, right.sequence);
     };
 
-    public ChatEntry {
+    public ChatLogEntry {
         if (sequence < 1) {
             throw new IllegalArgumentException("sequence numbers start at 1: " + sequence);
         }
@@ -49,7 +49,7 @@ public record ChatEntry(long author, long sequence, long hlc, byte[] payload) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ChatEntry entry
+        return other instanceof ChatLogEntry entry
                 && author == entry.author
                 && sequence == entry.sequence
                 && hlc == entry.hlc
@@ -63,7 +63,7 @@ public record ChatEntry(long author, long sequence, long hlc, byte[] payload) {
 
     @Override
     public String toString() {
-        return "ChatEntry{" + author + "#" + sequence + " @" + Long.toUnsignedString(hlc) + ", " + payload.length
+        return "ChatLogEntry{" + author + "#" + sequence + " @" + Long.toUnsignedString(hlc) + ", " + payload.length
                 + " bytes}";
     }
 }
