@@ -1,0 +1,2 @@
+/** Sets: the add-wins observed-remove set, dot-based, whose removes leave no tombstones. */
+package io.elara.crdt.set;
