@@ -32,7 +32,7 @@ public final class TextDocument {
     /** The most distinct replicas one document may know. */
     public static final int REPLICAS_MAX = 1 << 16;
 
-    static final int BLOCK_RUNS_MAX = 64;
+    static final int BLOCK_RUNS_MAX = 128;
 
     private final long replicaId;
     private final ArrayList<Block> blocks = new ArrayList<>();
@@ -47,6 +47,14 @@ public final class TextDocument {
     private Run foundRun;
 
     private int foundOffset;
+
+    /**
+     * A cached block index and the visible characters before it, so that edits near the previous one (the common case
+     * in real typing) find their position without summing every block; -1 when unknown.
+     */
+    private int cursorBlock = -1;
+
+    private long cursorVisibleBefore;
 
     /** An empty document edited locally as {@code replicaId}; the caller keeps replica ids unique per editor. */
     public TextDocument(long replicaId) {
@@ -148,7 +156,7 @@ public final class TextDocument {
                     // Typing on at the end of our own run: the run grows, no new object (memory tracks the document).
                     own.append(text);
                     run.length += length;
-                    run.block.visible += length;
+                    addVisible(run.block, length);
                     run.block.total += length;
                     visibleLength += length;
                     totalItems += length;
@@ -465,7 +473,7 @@ public final class TextDocument {
                 && after.start + after.length == start
                 && Objects.equals(after.right, inserted.originRight())) {
             after.length += length;
-            after.block.visible += length;
+            addVisible(after.block, length);
             after.block.total += length;
             return true;
         }
@@ -736,26 +744,48 @@ public final class TextDocument {
 
     /** Finds the run holding visible character {@code position} into {@link #foundRun} and {@link #foundOffset}. */
     private void locateVisible(int position) {
-        int remaining = position;
-        for (Block block : blocks) {
-            if (remaining < block.visible) {
-                for (int i = 0; i < block.count; i++) {
-                    Run run = block.runs[i];
-                    if (run.deleted) {
-                        continue;
-                    }
-                    if (remaining < run.length) {
-                        foundRun = run;
-                        foundOffset = remaining;
-                        return;
-                    }
-                    remaining -= run.length;
-                }
-                throw new IllegalStateException("block visible length disagrees with its runs");
-            }
-            remaining -= block.visible;
+        if (position < 0 || position >= visibleLength) {
+            throw new IllegalStateException("position " + position + " outside the visible length " + visibleLength);
         }
-        throw new IllegalStateException("position " + position + " past the visible length " + visibleLength);
+        int index = cursorBlock;
+        long before = cursorVisibleBefore;
+        if (index < 0) {
+            index = 0;
+            before = 0;
+        }
+        while (position < before) {
+            index--;
+            before -= blocks.get(index).visible;
+        }
+        while (position >= before + blocks.get(index).visible) {
+            before += blocks.get(index).visible;
+            index++;
+        }
+        cursorBlock = index;
+        cursorVisibleBefore = before;
+        Block block = blocks.get(index);
+        int remaining = (int) (position - before);
+        for (int i = 0; i < block.count; i++) {
+            Run run = block.runs[i];
+            if (run.deleted) {
+                continue;
+            }
+            if (remaining < run.length) {
+                foundRun = run;
+                foundOffset = remaining;
+                return;
+            }
+            remaining -= run.length;
+        }
+        throw new IllegalStateException("block visible length disagrees with its runs");
+    }
+
+    /** Changes a block's visible length, keeping the cached cursor's count of visible characters before it right. */
+    private void addVisible(Block block, int delta) {
+        block.visible += delta;
+        if (cursorBlock >= 0 && block.index < cursorBlock) {
+            cursorVisibleBefore += delta;
+        }
     }
 
     /** The index of a run's first character among all characters held, visible and deleted. */
@@ -817,7 +847,7 @@ public final class TextDocument {
         Block block = run.block;
         block.total -= rest.length;
         if (!rest.deleted) {
-            block.visible -= rest.length;
+            addVisible(block, -rest.length);
         }
         run.log.runs.put(rest.start, rest);
         placeAt(block, positionInBlock(run) + 1, rest);
@@ -854,11 +884,15 @@ public final class TextDocument {
         run.block = target;
         target.total += run.length;
         if (!run.deleted) {
-            target.visible += run.length;
+            addVisible(target, run.length);
         }
     }
 
     private Block splitBlock(Block block) {
+        // The lower half keeps the block's index, so the cursor stays right unless it lies past the split block.
+        if (cursorBlock > block.index) {
+            cursorBlock++;
+        }
         Block upper = new Block();
         int keep = block.count / 2;
         int move = block.count - keep;
@@ -885,7 +919,7 @@ public final class TextDocument {
 
     private void markDeleted(Run run) {
         run.deleted = true;
-        run.block.visible -= run.length;
+        addVisible(run.block, -run.length);
         visibleLength -= run.length;
         // A deleted run next to a deleted continuation of the same insertion becomes one run again.
         int position = positionInBlock(run);
