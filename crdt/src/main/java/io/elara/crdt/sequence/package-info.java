@@ -1,2 +1,2 @@
-/** Sequence CRDTs: the append-mostly chat log and the collaborative text. */
+/** Sequence CRDTs: the append-mostly chat log and the collaborative text (FugueMax order, run-length encoded). */
 package io.elara.crdt.sequence;
