@@ -1,5 +1,6 @@
 package io.elara.cli;
 
+import io.elara.cli.command.BenchCommand;
 import io.elara.cli.command.DemoCommand;
 import io.elara.cli.command.IdCommand;
 import io.elara.cli.command.InitCommand;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             SimCommand.class,
             PipelineCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or configuration error."})

@@ -1,0 +1,12 @@
+package io.elara.cli.command;
+
+import picocli.CommandLine.Command;
+
+/** {@code elara bench}: measurements anyone can run on their own machine and data. */
+@Command(
+        name = "bench",
+        description = "Measure Elara on this machine: the text CRDT on editing traces (more benchmarks to come).",
+        subcommands = {BenchCrdtCommand.class})
+public final class BenchCommand {
+    private BenchCommand() {}
+}
