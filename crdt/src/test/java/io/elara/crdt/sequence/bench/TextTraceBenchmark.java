@@ -56,8 +56,14 @@ public class TextTraceBenchmark {
             throw new IllegalStateException("trace " + trace + " did not reproduce endContent");
         }
         System.err.printf(
+                java.util.Locale.ROOT,
                 "%s: chars=%d items=%d runs=%d update=%d B snapshot=%d B%n",
-                trace, author.length(), author.itemCount(), author.runCount(), update.length, snapshot.length);
+                trace,
+                author.length(),
+                author.itemCount(),
+                author.runCount(),
+                update.length,
+                snapshot.length);
     }
 
     @Benchmark
