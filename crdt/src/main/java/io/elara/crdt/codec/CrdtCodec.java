@@ -3,6 +3,8 @@ package io.elara.crdt.codec;
 import io.elara.crdt.clock.CausalContext;
 import io.elara.crdt.clock.Dot;
 import io.elara.crdt.clock.DotStore;
+import io.elara.crdt.clock.Hlc;
+import io.elara.crdt.clock.HlcBound;
 import io.elara.crdt.clock.VersionVector;
 import io.elara.crdt.codec.CrdtDecodeException.Reason;
 import io.elara.crdt.counter.PnCounter;
@@ -39,6 +41,11 @@ import java.util.zip.CRC32C;
  * constants named below and by the bytes left. The CRC-32C trailer catches every single-bit and burst corruption of
  * up to 32 bits. Decoders are stateless and throw only {@link CrdtDecodeException}; callers merge only what decoded,
  * so a refused input leaves the replica unchanged.
+ *
+ * <p>The types that carry HLC timestamps (LWW register, LWW map, chat log) also have decoders taking an
+ * {@link HlcBound}: input holding a timestamp beyond it is refused as {@link Reason#HLC_FUTURE}. Input from other
+ * replicas should always be decoded with the bound of the moment ({@code HlcClock.bound(wallMs)}); the overloads
+ * without one accept any timestamp and suit only trusted input, such as the replica's own snapshot.
  */
 public final class CrdtCodec {
     /** The encoding version this build writes and reads. */
@@ -161,22 +168,36 @@ public final class CrdtCodec {
         return context;
     }
 
+    /** Decodes a register, accepting any timestamp: only for trusted input. */
     public static <T> LwwRegister<T> decodeLwwRegister(byte[] bytes, ElementCodec<T> values)
             throws CrdtDecodeException {
+        return decodeLwwRegister(bytes, values, HlcBound.UNBOUNDED);
+    }
+
+    /** Decodes a register, refusing a timestamp beyond {@code bound} as {@link Reason#HLC_FUTURE}. */
+    public static <T> LwwRegister<T> decodeLwwRegister(byte[] bytes, ElementCodec<T> values, HlcBound bound)
+            throws CrdtDecodeException {
         ByteReader in = open(bytes, Type.LWW_REGISTER);
-        LwwRegister<T> register = readRegister(in, values);
+        LwwRegister<T> register = readRegister(in, values, bound);
         in.expectEnd();
         return register;
     }
 
+    /** Decodes a map, accepting any timestamp: only for trusted input. */
     public static <K, V> LwwMap<K, V> decodeLwwMap(byte[] bytes, ElementCodec<K> keys, ElementCodec<V> values)
             throws CrdtDecodeException {
+        return decodeLwwMap(bytes, keys, values, HlcBound.UNBOUNDED);
+    }
+
+    /** Decodes a map, refusing any entry's timestamp beyond {@code bound} as {@link Reason#HLC_FUTURE}. */
+    public static <K, V> LwwMap<K, V> decodeLwwMap(
+            byte[] bytes, ElementCodec<K> keys, ElementCodec<V> values, HlcBound bound) throws CrdtDecodeException {
         ByteReader in = open(bytes, Type.LWW_MAP);
         int count = in.readCount(LwwMap.KEYS_MAX, 4);
         Map<K, LwwRegister<V>> entries = new HashMap<>();
         for (int i = 0; i < count; i++) {
             K key = keys.decode(in);
-            if (entries.put(key, readRegister(in, values)) != null) {
+            if (entries.put(key, readRegister(in, values, bound)) != null) {
                 throw new CrdtDecodeException(Reason.INVALID_VALUE, "key repeated");
             }
         }
@@ -217,7 +238,13 @@ public final class CrdtCodec {
         return PnCounter.of(totals);
     }
 
+    /** Decodes a chat log, accepting any timestamp: only for trusted input. */
     public static ChatLog decodeChatLog(byte[] bytes) throws CrdtDecodeException {
+        return decodeChatLog(bytes, HlcBound.UNBOUNDED);
+    }
+
+    /** Decodes a chat log, refusing any entry's timestamp beyond {@code bound} as {@link Reason#HLC_FUTURE}. */
+    public static ChatLog decodeChatLog(byte[] bytes, HlcBound bound) throws CrdtDecodeException {
         ByteReader in = open(bytes, Type.CHAT_LOG);
         int count = in.readCount(ENTRIES_MAX, 4);
         List<ChatLogEntry> entries = new ArrayList<>(count);
@@ -226,7 +253,7 @@ public final class CrdtCodec {
         for (int i = 0; i < count; i++) {
             long author = in.readUnsignedVarint();
             long sequence = in.readUnsignedVarint();
-            long hlc = in.readUnsignedVarint();
+            long hlc = checkHlc(in.readUnsignedVarint(), bound);
             byte[] payload = in.readLengthPrefixed(ChatLog.PAYLOAD_LENGTH_MAX);
             if (sequence < 1) {
                 throw new CrdtDecodeException(Reason.INVALID_VALUE, "sequence number 0");
@@ -365,8 +392,9 @@ public final class CrdtCodec {
         value.ifPresent(present -> values.encode(present, out));
     }
 
-    private static <T> LwwRegister<T> readRegister(ByteReader in, ElementCodec<T> values) throws CrdtDecodeException {
-        long hlc = in.readUnsignedVarint();
+    private static <T> LwwRegister<T> readRegister(ByteReader in, ElementCodec<T> values, HlcBound bound)
+            throws CrdtDecodeException {
+        long hlc = checkHlc(in.readUnsignedVarint(), bound);
         long replica = in.readUnsignedVarint();
         int present = in.readByte();
         if (present > 1) {
@@ -404,6 +432,15 @@ public final class CrdtCodec {
             previous = dot;
         }
         return DotStore.of(entries, context);
+    }
+
+    private static long checkHlc(long hlc, HlcBound bound) throws CrdtDecodeException {
+        if (!bound.admits(hlc)) {
+            throw new CrdtDecodeException(
+                    Reason.HLC_FUTURE,
+                    "HLC " + Hlc.format(hlc) + " is beyond the accepted " + Hlc.format(bound.maxAcceptedHlc()));
+        }
+        return hlc;
     }
 
     private static Long checkAscending(Long previous, long replica) throws CrdtDecodeException {
