@@ -229,8 +229,12 @@ public final class CrdtCodec {
             previous = checkAscending(previous, replica);
             long increments = in.readUnsignedVarint();
             long decrements = in.readUnsignedVarint();
-            if (increments < 0 || decrements < 0) {
-                throw new CrdtDecodeException(Reason.INVALID_VALUE, "total beyond the signed range");
+            // Beyond TOTAL_MAX, increments plus decrements (the digest) could overflow once merged.
+            if (increments < 0
+                    || decrements < 0
+                    || increments > PnCounter.TOTAL_MAX
+                    || decrements > PnCounter.TOTAL_MAX) {
+                throw new CrdtDecodeException(Reason.INVALID_VALUE, "total beyond " + PnCounter.TOTAL_MAX);
             }
             totals.put(replica, new PnCounter.Totals(increments, decrements));
         }
