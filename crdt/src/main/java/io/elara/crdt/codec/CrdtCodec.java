@@ -195,8 +195,16 @@ public final class CrdtCodec {
         ByteReader in = open(bytes, Type.LWW_MAP);
         int count = in.readCount(LwwMap.KEYS_MAX, 4);
         Map<K, LwwRegister<V>> entries = new HashMap<>();
+        byte[] previousKey = null;
         for (int i = 0; i < count; i++) {
+            int keyStart = in.position();
             K key = keys.decode(in);
+            // Keys are written in the order of their encodings; any other order is not this encoder's output.
+            byte[] keyBytes = in.readSince(keyStart);
+            if (previousKey != null && Arrays.compareUnsigned(previousKey, keyBytes) >= 0) {
+                throw new CrdtDecodeException(Reason.INVALID_VALUE, "keys out of order");
+            }
+            previousKey = keyBytes;
             if (entries.put(key, readRegister(in, values, bound)) != null) {
                 throw new CrdtDecodeException(Reason.INVALID_VALUE, "key repeated");
             }
@@ -359,6 +367,10 @@ public final class CrdtCodec {
             Dot dot = readDot(in);
             if (previous != null && previous.compareTo(dot) >= 0) {
                 throw new CrdtDecodeException(Reason.INVALID_VALUE, "cloud dots out of order");
+            }
+            // A cloud dot inside or continuing the prefix would be folded in: not the canonical encoding.
+            if (dot.counter() - 1 <= vector.get(dot.replica())) {
+                throw new CrdtDecodeException(Reason.INVALID_VALUE, "cloud dot " + dot + " belongs in the vector");
             }
             cloud.add(dot);
             previous = dot;
