@@ -43,6 +43,11 @@ public final class HlcClock {
         return Hlc.physicalMs(remote) - wallMs <= driftMsMax;
     }
 
+    /** The latest timestamp {@link #acceptable} admits at wall time {@code wallMs}, to hand to the decoders. */
+    public HlcBound bound(long wallMs) {
+        return HlcBound.at(wallMs, driftMsMax);
+    }
+
     /**
      * Merges a timestamp received from another node at wall time {@code wallMs} and returns the local clock's new
      * value, which is greater than both {@code remote} and every earlier value. Callers check {@link #acceptable}

@@ -76,6 +76,15 @@ public final class ByteReader {
         return copy;
     }
 
+    int position() {
+        return position;
+    }
+
+    /** A copy of the bytes from {@code from} up to the current position. */
+    byte[] readSince(int from) {
+        return Arrays.copyOfRange(bytes, from, position);
+    }
+
     /** Refuses the input unless every byte up to the limit has been read. */
     void expectEnd() throws CrdtDecodeException {
         if (position != limit) {

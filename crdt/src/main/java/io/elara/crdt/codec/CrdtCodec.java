@@ -3,6 +3,8 @@ package io.elara.crdt.codec;
 import io.elara.crdt.clock.CausalContext;
 import io.elara.crdt.clock.Dot;
 import io.elara.crdt.clock.DotStore;
+import io.elara.crdt.clock.Hlc;
+import io.elara.crdt.clock.HlcBound;
 import io.elara.crdt.clock.VersionVector;
 import io.elara.crdt.codec.CrdtDecodeException.Reason;
 import io.elara.crdt.counter.PnCounter;
@@ -39,6 +41,11 @@ import java.util.zip.CRC32C;
  * constants named below and by the bytes left. The CRC-32C trailer catches every single-bit and burst corruption of
  * up to 32 bits. Decoders are stateless and throw only {@link CrdtDecodeException}; callers merge only what decoded,
  * so a refused input leaves the replica unchanged.
+ *
+ * <p>The types that carry HLC timestamps (LWW register, LWW map, chat log) also have decoders taking an
+ * {@link HlcBound}: input holding a timestamp beyond it is refused as {@link Reason#HLC_FUTURE}. Input from other
+ * replicas should always be decoded with the bound of the moment ({@code HlcClock.bound(wallMs)}); the overloads
+ * without one accept any timestamp and suit only trusted input, such as the replica's own snapshot.
  */
 public final class CrdtCodec {
     /** The encoding version this build writes and reads. */
@@ -161,22 +168,44 @@ public final class CrdtCodec {
         return context;
     }
 
+    /** Decodes a register, accepting any timestamp: only for trusted input. */
     public static <T> LwwRegister<T> decodeLwwRegister(byte[] bytes, ElementCodec<T> values)
             throws CrdtDecodeException {
+        return decodeLwwRegister(bytes, values, HlcBound.UNBOUNDED);
+    }
+
+    /** Decodes a register, refusing a timestamp beyond {@code bound} as {@link Reason#HLC_FUTURE}. */
+    public static <T> LwwRegister<T> decodeLwwRegister(byte[] bytes, ElementCodec<T> values, HlcBound bound)
+            throws CrdtDecodeException {
         ByteReader in = open(bytes, Type.LWW_REGISTER);
-        LwwRegister<T> register = readRegister(in, values);
+        LwwRegister<T> register = readRegister(in, values, bound);
         in.expectEnd();
         return register;
     }
 
+    /** Decodes a map, accepting any timestamp: only for trusted input. */
     public static <K, V> LwwMap<K, V> decodeLwwMap(byte[] bytes, ElementCodec<K> keys, ElementCodec<V> values)
             throws CrdtDecodeException {
+        return decodeLwwMap(bytes, keys, values, HlcBound.UNBOUNDED);
+    }
+
+    /** Decodes a map, refusing any entry's timestamp beyond {@code bound} as {@link Reason#HLC_FUTURE}. */
+    public static <K, V> LwwMap<K, V> decodeLwwMap(
+            byte[] bytes, ElementCodec<K> keys, ElementCodec<V> values, HlcBound bound) throws CrdtDecodeException {
         ByteReader in = open(bytes, Type.LWW_MAP);
         int count = in.readCount(LwwMap.KEYS_MAX, 4);
         Map<K, LwwRegister<V>> entries = new HashMap<>();
+        byte[] previousKey = null;
         for (int i = 0; i < count; i++) {
+            int keyStart = in.position();
             K key = keys.decode(in);
-            if (entries.put(key, readRegister(in, values)) != null) {
+            // Keys are written in the order of their encodings; any other order is not this encoder's output.
+            byte[] keyBytes = in.readSince(keyStart);
+            if (previousKey != null && Arrays.compareUnsigned(previousKey, keyBytes) >= 0) {
+                throw new CrdtDecodeException(Reason.INVALID_VALUE, "keys out of order");
+            }
+            previousKey = keyBytes;
+            if (entries.put(key, readRegister(in, values, bound)) != null) {
                 throw new CrdtDecodeException(Reason.INVALID_VALUE, "key repeated");
             }
         }
@@ -208,8 +237,12 @@ public final class CrdtCodec {
             previous = checkAscending(previous, replica);
             long increments = in.readUnsignedVarint();
             long decrements = in.readUnsignedVarint();
-            if (increments < 0 || decrements < 0) {
-                throw new CrdtDecodeException(Reason.INVALID_VALUE, "total beyond the signed range");
+            // Beyond TOTAL_MAX, increments plus decrements (the digest) could overflow once merged.
+            if (increments < 0
+                    || decrements < 0
+                    || increments > PnCounter.TOTAL_MAX
+                    || decrements > PnCounter.TOTAL_MAX) {
+                throw new CrdtDecodeException(Reason.INVALID_VALUE, "total beyond " + PnCounter.TOTAL_MAX);
             }
             totals.put(replica, new PnCounter.Totals(increments, decrements));
         }
@@ -217,7 +250,13 @@ public final class CrdtCodec {
         return PnCounter.of(totals);
     }
 
+    /** Decodes a chat log, accepting any timestamp: only for trusted input. */
     public static ChatLog decodeChatLog(byte[] bytes) throws CrdtDecodeException {
+        return decodeChatLog(bytes, HlcBound.UNBOUNDED);
+    }
+
+    /** Decodes a chat log, refusing any entry's timestamp beyond {@code bound} as {@link Reason#HLC_FUTURE}. */
+    public static ChatLog decodeChatLog(byte[] bytes, HlcBound bound) throws CrdtDecodeException {
         ByteReader in = open(bytes, Type.CHAT_LOG);
         int count = in.readCount(ENTRIES_MAX, 4);
         List<ChatLogEntry> entries = new ArrayList<>(count);
@@ -226,7 +265,7 @@ public final class CrdtCodec {
         for (int i = 0; i < count; i++) {
             long author = in.readUnsignedVarint();
             long sequence = in.readUnsignedVarint();
-            long hlc = in.readUnsignedVarint();
+            long hlc = checkHlc(in.readUnsignedVarint(), bound);
             byte[] payload = in.readLengthPrefixed(ChatLog.PAYLOAD_LENGTH_MAX);
             if (sequence < 1) {
                 throw new CrdtDecodeException(Reason.INVALID_VALUE, "sequence number 0");
@@ -329,6 +368,10 @@ public final class CrdtCodec {
             if (previous != null && previous.compareTo(dot) >= 0) {
                 throw new CrdtDecodeException(Reason.INVALID_VALUE, "cloud dots out of order");
             }
+            // A cloud dot inside or continuing the prefix would be folded in: not the canonical encoding.
+            if (dot.counter() - 1 <= vector.get(dot.replica())) {
+                throw new CrdtDecodeException(Reason.INVALID_VALUE, "cloud dot " + dot + " belongs in the vector");
+            }
             cloud.add(dot);
             previous = dot;
         }
@@ -365,8 +408,9 @@ public final class CrdtCodec {
         value.ifPresent(present -> values.encode(present, out));
     }
 
-    private static <T> LwwRegister<T> readRegister(ByteReader in, ElementCodec<T> values) throws CrdtDecodeException {
-        long hlc = in.readUnsignedVarint();
+    private static <T> LwwRegister<T> readRegister(ByteReader in, ElementCodec<T> values, HlcBound bound)
+            throws CrdtDecodeException {
+        long hlc = checkHlc(in.readUnsignedVarint(), bound);
         long replica = in.readUnsignedVarint();
         int present = in.readByte();
         if (present > 1) {
@@ -404,6 +448,15 @@ public final class CrdtCodec {
             previous = dot;
         }
         return DotStore.of(entries, context);
+    }
+
+    private static long checkHlc(long hlc, HlcBound bound) throws CrdtDecodeException {
+        if (!bound.admits(hlc)) {
+            throw new CrdtDecodeException(
+                    Reason.HLC_FUTURE,
+                    "HLC " + Hlc.format(hlc) + " is beyond the accepted " + Hlc.format(bound.maxAcceptedHlc()));
+        }
+        return hlc;
     }
 
     private static Long checkAscending(Long previous, long replica) throws CrdtDecodeException {

@@ -17,7 +17,10 @@ public final class CrdtDecodeException extends Exception {
         MALFORMED_VARINT("crdt_malformed_varint", "a varint is longer than 10 bytes or not in its shortest form"),
         COUNT_BEYOND_BOUND("crdt_count_beyond_bound", "a count or length exceeds its stated bound or the input"),
         INVALID_VALUE("crdt_invalid_value", "a field holds a value the type forbids (order, range, UTF-8, causality)"),
-        TRAILING_BYTES("crdt_trailing_bytes", "bytes remain after the encoding ends");
+        TRAILING_BYTES("crdt_trailing_bytes", "bytes remain after the encoding ends"),
+        HLC_FUTURE(
+                "crdt_hlc_future",
+                "an HLC's physical time lies beyond the local wall clock plus the drift bound: a broken or forged clock");
 
         private final String metricLabel;
         private final String description;

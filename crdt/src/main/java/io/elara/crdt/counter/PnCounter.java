@@ -12,14 +12,23 @@ import java.util.TreeMap;
  * growing; merge takes the larger of each. The value is the sum of increments minus the sum of decrements.
  *
  * <p>Immutable; mutators return a one-replica delta to merge into the state. At most
- * {@link VersionVector#REPLICAS_MAX} replicas; totals are non-negative longs and overflow is refused.
+ * {@link VersionVector#REPLICAS_MAX} replicas; each total is at most {@link #TOTAL_MAX}, so a replica's progress
+ * (increments plus decrements, its {@link #digest} entry) always fits a long, even after merging totals from
+ * different writers; going beyond is refused.
  */
 public final class PnCounter {
-    /** One replica's totals. */
+    /** Largest increment or decrement total of one replica: half the long range, so their sum cannot overflow. */
+    public static final long TOTAL_MAX = Long.MAX_VALUE / 2;
+
+    /** One replica's totals, each from 0 to {@link #TOTAL_MAX}. */
     public record Totals(long increments, long decrements) {
         public Totals {
             if (increments < 0 || decrements < 0) {
                 throw new IllegalArgumentException("totals only grow from 0: " + increments + ", " + decrements);
+            }
+            if (increments > TOTAL_MAX || decrements > TOTAL_MAX) {
+                throw new IllegalArgumentException(
+                        "a total beyond " + TOTAL_MAX + ": " + increments + ", " + decrements);
             }
         }
 

@@ -211,4 +211,27 @@ class CrdtCodecBadInputTest {
         }
         assertThat(CrdtCodec.encode(log)).isEqualTo(before);
     }
+
+    @Test
+    void shouldRejectWhenAPnCounterTotalExceedsItsBound() {
+        Case counter = cases().get(6);
+        // One replica (1) with increments TOTAL_MAX + 1 = 2^62 (varint 80 80 80 80 80 80 80 80 40) and decrements 0.
+        byte[] body = {
+            1,
+            (byte) CrdtCodec.Type.PN_COUNTER.code(),
+            1,
+            1,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            0x40,
+            0
+        };
+        assertThat(rejection(counter, reseal(body))).isEqualTo(Reason.INVALID_VALUE);
+    }
 }

@@ -1,0 +1,33 @@
+package io.elara.crdt.counter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.elara.crdt.clock.VersionVector;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Totals are bounded so that a replica's progress (increments plus decrements) always fits a long. Before the bound,
+ * merging (MAX, 0) with (0, MAX) for one replica, each valid alone, made {@code digest()} throw
+ * {@link ArithmeticException} on every later anti-entropy round (and {@code deltaSince} wrap and send nothing).
+ */
+class PnCounterTotalsTest {
+    @Test
+    void shouldKeepTheDigestWorkingWhenMergedTotalsAreBothAtTheirBound() {
+        PnCounter ups = PnCounter.of(Map.of(1L, new PnCounter.Totals(PnCounter.TOTAL_MAX, 0)));
+        PnCounter downs = PnCounter.of(Map.of(1L, new PnCounter.Totals(0, PnCounter.TOTAL_MAX)));
+        PnCounter merged = ups.merge(downs);
+        assertThat(merged.digest().get(1)).isEqualTo(2 * PnCounter.TOTAL_MAX);
+        assertThat(merged.deltaSince(VersionVector.empty())).isEqualTo(merged);
+        assertThat(merged.value()).isZero();
+    }
+
+    @Test
+    void shouldRefuseWhenATotalWouldExceedItsBound() {
+        assertThatThrownBy(() -> new PnCounter.Totals(PnCounter.TOTAL_MAX + 1, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        PnCounter full = PnCounter.empty().increment(1, PnCounter.TOTAL_MAX);
+        assertThatThrownBy(() -> full.increment(1, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
