@@ -274,7 +274,7 @@ final class TextCodec {
             }
             char[] chars = new char[run.length];
             for (int i = 0; i < run.length; i++) {
-                chars[i] = (char) reader.bounded(Character.MAX_VALUE);
+                chars[i] = reader.character();
             }
             run.text = new String(chars);
         }
@@ -341,6 +341,14 @@ final class TextCodec {
                 }
             }
             throw new TextRejectedException(TextRejectReason.MALFORMED_VARINT, "too long at byte " + offset);
+        }
+
+        /** A character as a varint; one byte for ASCII, the common case, without the general varint loop. */
+        char character() throws TextRejectedException {
+            if (offset < bytes.length && bytes[offset] >= 0) {
+                return (char) bytes[offset++];
+            }
+            return (char) bounded(Character.MAX_VALUE);
         }
 
         /** A varint in {@code 0 .. max}. */

@@ -50,6 +50,9 @@ public final class TextDocument {
 
     private int foundOffset;
 
+    /** The run the last remote integration created or grew: the usual left origin of the next one. */
+    private Run lastIntegrated;
+
     /**
      * A cached block index and the visible characters before it, so that edits near the previous one (the common case
      * in real typing) find their position without summing every block; -1 when unknown.
@@ -404,7 +407,15 @@ public final class TextDocument {
     private boolean integrate(InsertedRun inserted) {
         Run leftRun = null;
         if (inserted.originLeft() != null) {
-            leftRun = runContaining(inserted.originLeft());
+            // A causally ordered update mostly continues right after the run integrated just before: no index lookup.
+            ItemId origin = inserted.originLeft();
+            Run last = lastIntegrated;
+            leftRun = last != null
+                            && last.log.replica == origin.replica()
+                            && origin.sequence() >= last.start
+                            && origin.sequence() < last.start + last.length
+                    ? last
+                    : runContaining(origin);
             int offset = (int) (inserted.originLeft().sequence() - leftRun.start);
             if (offset < leftRun.length - 1) {
                 split(leftRun, offset + 1);
@@ -412,7 +423,11 @@ public final class TextDocument {
         }
         Run rightRun = null;
         if (inserted.originRight() != null) {
-            rightRun = runContaining(inserted.originRight());
+            ItemId origin = inserted.originRight();
+            Run next = leftRun == null ? firstRun() : nextRun(leftRun);
+            rightRun = next != null && next.log.replica == origin.replica() && next.start == origin.sequence()
+                    ? next
+                    : runContaining(origin);
             int offset = (int) (inserted.originRight().sequence() - rightRun.start);
             if (offset > 0) {
                 rightRun = split(rightRun, offset);
@@ -483,11 +498,13 @@ public final class TextDocument {
                 addVisible(after.block, length);
             }
             after.block.total += length;
+            lastIntegrated = after;
             return true;
         }
         Run run = new Run(log, start, length, deleted, inserted.originLeft(), inserted.originRight());
         log.runs.put(start, run);
         insertAfter(after, run);
+        lastIntegrated = run;
         return true;
     }
 
@@ -714,6 +731,7 @@ public final class TextDocument {
                 block.index = blocks.size();
                 blocks.add(block);
             }
+            run.position = block.count;
             block.runs[block.count++] = run;
             run.block = block;
             block.total += run.length;
@@ -840,13 +858,8 @@ public final class TextDocument {
     }
 
     private static int positionInBlock(Run run) {
-        Block block = run.block;
-        for (int i = 0; i < block.count; i++) {
-            if (block.runs[i] == run) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("run not in its block");
+        assert run.block.runs[run.position] == run;
+        return run.position;
     }
 
     /** Splits {@code run} so it keeps its first {@code offset} characters; returns the new run holding the rest. */
@@ -897,6 +910,7 @@ public final class TextDocument {
         System.arraycopy(target.runs, at, target.runs, at + 1, target.count - at);
         target.runs[at] = run;
         target.count++;
+        renumber(target, at);
         run.block = target;
         target.total += run.length;
         if (!run.deleted) {
@@ -919,6 +933,7 @@ public final class TextDocument {
         for (int i = 0; i < move; i++) {
             Run run = upper.runs[i];
             run.block = upper;
+            run.position = i;
             upper.total += run.length;
             block.total -= run.length;
             if (!run.deleted) {
@@ -958,6 +973,13 @@ public final class TextDocument {
                 && second.left.sequence() == first.start + first.length - 1;
     }
 
+    /** Sets the cached position of every run of {@code block} from {@code from} on. */
+    private static void renumber(Block block, int from) {
+        for (int i = from; i < block.count; i++) {
+            block.runs[i].position = i;
+        }
+    }
+
     private static void absorb(Block block, int firstPosition, int secondPosition) {
         Run first = block.runs[firstPosition];
         Run second = block.runs[secondPosition];
@@ -965,6 +987,9 @@ public final class TextDocument {
         first.log.runs.remove(second.start);
         System.arraycopy(block.runs, secondPosition + 1, block.runs, secondPosition, block.count - secondPosition - 1);
         block.runs[--block.count] = null;
+        renumber(block, secondPosition);
+        // The absorbed run is gone: an empty length keeps a cached reference to it from matching any id.
+        second.length = 0;
     }
 
     // ------------------------------------------------------------------ internal types
@@ -1011,6 +1036,8 @@ public final class TextDocument {
         final ItemId right;
 
         Block block;
+        /** This run's index in {@link #block}'s array. */
+        int position;
 
         Run(ReplicaLog log, long start, int length, boolean deleted, ItemId left, ItemId right) {
             this.log = log;
