@@ -16,13 +16,18 @@ import java.util.TreeSet;
  * message   = version:u8 (= 1)  kind:u8 (1 delta, 2 snapshot, 3 version)  replicas  body
  * replicas  = count:varint  replica:u64 big-endian × count          (strictly ascending; ids below are indexes)
  * delta     = runCount:varint  run × runCount  deleteCount:varint  (replica:varint start:varint length:varint) × …
- * snapshot  = runCount:varint  run × runCount                       (document order, flag DELETED allowed)
+ *             (causal order; a DELETED run is elided: inserted and deleted, no chars)
+ * snapshot  = runCount:varint  run × runCount                       (document order)
  * version   = next:varint × replicas.count
  * run       = replica:varint  start:varint  length:varint  flags:u8  [left:id]  [right:id]  [char:varint × length]
  * flags     = bit0 LEFT (has a left origin), bit1 LEFT_PREVIOUS (left origin is (replica, start-1), not written),
- *             bit2 RIGHT (has a right origin), bit3 DELETED (snapshot only: no chars follow)
+ *             bit2 RIGHT (has a right origin), bit3 DELETED (the run's characters are deleted; no chars follow)
  * id        = replica:varint  sequence:varint
  * </pre>
+ *
+ * <p>Before elided delta runs, encoders set DELETED only in snapshots and decoders refused it in deltas; allowing it
+ * in deltas kept version 1, since every earlier delta still decodes to the same value (an older build refuses a delta
+ * with an elided run as {@code out_of_range}, unchanged).
  *
  * <p>Decoders check every field against its bound and return nothing but a value or a {@link TextRejectedException}.
  */
@@ -60,8 +65,8 @@ final class TextCodec {
                     table,
                     run.replica(),
                     run.startSequence(),
-                    run.text().length(),
-                    false,
+                    run.length(),
+                    run.isElided(),
                     run.originLeft(),
                     run.originRight(),
                     run.text());
@@ -174,8 +179,8 @@ final class TextCodec {
         int runCount = reader.count(4);
         ArrayList<InsertedRun> inserts = new ArrayList<>(runCount);
         for (int i = 0; i < runCount; i++) {
-            RawRun run = readRun(reader, replicas, false);
-            inserts.add(new InsertedRun(run.replica, run.start, run.left, run.right, run.text));
+            RawRun run = readRun(reader, replicas);
+            inserts.add(new InsertedRun(run.replica, run.start, run.left, run.right, run.length, run.text));
         }
         int deleteCount = reader.count(3);
         ArrayList<DeletedRange> deletes = new ArrayList<>(deleteCount);
@@ -198,7 +203,7 @@ final class TextCodec {
         int runCount = reader.count(4);
         ArrayList<SnapshotRun> runs = new ArrayList<>(runCount);
         for (int i = 0; i < runCount; i++) {
-            RawRun run = readRun(reader, replicas, true);
+            RawRun run = readRun(reader, replicas);
             runs.add(new SnapshotRun(run.replica, run.start, run.length, run.deleted, run.left, run.right, run.text));
         }
         reader.end();
@@ -239,7 +244,7 @@ final class TextCodec {
         return replicas;
     }
 
-    private static RawRun readRun(Reader reader, long[] replicas, boolean snapshot) throws TextRejectedException {
+    private static RawRun readRun(Reader reader, long[] replicas) throws TextRejectedException {
         RawRun run = new RawRun();
         run.replica = replicas[reader.index(replicas.length)];
         run.start = reader.bounded(TextDocument.SEQUENCE_MAX);
@@ -248,9 +253,7 @@ final class TextCodec {
             throw new TextRejectedException(TextRejectReason.OUT_OF_RANGE, "run " + run.start + "+" + run.length);
         }
         int flags = reader.u8();
-        if ((flags & ~FLAGS_KNOWN) != 0
-                || ((flags & FLAG_LEFT_PREVIOUS) != 0 && (flags & FLAG_LEFT) == 0)
-                || (!snapshot && (flags & FLAG_DELETED) != 0)) {
+        if ((flags & ~FLAGS_KNOWN) != 0 || ((flags & FLAG_LEFT_PREVIOUS) != 0 && (flags & FLAG_LEFT) == 0)) {
             throw new TextRejectedException(TextRejectReason.OUT_OF_RANGE, "run flags " + flags);
         }
         if ((flags & FLAG_LEFT_PREVIOUS) != 0) {
@@ -271,7 +274,7 @@ final class TextCodec {
             }
             char[] chars = new char[run.length];
             for (int i = 0; i < run.length; i++) {
-                chars[i] = (char) reader.bounded(Character.MAX_VALUE);
+                chars[i] = reader.character();
             }
             run.text = new String(chars);
         }
@@ -338,6 +341,14 @@ final class TextCodec {
                 }
             }
             throw new TextRejectedException(TextRejectReason.MALFORMED_VARINT, "too long at byte " + offset);
+        }
+
+        /** A character as a varint; one byte for ASCII, the common case, without the general varint loop. */
+        char character() throws TextRejectedException {
+            if (offset < bytes.length && bytes[offset] >= 0) {
+                return (char) bytes[offset++];
+            }
+            return (char) bounded(Character.MAX_VALUE);
         }
 
         /** A varint in {@code 0 .. max}. */

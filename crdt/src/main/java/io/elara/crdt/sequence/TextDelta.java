@@ -25,7 +25,7 @@ public record TextDelta(List<InsertedRun> inserts, List<DeletedRange> deletes) {
     public long itemCount() {
         long count = 0;
         for (InsertedRun run : inserts) {
-            count += run.text().length();
+            count += run.length();
         }
         for (DeletedRange range : deletes) {
             count += range.length();

@@ -42,11 +42,16 @@ public final class TextDocument {
     private final ArrayList<InsertedRun> pendingInserts = new ArrayList<>();
     private final ArrayList<DeletedRange> pendingDeletes = new ArrayList<>();
     private long pendingItems;
+    /** Visible characters deleted by elided runs during the current merge. */
+    private long drainDeleted;
 
     /** Scratch result of {@link #locateVisible}: the run holding a visible position and the offset inside it. */
     private Run foundRun;
 
     private int foundOffset;
+
+    /** The run the last remote integration created or grew: the usual left origin of the next one. */
+    private Run lastIntegrated;
 
     /**
      * A cached block index and the visible characters before it, so that edits near the previous one (the common case
@@ -245,8 +250,9 @@ public final class TextDocument {
         }
         pendingInserts.addAll(delta.inserts());
         pendingDeletes.addAll(delta.deletes());
+        drainDeleted = 0;
         long integrated = drainInserts();
-        long deleted = drainDeletes();
+        long deleted = drainDeletes() + drainDeleted;
         recountPending();
         return new MergeOutcome(integrated, deleted, pendingItems);
     }
@@ -305,6 +311,12 @@ public final class TextDocument {
             ArrayList<InsertedRun> waiting = new ArrayList<>();
             for (InsertedRun run : pendingInserts) {
                 long have = nextOf(run.replica());
+                if (have > run.startSequence() && run.isElided()) {
+                    // An elided run says its characters are deleted: delete the part already held here.
+                    long heldEnd = Math.min(have, run.endSequence());
+                    drainDeleted +=
+                            deleteIds(run.replica(), run.startSequence(), (int) (heldEnd - run.startSequence()));
+                }
                 if (have >= run.endSequence()) {
                     progress = true;
                     continue;
@@ -313,24 +325,15 @@ public final class TextDocument {
                     waiting.add(run);
                     continue;
                 }
-                InsertedRun rest = run;
-                if (have > run.startSequence()) {
-                    // Part of this run is already here: keep the rest, whose left origin is the last character held.
-                    int skip = (int) (have - run.startSequence());
-                    rest = new InsertedRun(
-                            run.replica(),
-                            have,
-                            new ItemId(run.replica(), have - 1),
-                            run.originRight(),
-                            run.text().substring(skip));
-                }
+                // Part of this run may already be here: keep the rest, whose left origin is the last character held.
+                InsertedRun rest = have > run.startSequence() ? run.suffix((int) (have - run.startSequence())) : run;
                 if (!present(rest.originLeft()) || !present(rest.originRight())) {
                     waiting.add(rest);
                     continue;
                 }
                 progress = true;
-                if (totalItems + rest.text().length() <= ITEMS_MAX && integrate(rest)) {
-                    integrated += rest.text().length();
+                if (totalItems + rest.length() <= ITEMS_MAX && integrate(rest)) {
+                    integrated += rest.length();
                 }
             }
             pendingInserts.clear();
@@ -342,7 +345,7 @@ public final class TextDocument {
     private void recountPending() {
         long count = 0;
         for (InsertedRun run : pendingInserts) {
-            count += run.text().length();
+            count += run.length();
         }
         for (DeletedRange range : pendingDeletes) {
             count += range.length();
@@ -404,7 +407,15 @@ public final class TextDocument {
     private boolean integrate(InsertedRun inserted) {
         Run leftRun = null;
         if (inserted.originLeft() != null) {
-            leftRun = runContaining(inserted.originLeft());
+            // A causally ordered update mostly continues right after the run integrated just before: no index lookup.
+            ItemId origin = inserted.originLeft();
+            Run last = lastIntegrated;
+            leftRun = last != null
+                            && last.log.replica == origin.replica()
+                            && origin.sequence() >= last.start
+                            && origin.sequence() < last.start + last.length
+                    ? last
+                    : runContaining(origin);
             int offset = (int) (inserted.originLeft().sequence() - leftRun.start);
             if (offset < leftRun.length - 1) {
                 split(leftRun, offset + 1);
@@ -412,7 +423,11 @@ public final class TextDocument {
         }
         Run rightRun = null;
         if (inserted.originRight() != null) {
-            rightRun = runContaining(inserted.originRight());
+            ItemId origin = inserted.originRight();
+            Run next = leftRun == null ? firstRun() : nextRun(leftRun);
+            rightRun = next != null && next.log.replica == origin.replica() && next.start == origin.sequence()
+                    ? next
+                    : runContaining(origin);
             int offset = (int) (inserted.originRight().sequence() - rightRun.start);
             if (offset > 0) {
                 rightRun = split(rightRun, offset);
@@ -461,25 +476,35 @@ public final class TextDocument {
             }
         }
         ReplicaLog log = logFor(inserted.replica());
-        int length = inserted.text().length();
+        int length = inserted.length();
         long start = inserted.startSequence();
-        log.append(inserted.text());
-        visibleLength += length;
+        boolean deleted = inserted.isElided();
+        if (deleted) {
+            // Characters that arrive already deleted: their text never travelled and is never shown.
+            log.skip(length);
+        } else {
+            log.append(inserted.text());
+            visibleLength += length;
+        }
         totalItems += length;
         if (after != null
                 && after == leftRun
                 && after.log == log
-                && !after.deleted
+                && after.deleted == deleted
                 && after.start + after.length == start
                 && Objects.equals(after.right, inserted.originRight())) {
             after.length += length;
-            addVisible(after.block, length);
+            if (!deleted) {
+                addVisible(after.block, length);
+            }
             after.block.total += length;
+            lastIntegrated = after;
             return true;
         }
-        Run run = new Run(log, start, length, false, inserted.originLeft(), inserted.originRight());
+        Run run = new Run(log, start, length, deleted, inserted.originLeft(), inserted.originRight());
         log.runs.put(start, run);
         insertAfter(after, run);
+        lastIntegrated = run;
         return true;
     }
 
@@ -487,8 +512,9 @@ public final class TextDocument {
 
     /**
      * What a replica at {@code version} is missing: every held character it lacks, in an order where each run's
-     * dependencies come first (so the receiver never buffers), plus the whole delete set as ranges, plus deletions
-     * still waiting here for their characters. Deterministic: depends on the state, not on the order it arrived in.
+     * dependencies come first (so the receiver never buffers), deleted ones as elided runs (ids, origins and length,
+     * no text); the deletions of characters the version already holds, as ranges; and deletions still waiting here
+     * for their characters. Deterministic: depends on the state, not on the order it arrived in.
      */
     public TextDelta deltaSince(TextVersion version) {
         ArrayList<InsertedRun> inserts = new ArrayList<>();
@@ -512,9 +538,11 @@ public final class TextDocument {
                     if (run.start + run.length > from) {
                         long pieceStart = Math.max(from, run.start);
                         ItemId left = pieceStart == run.start ? run.left : new ItemId(log.replica, pieceStart - 1);
-                        String text =
-                                new String(log.chars, (int) pieceStart, (int) (run.start + run.length - pieceStart));
-                        appendInsert(inserts, new InsertedRun(log.replica, pieceStart, left, run.right, text));
+                        int pieceLength = (int) (run.start + run.length - pieceStart);
+                        // Deleted characters travel as a length only: the receiver integrates them as deleted.
+                        String text = run.deleted ? null : new String(log.chars, (int) pieceStart, pieceLength);
+                        appendInsert(
+                                inserts, new InsertedRun(log.replica, pieceStart, left, run.right, pieceLength, text));
                     }
                     sequence = run.start + run.length;
                     frontier.put(log.replica, sequence);
@@ -528,11 +556,14 @@ public final class TextDocument {
                 throw new IllegalStateException("causal order of held runs has a cycle");
             }
         }
+        // Deletions of characters the other side already holds; those it lacks arrived above as elided runs.
         ArrayList<DeletedRange> deletes = new ArrayList<>();
         for (ReplicaLog log : logs) {
-            for (Run run : log.runs.values()) {
+            long held = version.nextSequence(log.replica);
+            for (Run run : log.runs.headMap(held, false).values()) {
                 if (run.deleted) {
-                    addRange(deletes, log.replica, run.start, run.length);
+                    addRange(deletes, log.replica, run.start, (int)
+                            (Math.min(held, run.start + run.length) - run.start));
                 }
             }
         }
@@ -544,10 +575,11 @@ public final class TextDocument {
         if (!inserts.isEmpty()) {
             InsertedRun last = inserts.get(inserts.size() - 1);
             if (last.replica() == piece.replica()
+                    && last.isElided() == piece.isElided()
                     && last.endSequence() == piece.startSequence()
                     && Objects.equals(last.originRight(), piece.originRight())
-                    && Objects.equals(piece.originLeft(), last.idAt(last.text().length() - 1))
-                    && last.text().length() + piece.text().length() <= RUN_LENGTH_MAX) {
+                    && Objects.equals(piece.originLeft(), last.idAt(last.length() - 1))
+                    && last.length() + piece.length() <= RUN_LENGTH_MAX) {
                 inserts.set(
                         inserts.size() - 1,
                         new InsertedRun(
@@ -555,7 +587,8 @@ public final class TextDocument {
                                 last.startSequence(),
                                 last.originLeft(),
                                 last.originRight(),
-                                last.text() + piece.text()));
+                                last.length() + piece.length(),
+                                last.isElided() ? null : last.text() + piece.text()));
                 return;
             }
         }
@@ -698,6 +731,7 @@ public final class TextDocument {
                 block.index = blocks.size();
                 blocks.add(block);
             }
+            run.position = block.count;
             block.runs[block.count++] = run;
             run.block = block;
             block.total += run.length;
@@ -824,13 +858,8 @@ public final class TextDocument {
     }
 
     private static int positionInBlock(Run run) {
-        Block block = run.block;
-        for (int i = 0; i < block.count; i++) {
-            if (block.runs[i] == run) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("run not in its block");
+        assert run.block.runs[run.position] == run;
+        return run.position;
     }
 
     /** Splits {@code run} so it keeps its first {@code offset} characters; returns the new run holding the rest. */
@@ -881,6 +910,7 @@ public final class TextDocument {
         System.arraycopy(target.runs, at, target.runs, at + 1, target.count - at);
         target.runs[at] = run;
         target.count++;
+        renumber(target, at);
         run.block = target;
         target.total += run.length;
         if (!run.deleted) {
@@ -903,6 +933,7 @@ public final class TextDocument {
         for (int i = 0; i < move; i++) {
             Run run = upper.runs[i];
             run.block = upper;
+            run.position = i;
             upper.total += run.length;
             block.total -= run.length;
             if (!run.deleted) {
@@ -942,6 +973,13 @@ public final class TextDocument {
                 && second.left.sequence() == first.start + first.length - 1;
     }
 
+    /** Sets the cached position of every run of {@code block} from {@code from} on. */
+    private static void renumber(Block block, int from) {
+        for (int i = from; i < block.count; i++) {
+            block.runs[i].position = i;
+        }
+    }
+
     private static void absorb(Block block, int firstPosition, int secondPosition) {
         Run first = block.runs[firstPosition];
         Run second = block.runs[secondPosition];
@@ -949,6 +987,9 @@ public final class TextDocument {
         first.log.runs.remove(second.start);
         System.arraycopy(block.runs, secondPosition + 1, block.runs, secondPosition, block.count - secondPosition - 1);
         block.runs[--block.count] = null;
+        renumber(block, secondPosition);
+        // The absorbed run is gone: an empty length keeps a cached reference to it from matching any id.
+        second.length = 0;
     }
 
     // ------------------------------------------------------------------ internal types
@@ -965,11 +1006,21 @@ public final class TextDocument {
         }
 
         void append(String text) {
-            if (next + text.length() > chars.length) {
-                chars = Arrays.copyOf(chars, Math.max(chars.length * 2, next + text.length()));
-            }
+            reserve(text.length());
             text.getChars(0, text.length(), chars, next);
             next += text.length();
+        }
+
+        /** Takes {@code length} sequence numbers whose characters are unknown (deleted before they arrived). */
+        void skip(int length) {
+            reserve(length);
+            next += length;
+        }
+
+        private void reserve(int length) {
+            if (next + length > chars.length) {
+                chars = Arrays.copyOf(chars, Math.max(chars.length * 2, next + length));
+            }
         }
     }
 
@@ -985,6 +1036,8 @@ public final class TextDocument {
         final ItemId right;
 
         Block block;
+        /** This run's index in {@link #block}'s array. */
+        int position;
 
         Run(ReplicaLog log, long start, int length, boolean deleted, ItemId left, ItemId right) {
             this.log = log;

@@ -97,6 +97,61 @@ class TextDocumentPropertyTest {
         assertThat(stale.encodeSnapshot()).isEqualTo(left.encodeSnapshot());
     }
 
+    @Property(tries = 150)
+    void shouldConvergeWhenReplicasSyncByDeltasSinceStaleVersionsInAnyOrder(
+            @ForAll @IntRange(min = 2, max = 4) int replicaCount,
+            @ForAll @IntRange(min = 1, max = 100) int operationCount,
+            @ForAll long seed)
+            throws TextRejectedException {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<TextDocument> replicas = new ArrayList<>();
+        List<TextVersion> seen = new ArrayList<>();
+        for (int i = 0; i < replicaCount; i++) {
+            replicas.add(new TextDocument(i % 2 == 0 ? 500 - i : i));
+            seen.add(TextVersion.EMPTY);
+        }
+        // Deltas since a remembered (possibly stale) version, with deleted text elided, delivered late, out of order
+        // and some twice; interleaved with lossy local deltas, so an elided run may meet its own characters with text.
+        List<Message> inFlight = new ArrayList<>();
+        for (int step = 0; step < operationCount; step++) {
+            int editor = random.nextInt(replicaCount);
+            TextDelta local = edit(replicas.get(editor), random);
+            int to = random.nextInt(replicaCount);
+            if (to != editor && random.nextInt(3) == 0) {
+                inFlight.add(new Message(to, TextDocument.encodeDelta(local)));
+            }
+            if (random.nextInt(3) == 0) {
+                int from = random.nextInt(replicaCount);
+                int target = random.nextInt(replicaCount);
+                TextVersion version = random.nextBoolean()
+                        ? seen.get(target)
+                        : replicas.get(target).version();
+                inFlight.add(new Message(
+                        target, TextDocument.encodeDelta(replicas.get(from).deltaSince(version))));
+                seen.set(target, replicas.get(target).version());
+            }
+            if (!inFlight.isEmpty() && random.nextInt(2) == 0) {
+                deliver(replicas, inFlight, random);
+            }
+        }
+        while (!inFlight.isEmpty()) {
+            deliver(replicas, inFlight, random);
+        }
+        for (int round = 0; round < 2; round++) {
+            for (TextDocument from : replicas) {
+                for (TextDocument to : replicas) {
+                    to.mergeEncoded(TextDocument.encodeDelta(from.deltaSince(to.version())));
+                }
+            }
+        }
+        byte[] expected = replicas.get(0).encodeSnapshot();
+        for (TextDocument replica : replicas) {
+            assertThat(replica.pendingItems()).isZero();
+            assertThat(replica.text()).isEqualTo(replicas.get(0).text());
+            assertThat(replica.encodeSnapshot()).isEqualTo(expected);
+        }
+    }
+
     private static TextDelta edit(TextDocument document, SplittableRandom random) {
         if (document.length() > 0 && random.nextInt(3) == 0) {
             int position = random.nextInt(document.length());

@@ -83,6 +83,35 @@ class TextDocumentRejectTest {
     }
 
     @Test
+    void shouldRejectAsOutOfRangeWhenDeltaRunHasUnknownFlagBit() {
+        byte[] encoded = TextDocument.encodeDelta(new TextDelta(
+                List.of(new InsertedRun(7, 0, null, null, "a"), InsertedRun.elided(7, 1, new ItemId(7, 0), null, 3)),
+                List.of()));
+        // version, kind, replica count, replica id (8 bytes), run count; then replica index, start, length, flags.
+        int firstFlags = 1 + 1 + 1 + 8 + 1 + 3;
+        assertThat(encoded[firstFlags]).isZero();
+        byte[] unknown = encoded.clone();
+        unknown[firstFlags] = 1 << 4;
+        assertThatThrownBy(() -> replica.mergeEncoded(unknown))
+                .extracting(e -> ((TextRejectedException) e).reason())
+                .isEqualTo(TextRejectReason.OUT_OF_RANGE);
+        assertUnchanged();
+    }
+
+    @Test
+    void shouldDecodeElidedRunWithoutTextWhenDeltaRunIsFlaggedDeleted() throws TextRejectedException {
+        TextDelta delta = new TextDelta(
+                List.of(new InsertedRun(7, 0, null, null, "a"), InsertedRun.elided(7, 1, new ItemId(7, 0), null, 3)),
+                List.of());
+        byte[] encoded = TextDocument.encodeDelta(delta);
+        assertThat(TextDocument.decodeDelta(encoded)).isEqualTo(delta);
+        // Cutting the elided run's last byte (its flags) is a truncation, not a run with text missing.
+        assertThatThrownBy(() -> TextDocument.decodeDelta(Arrays.copyOf(encoded, encoded.length - 2)))
+                .extracting(e -> ((TextRejectedException) e).reason())
+                .isEqualTo(TextRejectReason.TRUNCATED);
+    }
+
+    @Test
     void shouldNeverThrowUncheckedWhenAnyBitOfDeltaOrSnapshotIsFlipped() {
         for (int bit = 0; bit < delta.length * 8; bit++) {
             byte[] flipped = delta.clone();

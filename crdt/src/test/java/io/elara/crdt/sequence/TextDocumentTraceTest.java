@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -16,10 +18,17 @@ import org.junit.jupiter.params.provider.FieldSource;
 class TextDocumentTraceTest {
     static final List<String> TRACES = EditingTrace.NAMES;
 
+    /** Traces parsed once for all tests: parsing the JSON cost more than some of the checks. */
+    private static final Map<String, EditingTrace> LOADED = new HashMap<>();
+
+    private static EditingTrace load(String name) {
+        return LOADED.computeIfAbsent(name, EditingTrace::load);
+    }
+
     @ParameterizedTest
     @FieldSource("TRACES")
     void shouldYieldEndContentWhenTraceIsReplayedAsLocalEdits(String name) {
-        EditingTrace trace = EditingTrace.load(name);
+        EditingTrace trace = load(name);
         TextDocument document = new TextDocument(1);
         document.insert(0, trace.startContent());
         for (List<EditingTrace.Patch> transaction : trace.transactions()) {
@@ -32,7 +41,7 @@ class TextDocumentTraceTest {
     @ParameterizedTest
     @FieldSource("TRACES")
     void shouldYieldEndContentWhenFreshReplicaMergesWholeStateEncoded(String name) throws Exception {
-        EditingTrace trace = EditingTrace.load(name);
+        EditingTrace trace = load(name);
         TextDocument author = replay(trace, 1);
         byte[] update = TextDocument.encodeDelta(author.deltaSince(TextVersion.EMPTY));
         TextDocument receiver = new TextDocument(2);
@@ -45,7 +54,7 @@ class TextDocumentTraceTest {
     @ParameterizedTest
     @FieldSource("TRACES")
     void shouldRoundTripWhenSnapshotIsDecodedAndEditedFurther(String name) throws Exception {
-        EditingTrace trace = EditingTrace.load(name);
+        EditingTrace trace = load(name);
         TextDocument author = replay(trace, 1);
         byte[] snapshot = author.encodeSnapshot();
         TextDocument loaded = TextDocument.decodeSnapshot(snapshot, 2);
@@ -64,7 +73,7 @@ class TextDocumentTraceTest {
     @ParameterizedTest
     @FieldSource("TRACES")
     void shouldConvergeToEndContentWhenTraceIsSplitAcrossThreeReplicas(String name) throws Exception {
-        EditingTrace trace = EditingTrace.load(name);
+        EditingTrace trace = load(name);
         SplittableRandom random = new SplittableRandom(name.hashCode());
         int replicaCount = 3;
         List<TextDocument> replicas = new ArrayList<>();
@@ -88,10 +97,11 @@ class TextDocumentTraceTest {
         for (int i = 0; i < replicaCount; i++) {
             deliverAll(replicas.get(i), inboxes.get(i), random);
         }
+        byte[] expected = replicas.get(0).encodeSnapshot();
         for (TextDocument replica : replicas) {
             assertThat(replica.text()).isEqualTo(trace.endContent());
             assertThat(replica.pendingItems()).isZero();
-            assertThat(replica.encodeSnapshot()).isEqualTo(replicas.get(0).encodeSnapshot());
+            assertThat(replica.encodeSnapshot()).isEqualTo(expected);
         }
     }
 
