@@ -244,6 +244,10 @@ public final class CrdtCodec {
                     || decrements > PnCounter.TOTAL_MAX) {
                 throw new CrdtDecodeException(Reason.INVALID_VALUE, "total beyond " + PnCounter.TOTAL_MAX);
             }
+            if (increments == 0 && decrements == 0) {
+                // Not canonical: a replica with nothing counted is written as no entry at all.
+                throw new CrdtDecodeException(Reason.INVALID_VALUE, "a replica with both totals 0");
+            }
             totals.put(replica, new PnCounter.Totals(increments, decrements));
         }
         in.expectEnd();

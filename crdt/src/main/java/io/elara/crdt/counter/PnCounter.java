@@ -32,6 +32,11 @@ public final class PnCounter {
             }
         }
 
+        /** True for a replica that has neither added nor subtracted anything: the same as no entry. */
+        public boolean isZero() {
+            return increments == 0 && decrements == 0;
+        }
+
         Totals max(Totals other) {
             return new Totals(Math.max(increments, other.increments), Math.max(decrements, other.decrements));
         }
@@ -49,11 +54,17 @@ public final class PnCounter {
         return EMPTY;
     }
 
+    /**
+     * A counter with these totals. A replica whose totals are both 0 is the same as an absent one and is left out, so
+     * that equal counters have equal maps (and equal encodings).
+     */
     public static PnCounter of(Map<Long, Totals> totals) {
         if (totals.size() > VersionVector.REPLICAS_MAX) {
             throw new IllegalArgumentException("more than " + VersionVector.REPLICAS_MAX + " replicas");
         }
-        return new PnCounter(new TreeMap<>(totals));
+        TreeMap<Long, Totals> held = new TreeMap<>(totals);
+        held.values().removeIf(Totals::isZero);
+        return new PnCounter(held);
     }
 
     /** The delta of adding {@code amount} (not negative) on {@code replica}. */
@@ -123,6 +134,9 @@ public final class PnCounter {
     }
 
     private static PnCounter single(long replica, Totals replicaTotals) {
+        if (replicaTotals.isZero()) {
+            return EMPTY; // adding 0 changes nothing, and an entry of zeros would make equal counters differ
+        }
         TreeMap<Long, Totals> one = new TreeMap<>();
         one.put(replica, replicaTotals);
         return new PnCounter(one);

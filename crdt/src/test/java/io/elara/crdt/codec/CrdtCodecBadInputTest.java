@@ -213,6 +213,13 @@ class CrdtCodecBadInputTest {
     }
 
     @Test
+    void shouldRejectWhenAPnCounterReplicaHasBothTotalsZero() {
+        // Not canonical: a replica that counted nothing is written as no entry, so equal counters encode equally.
+        byte[] body = {1, (byte) CrdtCodec.Type.PN_COUNTER.code(), 1, 7, 0, 0};
+        assertThat(rejection(cases().get(6), reseal(body))).isEqualTo(Reason.INVALID_VALUE);
+    }
+
+    @Test
     void shouldRejectWhenAPnCounterTotalExceedsItsBound() {
         Case counter = cases().get(6);
         // One replica (1) with increments TOTAL_MAX + 1 = 2^62 (varint 80 80 80 80 80 80 80 80 40) and decrements 0.
