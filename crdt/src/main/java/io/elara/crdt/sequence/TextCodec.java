@@ -337,6 +337,11 @@ final class TextCodec {
                 }
                 value |= (long) (b & 0x7F) << (7 * i);
                 if ((b & 0x80) == 0) {
+                    if (b == 0 && i > 0) {
+                        // Overlong (a final zero group): one value, two encodings; only the shortest is accepted.
+                        throw new TextRejectedException(
+                                TextRejectReason.MALFORMED_VARINT, "overlong at byte " + (offset - 1));
+                    }
                     return value;
                 }
             }
