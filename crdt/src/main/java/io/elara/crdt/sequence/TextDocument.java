@@ -247,6 +247,13 @@ public final class TextDocument {
                 throw new TextRejectedException(
                         TextRejectReason.OUT_OF_RANGE, "more than " + REPLICAS_MAX + " replicas");
             }
+            if (!originsPrecede(run)) {
+                // Found by fuzzing: such a run integrated, and the document then refused its own snapshot.
+                throw new TextRejectedException(
+                        TextRejectReason.INCONSISTENT_STATE,
+                        "an origin is not older than the run it anchors (replica " + run.replica() + ", sequence "
+                                + run.startSequence() + ")");
+            }
         }
         pendingInserts.addAll(delta.inserts());
         pendingDeletes.addAll(delta.deletes());
@@ -260,6 +267,22 @@ public final class TextDocument {
     /** Merges another replica's whole state into this one. */
     public MergeOutcome merge(TextDocument other) throws TextRejectedException {
         return merge(other.deltaSince(TextVersion.EMPTY));
+    }
+
+    /**
+     * An origin existed before the characters it anchors, so an origin of the same replica has a lower sequence number
+     * than the run's first character, and the two origins are different characters.
+     */
+    private static boolean originsPrecede(InsertedRun run) {
+        ItemId left = run.originLeft();
+        ItemId right = run.originRight();
+        if (left != null && left.replica() == run.replica() && left.sequence() >= run.startSequence()) {
+            return false;
+        }
+        if (right != null && right.replica() == run.replica() && right.sequence() >= run.startSequence()) {
+            return false;
+        }
+        return left == null || !left.equals(right);
     }
 
     /**
