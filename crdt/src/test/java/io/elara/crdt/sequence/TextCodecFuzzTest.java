@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Fuzz targets beside the text CRDT's decoders (snapshots, deltas, versions). Arbitrary bytes are either refused with
  * a {@link TextRejectedException} carrying a reason, or accepted; an accepted snapshot's state survives its own
  * encoding; a refused delta leaves the document unchanged; and a document that accepted a delta still loads its own
- * snapshot (the seed {@code self-anchored-runs} once broke that: runs whose origins were their own characters). Under plain {@code mvn test} each target replays its seeds from {@code
+ * snapshot (the seeds {@code self-anchored-runs} and {@code contradictory-overlap} once broke that: runs whose origins were their own characters, and a run overlapping held characters whose right origin lay before its left one). Under plain {@code mvn test} each target replays its seeds from {@code
  * src/test/resources/io/elara/crdt/sequence/TextCodecFuzzTestInputs}; {@code JAZZER_FUZZ=1} fuzzes for real.
  */
 class TextCodecFuzzTest {
