@@ -660,14 +660,22 @@ public final class TextDocument {
     }
 
     /**
-     * Rebuilds a document from {@link #encodeSnapshot} bytes, to be edited locally as {@code replicaId}.
+     * Rebuilds a document from {@link #encodeSnapshot} bytes, to be edited locally as {@code replicaId}. Strict: only
+     * the canonical encoding of a state loads, so two different byte strings never load as one state (a snapshot can
+     * be named by its hash).
      *
-     * @throws TextRejectedException if the bytes are malformed or describe an inconsistent state
+     * @throws TextRejectedException if the bytes are malformed, describe an inconsistent state, or are not canonical
      */
     public static TextDocument decodeSnapshot(byte[] snapshot, long replicaId) throws TextRejectedException {
         List<SnapshotRun> runs = TextCodec.decodeSnapshot(snapshot);
         TextDocument document = new TextDocument(replicaId);
         document.load(runs);
+        // Canonical means "what this state encodes to": comparing with the state's own encoding checks every rule at
+        // once (run joins, empty runs, unused replicas) and cannot drift from the encoder.
+        if (!Arrays.equals(document.encodeSnapshot(), snapshot)) {
+            throw new TextRejectedException(
+                    TextRejectReason.NOT_CANONICAL, "the snapshot is not the canonical encoding of its state");
+        }
         return document;
     }
 

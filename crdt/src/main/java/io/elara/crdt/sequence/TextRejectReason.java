@@ -13,6 +13,10 @@ public enum TextRejectReason {
     INCONSISTENT_STATE(
             "inconsistent_state",
             "sequence numbers overlap or leave gaps, or an origin is missing or on the wrong side"),
+    NOT_CANONICAL(
+            "not_canonical",
+            "a snapshot that is not the canonical encoding of the state it describes (an empty run or replica, runs"
+                    + " left unjoined)"),
     PENDING_LIMIT("pending_limit", "buffering the delta's not-yet-integrable items would exceed the pending bound");
 
     private final String label;

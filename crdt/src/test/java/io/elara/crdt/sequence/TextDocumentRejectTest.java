@@ -179,6 +179,27 @@ class TextDocumentRejectTest {
     }
 
     @Test
+    void shouldRejectAsNotCanonicalWhenSnapshotSplitsARunOrNamesAnEmptyOne() throws TextRejectedException {
+        byte[] canonical = TextCodec.encodeSnapshot(List.of(new SnapshotRun(1, 0, 2, false, null, null, "ab")));
+        byte[] split = TextCodec.encodeSnapshot(List.of(
+                new SnapshotRun(1, 0, 1, false, null, null, "a"),
+                new SnapshotRun(1, 1, 1, false, new ItemId(1, 0), null, "b")));
+        byte[] emptyRun = TextCodec.encodeSnapshot(List.of(
+                new SnapshotRun(1, 0, 2, false, null, null, "ab"), new SnapshotRun(2, 0, 0, false, null, null, "")));
+
+        assertThat(TextDocument.decodeSnapshot(canonical, 1).text()).isEqualTo("ab");
+        for (byte[] bytes : List.of(split, emptyRun)) {
+            // The same state as the canonical bytes, but spelled otherwise: refused, so one state has one encoding.
+            assertThatThrownBy(() -> TextDocument.decodeSnapshot(bytes, 1))
+                    .extracting(e -> ((TextRejectedException) e).reason())
+                    .isIn(TextRejectReason.NOT_CANONICAL, TextRejectReason.OUT_OF_RANGE);
+        }
+        assertThatThrownBy(() -> TextDocument.decodeSnapshot(split, 1))
+                .extracting(e -> ((TextRejectedException) e).reason())
+                .isEqualTo(TextRejectReason.NOT_CANONICAL);
+    }
+
+    @Test
     void shouldBufferUntilOriginArrivesWhenDeltaDependsOnUnknownCharacter() throws TextRejectedException {
         TextDocument origin = new TextDocument(4);
         TextDelta first = origin.insert(0, "a");
