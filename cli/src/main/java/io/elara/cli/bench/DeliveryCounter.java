@@ -68,9 +68,9 @@ public final class DeliveryCounter implements EventListener {
         }
     }
 
-    /** Deliveries so far, and this process's CPU time. */
+    /** Deliveries so far, and this process's CPU time (the node's signature checks are the caller's to add). */
     public synchronized ReceiverMark mark() {
-        return new ReceiverMark(delivered, CpuTime.processNs());
+        return new ReceiverMark(delivered, CpuTime.processNs(), 0);
     }
 
     /** The whole run's checks and latency figures. */

@@ -126,6 +126,9 @@ public final class EndToEndBench {
      * @param exactlyOnceInOrder every event delivered once, in the order sent, and acknowledged
      * @param transmissions event frames the sender sent in the window, retransmissions included
      * @param retransmissions event frames it sent again after a timeout, in the window
+     * @param eventsPerSignature events the sender authored per Ed25519 signature in the window: its signed batches'
+     *     mean size (up to 64), which sets how much of the signing and verifying cost each event bears
+     * @param eventsPerSignatureCheck events delivered per Ed25519 verification on the receiver in the window
      * @param relayDropped datagrams the relay dropped, whole run, both directions
      * @param latencySamples events whose one-way latency was measured (those sent in the window)
      */
@@ -154,6 +157,8 @@ public final class EndToEndBench {
             long transmissions,
             long retransmissions,
             double retransmittedPercent,
+            double eventsPerSignature,
+            double eventsPerSignatureCheck,
             long relayForwarded,
             long relayDropped,
             long latencySamples,
@@ -468,7 +473,8 @@ public final class EndToEndBench {
         }
 
         ReceiverMark receiverBefore = ask("mark", ReceiverMark.class);
-        NodeStatus.PeerStatus linkBefore = link();
+        NodeStatus senderBefore = senderStatus();
+        NodeStatus.PeerStatus linkBefore = link(senderBefore);
         long relayCpuBefore = relay != null ? relay.cpuNs() : 0;
         long cpuBefore = CpuTime.processNs();
         long windowStartNs = System.nanoTime();
@@ -481,7 +487,8 @@ public final class EndToEndBench {
         long cpuAfter = CpuTime.processNs();
         long relayCpuAfter = relay != null ? relay.cpuNs() : 0;
         ReceiverMark receiverAfter = ask("mark", ReceiverMark.class);
-        NodeStatus.PeerStatus linkAfter = link();
+        NodeStatus senderAfter = senderStatus();
+        NodeStatus.PeerStatus linkAfter = link(senderAfter);
 
         sending.drain(DELIVERY_TIMEOUT_MS + STALL_TIMEOUT_MS, "acknowledge every event");
         ReceiverReport report = awaitReport(sending.sent);
@@ -505,6 +512,11 @@ public final class EndToEndBench {
                 && report.delivered() == sending.sent;
         long transmissions = linkAfter.transmissions() - linkBefore.transmissions();
         long retransmissions = linkAfter.retransmissions() - linkBefore.retransmissions();
+        long eventsAuthored =
+                senderAfter.counters().eventsSent() - senderBefore.counters().eventsSent();
+        long batchesSigned =
+                senderAfter.security().batchesSigned() - senderBefore.security().batchesSigned();
+        long signatureChecks = receiverAfter.signatureChecks() - receiverBefore.signatureChecks();
         return new Figures(
                 benchmark,
                 settings.sizeBytes(),
@@ -530,6 +542,8 @@ public final class EndToEndBench {
                 transmissions,
                 retransmissions,
                 transmissions == 0 ? 0 : 100.0 * retransmissions / transmissions,
+                batchesSigned == 0 ? 0 : (double) eventsAuthored / batchesSigned,
+                signatureChecks == 0 ? 0 : (double) deliveredInWindow / signatureChecks,
                 relay != null ? relay.forwarded() : 0,
                 relay != null ? relay.dropped() : 0,
                 report.latencySamples(),
@@ -570,14 +584,16 @@ public final class EndToEndBench {
         return report;
     }
 
-    /** The sender's view of its link to the receiver. */
-    private NodeStatus.PeerStatus link() throws InterruptedException {
-        NodeStatus status;
+    private NodeStatus senderStatus() throws InterruptedException {
         try {
-            status = sender.status().get(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return sender.status().get(ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new ElaraUserException(ExitCode.FAILURE, "the sender did not report its status: " + e, e);
         }
+    }
+
+    /** The sender's view of its link to the receiver. */
+    private static NodeStatus.PeerStatus link(NodeStatus status) {
         return status.peers().stream()
                 .filter(peer -> peer.name().equals(RECEIVER))
                 .findFirst()

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.elara.cli.ElaraUserException;
 import io.elara.cli.ExitCode;
 import io.elara.cli.bench.DeliveryCounter;
+import io.elara.cli.bench.ReceiverMark;
 import io.elara.crypto.identity.Identity;
 import io.elara.crypto.identity.KeyFileException;
 import io.elara.node.Node;
 import io.elara.node.NodeStartException;
+import io.elara.node.NodeStatus;
 import io.elara.node.config.ConfigException;
 import io.elara.node.config.ConfigLoader;
 import io.elara.node.config.NodeConfig;
@@ -48,12 +50,24 @@ import picocli.CommandLine.Spec;
 public final class BenchPeerCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SUBSCRIBE_TIMEOUT_MS = 10_000;
+    private static final long STATUS_TIMEOUT_MS = 10_000;
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the receiver's config file")
     Path config;
+
+    /** The counter's mark with the node's signature checks, which show how large the sender's signed batches were. */
+    private static ReceiverMark mark(Node node, DeliveryCounter counter) throws InterruptedException {
+        ReceiverMark mark = counter.mark();
+        try {
+            NodeStatus status = node.status().get(STATUS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return mark.withSignatureChecks(status.security().signatureChecks());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ElaraUserException(ExitCode.FAILURE, "the receiver's node did not report its status: " + e, e);
+        }
+    }
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -87,7 +101,7 @@ public final class BenchPeerCommand implements Callable<Integer> {
             String line;
             while ((line = in.readLine()) != null) {
                 switch (line.strip()) {
-                    case "mark" -> out.println(JSON.writeValueAsString(counter.mark()));
+                    case "mark" -> out.println(JSON.writeValueAsString(mark(node, counter)));
                     case "report" -> out.println(JSON.writeValueAsString(counter.report()));
                     default -> out.println("{\"error\":\"unknown request\"}");
                 }

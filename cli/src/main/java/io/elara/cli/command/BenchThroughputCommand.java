@@ -42,7 +42,8 @@ public final class BenchThroughputCommand implements Callable<Integer> {
         String line = String.format(
                 Locale.ROOT,
                 "throughput %d B events, encrypted%s, %.1f s: %,.0f events/s, %.2f MB/s (payload), sender CPU %.1f"
-                        + " µs/event, receiver CPU %.1f µs/event; %,d lost, %,d retransmitted (%.3f %%); %s",
+                        + " µs/event, receiver CPU %.1f µs/event, %.1f events per signature; %,d lost, %,d"
+                        + " retransmitted (%.3f %%); %s",
                 figures.sizeBytes(),
                 EndToEndOptions.loss(figures),
                 figures.durationS(),
@@ -50,6 +51,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
                 figures.megabytesPerSecond(),
                 figures.senderCpuUsPerEvent(),
                 figures.receiverCpuUsPerEvent(),
+                figures.eventsPerSignature(),
                 figures.lost(),
                 figures.retransmissions(),
                 figures.retransmittedPercent(),
