@@ -5,8 +5,15 @@ import picocli.CommandLine.Command;
 /** {@code elara bench}: measurements anyone can run on their own machine and data. */
 @Command(
         name = "bench",
-        description = "Measure Elara on this machine: the text CRDT on editing traces (more benchmarks to come).",
-        subcommands = {BenchCrdtCommand.class})
+        description =
+                "Measure Elara on this machine: the text CRDT on editing traces; throughput and latency between two"
+                        + " nodes on loopback.",
+        subcommands = {
+            BenchCrdtCommand.class,
+            BenchThroughputCommand.class,
+            BenchLatencyCommand.class,
+            BenchPeerCommand.class
+        })
 public final class BenchCommand {
     private BenchCommand() {}
 }

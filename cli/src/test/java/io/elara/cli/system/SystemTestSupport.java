@@ -55,17 +55,28 @@ abstract class SystemTestSupport {
 
     /** Starts {@code elara ARGS} with {@code stdin} (or none). */
     NodeProcess elara(String name, Path stdin, String... args) {
-        // Keys made by these processes are sealed with this passphrase: the real path, scrypt and all.
-        NodeProcess.Builder builder = NodeProcess.elara(args)
-                .name(name)
-                .logDirectory(logDirectory)
-                .environment("ELARA_PASSPHRASE", PASSPHRASE);
+        NodeProcess.Builder builder = builder(name, args);
         if (stdin != null) {
             builder.stdin(stdin);
         }
         NodeProcess process = builder.start();
         processes.add(process);
         return process;
+    }
+
+    /** Starts {@code elara ARGS} in a JVM given {@code jvmOption} (such as {@code -Dkey=value}). */
+    NodeProcess elaraWithJvmOption(String name, String jvmOption, String... args) {
+        NodeProcess process = builder(name, args).jvmOption(jvmOption).start();
+        processes.add(process);
+        return process;
+    }
+
+    private NodeProcess.Builder builder(String name, String... args) {
+        // Keys made by these processes are sealed with this passphrase: the real path, scrypt and all.
+        return NodeProcess.elara(args)
+                .name(name)
+                .logDirectory(logDirectory)
+                .environment("ELARA_PASSPHRASE", PASSPHRASE);
     }
 
     /** Runs {@code elara ARGS} on a pseudo-terminal with {@code typed} as the keyboard, and no passphrase variable. */

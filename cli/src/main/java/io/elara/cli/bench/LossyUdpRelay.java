@@ -1,0 +1,166 @@
+package io.elara.cli.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A userspace UDP relay on loopback that drops a fixed fraction of datagrams at random, in both directions, so that
+ * {@code elara bench throughput --loss} can show the reliable lane recovering from loss between two real nodes.
+ *
+ * <p>The sender sends to {@link #senderFacing()} in place of the receiver, and the receiver's config names {@link
+ * #receiverFacing()} as the sender's address: that is where the sender's datagrams come from, so the receiver's check
+ * of who is at which address sees one consistent peer. Each direction has its own thread, blocking socket and random
+ * generator (seeded from the run's seed), so a run with a given seed drops the same positions of each direction's
+ * datagram sequence. Handshake datagrams are dropped like any other: the benchmark waits for the first event's
+ * acknowledgement before it measures.
+ */
+public final class LossyUdpRelay implements AutoCloseable {
+    private static final int DATAGRAM_BYTES_MAX = 65_535;
+    /** Socket buffers large enough that the kernel, not the relay, is never the one dropping under a burst. */
+    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
+
+    private final DatagramSocket senderSocket;
+    private final DatagramSocket receiverSocket;
+    private final double dropFraction;
+    private final Direction towardsReceiver;
+    private final Direction towardsSender;
+    private volatile InetSocketAddress sender;
+    private volatile InetSocketAddress receiver;
+
+    /** One direction's pump and counters; the counters are written by its thread only. */
+    private final class Direction implements Runnable {
+        private final DatagramSocket from;
+        private final DatagramSocket to;
+        private final boolean towardsTheReceiver;
+        private final SplittableRandom random;
+        private final Thread thread;
+        private final AtomicLong forwarded = new AtomicLong();
+        private final AtomicLong dropped = new AtomicLong();
+
+        Direction(DatagramSocket from, DatagramSocket to, boolean towardsTheReceiver, long seed, String name) {
+            this.from = from;
+            this.to = to;
+            this.towardsTheReceiver = towardsTheReceiver;
+            this.random = new SplittableRandom(seed);
+            this.thread = new Thread(this, name);
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            byte[] buffer = new byte[DATAGRAM_BYTES_MAX];
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            while (!from.isClosed()) {
+                try {
+                    packet.setData(buffer, 0, buffer.length);
+                    from.receive(packet);
+                    InetSocketAddress destination = towardsTheReceiver ? receiver : sender;
+                    if (destination == null || random.nextDouble() < dropFraction) {
+                        dropped.incrementAndGet();
+                        continue;
+                    }
+                    packet.setSocketAddress(destination);
+                    to.send(packet);
+                    forwarded.incrementAndGet();
+                } catch (IOException e) {
+                    // Closing the sockets ends the pump; any other failure of a loopback send is counted as a drop,
+                    // which the reliable lane repairs like any other.
+                    if (from.isClosed() || to.isClosed()) {
+                        return;
+                    }
+                    dropped.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    private LossyUdpRelay(double dropFraction, long seed) throws SocketException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        this.dropFraction = dropFraction;
+        this.senderSocket = new DatagramSocket(new InetSocketAddress(loopback, 0));
+        this.receiverSocket = new DatagramSocket(new InetSocketAddress(loopback, 0));
+        for (DatagramSocket socket : new DatagramSocket[] {senderSocket, receiverSocket}) {
+            socket.setReceiveBufferSize(SOCKET_BUFFER_BYTES);
+            socket.setSendBufferSize(SOCKET_BUFFER_BYTES);
+        }
+        SplittableRandom seeds = new SplittableRandom(seed);
+        this.towardsReceiver =
+                new Direction(senderSocket, receiverSocket, true, seeds.nextLong(), "bench-relay-to-receiver");
+        this.towardsSender =
+                new Direction(receiverSocket, senderSocket, false, seeds.nextLong(), "bench-relay-to-sender");
+    }
+
+    /**
+     * A running relay dropping {@code dropFraction} (0 to 1) of the datagrams of each direction. Until {@link
+     * #connect} names both ends, everything that arrives is dropped (and counted).
+     */
+    public static LossyUdpRelay start(double dropFraction, long seed) {
+        if (!(dropFraction >= 0 && dropFraction < 1)) {
+            throw new IllegalArgumentException("a drop fraction is 0 to below 1, got " + dropFraction);
+        }
+        try {
+            LossyUdpRelay relay = new LossyUdpRelay(dropFraction, seed);
+            relay.towardsReceiver.thread.start();
+            relay.towardsSender.thread.start();
+            return relay;
+        } catch (SocketException e) {
+            throw new UncheckedIOException("cannot open the relay's sockets on loopback", e);
+        }
+    }
+
+    /** Where the sender sends what is meant for the receiver. */
+    public InetSocketAddress senderFacing() {
+        return (InetSocketAddress) senderSocket.getLocalSocketAddress();
+    }
+
+    /** Where the receiver sends what is meant for the sender; also where the sender's datagrams come from. */
+    public InetSocketAddress receiverFacing() {
+        return (InetSocketAddress) receiverSocket.getLocalSocketAddress();
+    }
+
+    /** Names the two nodes' real addresses; from now on datagrams flow. */
+    public void connect(InetSocketAddress senderAddress, InetSocketAddress receiverAddress) {
+        this.sender = senderAddress;
+        this.receiver = receiverAddress;
+    }
+
+    /** Datagrams forwarded, both directions. */
+    public long forwarded() {
+        return towardsReceiver.forwarded.get() + towardsSender.forwarded.get();
+    }
+
+    /** Datagrams dropped, both directions. */
+    public long dropped() {
+        return towardsReceiver.dropped.get() + towardsSender.dropped.get();
+    }
+
+    /**
+     * CPU time of the relay's two threads so far, in nanoseconds (the relay runs in the coordinator's process, whose
+     * CPU time is otherwise counted as the sender's); -1 when the JVM cannot measure thread CPU time.
+     */
+    public long cpuNs() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+            return -1;
+        }
+        long a = threads.getThreadCpuTime(towardsReceiver.thread.getId());
+        long b = threads.getThreadCpuTime(towardsSender.thread.getId());
+        return a < 0 || b < 0 ? -1 : a + b;
+    }
+
+    /** Closes both sockets, which ends both threads. */
+    @Override
+    public void close() {
+        senderSocket.close();
+        receiverSocket.close();
+    }
+}

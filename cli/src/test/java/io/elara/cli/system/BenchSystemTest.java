@@ -1,0 +1,120 @@
+package io.elara.cli.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.testing.process.NodeProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code elara bench throughput} and {@code elara bench latency} as a user runs them: a real child process for the
+ * receiver, every event delivered exactly once and in order (also through 5 % loss), the figures in the JSON, and
+ * nothing left behind afterwards: no receiver process, no temporary directory. No assertion is about speed.
+ */
+class BenchSystemTest extends SystemTestSupport {
+    @AfterEach
+    void nothingLeftBehind() throws IOException {
+        // Each run's temporary directory is made under this test's directory (java.io.tmpdir below), and the receiver's
+        // command line names its config file in it, so any receiver still running would show that path.
+        String marker = directory.toString();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(process -> process.info()
+                                .commandLine()
+                                .map(line -> line.contains(marker) && line.contains("peer"))
+                                .orElse(false))
+                        .map(process -> process.pid() + " "
+                                + process.info().commandLine().orElse("")))
+                .as("receiver processes still running")
+                .isEmpty();
+        try (Stream<Path> left = Files.list(directory)) {
+            assertThat(left.filter(path -> path.getFileName().toString().startsWith("elara-bench-")))
+                    .as("temporary directories")
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryEventExactlyOnceInOrderAndReportTheFiguresWhenMeasuringThroughput() throws Exception {
+        NodeProcess bench = bench("throughput", "bench", "throughput", "--duration", "1s", "--warmup", "0s", "--json");
+        assertThat(bench.waitFor(EXIT)).as(bench.describe()).isZero();
+        JsonNode figures = jsonLines(bench.stdout()).get(0);
+        assertThat(figures.path("benchmark").asText()).isEqualTo("throughput");
+        assertThat(figures.path("sizeBytes").asInt()).isEqualTo(64);
+        assertThat(figures.path("encrypted").asBoolean()).isTrue();
+        assertThat(figures.path("exactlyOnceInOrder").asBoolean()).isTrue();
+        assertThat(figures.path("delivered").asLong())
+                .isPositive()
+                .isEqualTo(figures.path("sent").asLong());
+        assertThat(figures.path("lost").asLong()).isZero();
+        assertThat(figures.path("duplicates").asLong()).isZero();
+        assertThat(figures.path("outOfOrder").asLong()).isZero();
+        assertThat(figures.path("eventsPerSecond").asDouble()).isPositive();
+        assertThat(figures.path("megabytesPerSecond").asDouble()).isPositive();
+        assertThat(figures.path("senderCpuUsPerEvent").asDouble()).isPositive();
+        assertThat(figures.path("receiverCpuUsPerEvent").asDouble()).isPositive();
+        assertThat(figures.path("transmissions").asLong()).isPositive();
+        for (String field : new String[] {"retransmissions", "retransmittedPercent", "durationS", "cores"}) {
+            assertThat(figures.has(field)).as(field).isTrue();
+        }
+        assertThat(bench.stderr()).isEmpty();
+    }
+
+    @Test
+    void shouldStillDeliverEveryEventInOrderWhenTheRelayDropsFivePercent() throws Exception {
+        NodeProcess bench = bench(
+                "throughput with loss",
+                "bench",
+                "throughput",
+                "--duration",
+                "2s",
+                "--warmup",
+                "0s",
+                "--loss",
+                "5",
+                "--seed",
+                "3",
+                "--json");
+        assertThat(bench.waitFor(EXIT.multipliedBy(2))).as(bench.describe()).isZero();
+        JsonNode figures = jsonLines(bench.stdout()).get(0);
+        assertThat(figures.path("lossPercent").asDouble()).isEqualTo(5.0);
+        assertThat(figures.path("relayDropped").asLong())
+                .as("the relay dropped datagrams")
+                .isPositive();
+        assertThat(figures.path("exactlyOnceInOrder").asBoolean()).isTrue();
+        assertThat(figures.path("delivered").asLong())
+                .isPositive()
+                .isEqualTo(figures.path("sent").asLong());
+        assertThat(figures.path("lost").asLong()).isZero();
+    }
+
+    @Test
+    void shouldPrintPercentilesOnOneLineWhenMeasuringLatency() {
+        NodeProcess bench = bench("latency", "bench", "latency", "--rate", "200", "--duration", "1s", "--warmup", "0s");
+        assertThat(bench.waitFor(EXIT)).as(bench.describe()).isZero();
+        assertThat(bench.stdout())
+                .matches("latency at 200 events/s offered \\(achieved [0-9,]+\\), 64 B, [0-9.]+ s: p50 [0-9.]+ ms,"
+                        + " p99 [0-9.]+ ms, p99.9 [0-9.]+ ms, max [0-9.]+ ms over [0-9,]+ events; [0-9,]+"
+                        + " retransmitted; all [0-9,]+ events delivered exactly once, in order\n");
+    }
+
+    @Test
+    void shouldExitTwoWithOneLineAndLeaveNothingRunningWhenAnOptionIsBad() {
+        NodeProcess size = bench("bad size", "bench", "throughput", "--size", "0");
+        assertThat(size.waitFor(EXIT)).isEqualTo(2);
+        assertThat(size.stderr()).startsWith("elara: --size must be 32 to 1024 bytes");
+        assertThat(size.stderr().lines()).hasSize(1);
+        NodeProcess rate = bench("bad rate", "bench", "latency", "--rate", "-1");
+        assertThat(rate.waitFor(EXIT)).isEqualTo(2);
+        assertThat(rate.stderr()).isEqualTo("elara: --rate must be 1 to 1000000 events per second, got -1\n");
+    }
+
+    /** Starts {@code elara ARGS} with its temporary files under this test's directory. */
+    private NodeProcess bench(String name, String... args) {
+        return elaraWithJvmOption(name, "-Djava.io.tmpdir=" + directory, args);
+    }
+}
