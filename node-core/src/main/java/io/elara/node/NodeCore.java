@@ -297,7 +297,8 @@ public final class NodeCore {
                     rejects.increment(RejectReason.OUT_OF_WINDOW);
                 }
             } else if (type == FrameType.ACK) {
-                ackFrame.wrap(buffer, body);
+                // PacketReader.check checked the body already.
+                ackFrame.wrap(buffer, body, bodyLength);
                 peer.sender().onAck(ackFrame.ackedEpoch(), ackFrame.nextExpected(), nowNs);
             }
             // Optional frame types this version does not know were allowed by PacketReader.check; skip them.

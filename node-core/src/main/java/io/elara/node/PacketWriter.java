@@ -44,8 +44,8 @@ final class PacketWriter implements ReliableSender.FrameSink {
     }
 
     void ack(long ackedEpoch, long nextExpected) {
-        room(AckFrameFlyweight.FRAME_LENGTH);
-        AckFrameFlyweight.encode(current, ackedEpoch, nextExpected);
+        room(AckFrameFlyweight.frameLength(0));
+        AckFrameFlyweight.encode(current, ackedEpoch, nextExpected, 0);
     }
 
     @Override
