@@ -99,6 +99,10 @@ public final class NodeCore {
     private final StunHeaderFlyweight stunHeader = new StunHeaderFlyweight();
     private final EventFrameCodec eventDecoder = new EventFrameCodec();
     private final AckFrameFlyweight ackFrame = new AckFrameFlyweight();
+    /** Ranges of an ACK being read or written, allocated once. */
+    private final long[] rangeStarts = new long[AckFrameFlyweight.RANGE_COUNT_MAX];
+
+    private final long[] rangeEnds = new long[AckFrameFlyweight.RANGE_COUNT_MAX];
     private final PacketWriter writer;
     private final Consumer<Event> deliverReceived = this::onReceivedEvent;
     private final EventStages stages;
@@ -293,12 +297,22 @@ public final class NodeCore {
                     rejects.increment(content);
                 }
                 Event event = content == RejectReason.NONE ? eventDecoder.event() : null;
-                if (!peer.receiver().onEvent(eventDecoder.sequence(), event, deliverReceived)) {
+                if (!peer.receiver().onEvent(eventDecoder.sequence(), event, deliverReceived, nowNs)) {
                     rejects.increment(RejectReason.OUT_OF_WINDOW);
                 }
             } else if (type == FrameType.ACK) {
-                ackFrame.wrap(buffer, body);
-                peer.sender().onAck(ackFrame.ackedEpoch(), ackFrame.nextExpected(), nowNs);
+                // PacketReader.check checked the body already.
+                ackFrame.wrap(buffer, body, bodyLength);
+                int ranges = ackFrame.ranges(rangeStarts, rangeEnds);
+                peer.sender()
+                        .onAck(
+                                ackFrame.ackedEpoch(),
+                                ackFrame.nextExpected(),
+                                TimeUnit.MICROSECONDS.toNanos(ackFrame.ackDelayUs()),
+                                rangeStarts,
+                                rangeEnds,
+                                ranges,
+                                nowNs);
             }
             // Optional frame types this version does not know were allowed by PacketReader.check; skip them.
             index = body + bodyLength;
@@ -487,7 +501,14 @@ public final class NodeCore {
             writer.begin(peer);
             try {
                 if (receiver.ackPending()) {
-                    writer.ack(receiver.epoch(), receiver.nextExpected());
+                    int ranges = receiver.ackRanges(rangeStarts, rangeEnds, AckFrameFlyweight.RANGE_COUNT_MAX);
+                    writer.ack(
+                            receiver.epoch(),
+                            receiver.nextExpected(),
+                            TimeUnit.NANOSECONDS.toMicros(receiver.ackDelayNs(nowNs)),
+                            rangeStarts,
+                            rangeEnds,
+                            ranges);
                     receiver.ackSent();
                 }
                 long transmissions = sender.transmissions();

@@ -43,9 +43,10 @@ final class PacketWriter implements ReliableSender.FrameSink {
         this.epoch = recipient.sender().epoch();
     }
 
-    void ack(long ackedEpoch, long nextExpected) {
-        room(AckFrameFlyweight.FRAME_LENGTH);
-        AckFrameFlyweight.encode(current, ackedEpoch, nextExpected);
+    /** Adds an ACK frame; see {@link AckFrameFlyweight#encode(ByteBuf, long, long, long, long[], long[], int)}. */
+    void ack(long ackedEpoch, long nextExpected, long ackDelayUs, long[] starts, long[] ends, int rangeCount) {
+        room(AckFrameFlyweight.frameLength(rangeCount));
+        AckFrameFlyweight.encode(current, ackedEpoch, nextExpected, ackDelayUs, starts, ends, rangeCount);
     }
 
     @Override

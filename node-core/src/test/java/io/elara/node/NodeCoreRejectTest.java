@@ -68,7 +68,9 @@ class NodeCoreRejectTest {
     }
 
     NodeCoreRejectTest() {
-        cases.put(RejectReason.PACKET_UNPROTECTED, () -> raw(bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0))));
+        cases.put(
+                RejectReason.PACKET_UNPROTECTED,
+                () -> raw(bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0, 0))));
         cases.put(RejectReason.PEER_IDENTITY_MISMATCH, () -> {
             // Another key at the friend's address: its handshake completes, the session is closed at once.
             friend.identity = CoreNetwork.identityFor(9_999);
@@ -124,15 +126,15 @@ class NodeCoreRejectTest {
                     out.setByte(out.writerIndex() - 1 - EventFrameCodec.UNSIGNED_PROOF_LENGTH, 0xFF);
                 }));
         cases.put(RejectReason.STALE_EPOCH, () -> {
-            packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0));
-            packet(Epoch.next(EPOCH), out -> AckFrameFlyweight.encode(out, 0, 0));
-            packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0));
+            packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0, 0));
+            packet(Epoch.next(EPOCH), out -> AckFrameFlyweight.encode(out, 0, 0, 0));
+            packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0, 0));
         });
         cases.put(RejectReason.OUT_OF_WINDOW, () -> packet(EPOCH, out -> codec.encode(out, 256, event("far"))));
         cases.put(RejectReason.PEER_LIMIT, () -> {
             // The table holds 2: the configured friend and one stranger; a third address finds no room.
-            packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0));
-            inject(CoreNetwork.address(7101), bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0)));
+            packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0, 0));
+            inject(CoreNetwork.address(7101), bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0, 0)));
         });
         cases.put(RejectReason.NAME_INVALID, () -> eventFrom(withName("a\nb")));
         cases.put(RejectReason.TEXT_EMPTY, () -> eventFrom(event("")));
@@ -238,7 +240,7 @@ class NodeCoreRejectTest {
     }
 
     private void mutated(int offset, int value) {
-        byte[] bytes = bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0));
+        byte[] bytes = bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0, 0));
         bytes[offset] = (byte) value;
         inject(STRANGER, bytes);
     }

@@ -36,6 +36,11 @@ public final class ReliableReceiver {
     private long epoch;
     private long nextExpected;
     private boolean ackPending;
+    /** When the earliest event frame not yet acknowledged arrived: the start of the ack delay. */
+    private long ackPendingSinceNs;
+    /** One past the highest sequence number held out of order, or {@link #nextExpected} when none is held. */
+    private long heldEnd;
+
     private long duplicates;
 
     /** Classifies the epoch in a packet's header, and adopts it when it is new. */
@@ -69,19 +74,23 @@ public final class ReliableReceiver {
         hasEpoch = true;
         epoch = packetEpoch;
         nextExpected = 0;
+        heldEnd = 0;
         Arrays.fill(window, null);
         return change;
     }
 
     /**
-     * Takes sequence number {@code sequence} of the current epoch, carrying {@code event}, or null when the event was
-     * well framed but rejected. Hands every event that is now in order to {@code deliver}. Returns false when the
-     * sequence number is beyond the window (the sender broke the protocol) and nothing changed.
+     * Takes sequence number {@code sequence} of the current epoch, arrived at {@code nowNs}, carrying {@code event},
+     * or null when the event was well framed but rejected. Hands every event that is now in order to {@code deliver}.
+     * Returns false when the sequence number is beyond the window (the sender broke the protocol) and nothing changed.
      */
-    public boolean onEvent(long sequence, Event event, Consumer<Event> deliver) {
+    public boolean onEvent(long sequence, Event event, Consumer<Event> deliver, long nowNs) {
         // Every event frame earns an acknowledgement, even one beyond the window: the acknowledgement carries this
         // node's lane epoch, which is how a peer that kept numbering learns this side started over.
-        ackPending = true;
+        if (!ackPending) {
+            ackPending = true;
+            ackPendingSinceNs = nowNs;
+        }
         if (sequence < nextExpected) {
             duplicates++;
             return true;
@@ -92,6 +101,7 @@ public final class ReliableReceiver {
         int slot = (int) (sequence % WINDOW);
         if (window[slot] == null) {
             window[slot] = event == null ? REJECTED : event;
+            heldEnd = Math.max(heldEnd, sequence + 1);
         } else {
             duplicates++;
         }
@@ -105,7 +115,51 @@ public final class ReliableReceiver {
             }
             head = (int) (nextExpected % WINDOW);
         }
+        heldEnd = Math.max(heldEnd, nextExpected);
         return true;
+    }
+
+    /**
+     * Writes the ranges of sequence numbers held out of order above {@link #nextExpected} into {@code starts} and
+     * {@code ends} (range {@code i} is {@code [starts[i], ends[i])}), in increasing order, and returns how many. When
+     * more than {@code max} ranges are held, only the {@code max} highest are written: the most recent arrivals are
+     * what the sender's loss detection needs. Allocates nothing; at most one pass over the window.
+     */
+    public int ackRanges(long[] starts, long[] ends, int max) {
+        // Walk down from the highest held sequence number, so that the ranges kept are the highest.
+        int count = 0;
+        long sequence = heldEnd - 1;
+        while (sequence > nextExpected && count < max) {
+            if (window[(int) (sequence % WINDOW)] == null) {
+                sequence--;
+                continue;
+            }
+            long end = sequence + 1;
+            while (sequence > nextExpected && window[(int) (sequence % WINDOW)] != null) {
+                sequence--;
+            }
+            starts[count] = sequence + 1;
+            ends[count] = end;
+            count++;
+        }
+        // Written highest first; the frame lists them lowest first.
+        for (int i = 0, j = count - 1; i < j; i++, j--) {
+            long start = starts[i];
+            starts[i] = starts[j];
+            starts[j] = start;
+            long end = ends[i];
+            ends[i] = ends[j];
+            ends[j] = end;
+        }
+        return count;
+    }
+
+    /**
+     * The ack delay of an acknowledgement written at {@code nowNs}: how long the earliest event frame it is the first to
+     * acknowledge has waited, 0 when nothing is pending.
+     */
+    public long ackDelayNs(long nowNs) {
+        return ackPending ? Math.max(0, nowNs - ackPendingSinceNs) : 0;
     }
 
     public boolean hasEpoch() {

@@ -1,23 +1,48 @@
 package io.elara.node.lane;
 
 import io.elara.node.event.Event;
+import io.elara.node.wire.AckFrameFlyweight;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The sending half of the reliable lane towards one peer: numbers events, keeps up to {@link #WINDOW_EVENTS} in flight,
- * retransmits on a timeout estimated from measured round trips (RFC 6298, with Karn's rule), and gives up after the
- * delivery timeout. Loop thread only; every method takes the time as an argument.
+ * and recovers losses as QUIC does (RFC 9002), with event sequence numbers in the role of packet numbers:
+ *
+ * <ul>
+ *   <li>RTT: one sample per acknowledgement that newly acknowledges its highest event, only from events sent once
+ *       (Karn's rule); the ack delay is subtracted unless that would go below the minimum RTT (RFC 9002 §5).
+ *   <li>Loss detection (RFC 9002 §6.1): an unacknowledged event is lost once an event sent at least {@link
+ *       #PACKET_THRESHOLD} transmissions after it is acknowledged, or once it is older than 9/8 of max(smoothed RTT,
+ *       latest RTT) (at least 1 ms) while an event sent after it is acknowledged; a timer serves the second rule for
+ *       the tail. Lost events go out again at the next flush (fast retransmit).
+ *   <li>Probe timeout (RFC 9002 §6.2): when nothing has been acknowledged for smoothed RTT + 4 × variance (at least
+ *       20 ms, 250 ms before the first sample) since the last transmission, the oldest {@link #PTO_PROBES}
+ *       unacknowledged events go out again, and the timeout doubles (up to 4 s) until an acknowledgement arrives.
+ *   <li>Selective acknowledgements: an event inside an ACK range is never sent again. It stays in the window until
+ *       the cumulative point passes it, and only then is its receipt completed: a receiver holds out-of-order events
+ *       in memory only, and one that restarts loses them (it "reneges"), so they are renumbered and sent again by
+ *       {@link #reset}, like any event not cumulatively acknowledged.
+ * </ul>
+ *
+ * Gives up after the delivery timeout. Loop thread only; every method takes the time as an argument; nothing is
+ * allocated per acknowledgement.
  */
 public final class ReliableSender {
-    /** Events in flight (sent, not yet acknowledged) at most; the rest wait in order. */
-    public static final int WINDOW_EVENTS = 256;
+    /** Events in flight (sent, not yet cumulatively acknowledged) at most: the receive window. */
+    public static final int WINDOW_EVENTS = AckFrameFlyweight.RANGE_SPAN_MAX;
 
     static final long RTO_INITIAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
     static final long RTO_MIN_NS = TimeUnit.MILLISECONDS.toNanos(20);
     static final long RTO_MAX_NS = TimeUnit.SECONDS.toNanos(4);
+    /** RFC 9002 §6.1.1 kPacketThreshold: transmissions after a lost one that must be acknowledged. */
+    static final int PACKET_THRESHOLD = 3;
+    /** Unacknowledged events sent again when the probe timeout fires. */
+    static final int PTO_PROBES = 2;
+
     private static final long CLOCK_GRANULARITY_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int PTO_DOUBLINGS_MAX = 16;
 
     /** Receives frames due for (re)transmission. */
     @FunctionalInterface
@@ -26,16 +51,39 @@ public final class ReliableSender {
     }
 
     private final String peer;
-    private final ArrayDeque<Outgoing> inFlight = new ArrayDeque<>();
+    /** Events in flight by sequence number modulo the window: {@code [cumulative, sentEnd)}. */
+    private final Outgoing[] window = new Outgoing[WINDOW_EVENTS];
+
     private final ArrayDeque<Outgoing> waiting = new ArrayDeque<>();
     private long epoch;
     private long nextSequence;
-    private long retransmitDueNs = Long.MAX_VALUE;
+    /** The lowest sequence number not cumulatively acknowledged (the left edge of the window). */
+    private long cumulative;
+    /** One past the highest sequence number sent. */
+    private long sentEnd;
+    /** Counts transmissions, new and repeated: the lane's stand-in for QUIC's packet numbers. */
+    private long transmissionNumber;
+    /** The transmission number of the latest transmission known to have arrived, -1 if none. */
+    private long largestAckedTransmission = -1;
+    /** When that transmission was sent. */
+    private long largestAckedSentNs;
+    /** Events declared lost and not yet sent again. */
+    private int lostPending;
+
+    private long lossTimeNs = Long.MAX_VALUE;
+    private long lastSentNs;
+    private int ptoCount;
+
     private long srttNs;
     private long rttVarianceNs;
+    private long latestRttNs;
+    private long minRttNs = Long.MAX_VALUE;
     private long rtoNs = RTO_INITIAL_NS;
     private long transmissions;
     private long retransmissions;
+    private long spuriousRetransmissions;
+    /** Packet threshold in force: starts at {@link #PACKET_THRESHOLD}, grows with reordering seen. */
+    private long packetThreshold = PACKET_THRESHOLD;
 
     /**
      * @param peer the peer's name for receipts
@@ -52,7 +100,15 @@ public final class ReliableSender {
 
     /** Events sent and waiting, not yet acknowledged. */
     public int queued() {
-        return inFlight.size() + waiting.size();
+        return inFlight() + waiting.size();
+    }
+
+    private int inFlight() {
+        return (int) (sentEnd - cumulative);
+    }
+
+    private Outgoing at(long sequence) {
+        return window[(int) (sequence % WINDOW_EVENTS)];
     }
 
     /** Adds {@code event} at the end of the lane; it is due for sending at once. The caller bounds {@link #queued}. */
@@ -61,64 +117,191 @@ public final class ReliableSender {
     }
 
     /**
-     * Hands every frame due at {@code nowNs} to {@code sink}: retransmissions first, then new events while the window
-     * has room. Returns how many frames it handed over.
+     * Hands every frame due at {@code nowNs} to {@code sink}: events found lost (by the time threshold, or probes when
+     * the probe timeout fired) first, in sequence order, then new events while the window has room. Returns how many
+     * frames it handed over.
      */
     public int collectDue(long nowNs, FrameSink sink) {
+        if (nowNs >= lossTimeNs) {
+            detectLosses(nowNs);
+        }
+        if (lostPending == 0 && inFlight() > 0 && nowNs >= ptoDueNs()) {
+            // RFC 9002 §6.2.4: probe with the oldest unacknowledged events; back off until an ACK arrives.
+            ptoCount = Math.min(ptoCount + 1, PTO_DOUBLINGS_MAX);
+            int probes = 0;
+            for (long s = cumulative; s < sentEnd && probes < PTO_PROBES; s++) {
+                Outgoing outgoing = at(s);
+                if (!outgoing.selectivelyAcked) {
+                    outgoing.lost = true;
+                    lostPending++;
+                    probes++;
+                }
+            }
+            if (probes == 0) {
+                // Everything in flight is held by the peer; only the cumulative acknowledgement went missing. Sending
+                // the oldest event again makes the peer acknowledge once more.
+                at(cumulative).lost = true;
+                lostPending++;
+            }
+        }
         int count = 0;
-        if (nowNs >= retransmitDueNs) {
-            long nextDueNs = Long.MAX_VALUE;
-            for (Outgoing outgoing : inFlight) {
-                if (outgoing.dueNs <= nowNs) {
-                    sink.event(outgoing.sequence, outgoing.event);
+        if (lostPending > 0) {
+            for (long s = cumulative; s < sentEnd && lostPending > 0; s++) {
+                Outgoing outgoing = at(s);
+                if (outgoing.lost) {
+                    outgoing.lost = false;
+                    lostPending--;
                     retransmissions++;
-                    transmissions++;
-                    outgoing.transmissions++;
-                    outgoing.dueNs = nowNs + backoff(outgoing.transmissions);
+                    transmit(outgoing, nowNs, sink);
                     count++;
                 }
-                nextDueNs = Math.min(nextDueNs, outgoing.dueNs);
             }
-            retransmitDueNs = nextDueNs;
         }
-        while (!waiting.isEmpty() && inFlight.size() < WINDOW_EVENTS) {
+        while (!waiting.isEmpty() && inFlight() < WINDOW_EVENTS) {
             Outgoing outgoing = waiting.poll();
-            sink.event(outgoing.sequence, outgoing.event);
-            transmissions++;
-            outgoing.transmissions = 1;
-            outgoing.sentNs = nowNs;
-            outgoing.dueNs = nowNs + rtoNs;
-            retransmitDueNs = Math.min(retransmitDueNs, outgoing.dueNs);
-            inFlight.add(outgoing);
+            assert outgoing.sequence == sentEnd : "events leave in sequence order";
+            window[(int) (outgoing.sequence % WINDOW_EVENTS)] = outgoing;
+            sentEnd++;
+            transmit(outgoing, nowNs, sink);
             count++;
         }
         return count;
     }
 
-    /**
-     * The peer has processed every sequence number below {@code nextExpected} of lane epoch {@code ackedEpoch}.
-     * Acknowledgements of an earlier epoch are ignored. Returns how many events this acknowledged.
-     */
+    private void transmit(Outgoing outgoing, long nowNs, FrameSink sink) {
+        sink.event(outgoing.sequence, outgoing.event);
+        transmissions++;
+        outgoing.transmissions++;
+        outgoing.sentNs = nowNs;
+        outgoing.transmissionNumber = transmissionNumber++;
+        lastSentNs = nowNs;
+    }
+
+    /** A cumulative acknowledgement only: see {@link #onAck(long, long, long, long[], long[], int, long)}. */
     public int onAck(long ackedEpoch, long nextExpected, long nowNs) {
+        return onAck(ackedEpoch, nextExpected, 0, null, null, 0, nowNs);
+    }
+
+    /**
+     * The peer has processed every sequence number below {@code nextExpected} of lane epoch {@code ackedEpoch}, holds
+     * those in the ranges {@code [starts[i], ends[i])} for {@code i < rangeCount}, and waited {@code ackDelayNs}
+     * before acknowledging. Acknowledgements of another epoch are ignored; old, repeated and reordered ones are
+     * harmless. Returns how many events the cumulative point passed (whose receipts completed).
+     */
+    public int onAck(
+            long ackedEpoch,
+            long nextExpected,
+            long ackDelayNs,
+            long[] starts,
+            long[] ends,
+            int rangeCount,
+            long nowNs) {
         if (ackedEpoch != epoch) {
             return 0;
         }
+        long newEnd = Math.min(nextExpected, sentEnd);
+        Outgoing largestNewlyAcked = null;
+        boolean newlyAcked = false;
+        for (int r = 0; r < rangeCount; r++) {
+            long from = Math.max(starts[r], Math.max(cumulative, newEnd));
+            long to = Math.min(ends[r], sentEnd);
+            for (long s = from; s < to; s++) {
+                Outgoing outgoing = at(s);
+                if (!outgoing.selectivelyAcked) {
+                    outgoing.selectivelyAcked = true;
+                    if (outgoing.lost) {
+                        outgoing.lost = false; // arrived after all: do not send it again
+                        lostPending--;
+                    }
+                    newlyAcked = true;
+                    largestNewlyAcked = outgoing;
+                    noteArrival(outgoing, nowNs);
+                }
+            }
+        }
         int acknowledged = 0;
-        while (!inFlight.isEmpty() && inFlight.peek().sequence < nextExpected) {
-            Outgoing outgoing = inFlight.poll();
-            if (outgoing.transmissions == 1) {
-                sampleRtt(nowNs - outgoing.sentNs);
+        while (cumulative < newEnd) {
+            Outgoing outgoing = at(cumulative);
+            window[(int) (cumulative % WINDOW_EVENTS)] = null;
+            cumulative++;
+            if (!outgoing.selectivelyAcked) {
+                newlyAcked = true;
+                if (largestNewlyAcked == null || outgoing.sequence > largestNewlyAcked.sequence) {
+                    largestNewlyAcked = outgoing;
+                }
+                noteArrival(outgoing, nowNs);
+            }
+            if (outgoing.lost) {
+                outgoing.lost = false;
+                lostPending--;
             }
             outgoing.receipt.acknowledged(peer);
             acknowledged++;
         }
-        if (acknowledged > 0) {
-            retransmitDueNs = Long.MAX_VALUE;
-            for (Outgoing outgoing : inFlight) {
-                retransmitDueNs = Math.min(retransmitDueNs, outgoing.dueNs);
+        if (!newlyAcked) {
+            return acknowledged;
+        }
+        // RFC 9002 §5.1: one sample per ACK, from the highest newly acknowledged event, if it was sent once.
+        if (largestNewlyAcked.transmissions == 1) {
+            sampleRtt(nowNs - largestNewlyAcked.sentNs, ackDelayNs);
+        }
+        ptoCount = 0;
+        detectLosses(nowNs);
+        return acknowledged;
+    }
+
+    /**
+     * Remembers that some transmission of {@code outgoing} arrived. For an event sent more than once the lane cannot
+     * tell which copy arrived; it credits the latest only when that one had time to make the round trip (the minimum
+     * RTT), so that a late first copy does not make everything sent since look lost.
+     */
+    private void noteArrival(Outgoing outgoing, long nowNs) {
+        if (outgoing.transmissions > 1 && (minRttNs == Long.MAX_VALUE || nowNs - outgoing.sentNs < minRttNs)) {
+            // An earlier copy arrived: the retransmission was not needed. If the packet threshold declared it lost,
+            // the network reorders further than the threshold allows; widen it past the distance that misled it
+            // (as RFC 9002 §6.1.1 permits, and as TCP implementations adapt their reordering degree).
+            spuriousRetransmissions++;
+            if (outgoing.reorderDistance > 0) {
+                packetThreshold = Math.min(WINDOW_EVENTS, Math.max(packetThreshold, outgoing.reorderDistance + 1));
+            }
+            return;
+        }
+        if (outgoing.transmissionNumber > largestAckedTransmission) {
+            largestAckedTransmission = outgoing.transmissionNumber;
+            largestAckedSentNs = outgoing.sentNs;
+        }
+    }
+
+    /** RFC 9002 §6.1: marks lost what the packet or time threshold says is lost, and sets the loss timer. */
+    private void detectLosses(long nowNs) {
+        lossTimeNs = Long.MAX_VALUE;
+        if (largestAckedTransmission < 0) {
+            return;
+        }
+        long lossDelayNs = Math.max(CLOCK_GRANULARITY_NS, 9 * Math.max(srttNs, latestRttNs) / 8);
+        for (long s = cumulative; s < sentEnd; s++) {
+            Outgoing outgoing = at(s);
+            if (outgoing.selectivelyAcked || outgoing.lost || outgoing.transmissionNumber > largestAckedTransmission) {
+                continue;
+            }
+            // The packet threshold counts only transmissions sent after this one in time: the events of one flush
+            // leave together, and a network that reorders datagrams within a burst says nothing about loss.
+            long distance = largestAckedTransmission - outgoing.transmissionNumber;
+            boolean byPackets = distance >= packetThreshold && largestAckedSentNs > outgoing.sentNs;
+            if (byPackets || nowNs - outgoing.sentNs >= lossDelayNs) {
+                outgoing.reorderDistance = byPackets ? distance : 0;
+                outgoing.lost = true;
+                lostPending++;
+            } else {
+                lossTimeNs = Math.min(lossTimeNs, outgoing.sentNs + lossDelayNs);
             }
         }
-        return acknowledged;
+    }
+
+    private long ptoDueNs() {
+        int doublings = Math.min(ptoCount, PTO_DOUBLINGS_MAX);
+        long backoffNs = rtoNs << Math.min(doublings, 8);
+        return lastSentNs + Math.min(RTO_MAX_NS, backoffNs);
     }
 
     /**
@@ -127,8 +310,8 @@ public final class ReliableSender {
      * Returns how many events failed.
      */
     public int expire(long nowNs, long deliveryTimeoutNs) {
-        Outgoing oldest = !inFlight.isEmpty() ? inFlight.peek() : waiting.peek();
-        if (oldest == null || nowNs - oldest.queuedNs < deliveryTimeoutNs) {
+        long oldestNs = oldestQueuedNs();
+        if (oldestNs == Long.MAX_VALUE || nowNs - oldestNs < deliveryTimeoutNs) {
             return 0;
         }
         String reason = "no acknowledgement from " + peer + " within "
@@ -137,65 +320,86 @@ public final class ReliableSender {
         failAll(reason);
         epoch = Epoch.next(epoch);
         nextSequence = 0;
+        clearWindow(0);
         return failed;
     }
 
     /**
-     * The peer lost its lane state (it restarted): move to a new epoch and renumber everything not yet acknowledged
-     * from zero, so the peer's fresh receiver can take it in order. Nothing is lost; events the peer may already have
-     * seen are recognised by their event ids.
+     * The peer lost its lane state (it restarted): move to a new epoch and renumber everything not yet cumulatively
+     * acknowledged from zero, so the peer's fresh receiver can take it in order. Nothing is lost; events the peer may
+     * already have seen are recognised by their event ids. Selective acknowledgements are forgotten: the peer lost
+     * what it held.
      */
     public void reset() {
         epoch = Epoch.next(epoch);
         nextSequence = 0;
-        ArrayDeque<Outgoing> all = new ArrayDeque<>(inFlight);
+        ArrayDeque<Outgoing> all = new ArrayDeque<>();
+        for (long s = cumulative; s < sentEnd; s++) {
+            all.add(at(s));
+        }
         all.addAll(waiting);
-        inFlight.clear();
         waiting.clear();
-        retransmitDueNs = Long.MAX_VALUE;
+        clearWindow(0);
         for (Outgoing outgoing : all) {
             waiting.add(new Outgoing(nextSequence++, outgoing.event, outgoing.receipt, outgoing.queuedNs));
         }
         rtoNs = Math.max(rtoNs, RTO_INITIAL_NS);
     }
 
+    private void clearWindow(long start) {
+        java.util.Arrays.fill(window, null);
+        cumulative = start;
+        sentEnd = start;
+        lostPending = 0;
+        lossTimeNs = Long.MAX_VALUE;
+        largestAckedTransmission = -1;
+        ptoCount = 0;
+    }
+
     /**
-     * Everything in flight is due again at {@code nowNs}, with no backoff: the path to the peer changed (a new secure
-     * session after the old one went unanswered), so what was sent over the old one is presumed lost.
+     * Everything in flight and not selectively acknowledged is due again at {@code nowNs}, with no backoff: the path to
+     * the peer changed (a new secure session after the old one went unanswered), so what was sent over the old one is
+     * presumed lost.
      */
     public void retransmitNow(long nowNs) {
-        for (Outgoing outgoing : inFlight) {
-            outgoing.dueNs = nowNs;
-        }
-        if (!inFlight.isEmpty()) {
-            retransmitDueNs = nowNs;
+        for (long s = cumulative; s < sentEnd; s++) {
+            Outgoing outgoing = at(s);
+            if (!outgoing.selectivelyAcked && !outgoing.lost) {
+                outgoing.lost = true;
+                lostPending++;
+            }
         }
     }
 
     /** Fails everything queued, for shutdown. */
     public void failAll(String reason) {
-        for (Iterator<Outgoing> it = inFlight.iterator(); it.hasNext(); ) {
-            it.next().receipt.failed(peer, reason);
-            it.remove();
+        for (long s = cumulative; s < sentEnd; s++) {
+            at(s).receipt.failed(peer, reason);
         }
+        clearWindow(sentEnd);
         for (Iterator<Outgoing> it = waiting.iterator(); it.hasNext(); ) {
             it.next().receipt.failed(peer, reason);
             it.remove();
         }
-        retransmitDueNs = Long.MAX_VALUE;
     }
 
-    /** When {@link #collectDue} next has work: now if events wait for window room, else the next retransmission. */
+    /**
+     * When {@link #collectDue} next has work: now if lost events or events waiting for window room can go, else the
+     * loss timer or the probe timeout, whichever comes first.
+     */
     public long nextDueNs(long nowNs) {
-        if (!waiting.isEmpty() && inFlight.size() < WINDOW_EVENTS) {
+        if (lostPending > 0 || (!waiting.isEmpty() && inFlight() < WINDOW_EVENTS)) {
             return nowNs;
         }
-        return retransmitDueNs;
+        if (inFlight() == 0) {
+            return Long.MAX_VALUE;
+        }
+        return Math.min(lossTimeNs, ptoDueNs());
     }
 
     /** When the oldest unacknowledged event was queued, or {@link Long#MAX_VALUE} if none. */
     public long oldestQueuedNs() {
-        Outgoing oldest = !inFlight.isEmpty() ? inFlight.peek() : waiting.peek();
+        Outgoing oldest = inFlight() > 0 ? at(cumulative) : waiting.peek();
         return oldest == null ? Long.MAX_VALUE : oldest.queuedNs;
     }
 
@@ -204,6 +408,12 @@ public final class ReliableSender {
         return srttNs;
     }
 
+    /** Smallest round-trip sample, ack delay included; {@link Long#MAX_VALUE} before the first. */
+    public long minRttNs() {
+        return minRttNs;
+    }
+
+    /** The probe timeout before backoff. */
     public long rtoNs() {
         return rtoNs;
     }
@@ -216,21 +426,33 @@ public final class ReliableSender {
         return retransmissions;
     }
 
-    private void sampleRtt(long sampleNs) {
-        long rtt = Math.max(sampleNs, 0);
-        if (srttNs == 0) {
-            srttNs = rtt;
-            rttVarianceNs = rtt / 2;
-        } else {
-            rttVarianceNs = (3 * rttVarianceNs + Math.abs(srttNs - rtt)) / 4;
-            srttNs = (7 * srttNs + rtt) / 8;
-        }
-        rtoNs = Math.min(RTO_MAX_NS, Math.max(RTO_MIN_NS, srttNs + Math.max(CLOCK_GRANULARITY_NS, 4 * rttVarianceNs)));
+    /** Acknowledgements of events sent more than once that arrived too soon to be for the latest copy. */
+    public long spuriousRetransmissions() {
+        return spuriousRetransmissions;
     }
 
-    private long backoff(int transmissionCount) {
-        int doublings = Math.min(transmissionCount - 1, 8);
-        return Math.min(RTO_MAX_NS, rtoNs << doublings);
+    /** The packet threshold in force (RFC 9002 kPacketThreshold, widened by reordering seen). */
+    long packetThreshold() {
+        return packetThreshold;
+    }
+
+    /** RFC 9002 §5.2-5.3: min RTT from raw samples; the ack delay comes off only down to the min RTT. */
+    private void sampleRtt(long sampleNs, long ackDelayNs) {
+        long latest = Math.max(sampleNs, 0);
+        latestRttNs = latest;
+        minRttNs = Math.min(minRttNs, latest);
+        long adjusted = latest;
+        if (latest >= minRttNs + ackDelayNs) {
+            adjusted = latest - ackDelayNs;
+        }
+        if (srttNs == 0) {
+            srttNs = adjusted;
+            rttVarianceNs = adjusted / 2;
+        } else {
+            rttVarianceNs = (3 * rttVarianceNs + Math.abs(srttNs - adjusted)) / 4;
+            srttNs = (7 * srttNs + adjusted) / 8;
+        }
+        rtoNs = Math.min(RTO_MAX_NS, Math.max(RTO_MIN_NS, srttNs + Math.max(CLOCK_GRANULARITY_NS, 4 * rttVarianceNs)));
     }
 
     private static final class Outgoing {
@@ -239,8 +461,12 @@ public final class ReliableSender {
         final SendReceipt receipt;
         final long queuedNs;
         long sentNs;
-        long dueNs;
+        long transmissionNumber;
         int transmissions;
+        boolean selectivelyAcked;
+        boolean lost;
+        /** Transmissions between this one and the acknowledged one that made the packet threshold declare it lost. */
+        long reorderDistance;
 
         Outgoing(long sequence, Event event, SendReceipt receipt, long queuedNs) {
             this.sequence = sequence;

@@ -88,6 +88,12 @@ public final class SimWorld {
          * once more at the end.
          */
         REPLICAS_CONVERGE("replicas converge after healing"),
+        /**
+         * A node delivers the events of one author in the order that author sent them (the reliable lane is ordered
+         * per sender), within one incarnation of the receiving node. Events that failed may be missing; none may
+         * overtake another.
+         */
+        IN_ORDER_PER_AUTHOR("events of one author delivered in the order sent"),
         /** Per-peer send queues, link queues and the simulator's own queue stay within their limits. */
         QUEUES_BOUNDED("queues within bounds");
 
@@ -531,6 +537,15 @@ public final class SimWorld {
         deliveries++;
         SentEvent event = sent.get(id);
         if (event != null) {
+            tallies.get(Invariant.IN_ORDER_PER_AUTHOR).checks++;
+            Long previous = node.lastOrdinalFrom.put(event.author, event.ordinal);
+            if (previous != null && previous > event.ordinal) {
+                node.lastOrdinalFrom.put(event.author, previous);
+                violate(
+                        Invariant.IN_ORDER_PER_AUTHOR,
+                        node.name + " delivered event #" + event.ordinal + " of " + nodes[event.author].name
+                                + " after #" + previous);
+            }
             if (latencyCount == latenciesNs.length) {
                 latenciesNs = Arrays.copyOf(latenciesNs, latencyCount * 2);
             }
@@ -699,12 +714,18 @@ public final class SimWorld {
         final EventId id;
         final int session;
         final long sendNs;
+        /** The author's node index, and the event's place among everything that node sent, over all incarnations. */
+        final int author;
+
+        final long ordinal;
         int outcome = PENDING;
 
-        SentEvent(EventId id, int session, long sendNs) {
+        SentEvent(EventId id, int session, long sendNs, int author, long ordinal) {
             this.id = id;
             this.session = session;
             this.sendNs = sendNs;
+            this.author = author;
+            this.ordinal = ordinal;
         }
     }
 
@@ -750,6 +771,10 @@ public final class SimWorld {
         long wakeNs = Long.MAX_VALUE;
         boolean touched;
         Set<EventId> delivered = new HashSet<>();
+        /** Per author node index, the highest ordinal this incarnation delivered. */
+        Map<Integer, Long> lastOrdinalFrom = new HashMap<>();
+        /** Events this node sent, over all its incarnations. */
+        long ordinalCounter;
         /**
          * Sends accepted by the core and not yet delivered locally: the core signs a batch of events when it flushes,
          * and only then do they pass the stages, in the order they were sent.
@@ -831,6 +856,7 @@ public final class SimWorld {
             core = null;
             incarnation++;
             delivered = new HashSet<>();
+            lastOrdinalFrom = new HashMap<>();
             sendsAbandoned += awaitingLocal.size(); // never signed: they die with the node's memory
             awaitingLocal.clear();
             wakeNs = Long.MAX_VALUE;
@@ -884,7 +910,7 @@ public final class SimWorld {
             eventsSent++;
             pendingSends++;
             SimWorld.this.pendingSends++;
-            sent.put(event.id(), new SentEvent(event.id(), send.session(), send.sendNs()));
+            sent.put(event.id(), new SentEvent(event.id(), send.session(), send.sendNs(), index, ordinalCounter++));
         }
     }
 

@@ -30,10 +30,7 @@ public final class PacketReader {
             RejectReason reason;
             switch (type) {
                 case FrameType.EVENT -> reason = EventFrameCodec.checkStructure(buffer, body, bodyLength);
-                case FrameType.ACK ->
-                    reason = bodyLength == AckFrameFlyweight.BODY_LENGTH
-                            ? RejectReason.NONE
-                            : RejectReason.FRAME_MALFORMED;
+                case FrameType.ACK -> reason = AckFrameFlyweight.check(buffer, body, bodyLength);
                 default -> reason = (type & FrameType.OPTIONAL) != 0 ? RejectReason.NONE : RejectReason.FRAME_TYPE;
             }
             if (reason != RejectReason.NONE) {

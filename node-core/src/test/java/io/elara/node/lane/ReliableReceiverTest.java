@@ -22,7 +22,7 @@ class ReliableReceiverTest {
     }
 
     private boolean receive(long sequence) {
-        return receiver.onEvent(sequence, event(sequence), e -> delivered.add(e.text()));
+        return receiver.onEvent(sequence, event(sequence), e -> delivered.add(e.text()), 0);
     }
 
     @Test
@@ -64,7 +64,7 @@ class ReliableReceiverTest {
     void shouldConsumeButNotDeliverARejectedEvent() {
         receiver.onEpoch(EPOCH);
         receive(0);
-        receiver.onEvent(1, null, e -> delivered.add(e.text()));
+        receiver.onEvent(1, null, e -> delivered.add(e.text()), 0);
         receive(2);
         assertThat(delivered).containsExactly("m0", "m2");
         assertThat(receiver.nextExpected()).isEqualTo(3);
@@ -113,5 +113,79 @@ class ReliableReceiverTest {
             receiver.onEpoch(epoch);
         }
         assertThat(receiver.onEpoch(Epoch.next(EPOCH))).isEqualTo(EpochChange.STALE);
+    }
+
+    private final long[] starts = new long[ReliableSender.WINDOW_EVENTS];
+    private final long[] ends = new long[ReliableSender.WINDOW_EVENTS];
+
+    @Test
+    void shouldReportEveryHeldRangeAboveTheHoleWhenEventsAreMissing() {
+        receiver.onEpoch(EPOCH);
+        for (long s : new long[] {0, 1, 3, 4, 7, 9, 10, 11}) {
+            receive(s);
+        }
+        // Delivered 0 and 1; 2, 5, 6 and 8 are missing.
+        assertThat(receiver.nextExpected()).isEqualTo(2);
+        assertThat(receiver.ackRanges(starts, ends, 32)).isEqualTo(3);
+        assertThat(starts).startsWith(3, 7, 9);
+        assertThat(ends).startsWith(5, 8, 12);
+
+        receive(2);
+        assertThat(receiver.nextExpected()).isEqualTo(5);
+        assertThat(receiver.ackRanges(starts, ends, 32)).isEqualTo(2);
+        assertThat(starts).startsWith(7, 9);
+        assertThat(ends).startsWith(8, 12);
+    }
+
+    @Test
+    void shouldReportNoRangeWhenEverythingIsInOrder() {
+        receiver.onEpoch(EPOCH);
+        receive(0);
+        receive(1);
+        assertThat(receiver.ackRanges(starts, ends, 32)).isZero();
+    }
+
+    @Test
+    void shouldKeepTheHighestRangesWhenMoreAreHeldThanFit() {
+        receiver.onEpoch(EPOCH);
+        // Every odd sequence number from 1 to 99: fifty ranges of one above the missing 0.
+        for (long s = 1; s < 100; s += 2) {
+            receive(s);
+        }
+        assertThat(receiver.ackRanges(starts, ends, 32)).isEqualTo(32);
+        assertThat(starts[0]).isEqualTo(37);
+        assertThat(starts[31]).isEqualTo(99);
+        for (int i = 0; i < 32; i++) {
+            assertThat(ends[i]).isEqualTo(starts[i] + 1);
+        }
+    }
+
+    @Test
+    void shouldReportARangeReachingTheEdgeOfTheWindow() {
+        receiver.onEpoch(EPOCH);
+        receive(ReliableSender.WINDOW_EVENTS - 1);
+        assertThat(receiver.ackRanges(starts, ends, 32)).isEqualTo(1);
+        assertThat(starts[0]).isEqualTo(ReliableSender.WINDOW_EVENTS - 1);
+        assertThat(ends[0]).isEqualTo(ReliableSender.WINDOW_EVENTS);
+    }
+
+    @Test
+    void shouldMeasureAckDelayFromTheEarliestUnacknowledgedArrival() {
+        receiver.onEpoch(EPOCH);
+        receiver.onEvent(0, event(0), e -> delivered.add(e.text()), 1_000);
+        receiver.onEvent(1, event(1), e -> delivered.add(e.text()), 5_000);
+        assertThat(receiver.ackDelayNs(9_000)).isEqualTo(8_000);
+        receiver.ackSent();
+        assertThat(receiver.ackDelayNs(9_000)).isZero();
+        receiver.onEvent(2, event(2), e -> delivered.add(e.text()), 12_000);
+        assertThat(receiver.ackDelayNs(12_500)).isEqualTo(500);
+    }
+
+    @Test
+    void shouldForgetHeldRangesWhenTheEpochChanges() {
+        receiver.onEpoch(EPOCH);
+        receive(5);
+        receiver.onEpoch(Epoch.next(EPOCH));
+        assertThat(receiver.ackRanges(starts, ends, 32)).isZero();
     }
 }

@@ -137,4 +137,162 @@ class ReliableSenderTest {
         assertThat(Epoch.incarnation(Epoch.next(epoch))).isEqualTo(0x1234);
         assertThat(Epoch.generation(Epoch.next(epoch))).isEqualTo(1);
     }
+
+    /** Sends one new event per millisecond, from {@code fromMs}: each in its own flush, as a lively chat would. */
+    private void sendOnePerMillisecond(int count, long fromMs) {
+        for (int i = 0; i < count; i++) {
+            long nowNs = (fromMs + i) * MS;
+            sender.enqueue(WireTestData.event("ada", "m" + i), receipt, nowNs);
+            sender.collectDue(nowNs, sink);
+        }
+    }
+
+    private int ack(long nextExpected, long nowNs, long... startEndPairs) {
+        long[] starts = new long[startEndPairs.length / 2];
+        long[] ends = new long[startEndPairs.length / 2];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = startEndPairs[2 * i];
+            ends[i] = startEndPairs[2 * i + 1];
+        }
+        return sender.onAck(EPOCH, nextExpected, 0, starts, ends, starts.length, nowNs);
+    }
+
+    @Test
+    void shouldFastRetransmitExactlyTheHoleWhenThreeLaterEventsAreAcknowledged() {
+        sendOnePerMillisecond(6, 0);
+        sent.clear();
+        // Event 1 is lost; 0 arrives, then 2, 3 and 4 one by one.
+        assertThat(ack(1, 40 * MS)).isEqualTo(1);
+        ack(1, 42 * MS, 2, 3);
+        ack(1, 43 * MS, 2, 4);
+        assertThat(sender.nextDueNs(43 * MS))
+                .as("two later events are not enough")
+                .isGreaterThan(43 * MS);
+        assertThat(sender.collectDue(43 * MS, sink)).isZero();
+        ack(1, 44 * MS, 2, 5);
+        assertThat(sender.nextDueNs(44 * MS)).isEqualTo(44 * MS);
+        assertThat(sender.collectDue(44 * MS, sink)).isEqualTo(1);
+        assertThat(sent).containsExactly(1L);
+        assertThat(sender.retransmissions()).isEqualTo(1);
+        assertThat(sender.transmissions()).isEqualTo(7);
+        assertThat(receipt.acknowledged)
+                .as("held events complete only when the hole fills")
+                .hasSize(1);
+
+        assertThat(ack(6, 85 * MS)).isEqualTo(5);
+        assertThat(receipt.acknowledged).hasSize(6);
+        assertThat(sender.queued()).isZero();
+        assertThat(sender.nextDueNs(85 * MS)).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldDeclareTheTailLostByTheTimeThresholdWhenTooFewEventsFollowIt() {
+        sendOnePerMillisecond(2, 0);
+        sent.clear();
+        // Event 0 is lost, event 1 (sent at 1 ms) arrives: 40 ms round trip.
+        ack(0, 41 * MS, 1, 2);
+        assertThat(sender.srttNs()).isEqualTo(40 * MS);
+        long lossDelayNs = 9 * 40 * MS / 8;
+        assertThat(sender.nextDueNs(41 * MS)).isEqualTo(lossDelayNs);
+        assertThat(sender.collectDue(lossDelayNs - 1, sink)).isZero();
+        assertThat(sender.collectDue(lossDelayNs, sink)).isEqualTo(1);
+        assertThat(sent).containsExactly(0L);
+    }
+
+    @Test
+    void shouldSubtractAckDelayFromRttSamplesButNeverBelowTheMinimum() {
+        sendOnePerMillisecond(3, 0);
+        long[] none = new long[0];
+        sender.onAck(EPOCH, 1, 0, none, none, 0, 40 * MS);
+        assertThat(sender.srttNs()).isEqualTo(40 * MS);
+        assertThat(sender.minRttNs()).isEqualTo(40 * MS);
+
+        // Event 1, sent at 1 ms, acknowledged at 61 ms after the receiver held the ACK for 20 ms: 40 ms of network.
+        sender.onAck(EPOCH, 2, 20 * MS, none, none, 0, 61 * MS);
+        assertThat(sender.srttNs()).isEqualTo(40 * MS);
+
+        // Event 2, sent at 2 ms: a 45 ms sample with a claimed 10 ms delay would go below the 40 ms minimum, so the
+        // delay is not trusted and the whole 45 ms counts.
+        sender.onAck(EPOCH, 3, 10 * MS, none, none, 0, 47 * MS);
+        assertThat(sender.srttNs()).isEqualTo((7 * 40 * MS + 45 * MS) / 8);
+        assertThat(sender.minRttNs()).isEqualTo(40 * MS);
+    }
+
+    @Test
+    void shouldIgnoreDuplicateAndOldAcknowledgementsWhenTheyArriveAgain() {
+        sendOnePerMillisecond(4, 0);
+        sent.clear();
+        assertThat(ack(2, 40 * MS, 3, 4)).isEqualTo(2);
+        long srtt = sender.srttNs();
+        assertThat(ack(2, 41 * MS, 3, 4)).as("the same ACK again").isZero();
+        assertThat(ack(1, 42 * MS)).as("an older ACK, reordered").isZero();
+        assertThat(ack(0, 43 * MS, 1, 2)).as("an even older one").isZero();
+        assertThat(receipt.acknowledged).hasSize(2);
+        assertThat(sender.srttNs()).isEqualTo(srtt);
+        assertThat(sender.queued()).isEqualTo(2);
+        assertThat(sender.collectDue(43 * MS, sink)).isZero();
+        assertThat(ack(200, 44 * MS, 201, 202))
+                .as("an ACK for events never sent")
+                .isEqualTo(2);
+        assertThat(sender.queued()).isZero();
+    }
+
+    @Test
+    void shouldNeverRetransmitSelectivelyAcknowledgedEventsEvenWhenProbing() {
+        sendOnePerMillisecond(4, 0);
+        sent.clear();
+        // 0 is lost; 1, 2 and 3 are held by the receiver.
+        ack(0, 43 * MS, 1, 4);
+        assertThat(sender.collectDue(43 * MS, sink)).isEqualTo(1);
+        assertThat(sent).containsExactly(0L);
+        // The retransmission is lost too, and no ACK comes back: probes carry only event 0.
+        for (int i = 0; i < 3; i++) {
+            long dueNs = sender.nextDueNs(sender.nextDueNs(0));
+            sender.collectDue(dueNs, sink);
+        }
+        assertThat(sent).containsOnly(0L).hasSize(4);
+        assertThat(sender.retransmissions()).isEqualTo(4);
+        assertThat(receipt.acknowledged).isEmpty();
+        assertThat(ack(4, 2_000 * MS)).isEqualTo(4);
+        assertThat(receipt.acknowledged).hasSize(4);
+    }
+
+    @Test
+    void shouldProbeTheOldestEventWhenOnlyTheCumulativeAcknowledgementWentMissing() {
+        sendOnePerMillisecond(2, 0);
+        sent.clear();
+        // Both arrived; the ACK saying so cumulatively was lost, an earlier one listed event 1 as held.
+        ack(0, 41 * MS, 1, 2);
+        long dueNs = sender.nextDueNs(41 * MS);
+        assertThat(dueNs).isLessThan(Long.MAX_VALUE);
+        sender.collectDue(dueNs, sink);
+        assertThat(sent).containsExactly(0L);
+    }
+
+    @Test
+    void shouldWidenThePacketThresholdWhenTheNetworkReorders() {
+        sendOnePerMillisecond(6, 0);
+        sent.clear();
+        // 0 is delayed, not lost: 1..4 arrive first and make it look lost.
+        ack(0, 41 * MS, 1, 5);
+        sender.collectDue(41 * MS, sink);
+        assertThat(sent).containsExactly(0L);
+        // The first copy of 0 arrives 1 ms after the retransmission left: too soon to be the retransmission.
+        ack(5, 42 * MS);
+        assertThat(sender.spuriousRetransmissions()).isEqualTo(1);
+        assertThat(sender.packetThreshold()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldSendEverythingInFlightAgainAtOnceWhenThePathChanges() {
+        sendOnePerMillisecond(3, 0);
+        sent.clear();
+        ack(0, 41 * MS, 2, 3);
+        sender.collectDue(41 * MS, sink);
+        sent.clear();
+        sender.retransmitNow(50 * MS);
+        assertThat(sender.nextDueNs(50 * MS)).isEqualTo(50 * MS);
+        sender.collectDue(50 * MS, sink);
+        assertThat(sent).as("not event 2, which the receiver holds").containsExactly(0L, 1L);
+    }
 }

@@ -1,0 +1,218 @@
+package io.elara.node.sim;
+
+import io.elara.crypto.identity.Identity;
+import io.elara.node.DeliveredEvent;
+import io.elara.node.NodeCore;
+import io.elara.node.Outbox;
+import io.elara.node.SendResult;
+import io.elara.node.SendTarget;
+import io.elara.node.config.ConfigException;
+import io.elara.node.config.NodeConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A bulk transfer on one reliable lane, in virtual time: a node queues {@code events} text events for a second node at
+ * once, and the two protected cores run over a {@link SimNetwork} link until every event is acknowledged or the time
+ * limit passes. Measures what a user notices as goodput: how long the whole transfer takes. Also records what the
+ * receiving node delivered, to check "exactly once, in order". Single thread, reproducible from its seed.
+ */
+final class LaneTransfer {
+    /** What one run measured. */
+    record Result(
+            long elapsedNs, int acknowledged, int failed, List<String> delivered, long sent, long retransmitted) {}
+
+    private static final int SENDER = 0;
+    private static final int RECEIVER = 1;
+
+    private final SimNetwork network;
+    private final VirtualClock clock = new VirtualClock();
+    private final PriorityQueue<Arrival> arrivals = new PriorityQueue<>();
+    private final long[] arrivalsNs = new long[2];
+    private final NodeCore[] cores = new NodeCore[2];
+    private final InetSocketAddress[] addresses = {SimWorld.address(0), SimWorld.address(1)};
+    private final List<String> delivered = new ArrayList<>();
+    private long arrivalSequence;
+
+    private static final class Arrival implements Comparable<Arrival> {
+        final long timeNs;
+        final long sequence;
+        final int to;
+        final int from;
+        final byte[] bytes;
+
+        Arrival(long timeNs, long sequence, int to, int from, byte[] bytes) {
+            this.timeNs = timeNs;
+            this.sequence = sequence;
+            this.to = to;
+            this.from = from;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int compareTo(Arrival other) {
+            int byTime = Long.compare(timeNs, other.timeNs);
+            return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Arrival arrival && arrival.sequence == sequence;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(sequence);
+        }
+    }
+
+    LaneTransfer(LinkProfile link, long seed) {
+        SplittableRandom root = new SplittableRandom(seed);
+        this.network = new SimNetwork(2, root.split(), link);
+        String[] names = {"sender", "receiver"};
+        for (int i = 0; i < 2; i++) {
+            int self = i;
+            int other = 1 - i;
+            byte[] identitySeed = new byte[32];
+            root.split().nextBytes(identitySeed);
+            NodeConfig config;
+            try {
+                config = NodeConfig.builder(names[i])
+                        .bind(addresses[i].getAddress().getHostAddress(), SimWorld.PORT)
+                        .peer(names[other], addresses[other].getAddress().getHostAddress() + ":" + SimWorld.PORT)
+                        .build();
+            } catch (ConfigException e) {
+                throw new IllegalStateException(e);
+            }
+            Outbox outbox = new Outbox() {
+                @Override
+                public ByteBuf allocate() {
+                    return Unpooled.buffer(io.elara.node.wire.PacketHeaderFlyweight.DATAGRAM_LENGTH_MAX);
+                }
+
+                @Override
+                public void send(ByteBuf datagram, InetSocketAddress recipient) {
+                    byte[] bytes;
+                    try {
+                        bytes = new byte[datagram.readableBytes()];
+                        datagram.getBytes(datagram.readerIndex(), bytes);
+                    } finally {
+                        datagram.release();
+                    }
+                    int copies = network.transmit(self, other, bytes.length, clock.nowNs(), arrivalsNs);
+                    for (int c = 0; c < copies; c++) {
+                        arrivals.add(new Arrival(arrivalsNs[c], arrivalSequence++, other, self, bytes));
+                    }
+                }
+            };
+            long coreSeed = root.nextLong();
+            cores[i] = new NodeCore(
+                    config,
+                    Identity.fromSeed(identitySeed),
+                    new SplittableRandom(coreSeed),
+                    new SeededSecureRandom(coreSeed ^ 0x5DEECE66DL),
+                    outbox);
+        }
+        cores[RECEIVER].subscribe(
+                (DeliveredEvent event) -> {
+                    if (!event.local()) {
+                        delivered.add(event.event().text());
+                    }
+                },
+                0);
+    }
+
+    /** Queues {@code events} events of {@code textBytes} bytes each at time zero and runs until all have an outcome. */
+    Result run(int events, int textBytes, long limitNs) {
+        long startNs = clock.nowNs();
+        List<CompletableFuture<SendResult>> results = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            StringBuilder text = new StringBuilder("m").append(i).append(' ');
+            while (text.length() < textBytes) {
+                text.append((char) ('a' + text.length() % 26));
+            }
+            results.add(cores[SENDER].sendText(SendTarget.peer("receiver"), text.toString(), startNs));
+        }
+        int done = 0;
+        long endNs = startNs + limitNs;
+        flush(clock.nowNs());
+        while (true) {
+            done = 0;
+            for (CompletableFuture<SendResult> result : results) {
+                if (result.isDone()) {
+                    done++;
+                }
+            }
+            if (done == events) {
+                break;
+            }
+            long nextNs = Math.min(
+                    cores[SENDER].nextDeadlineNs(clock.nowNs()), cores[RECEIVER].nextDeadlineNs(clock.nowNs()));
+            if (!arrivals.isEmpty()) {
+                nextNs = Math.min(nextNs, arrivals.peek().timeNs);
+            }
+            nextNs = Math.max(nextNs, clock.nowNs() + 1);
+            if (nextNs > endNs) {
+                break;
+            }
+            clock.advanceTo(nextNs);
+            while (!arrivals.isEmpty() && arrivals.peek().timeNs == nextNs) {
+                Arrival arrival = arrivals.poll();
+                if (!network.connected(arrival.from, arrival.to)) {
+                    continue;
+                }
+                ByteBuf buffer = Unpooled.wrappedBuffer(arrival.bytes);
+                try {
+                    cores[arrival.to].onDatagram(buffer, addresses[arrival.from], nextNs);
+                } finally {
+                    buffer.release();
+                }
+            }
+            flush(nextNs);
+        }
+        int acknowledged = 0;
+        int failed = 0;
+        for (CompletableFuture<SendResult> result : results) {
+            if (result.isDone() && !result.isCompletedExceptionally()) {
+                if (result.join().allAcknowledged()) {
+                    acknowledged++;
+                } else {
+                    failed++;
+                }
+            }
+        }
+        var peer = cores[SENDER].status(clock.nowNs()).peers().get(0);
+        return new Result(
+                clock.nowNs() - startNs,
+                acknowledged,
+                failed,
+                List.copyOf(delivered),
+                peer.transmissions(),
+                peer.retransmissions());
+    }
+
+    private void flush(long nowNs) {
+        // Both nodes flush after every step, as the realtime driver does after each read batch and at each deadline.
+        cores[SENDER].flush(nowNs);
+        cores[RECEIVER].flush(nowNs);
+    }
+
+    /** Expected texts' prefixes, in order: "m0 ", "m1 ", ... */
+    static boolean inOrderExactlyOnce(List<String> delivered, int events) {
+        if (delivered.size() != events) {
+            return false;
+        }
+        for (int i = 0; i < events; i++) {
+            if (!delivered.get(i).startsWith("m" + i + " ")) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
