@@ -16,13 +16,15 @@ public final class Pacer {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final long burstBytes;
-    private long tokens;
+    /** Bytes that may leave now; fractional, so that refills in small steps are not lost to rounding. */
+    private double tokens;
+
     private long lastRefillNs;
     private boolean started;
 
     public Pacer() {
         this.burstBytes = (long) BURST_DATAGRAMS * CongestionWindow.DATAGRAM_BYTES;
-        this.tokens = burstBytes;
+        this.tokens = (double) burstBytes;
     }
 
     /**
@@ -35,8 +37,9 @@ public final class Pacer {
             return nowNs;
         }
         long rate = bytesPerSecond(windowBytes, smoothedRttNs);
-        long missing = bytes - tokens;
-        return nowNs + Math.max(1, missing * NANOS_PER_SECOND / rate);
+        double missing = bytes - tokens;
+        // Rounded up: at the instant returned, the refill covers the missing bytes.
+        return nowNs + Math.max(1, (long) Math.ceil(missing * NANOS_PER_SECOND / rate));
     }
 
     /** Takes {@code bytes} from the bucket (it may go negative by one datagram's worth: the next send then waits). */
@@ -63,12 +66,13 @@ public final class Pacer {
         }
         lastRefillNs = nowNs;
         if (smoothedRttNs <= 0) {
-            tokens = burstBytes;
+            tokens = (double) burstBytes;
             return;
         }
         long rate = bytesPerSecond(windowBytes, smoothedRttNs);
-        // elapsed × rate can overflow for long idle spans; a full bucket is all that matters then.
+        // In doubles: elapsed × rate overflows a long after a long idle span, and whole-byte steps would lose the
+        // fraction each refill adds.
         double added = (double) elapsedNs * rate / NANOS_PER_SECOND;
-        tokens = added >= burstBytes ? burstBytes : Math.min(burstBytes, tokens + (long) added);
+        tokens = Math.min((double) burstBytes, tokens + added);
     }
 }

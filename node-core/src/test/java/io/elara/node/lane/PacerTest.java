@@ -50,4 +50,21 @@ class PacerTest {
     void shouldPaceAtWindowOverRttTimesGain() {
         assertThat(Pacer.bytesPerSecond(12_000, 10 * MS)).isEqualTo(1_500_000);
     }
+
+    @Test
+    void shouldReleaseAtTheInstantItNamesWhenRefillsAreFractions() {
+        // 12,000 × 1.25 / 53.477598 ms ≈ 280,498 bytes/s: a byte every 3.565 µs, never a whole number of nanoseconds.
+        // Refills once rounded down to whole bytes, and a sender asking again at the named instant waited forever.
+        long window = 12_000;
+        long rtt = 53_477_598;
+        long now = 0;
+        pacer.sendableAtNs(D, window, rtt, now);
+        for (int i = 0; i < 1_000; i++) {
+            pacer.onSent(D, window, rtt, now);
+            long at = pacer.sendableAtNs(D, window, rtt, now);
+            long again = pacer.sendableAtNs(D, window, rtt, at);
+            assertThat(again).as("send %d", i).isIn(at, at + 1);
+            now = again;
+        }
+    }
 }
