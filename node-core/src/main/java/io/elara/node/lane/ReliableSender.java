@@ -103,6 +103,11 @@ public final class ReliableSender {
         return inFlight() + waiting.size();
     }
 
+    /** Whether an event enqueued now could be sent at once: fewer than a window's worth are in flight or waiting. */
+    public boolean hasRoom() {
+        return inFlight() + waiting.size() < WINDOW_EVENTS;
+    }
+
     private int inFlight() {
         return (int) (sentEnd - cumulative);
     }
