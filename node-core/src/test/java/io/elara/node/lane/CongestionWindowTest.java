@@ -54,17 +54,48 @@ class CongestionWindowTest {
         assertThat(window.congestionEvents()).isEqualTo(1);
         assertThat(window.phase()).isEqualTo(CongestionWindow.Phase.RECOVERY);
         // Acknowledgements of what was in flight before the loss do not grow the window...
-        window.onAcked(D, 4 * MS, 10 * MS, 55 * MS);
+        window.onAcked(D, 4 * MS, -1, 55 * MS);
         assertThat(window.windowBytes()).isEqualTo(6_000);
         // ...one of something sent after the recovery began ends recovery and grows it (congestion avoidance now).
         window.onSent(D, 60 * MS);
-        window.onAcked(D, 60 * MS, 10 * MS, 70 * MS);
+        window.onAcked(D, 60 * MS, -1, 70 * MS); // no RTT sample: losses count as congestion, as in plain NewReno
         assertThat(window.phase()).isEqualTo(CongestionWindow.Phase.CONGESTION_AVOIDANCE);
         // A loss of something sent after the first recovery began is a second congestion event.
         window.onSent(D, 70 * MS);
         window.onLost(D, 70 * MS, 90 * MS);
         assertThat(window.windowBytes()).isEqualTo(3_000);
         assertThat(window.congestionEvents()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepWindowWhenLossComesWithoutQueueingDelay() {
+        // Two rounds at the path's minimum round trip: nothing is queueing, so a loss is not the network asking for
+        // less (a radio, a lossy relay). NewReno would halve here; under 5 % random loss it would never grow.
+        Flow flow = new Flow();
+        flow.round(20 * MS);
+        flow.round(20 * MS);
+        flow.round(21 * MS);
+        long before = window.windowBytes();
+        window.onLost(D, flow.now, flow.now + 30 * MS);
+        assertThat(window.windowBytes()).isEqualTo(before);
+        assertThat(window.congestionEvents()).isZero();
+        assertThat(window.randomLosses()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldHalveWhenLossComesWithQueueingDelay() {
+        // Two rounds 10 ms above the 20 ms minimum (more than a quarter of it): a queue is building, the loss is
+        // congestion.
+        Flow flow = new Flow();
+        flow.round(20 * MS);
+        flow.round(20 * MS);
+        flow.round(30 * MS);
+        flow.round(30 * MS);
+        long before = window.windowBytes();
+        window.onLost(D, flow.now, flow.now + 30 * MS);
+        assertThat(window.windowBytes()).isEqualTo(before / 2);
+        assertThat(window.congestionEvents()).isEqualTo(1);
+        assertThat(window.randomLosses()).isZero();
     }
 
     @Test
@@ -97,7 +128,7 @@ class CongestionWindowTest {
     @Test
     void shouldRestartFromMinimumWhenPersistentCongestion() {
         window.onSent(D, 0);
-        window.onAcked(D, 0, 10 * MS, 10 * MS);
+        window.onAcked(D, 0, -1, 10 * MS);
         window.onPersistentCongestion();
         assertThat(window.windowBytes()).isEqualTo(CongestionWindow.WINDOW_BYTES_MIN);
         window.onSent(D, MS);

@@ -3,6 +3,7 @@ package io.elara.node.lane;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.elara.node.event.Event;
+import io.elara.node.wire.EventFrameCodec;
 import io.elara.node.wire.WireTestData;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,15 +37,30 @@ class ReliableSenderTest {
 
     @Test
     void shouldKeepAtMostAWindowInFlightAndSendMoreAsAcksArrive() {
-        enqueue(ReliableSender.WINDOW_EVENTS + 10, 0);
-        assertThat(sender.collectDue(0, sink)).isEqualTo(ReliableSender.WINDOW_EVENTS);
+        enqueue(3 * ReliableSender.WINDOW_EVENTS, 0);
+        // The first flight is what the initial congestion window (12,000 bytes) holds, less than the lane's window.
+        int first = sender.collectDue(0, sink);
+        assertThat(first).isPositive().isLessThan(ReliableSender.WINDOW_EVENTS);
+        assertThat((long) first * EventFrameCodec.frameLength(WireTestData.event("ada", "m0")))
+                .isLessThanOrEqualTo(CongestionWindow.WINDOW_BYTES_INITIAL);
         assertThat(sender.collectDue(1, sink)).isZero();
 
         assertThat(sender.onAck(EPOCH, 5, 2 * MS)).isEqualTo(5);
         assertThat(sender.nextDueNs(2 * MS)).isEqualTo(2 * MS);
-        assertThat(sender.collectDue(2 * MS, sink)).isEqualTo(5);
-        assertThat(sent.get(sent.size() - 1)).isEqualTo(ReliableSender.WINDOW_EVENTS + 4L);
+        assertThat(sender.collectDue(2 * MS, sink)).isPositive();
         assertThat(receipt.acknowledged).hasSize(5).containsOnly("bob");
+
+        // Acknowledging every flight grows the congestion window; the lane's window still caps what is in flight.
+        int maxInFlight = 0;
+        long now = 2 * MS;
+        while (sent.get(sent.size() - 1) < 3L * ReliableSender.WINDOW_EVENTS - 1) {
+            now += 10 * MS;
+            long sentEnd = sent.get(sent.size() - 1) + 1;
+            sender.onAck(EPOCH, sentEnd, now);
+            sender.collectDue(now, sink);
+            maxInFlight = Math.max(maxInFlight, (int) (sent.get(sent.size() - 1) + 1 - sentEnd));
+        }
+        assertThat(maxInFlight).isEqualTo(ReliableSender.WINDOW_EVENTS);
     }
 
     @Test
