@@ -20,6 +20,7 @@ import io.elara.node.event.RejectReason;
 import io.elara.node.event.SessionId;
 import io.elara.node.lane.ReliableReceiver;
 import io.elara.node.lane.ReliableSender;
+import io.elara.node.peer.Liveness;
 import io.elara.node.peer.Peer;
 import io.elara.node.peer.PeerTable;
 import io.elara.node.secure.ExpectedPeer;
@@ -37,6 +38,8 @@ import io.elara.node.wire.EventFrameCodec;
 import io.elara.node.wire.FrameType;
 import io.elara.node.wire.PacketHeaderFlyweight;
 import io.elara.node.wire.PacketReader;
+import io.elara.node.wire.PingFrameFlyweight;
+import io.elara.node.wire.PongFrameFlyweight;
 import io.elara.stun.codec.StunHeaderFlyweight;
 import io.elara.stun.codec.StunReject;
 import io.netty.buffer.ByteBuf;
@@ -99,6 +102,8 @@ public final class NodeCore {
     private final StunHeaderFlyweight stunHeader = new StunHeaderFlyweight();
     private final EventFrameCodec eventDecoder = new EventFrameCodec();
     private final AckFrameFlyweight ackFrame = new AckFrameFlyweight();
+    private final PingFrameFlyweight pingFrame = new PingFrameFlyweight();
+    private final PongFrameFlyweight pongFrame = new PongFrameFlyweight();
     /** Ranges of an ACK being read or written, allocated once. */
     private final long[] rangeStarts = new long[AckFrameFlyweight.RANGE_COUNT_MAX];
 
@@ -324,6 +329,21 @@ public final class NodeCore {
                                 rangeEnds,
                                 ranges,
                                 nowNs);
+            } else if (type == FrameType.PING) {
+                pingFrame.wrap(buffer, body, bodyLength);
+                peer.liveness().pingReceived(pingFrame.pingId(), pingFrame.transmitClockUs(), nowNs);
+            } else if (type == FrameType.PONG) {
+                pongFrame.wrap(buffer, body, bodyLength);
+                boolean answered = peer.liveness()
+                        .pongReceived(
+                                pongFrame.pingId(),
+                                pongFrame.pingClockUs(),
+                                pongFrame.receiveClockUs(),
+                                pongFrame.holdTimeUs(),
+                                nowNs);
+                if (!answered) {
+                    rejects.increment(RejectReason.PONG_UNEXPECTED);
+                }
             }
             // Optional frame types this version does not know were allowed by PacketReader.check; skip them.
             index = body + bodyLength;
@@ -492,9 +512,10 @@ public final class NodeCore {
     }
 
     /**
-     * Sends what is due at {@code nowNs}: acknowledgements, new events, retransmissions; fails events whose delivery
-     * timeout passed; forgets idle unknown peers. Drivers call it after each batch of input and when the deadline from
-     * {@link #nextDeadlineNs} arrives.
+     * Sends what is due at {@code nowNs}: acknowledgements, PONGs, new events, retransmissions, keepalive PINGs to
+     * peers quiet for {@link Liveness#KEEPALIVE_INTERVAL_NS}; closes the sessions of peers silent for {@link
+     * Liveness#IDLE_TIMEOUT_NS}; fails events whose delivery timeout passed; forgets idle unknown peers. Drivers call
+     * it after each batch of input and when the deadline from {@link #nextDeadlineNs} arrives.
      */
     public void flush(long nowNs) {
         if (signNow(nowNs)) {
@@ -508,10 +529,21 @@ public final class NodeCore {
             ReliableSender sender = peer.sender();
             sender.expire(nowNs, deliveryTimeoutNs);
             ReliableReceiver receiver = peer.receiver();
-            if (link != null && !link.ready(peer, sender.queued() > 0 || receiver.ackPending(), nowNs)) {
+            Liveness liveness = peer.liveness();
+            boolean keepalive = false;
+            if (link != null && peer.session() != null) {
+                long createdNs = peer.session().createdNs();
+                if (nowNs >= liveness.idleDeadlineNs(createdNs)) {
+                    link.closeIdle(peer); // presumed gone; a later send dials again
+                } else {
+                    keepalive = keepsAlive(peer) && nowNs >= liveness.keepaliveDeadlineNs(createdNs);
+                }
+            }
+            boolean wanted = sender.queued() > 0 || receiver.ackPending() || liveness.pongDue();
+            if (link != null && !link.ready(peer, wanted, nowNs)) {
                 continue; // a handshake is under way (or failed and emptied the lane); frames wait in the lane
             }
-            writer.begin(peer);
+            writer.begin(peer, nowNs);
             try {
                 if (receiver.ackPending()) {
                     int ranges = receiver.ackRanges(rangeStarts, rangeEnds, AckFrameFlyweight.RANGE_COUNT_MAX);
@@ -524,8 +556,21 @@ public final class NodeCore {
                             ranges);
                     receiver.ackSent();
                 }
+                if (liveness.pongDue()) {
+                    writer.pong(
+                            liveness.pongPingId(),
+                            liveness.pongPingClockUs(),
+                            liveness.pongReceiveClockUs(),
+                            liveness.pongHoldUs(nowNs));
+                    liveness.pongSent();
+                }
                 long transmissions = sender.transmissions();
                 sender.collectDue(nowNs, writer);
+                if (keepalive && !writer.filling()) {
+                    // Alone in its packet: a receiver older than PING drops that packet only (frame_type).
+                    long pingId = liveness.pingSent(nowNs);
+                    writer.ping(pingId, liveness.awaitedPingClockUs());
+                }
                 writer.finish();
                 if (sender.transmissions() != transmissions) {
                     peer.expectAnswer(nowNs);
@@ -583,12 +628,18 @@ public final class NodeCore {
                 if (sender.queued() > 0 && !peer.dialing()) {
                     return nowNs; // flush dials it
                 }
-            } else if (peer.receiver().ackPending()) {
+            } else if (peer.receiver().ackPending() || peer.liveness().pongDue()) {
                 return nowNs;
             } else {
                 next = Math.min(next, sender.nextDueNs(nowNs));
                 if (link != null) {
                     next = Math.min(next, SecureLink.redialDeadlineNs(peer));
+                    // Flush sends the PING or closes the session, so each deadline moves on once reached.
+                    long createdNs = peer.session().createdNs();
+                    if (keepsAlive(peer)) {
+                        next = Math.min(next, peer.liveness().keepaliveDeadlineNs(createdNs));
+                    }
+                    next = Math.min(next, peer.liveness().idleDeadlineNs(createdNs));
                 }
             }
             long oldest = sender.oldestQueuedNs();
@@ -661,6 +712,15 @@ public final class NodeCore {
         List<NodeStatus.PeerStatus> peerStatus = new ArrayList<>();
         for (Peer peer : peers.all()) {
             ReliableSender sender = peer.sender();
+            Liveness liveness = peer.liveness();
+            double rttMs;
+            if (sender.srttNs() != 0) {
+                rttMs = sender.srttNs() / 1e6;
+            } else if (liveness.rttNs() >= 0) {
+                rttMs = liveness.rttNs() / 1e6;
+            } else {
+                rttMs = -1;
+            }
             peerStatus.add(new NodeStatus.PeerStatus(
                     peer.label(),
                     Peer.format(peer.address()),
@@ -668,7 +728,8 @@ public final class NodeCore {
                     peer.lastHeardNs() == Long.MIN_VALUE
                             ? -1
                             : TimeUnit.NANOSECONDS.toMillis(nowNs - peer.lastHeardNs()),
-                    sender.srttNs() == 0 ? -1 : sender.srttNs() / 1e6,
+                    rttMs,
+                    liveness.clockSamples() == 0 ? null : Double.valueOf(liveness.clockOffsetUs() / 1e3),
                     sender.queued(),
                     sender.transmissions(),
                     sender.retransmissions(),
@@ -714,7 +775,26 @@ public final class NodeCore {
         return new NodeStatus(name, self.toString(), null, peerStatus, sessionStatus, counters, rejected, security);
     }
 
-    /** A peer's secure session, in a word: {@code up}, {@code dialing}, {@code failed: ...} or {@code none}. */
+    /**
+     * Whether this node sends keepalive PINGs to {@code peer}: to the peers in its config (or added as if they were),
+     * whose paths it wants to keep open. A peer that contacted this node on its own is answered (PONG) but not pinged,
+     * so that two strangers that once exchanged a message fall silent and forget each other ({@link
+     * PeerTable#IDLE_NS}) unless one of them keeps the other in its config.
+     */
+    private static boolean keepsAlive(Peer peer) {
+        return peer.configuredName() != null;
+    }
+
+    /** Tests only: the PING, PONG and keepalive state of the peer named {@code peerName}, or null. */
+    Liveness liveness(String peerName) {
+        Peer peer = peers.byName(peerName);
+        return peer == null ? null : peer.liveness();
+    }
+
+    /**
+     * A peer's secure session, in a word: {@code up}, {@code dialing}, {@code failed: ...}, {@code idle} (closed after
+     * the peer's silence) or {@code none}.
+     */
     private static String secureState(Peer peer, long nowNs) {
         if (peer.session() != null && !peer.session().expired(nowNs)) {
             return "up";
@@ -724,6 +804,9 @@ public final class NodeCore {
         }
         if (peer.lastFailure() != SecureReject.NONE) {
             return "failed: " + peer.lastFailure().description();
+        }
+        if (peer.liveness().idle()) {
+            return "idle";
         }
         return "none";
     }

@@ -67,13 +67,17 @@ public record NodeStatus(
      * @param address {@code ip:port}
      * @param configured true when it comes from the config file
      * @param lastHeardMsAgo milliseconds since the last valid packet from it, or -1 if never
-     * @param rttMs smoothed round-trip time, or -1 before the first sample
+     * @param rttMs smoothed round-trip time of the reliable lane, else the last PING's round-trip time, or -1 before
+     *     the first sample
+     * @param clockOffsetMs how far its clock is ahead of this node's (negative: behind), from the last PONG, or null
+     *     before the first
      * @param queued events sent or waiting, not yet acknowledged
      * @param transmissions event frames sent to it, retransmissions included
      * @param retransmissions event frames sent again after a timeout
      * @param eventsReceived events received from it
      * @param nodeId the identity its last handshake proved, or null
-     * @param secure its secure session: {@code up}, {@code dialing}, {@code failed: why}, {@code none}, or {@code off}
+     * @param secure its secure session: {@code up}, {@code dialing}, {@code failed: why}, {@code idle} (closed after
+     *     {@link io.elara.node.peer.Liveness#IDLE_TIMEOUT_NS} of silence), {@code none}, or {@code off}
      */
     public record PeerStatus(
             String name,
@@ -81,6 +85,7 @@ public record NodeStatus(
             boolean configured,
             long lastHeardMsAgo,
             double rttMs,
+            Double clockOffsetMs,
             int queued,
             long transmissions,
             long retransmissions,

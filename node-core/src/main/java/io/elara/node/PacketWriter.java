@@ -6,6 +6,8 @@ import io.elara.node.peer.Peer;
 import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
 import io.elara.node.wire.PacketHeaderFlyweight;
+import io.elara.node.wire.PingFrameFlyweight;
+import io.elara.node.wire.PongFrameFlyweight;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -29,6 +31,7 @@ final class PacketWriter implements ReliableSender.FrameSink {
     private final EventFrameCodec codec = new EventFrameCodec();
     private Peer peer;
     private long epoch;
+    private long nowNs;
     private ByteBuf current;
     private long datagrams;
     private long bytes;
@@ -38,9 +41,27 @@ final class PacketWriter implements ReliableSender.FrameSink {
         this.transmitter = transmitter;
     }
 
-    void begin(Peer recipient) {
+    void begin(Peer recipient, long now) {
         this.peer = recipient;
         this.epoch = recipient.sender().epoch();
+        this.nowNs = now;
+    }
+
+    /** Whether a packet is being filled: some frame was added since {@link #begin} or the last {@link #finish}. */
+    boolean filling() {
+        return current != null;
+    }
+
+    /** Adds a PING frame; see {@link PingFrameFlyweight}. */
+    void ping(long pingId, long transmitClockUs) {
+        room(PingFrameFlyweight.FRAME_LENGTH);
+        PingFrameFlyweight.encode(current, pingId, transmitClockUs);
+    }
+
+    /** Adds a PONG frame; see {@link PongFrameFlyweight}. */
+    void pong(long pingId, long pingClockUs, long receiveClockUs, long holdTimeUs) {
+        room(PongFrameFlyweight.FRAME_LENGTH);
+        PongFrameFlyweight.encode(current, pingId, pingClockUs, receiveClockUs, holdTimeUs);
     }
 
     /** Adds an ACK frame; see {@link AckFrameFlyweight#encode(ByteBuf, long, long, long, long[], long[], int)}. */
@@ -65,6 +86,7 @@ final class PacketWriter implements ReliableSender.FrameSink {
                 datagrams++;
                 bytes += sent;
                 peer.sentDatagram();
+                peer.liveness().sent(nowNs);
             }
         }
     }

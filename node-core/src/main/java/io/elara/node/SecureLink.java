@@ -169,6 +169,20 @@ final class SecureLink implements SecureOutbox {
         return endpoint.nextDeadlineNs();
     }
 
+    /**
+     * Closes {@code peer}'s session, whose peer has been silent for {@link
+     * io.elara.node.peer.Liveness#IDLE_TIMEOUT_NS}: its keys are wiped. The lane keeps what is queued; the next send
+     * dials again.
+     */
+    void closeIdle(Peer peer) {
+        SecureSession session = peer.session();
+        peer.sessionEnded();
+        peer.liveness().wentIdle();
+        if (session != null) {
+            endpoint.closeSession(session);
+        }
+    }
+
     void close() {
         endpoint.close();
         dialing.clear();
@@ -179,6 +193,7 @@ final class SecureLink implements SecureOutbox {
         Peer peer = (Peer) session.attachment();
         if (peer != null && peers.byAddress(peer.address()) == peer) {
             peer.answered();
+            peer.liveness().authenticated(now);
             return peer;
         }
         Peer current = peers.admit(session.remoteAddress(), now);
@@ -191,6 +206,7 @@ final class SecureLink implements SecureOutbox {
             current.established(session);
         }
         current.answered();
+        current.liveness().authenticated(now);
         return current;
     }
 
@@ -226,6 +242,7 @@ final class SecureLink implements SecureOutbox {
         }
         session.attach(peer);
         peer.established(session);
+        peer.liveness().authenticated(nowNs);
         // What went out over an older session that stopped answering is presumed lost: send it again now.
         peer.sender().retransmitNow(nowNs);
     }
@@ -254,6 +271,11 @@ final class SecureLink implements SecureOutbox {
                 && peer.session() != null
                 && !peer.session().expired(nowNs)) {
             // The other side dialled us meanwhile and that session carries the lane; only this attempt failed.
+            return;
+        }
+        if (reason == SecureReject.HANDSHAKE_TIMEOUT && peer.liveness().idle()) {
+            // A peer that went quiet (closed for idleness) keeps its lane: what waits is sent once it answers a later
+            // dial, or fails at its delivery timeout, as it would have had the session stayed open.
             return;
         }
         // Nobody answered at all, or whoever answers at the peer's address is someone else: what waits cannot go.

@@ -76,6 +76,15 @@ final class CoreNetwork {
         NodeCore core;
         /** Starts so far: each start draws fresh handshake keys, as a restarted process would. */
         private int starts;
+        /** Added to the network's clock for this node: a clock that runs ahead (positive) or behind. */
+        long clockSkewNs;
+        /** True while every datagram to or from this node is lost, as if it vanished from the network. */
+        boolean cutOff;
+
+        /** This node's view of the time: the network's clock plus its skew. */
+        long nowNs(long networkNs) {
+            return networkNs + clockSkewNs;
+        }
 
         Member(String name, InetSocketAddress address, NodeConfig config, long seed) {
             this.name = name;
@@ -167,15 +176,27 @@ final class CoreNetwork {
             }
         }
         for (Member member : members.values()) {
-            member.core.flush(nowNs);
+            member.core.flush(member.nowNs(nowNs));
         }
+    }
+
+    /** The earliest deadline of any node, on the network's clock. */
+    private long nextDeadlineNs(long nowNs, long next) {
+        for (Member member : members.values()) {
+            long deadline = member.core.nextDeadlineNs(member.nowNs(nowNs));
+            if (deadline != Long.MAX_VALUE) {
+                next = Math.min(next, deadline - member.clockSkewNs);
+            }
+        }
+        return next;
     }
 
     /** Hands {@code bytes} to the node at {@code to} as a datagram from {@code from}, now. */
     int inject(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
         ByteBuf buffer = Unpooled.wrappedBuffer(bytes);
         try {
-            return members.get(to).core.onDatagram(buffer, from, clock.nowNs());
+            Member member = members.get(to);
+            return member.core.onDatagram(buffer, from, member.nowNs(clock.nowNs()));
         } finally {
             buffer.release();
         }
@@ -183,14 +204,15 @@ final class CoreNetwork {
 
     private void deliver(Datagram datagram, long nowNs) {
         Member to = members.get(datagram.to);
-        if (to == null) {
+        Member from = members.get(datagram.from);
+        if (to == null || to.cutOff || (from != null && from.cutOff)) {
             datagramsDropped++;
             return;
         }
         datagramsCarried++;
         ByteBuf buffer = Unpooled.wrappedBuffer(datagram.bytes);
         try {
-            to.core.onDatagram(buffer, datagram.from, nowNs);
+            to.core.onDatagram(buffer, datagram.from, to.nowNs(nowNs));
         } finally {
             buffer.release();
         }
@@ -208,10 +230,7 @@ final class CoreNetwork {
                 throw new AssertionError("not done after " + limit.toMillis() + " ms of virtual time: " + what);
             }
             long nowNs = clock.nowNs();
-            long next = Long.MAX_VALUE;
-            for (Member member : members.values()) {
-                next = Math.min(next, member.core.nextDeadlineNs(nowNs));
-            }
+            long next = nextDeadlineNs(nowNs, Long.MAX_VALUE);
             if (!inFlight.isEmpty()) {
                 next = Math.min(next, nowNs + 1_000_000L);
             }
@@ -229,10 +248,7 @@ final class CoreNetwork {
         step();
         while (clock.nowNs() < endNs) {
             long nowNs = clock.nowNs();
-            long next = endNs;
-            for (Member member : members.values()) {
-                next = Math.min(next, member.core.nextDeadlineNs(nowNs));
-            }
+            long next = nextDeadlineNs(nowNs, endNs);
             if (!inFlight.isEmpty()) {
                 next = Math.min(next, nowNs + 1_000_000L);
             }

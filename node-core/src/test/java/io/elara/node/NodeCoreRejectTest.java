@@ -17,6 +17,7 @@ import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
 import io.elara.node.wire.FrameType;
 import io.elara.node.wire.PacketHeaderFlyweight;
+import io.elara.node.wire.PongFrameFlyweight;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
@@ -136,6 +137,9 @@ class NodeCoreRejectTest {
             packet(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0, 0));
             inject(CoreNetwork.address(7101), bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0, 0)));
         });
+        cases.put(
+                RejectReason.PONG_UNEXPECTED,
+                () -> packet(EPOCH, out -> PongFrameFlyweight.encode(out, 99, 1, 2, 3))); // no PING was sent
         cases.put(RejectReason.NAME_INVALID, () -> eventFrom(withName("a\nb")));
         cases.put(RejectReason.TEXT_EMPTY, () -> eventFrom(event("")));
         cases.put(RejectReason.TEXT_TOO_LONG, () -> eventFrom(event("x".repeat(1025))));

@@ -220,8 +220,11 @@ class NodeCoreTest {
         network.runUntil(() -> allDone(first), LIMIT, "first messages");
         assertThat(eve.core.status(network.clock.nowNs()).peers()).hasSize(1);
 
+        // frank keeps eve in his config, so his keepalive PINGs would keep her entry for him alive: he goes away.
+        frank.cutOff = true;
         network.runFor(Duration.ofSeconds(121));
         assertThat(eve.core.status(network.clock.nowNs()).peers()).isEmpty();
+        frank.cutOff = false;
 
         // frank's lane to eve goes on at sequence 3; eve starts over at 0. Her acknowledgement carries a new
         // incarnation, so frank renumbers at once instead of waiting out the delivery timeout.

@@ -33,6 +33,7 @@ public enum RejectReason {
     PEER_LIMIT("peer_limit", "too many peers; no room for a new one"),
     PEER_IDENTITY_MISMATCH(
             "peer_identity_mismatch", "a handshake from a configured peer's address proved another identity"),
+    PONG_UNEXPECTED("pong_unexpected", "a PONG that answers no PING this node awaits"),
 
     // Validation of events.
     NAME_INVALID("name_invalid", "author name is empty, too long or has control characters"),

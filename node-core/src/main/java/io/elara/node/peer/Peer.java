@@ -15,6 +15,7 @@ public final class Peer {
     private final String label;
     private final ReliableSender sender;
     private final ReliableReceiver receiver = new ReliableReceiver();
+    private final Liveness liveness;
     /** Whom the config says is at this address; {@link ExpectedPeer#anyone()} when it names no id. */
     private final ExpectedPeer configured;
     /** The identity and static key the last handshake proved, or null before the first. */
@@ -35,6 +36,8 @@ public final class Peer {
         this.configuredName = configuredName;
         this.label = configuredName != null ? configuredName : format(address);
         this.sender = new ReliableSender(label, laneEpoch);
+        // PING ids start at the lane's incarnation, so a restarted node does not reuse the ids of its previous life.
+        this.liveness = new Liveness(laneEpoch);
     }
 
     /** {@code host:port}, with IPv6 hosts in brackets. */
@@ -141,6 +144,11 @@ public final class Peer {
 
     public ReliableReceiver receiver() {
         return receiver;
+    }
+
+    /** Keepalive, idle timeout, PING and PONG state. */
+    public Liveness liveness() {
+        return liveness;
     }
 
     /** When the last valid packet arrived, or {@link Long#MIN_VALUE} if none has. */

@@ -17,6 +17,10 @@ public final class FrameType {
     public static final int EVENT = 0x01;
     /** Acknowledges reliable-lane sequence numbers. */
     public static final int ACK = 0x02;
+    /** Asks for a PONG; carries the sender's clock (keepalive, round-trip time, clock offset). */
+    public static final int PING = 0x03;
+    /** Answers a PING with both sides' clocks. */
+    public static final int PONG = 0x04;
 
     private FrameType() {}
 }

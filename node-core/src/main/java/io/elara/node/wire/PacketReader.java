@@ -31,6 +31,8 @@ public final class PacketReader {
             switch (type) {
                 case FrameType.EVENT -> reason = EventFrameCodec.checkStructure(buffer, body, bodyLength);
                 case FrameType.ACK -> reason = AckFrameFlyweight.check(buffer, body, bodyLength);
+                case FrameType.PING -> reason = PingFrameFlyweight.check(bodyLength);
+                case FrameType.PONG -> reason = PongFrameFlyweight.check(bodyLength);
                 default -> reason = (type & FrameType.OPTIONAL) != 0 ? RejectReason.NONE : RejectReason.FRAME_TYPE;
             }
             if (reason != RejectReason.NONE) {
