@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             BenchCrdtCommand.class,
             BenchThroughputCommand.class,
             BenchLatencyCommand.class,
+            BenchGoodputCommand.class,
             BenchPeerCommand.class
         })
 public final class BenchCommand {

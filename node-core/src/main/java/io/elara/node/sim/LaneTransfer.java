@@ -23,9 +23,18 @@ import java.util.concurrent.CompletableFuture;
  * limit passes. Measures what a user notices as goodput: how long the whole transfer takes. Also records what the
  * receiving node delivered, to check "exactly once, in order". Single thread, reproducible from its seed.
  */
-final class LaneTransfer {
-    /** What one run measured. */
-    record Result(
+public final class LaneTransfer {
+    /**
+     * What one run measured.
+     *
+     * @param elapsedNs virtual time until every event had an outcome (or the limit)
+     * @param acknowledged events the receiver acknowledged
+     * @param failed events whose send failed
+     * @param delivered the texts the receiver delivered, in order
+     * @param sent event frames sent, retransmissions included
+     * @param retransmitted event frames sent again
+     */
+    public record Result(
             long elapsedNs, int acknowledged, int failed, List<String> delivered, long sent, long retransmitted) {}
 
     private static final int SENDER = 0;
@@ -72,7 +81,8 @@ final class LaneTransfer {
         }
     }
 
-    LaneTransfer(LinkProfile link, long seed) {
+    /** Two protected cores joined by one simulated link of {@code link}, every random choice from {@code seed}. */
+    public LaneTransfer(LinkProfile link, long seed) {
         SplittableRandom root = new SplittableRandom(seed);
         this.network = new SimNetwork(2, root.split(), link);
         String[] names = {"sender", "receiver"};
@@ -129,7 +139,7 @@ final class LaneTransfer {
     }
 
     /** Queues {@code events} events of {@code textBytes} bytes each at time zero and runs until all have an outcome. */
-    Result run(int events, int textBytes, long limitNs) {
+    public Result run(int events, int textBytes, long limitNs) {
         long startNs = clock.nowNs();
         List<CompletableFuture<SendResult>> results = new ArrayList<>();
         for (int i = 0; i < events; i++) {
@@ -204,7 +214,7 @@ final class LaneTransfer {
     }
 
     /** Expected texts' prefixes, in order: "m0 ", "m1 ", ... */
-    static boolean inOrderExactlyOnce(List<String> delivered, int events) {
+    public static boolean inOrderExactlyOnce(List<String> delivered, int events) {
         if (delivered.size() != events) {
             return false;
         }
