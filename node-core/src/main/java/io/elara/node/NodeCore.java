@@ -33,6 +33,7 @@ import io.elara.node.stage.ProcessStage;
 import io.elara.node.stage.PropagateStage;
 import io.elara.node.stage.ValidateStage;
 import io.elara.node.wire.AckFrameFlyweight;
+import io.elara.node.wire.CloseFrameFlyweight;
 import io.elara.node.wire.Demux;
 import io.elara.node.wire.EventFrameCodec;
 import io.elara.node.wire.FrameType;
@@ -104,6 +105,7 @@ public final class NodeCore {
     private final AckFrameFlyweight ackFrame = new AckFrameFlyweight();
     private final PingFrameFlyweight pingFrame = new PingFrameFlyweight();
     private final PongFrameFlyweight pongFrame = new PongFrameFlyweight();
+    private final CloseFrameFlyweight closeFrame = new CloseFrameFlyweight();
     /** Ranges of an ACK being read or written, allocated once. */
     private final long[] rangeStarts = new long[AckFrameFlyweight.RANGE_COUNT_MAX];
 
@@ -303,6 +305,7 @@ public final class NodeCore {
         receivingFrom = peer;
         currentNowNs = nowNs;
         int index = framesOffset;
+        boolean closing = false;
         while (index < framesEnd) {
             int type = buffer.getUnsignedByte(index + FrameType.TYPE_OFFSET);
             int bodyLength = buffer.getUnsignedShort(index + FrameType.LENGTH_OFFSET);
@@ -344,11 +347,18 @@ public final class NodeCore {
                 if (!answered) {
                     rejects.increment(RejectReason.PONG_UNEXPECTED);
                 }
+            } else if (type == FrameType.CLOSE) {
+                closeFrame.wrap(buffer, body, bodyLength);
+                closing = true;
             }
             // Optional frame types this version does not know were allowed by PacketReader.check; skip them.
             index = body + bodyLength;
         }
         receivingFrom = null;
+        if (closing && link != null) {
+            // After the packet's other frames: an ACK beside the CLOSE still counts.
+            link.closedByPeer(peer, closeFrame.reason());
+        }
         stages.run();
         return (int) (propagate.delivered() - delivered);
     }
@@ -735,7 +745,8 @@ public final class NodeCore {
                     sender.retransmissions(),
                     peer.eventsIn(),
                     peer.provenId() == null ? null : peer.provenId().toString(),
-                    link == null ? "off" : secureState(peer, nowNs)));
+                    link == null ? "off" : secureState(peer, nowNs),
+                    peer.migrations()));
         }
         List<NodeStatus.SessionStatus> sessionStatus = new ArrayList<>();
         for (Session session : sessions.all()) {
@@ -805,14 +816,32 @@ public final class NodeCore {
         if (peer.lastFailure() != SecureReject.NONE) {
             return "failed: " + peer.lastFailure().description();
         }
+        if (peer.closedReason() != null) {
+            return "closed: " + peer.closedReason();
+        }
         if (peer.liveness().idle()) {
             return "idle";
         }
         return "none";
     }
 
-    /** Fails everything still waiting for an acknowledgement, with {@code reason}; for shutdown. */
+    /**
+     * Tells every peer with a secure session that this node is closing it (a CLOSE frame, so that the peer stops
+     * waiting for it at once), then fails everything still waiting for an acknowledgement, with {@code reason}, and
+     * wipes the session keys; for shutdown. The driver sends the CLOSE datagrams before it closes the socket.
+     */
     public void close(String reason) {
+        for (Peer peer : peers.all()) {
+            if (link == null || (peer.session() != null && !peer.session().expired(currentNowNs))) {
+                writer.begin(peer, currentNowNs);
+                try {
+                    writer.close(CloseFrameFlyweight.CODE_SHUTDOWN, reason);
+                    writer.finish();
+                } finally {
+                    writer.abort();
+                }
+            }
+        }
         for (LocalSend send : unsigned) {
             send.result().completeExceptionally(new SendException(reason));
         }

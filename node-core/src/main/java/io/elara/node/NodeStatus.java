@@ -78,6 +78,7 @@ public record NodeStatus(
      * @param nodeId the identity its last handshake proved, or null
      * @param secure its secure session: {@code up}, {@code dialing}, {@code failed: why}, {@code idle} (closed after
      *     {@link io.elara.node.peer.Liveness#IDLE_TIMEOUT_NS} of silence), {@code none}, or {@code off}
+     * @param migrations how many times its address changed under an authenticated packet or handshake (NAT rebinds)
      */
     public record PeerStatus(
             String name,
@@ -91,7 +92,8 @@ public record NodeStatus(
             long retransmissions,
             long eventsReceived,
             String nodeId,
-            String secure) {}
+            String secure,
+            long migrations) {}
 
     /**
      * @param name session name

@@ -4,6 +4,7 @@ import io.elara.node.event.Event;
 import io.elara.node.lane.ReliableSender;
 import io.elara.node.peer.Peer;
 import io.elara.node.wire.AckFrameFlyweight;
+import io.elara.node.wire.CloseFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
 import io.elara.node.wire.PacketHeaderFlyweight;
 import io.elara.node.wire.PingFrameFlyweight;
@@ -68,6 +69,12 @@ final class PacketWriter implements ReliableSender.FrameSink {
     void ack(long ackedEpoch, long nextExpected, long ackDelayUs, long[] starts, long[] ends, int rangeCount) {
         room(AckFrameFlyweight.frameLength(rangeCount));
         AckFrameFlyweight.encode(current, ackedEpoch, nextExpected, ackDelayUs, starts, ends, rangeCount);
+    }
+
+    /** Adds a CLOSE frame; see {@link CloseFrameFlyweight}. */
+    void close(int code, String reason) {
+        room(CloseFrameFlyweight.frameLength(CloseFrameFlyweight.reasonBytes(reason).length));
+        CloseFrameFlyweight.encode(current, code, reason);
     }
 
     @Override

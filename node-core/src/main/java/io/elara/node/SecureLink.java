@@ -183,6 +183,36 @@ final class SecureLink implements SecureOutbox {
         }
     }
 
+    /**
+     * Moves {@code peer}'s entry to {@code address}, from which an authenticated packet or handshake of it came.
+     * Returns false (counted) when another peer holds that address.
+     */
+    private boolean migrate(Peer peer, InetSocketAddress address) {
+        if (peers.migrate(peer, address)) {
+            // The old path lost what went out since the peer moved: send it again now rather than at the next probe
+            // timeout, which has been backing off while the old address stayed silent.
+            peer.sender().retransmitNow(nowNs);
+            return true;
+        }
+        rejects.increment(RejectReason.MIGRATION_REFUSED);
+        peer.migrationRefused(address); // counted once, not for every packet that follows from there
+        return false;
+    }
+
+    /**
+     * {@code peer} closed its session with this node (an authenticated CLOSE frame, {@code reason} in its words): the
+     * session's keys are wiped now rather than after the idle timeout. What waits in the lane stays; a later send dials
+     * again.
+     */
+    void closedByPeer(Peer peer, String reason) {
+        SecureSession session = peer.session();
+        peer.sessionEnded();
+        peer.closedByPeer(reason);
+        if (session != null) {
+            endpoint.closeSession(session);
+        }
+    }
+
     void close() {
         endpoint.close();
         dialing.clear();
@@ -192,6 +222,10 @@ final class SecureLink implements SecureOutbox {
     private Peer peerOf(SecureSession session, long now) {
         Peer peer = (Peer) session.attachment();
         if (peer != null && peers.byAddress(peer.address()) == peer) {
+            if (!peer.address().equals(session.remoteAddress())
+                    && !session.remoteAddress().equals(peer.refusedAddress())) {
+                migrate(peer, session.remoteAddress());
+            }
             peer.answered();
             peer.liveness().authenticated(now);
             return peer;
@@ -227,7 +261,17 @@ final class SecureLink implements SecureOutbox {
                 peer = peers.admit(session.remoteAddress(), nowNs);
             }
         } else {
-            peer = peers.admit(session.remoteAddress(), nowNs);
+            peer = peers.byAddress(session.remoteAddress());
+            if (peer == null) {
+                // A known node dialling from a new address (its NAT rebound): the handshake just proved who it is.
+                peer = peers.elsewhere(session.peer(), session.remoteAddress());
+                if (peer != null && !migrate(peer, session.remoteAddress())) {
+                    peer = null;
+                }
+            }
+            if (peer == null) {
+                peer = peers.admit(session.remoteAddress(), nowNs);
+            }
         }
         if (peer == null) {
             rejects.increment(RejectReason.PEER_LIMIT);

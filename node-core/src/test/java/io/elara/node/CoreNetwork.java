@@ -34,6 +34,8 @@ final class CoreNetwork {
     boolean reorder;
     long datagramsCarried;
     long datagramsDropped;
+    /** Sees a copy of every datagram sent, as an on-path observer would; null for none. */
+    java.util.function.BiConsumer<InetSocketAddress, byte[]> wiretap;
 
     /** Protected cores: secure sessions and signed events, as every real node runs. */
     CoreNetwork(long seed) {
@@ -69,7 +71,9 @@ final class CoreNetwork {
     /** One node on the network, with everything it delivered locally. */
     final class Member {
         final String name;
-        final InetSocketAddress address;
+        /** Where others see this node: its own port until {@link #rebind} moves it, as a NAT that rebinds would. */
+        InetSocketAddress address;
+
         Identity identity;
         final NodeConfig config;
         final List<DeliveredEvent> delivered = new ArrayList<>();
@@ -108,6 +112,9 @@ final class CoreNetwork {
                         byte[] bytes = new byte[datagram.readableBytes()];
                         datagram.readBytes(bytes);
                         inFlight.add(new Datagram(address, recipient, bytes));
+                        if (wiretap != null) {
+                            wiretap.accept(recipient, bytes.clone());
+                        }
                     } finally {
                         datagram.release();
                     }
@@ -155,6 +162,16 @@ final class CoreNetwork {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    /**
+     * {@code member}'s NAT rebinds: from now on its datagrams come from port {@code newPort}, and datagrams to its old
+     * address, in flight or sent later, are lost (the old mapping is gone).
+     */
+    void rebind(Member member, int newPort) {
+        members.remove(member.address);
+        member.address = address(newPort);
+        members.put(member.address, member);
     }
 
     /** Delivers every datagram now in flight (after loss, duplication, reordering), then flushes every node. */

@@ -46,6 +46,7 @@ class NodeCoreRejectTest {
     private static final Set<RejectReason> PROTECTED = EnumSet.of(
             RejectReason.PACKET_UNPROTECTED,
             RejectReason.PEER_IDENTITY_MISMATCH,
+            RejectReason.MIGRATION_REFUSED,
             RejectReason.SIGNATURE_MISSING,
             RejectReason.SIGNATURE_INVALID);
 
@@ -72,6 +73,24 @@ class NodeCoreRejectTest {
         cases.put(
                 RejectReason.PACKET_UNPROTECTED,
                 () -> raw(bytes(EPOCH, out -> AckFrameFlyweight.encode(out, 0, 0, 0))));
+        cases.put(RejectReason.MIGRATION_REFUSED, () -> {
+            // A stranger talks to the target from one address and leaves it (its entry, with its session, stays); the
+            // friend's NAT then rebinds to that very address. The friend's packets authenticate from there, but the
+            // stranger's entry holds it: the friend is not moved (counted once), and its packets are still read.
+            CompletableFuture<SendResult> first =
+                    friend.core.sendText(SendTarget.session("lobby"), "first", network.clock.nowNs());
+            network.runUntil(first::isDone, java.time.Duration.ofSeconds(30), "the friend's first message");
+            Member stranger = network.add("stranger", 7003, b -> b);
+            CompletableFuture<SendResult> hello =
+                    stranger.core.sendText(SendTarget.peer("127.0.0.1:7001"), "hello", network.clock.nowNs());
+            network.runUntil(hello::isDone, java.time.Duration.ofSeconds(30), "the stranger's hello");
+            network.rebind(stranger, 7203);
+            network.rebind(friend, 7003);
+            CompletableFuture<SendResult> moved =
+                    friend.core.sendText(SendTarget.session("lobby"), "moved", network.clock.nowNs());
+            network.runUntil(moved::isDone, java.time.Duration.ofSeconds(30), "the friend's message from 7003");
+            target.delivered.clear();
+        });
         cases.put(RejectReason.PEER_IDENTITY_MISMATCH, () -> {
             // Another key at the friend's address: its handshake completes, the session is closed at once.
             friend.identity = CoreNetwork.identityFor(9_999);

@@ -52,7 +52,7 @@ public final class StatusCommand implements Callable<Integer> {
             long heard = peer.path("lastHeardMsAgo").asLong();
             out.printf(
                     java.util.Locale.ROOT,
-                    "  %-16s %-22s rtt %s  heard %s  queued %d  sent %d (%d again)  received %d  secure %s%s%n",
+                    "  %-16s %-22s rtt %s  heard %s  queued %d  sent %d (%d again)  received %d  secure %s%s%s%s%n",
                     peer.path("name").asText(),
                     peer.path("address").asText(),
                     rtt < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f ms", rtt),
@@ -62,6 +62,15 @@ public final class StatusCommand implements Callable<Integer> {
                     peer.path("retransmissions").asLong(),
                     peer.path("eventsReceived").asLong(),
                     peer.path("secure").asText(),
+                    peer.path("clockOffsetMs").isNumber()
+                            ? String.format(
+                                    java.util.Locale.ROOT,
+                                    "  clock %+.1f ms",
+                                    peer.path("clockOffsetMs").asDouble())
+                            : "",
+                    peer.path("migrations").asLong() > 0
+                            ? "  moved " + peer.path("migrations").asLong() + "x"
+                            : "",
                     peer.path("nodeId").isTextual() ? "  " + peer.path("nodeId").asText() : "");
         }
         out.println("sessions:");

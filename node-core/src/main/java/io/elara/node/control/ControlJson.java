@@ -66,12 +66,14 @@ public final class ControlJson {
             p.put("configured", peer.configured());
             p.put("lastHeardMsAgo", peer.lastHeardMsAgo());
             p.put("rttMs", peer.rttMs());
+            p.put("clockOffsetMs", peer.clockOffsetMs());
             p.put("queued", peer.queued());
             p.put("transmissions", peer.transmissions());
             p.put("retransmissions", peer.retransmissions());
             p.put("eventsReceived", peer.eventsReceived());
             p.put("nodeId", peer.nodeId());
             p.put("secure", peer.secure());
+            p.put("migrations", peer.migrations());
             peers.add(p);
         }
         json.put("peers", peers);

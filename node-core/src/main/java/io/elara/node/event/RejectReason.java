@@ -31,6 +31,8 @@ public enum RejectReason {
     STALE_EPOCH("stale_epoch", "packet from an earlier incarnation of the sending node"),
     OUT_OF_WINDOW("out_of_window", "sequence number beyond the receive window"),
     PEER_LIMIT("peer_limit", "too many peers; no room for a new one"),
+    MIGRATION_REFUSED(
+            "migration_refused", "a peer proved itself from a new address that another peer holds; it was not moved"),
     PEER_IDENTITY_MISMATCH(
             "peer_identity_mismatch", "a handshake from a configured peer's address proved another identity"),
     PONG_UNEXPECTED("pong_unexpected", "a PONG that answers no PING this node awaits"),

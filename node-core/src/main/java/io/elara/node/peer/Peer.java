@@ -8,9 +8,14 @@ import io.elara.node.secure.SecureReject;
 import io.elara.node.secure.SecureSession;
 import java.net.InetSocketAddress;
 
-/** One remote node at one address, as this node sees it. Loop thread only. */
+/**
+ * One remote node, as this node sees it: at one address at a time, which moves when the peer's NAT rebinds ({@link
+ * PeerTable#migrate}). Loop thread only.
+ */
 public final class Peer {
-    private final InetSocketAddress address;
+    private InetSocketAddress address;
+    private long migrations;
+    private InetSocketAddress refusedAddress;
     private final String configuredName;
     private final String label;
     private final ReliableSender sender;
@@ -24,6 +29,9 @@ public final class Peer {
     private SecureSession session;
     private boolean dialing;
     private SecureReject lastFailure = SecureReject.NONE;
+    /** The reason of the peer's CLOSE, until its next session; null when it did not close. */
+    private String closedReason;
+
     private long unansweredSinceNs = Long.MIN_VALUE;
     private long lastHeardNs = Long.MIN_VALUE;
     private long datagramsIn;
@@ -48,6 +56,26 @@ public final class Peer {
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** Moves this entry to {@code newAddress}; only {@link PeerTable#migrate} calls it, keeping its index in step. */
+    void moveTo(InetSocketAddress newAddress) {
+        this.address = newAddress;
+        migrations++;
+    }
+
+    /** The last address this peer proved itself from that it could not be moved to (another peer held it), or null. */
+    public InetSocketAddress refusedAddress() {
+        return refusedAddress;
+    }
+
+    public void migrationRefused(InetSocketAddress at) {
+        this.refusedAddress = at;
+    }
+
+    /** How many times the peer's address changed (an authenticated packet or handshake came from a new one). */
+    public long migrations() {
+        return migrations;
     }
 
     /** The name from the config file, or null for a peer that contacted this node on its own. */
@@ -93,6 +121,17 @@ public final class Peer {
         this.dialing = false;
         this.lastFailure = SecureReject.NONE;
         this.unansweredSinceNs = Long.MIN_VALUE;
+        this.closedReason = null;
+    }
+
+    /** The peer closed its session with this node, saying {@code reason}. */
+    public void closedByPeer(String reason) {
+        this.closedReason = reason;
+    }
+
+    /** Why the peer closed its last session, or null if it did not (or a new session is up). */
+    public String closedReason() {
+        return closedReason;
     }
 
     /** Forgets a session that can no longer seal. */

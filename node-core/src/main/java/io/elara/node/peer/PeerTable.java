@@ -1,5 +1,6 @@
 package io.elara.node.peer;
 
+import io.elara.crypto.identity.NodeId;
 import io.elara.node.lane.Epoch;
 import io.elara.node.secure.ExpectedPeer;
 import java.net.InetSocketAddress;
@@ -79,6 +80,54 @@ public final class PeerTable {
         byAddress.put(address, peer);
         all.add(peer);
         return peer;
+    }
+
+    /**
+     * Moves {@code peer} to {@code newAddress}, where it has proven itself: an authenticated packet of its secure
+     * session, or a completed handshake proving its identity, came from there (its NAT rebound, or it roamed). An entry
+     * already at the new address is displaced only if it is a stranger with nothing at stake (unconfigured, no
+     * session, nothing queued); otherwise the move is refused and this returns false.
+     */
+    public boolean migrate(Peer peer, InetSocketAddress newAddress) {
+        if (peer.address().equals(newAddress)) {
+            return true;
+        }
+        if (byAddress.get(peer.address()) != peer) {
+            return false; // not in the table (forgotten meanwhile)
+        }
+        Peer occupant = byAddress.get(newAddress);
+        if (occupant != null) {
+            if (occupant.configuredName() != null
+                    || occupant.session() != null
+                    || occupant.sender().queued() > 0) {
+                return false;
+            }
+            all.remove(occupant);
+        }
+        byAddress.remove(peer.address());
+        peer.moveTo(newAddress);
+        byAddress.put(newAddress, peer);
+        return true;
+    }
+
+    /**
+     * The entry for the node with identity {@code id} at an address other than {@code notAt}: the configured peer that
+     * must prove {@code id}, else one whose last handshake proved it; null if none.
+     */
+    public Peer elsewhere(NodeId id, InetSocketAddress notAt) {
+        Peer proven = null;
+        for (Peer peer : all) {
+            if (peer.address().equals(notAt)) {
+                continue;
+            }
+            if (id.equals(peer.configuredIdentity().nodeId())) {
+                return peer;
+            }
+            if (proven == null && id.equals(peer.provenId())) {
+                proven = peer;
+            }
+        }
+        return proven;
     }
 
     /** Forgets unconfigured peers that have been idle for {@link #IDLE_NS}. Returns how many. */

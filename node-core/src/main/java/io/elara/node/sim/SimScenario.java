@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  * @param links profiles for the links of particular nodes, later entries winning
  * @param partitions cuts that start and heal on a schedule
  * @param crashes node crashes, each with an optional restart
+ * @param rebinds NAT rebinds: a node's address, as the others see it, changes
  * @param durationNs how long nodes send traffic
  * @param settleNs how long after traffic stops (and the last partition heals or node restarts) the run may take to
  *     settle before it counts as not converged
@@ -35,6 +36,7 @@ public record SimScenario(
         List<LinkPlan> links,
         List<PartitionPlan> partitions,
         List<CrashPlan> crashes,
+        List<RebindPlan> rebinds,
         long durationNs,
         long settleNs) {
     /** Members per session by default: full-mesh fan-out suits small sessions until gossip arrives. */
@@ -75,11 +77,19 @@ public record SimScenario(
      */
     public record CrashPlan(long atNs, int node, long restartAfterNs) {}
 
+    /**
+     * Node {@code node}'s NAT rebinds at {@code atNs}: from then on its datagrams come from a new port, and datagrams to
+     * its old address (in flight or sent later) are lost, as the old mapping is gone. The node itself notices nothing;
+     * its peers must follow it to the new address.
+     */
+    public record RebindPlan(long atNs, int node) {}
+
     public SimScenario {
         sessionGroups = sessionGroups.stream().map(List::copyOf).toList();
         links = List.copyOf(links);
         partitions = List.copyOf(partitions);
         crashes = List.copyOf(crashes);
+        rebinds = List.copyOf(rebinds);
     }
 
     /** Chat among {@code nodes} nodes for {@code durationNs} over {@link LinkProfile#DEFAULT} links, nothing else. */
@@ -92,6 +102,7 @@ public record SimScenario(
                 16,
                 160,
                 LinkProfile.DEFAULT,
+                List.of(),
                 List.of(),
                 List.of(),
                 List.of(),
@@ -111,6 +122,7 @@ public record SimScenario(
                 links,
                 partitions,
                 crashes,
+                rebinds,
                 durationNs,
                 settleNs);
     }
@@ -127,6 +139,7 @@ public record SimScenario(
                 links,
                 partitions,
                 crashes,
+                rebinds,
                 newDurationNs,
                 settleNs);
     }
@@ -143,6 +156,7 @@ public record SimScenario(
                 links,
                 partitions,
                 crashes,
+                rebinds,
                 durationNs,
                 settleNs);
     }
@@ -159,6 +173,7 @@ public record SimScenario(
                 links,
                 partitions,
                 crashes,
+                rebinds,
                 durationNs,
                 settleNs);
     }
@@ -175,6 +190,7 @@ public record SimScenario(
                 links,
                 partitions,
                 crashes,
+                rebinds,
                 durationNs,
                 settleNs);
     }
@@ -191,6 +207,7 @@ public record SimScenario(
                 links,
                 newPartitions,
                 crashes,
+                rebinds,
                 durationNs,
                 settleNs);
     }
@@ -207,6 +224,24 @@ public record SimScenario(
                 links,
                 partitions,
                 newCrashes,
+                rebinds,
+                durationNs,
+                settleNs);
+    }
+
+    public SimScenario withRebinds(List<RebindPlan> newRebinds) {
+        return new SimScenario(
+                nodes,
+                sessionSize,
+                sessionGroups,
+                messagesPerSecond,
+                textBytesMin,
+                textBytesMax,
+                link,
+                links,
+                partitions,
+                crashes,
+                newRebinds,
                 durationNs,
                 settleNs);
     }
@@ -293,6 +328,16 @@ public record SimScenario(
                 return "crashes[" + i + "].at: cannot be negative";
             }
             String node = nodeProblem("crashes[" + i + "].node", List.of(crash.node()));
+            if (node != null) {
+                return node;
+            }
+        }
+        for (int i = 0; i < rebinds.size(); i++) {
+            RebindPlan rebind = rebinds.get(i);
+            if (rebind.atNs() < 0) {
+                return "rebinds[" + i + "].at: cannot be negative";
+            }
+            String node = nodeProblem("rebinds[" + i + "].node", List.of(rebind.node()));
             if (node != null) {
                 return node;
             }

@@ -39,6 +39,8 @@ import java.util.TreeSet;
  *   - {start: 10s, end: 20s, nodes: [0, 1]}
  * crashes:
  *   - {at: 5s, node: 2, restart-after: 3s}  # leave out restart-after to keep it down
+ * rebinds:                        # a node's NAT rebinds: it is seen at a new address from then on
+ *   - {at: 12s, node: 1}
  * </pre>
  */
 public final class SimScenarioLoader {
@@ -153,6 +155,7 @@ public final class SimScenarioLoader {
         public List<RawNodeLink> links;
         public List<RawPartition> partitions;
         public List<RawCrash> crashes;
+        public List<RawRebind> rebinds;
 
         SimScenario toScenario() {
             if (nodes == null) {
@@ -185,6 +188,14 @@ public final class SimScenarioLoader {
                         required(field + ".node", crash.node),
                         duration(field + ".restart-after", crash.restartAfter, -1)));
             }
+            List<SimScenario.RebindPlan> rebindPlans = new ArrayList<>();
+            for (int i = 0; rebinds != null && i < rebinds.size(); i++) {
+                RawRebind rebind = rebinds.get(i);
+                String field = "rebinds[" + i + "]";
+                rebindPlans.add(new SimScenario.RebindPlan(
+                        duration(field + ".at", required(field + ".at", rebind.at), 0),
+                        required(field + ".node", rebind.node)));
+            }
             return new SimScenario(
                     nodes,
                     sessions == null || sessions.size == null ? defaults.sessionSize() : sessions.size,
@@ -198,6 +209,7 @@ public final class SimScenarioLoader {
                     linkPlans,
                     partitionPlans,
                     crashPlans,
+                    rebindPlans,
                     defaults.durationNs(),
                     duration("settle", settle, defaults.settleNs()));
         }
@@ -283,5 +295,11 @@ public final class SimScenarioLoader {
 
         @JsonProperty("restart-after")
         public String restartAfter;
+    }
+
+    /** One of {@code rebinds:} in the file. */
+    static final class RawRebind {
+        public String at;
+        public Integer node;
     }
 }

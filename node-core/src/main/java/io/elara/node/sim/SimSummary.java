@@ -26,6 +26,8 @@ import java.util.Map;
  * @param datagrams what the network did with datagrams
  * @param crashes node crashes
  * @param restarts node restarts
+ * @param rebinds NAT rebinds (a node seen at a new address)
+ * @param migrations peer entries moved to a new address, over all nodes (each rebind moves the node at each peer)
  * @param settled true when every send had an outcome and the network was idle before the settle allowance ran out
  * @param settleNs virtual time from the end of traffic, the last heal and the last restart (whichever was latest) until
  *     the run settled, or until it gave up
@@ -53,6 +55,8 @@ public record SimSummary(
         Datagrams datagrams,
         long crashes,
         long restarts,
+        long rebinds,
+        long migrations,
         boolean settled,
         long settleNs,
         long virtualNs,
@@ -84,6 +88,7 @@ public record SimSummary(
      * @param partitioned dropped because a partition separated the ends
      * @param queueDropped dropped because a link's queue was full
      * @param toCrashedNode arrived at a crashed node
+     * @param toOldAddress sent to, or in flight to, an address a NAT rebind abandoned
      */
     public record Datagrams(
             long sent,
@@ -93,7 +98,8 @@ public record SimSummary(
             long reordered,
             long partitioned,
             long queueDropped,
-            long toCrashedNode) {}
+            long toCrashedNode,
+            long toOldAddress) {}
 
     /** How often an invariant was checked, and how often it failed. */
     public record InvariantResult(long checks, long failures) {}
@@ -142,10 +148,12 @@ public record SimSummary(
                 link.bandwidthBytesPerSecond() == 0 ? "unlimited" : link.bandwidthBytesPerSecond() + " bytes/s");
         line(
                 out,
-                "faults: %d partitions, %d crashes, %d restarts",
+                "faults: %d partitions, %d crashes, %d restarts, %d NAT rebinds (%d peer entries moved)",
                 scenario.partitions().size(),
                 crashes,
-                restarts);
+                restarts,
+                rebinds,
+                migrations);
         line(
                 out,
                 "events: %d sent, %d acknowledged by all, %d failed, %d abandoned by a crash, %d refused busy,"
@@ -239,6 +247,8 @@ public record SimSummary(
         json.put("datagrams", datagrams);
         json.put("crashes", crashes);
         json.put("restarts", restarts);
+        json.put("rebinds", rebinds);
+        json.put("migrations", migrations);
         json.put("settled", settled);
         json.put("convergenceMs", settleNs / 1e6);
         json.put("virtualMs", virtualNs / 1e6);

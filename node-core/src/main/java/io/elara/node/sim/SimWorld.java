@@ -69,6 +69,7 @@ public final class SimWorld {
     private static final int RESTART = 6;
     private static final int CHECK = 7;
     private static final int CONVERGE = 8;
+    private static final int REBIND = 9;
 
     /** The invariants checked while a simulation runs. */
     public enum Invariant {
@@ -126,6 +127,9 @@ public final class SimWorld {
     private final List<List<Integer>> sessions;
     private final List<String> sessionNames = new ArrayList<>();
     private final Map<InetSocketAddress, SimNode> byAddress = new HashMap<>();
+    /** Addresses NAT rebinds left behind: datagrams to them are lost, not an error. */
+    private final Set<InetSocketAddress> abandoned = new HashSet<>();
+
     private final Map<String, SimNode> byName = new HashMap<>();
     private final Map<EventId, SentEvent> sent = new LinkedHashMap<>();
     private final List<SimNode> touched = new ArrayList<>();
@@ -141,6 +145,8 @@ public final class SimWorld {
     private long datagramsInFlight;
     private long datagramsDelivered;
     private long datagramsToDownNodes;
+    private long datagramsToOldAddresses;
+    private long rebinds;
     private long datagramsCutInFlight;
     private long pendingSends;
     private long eventsSent;
@@ -266,6 +272,11 @@ public final class SimWorld {
             long back = plan.restartAfterNs() >= 0 ? plan.atNs() + plan.restartAfterNs() : plan.atNs();
             calmFromNs = Math.max(calmFromNs, startNs + back);
         }
+        for (int i = 0; i < scenario.rebinds().size(); i++) {
+            SimScenario.RebindPlan plan = scenario.rebinds().get(i);
+            schedule(startNs + plan.atNs(), REBIND, plan.node(), i, -1, null);
+            calmFromNs = Math.max(calmFromNs, startNs + plan.atNs());
+        }
         for (SimNode node : nodes) {
             node.start();
         }
@@ -362,6 +373,15 @@ public final class SimWorld {
                     node.start();
                 }
             }
+            case REBIND -> {
+                SimNode node = nodes[action.node];
+                rebinds++;
+                byAddress.remove(node.publicAddress);
+                abandoned.add(node.publicAddress);
+                node.generation++;
+                node.publicAddress = node.addressAt(node.generation);
+                byAddress.put(node.publicAddress, node);
+            }
             case CHECK -> {
                 checkBounds(action.timeNs);
                 schedule(action.timeNs + CHECK_INTERVAL_NS, CHECK, -1, -1, -1, null);
@@ -374,6 +394,10 @@ public final class SimWorld {
         datagramsInFlight--;
         trace = mix(trace ^ Arrays.hashCode(action.bytes));
         SimNode to = nodes[action.node];
+        if (to.generation != action.index >>> 16) {
+            datagramsToOldAddresses++; // sent to a mapping the NAT has since dropped
+            return;
+        }
         if (to.core == null) {
             datagramsToDownNodes++;
             return;
@@ -386,7 +410,7 @@ public final class SimWorld {
         datagramsDelivered++;
         ByteBuf buffer = Unpooled.wrappedBuffer(action.bytes);
         try {
-            to.core.onDatagram(buffer, nodes[action.from].address, action.timeNs);
+            to.core.onDatagram(buffer, nodes[action.from].addressAt(action.index & 0xFFFF), action.timeNs);
         } finally {
             buffer.release();
         }
@@ -631,9 +655,12 @@ public final class SimWorld {
                         network.reordered(),
                         network.partitioned() + datagramsCutInFlight,
                         network.queueDropped(),
-                        datagramsToDownNodes),
+                        datagramsToDownNodes,
+                        datagramsToOldAddresses),
                 crashes,
                 restarts,
+                rebinds,
+                migrations(),
                 settled,
                 settleNs,
                 clock.elapsedNs(),
@@ -644,6 +671,20 @@ public final class SimWorld {
                 List.copyOf(violations),
                 String.format(Locale.ROOT, "%016x", trace),
                 replayCommand);
+    }
+
+    /** Peer entries moved to a new address, summed over the nodes running now. */
+    private long migrations() {
+        long moved = 0;
+        for (SimNode node : nodes) {
+            if (node.core != null) {
+                for (NodeStatus.PeerStatus peer :
+                        node.core.status(clock.nowNs()).peers()) {
+                    moved += peer.migrations();
+                }
+            }
+        }
+        return moved;
     }
 
     private static long percentile(long[] sorted, int percent) {
@@ -760,7 +801,13 @@ public final class SimWorld {
     private final class SimNode {
         final int index;
         final String name;
+        /** The address the node binds, and where its peers' configs say it is. */
         final InetSocketAddress address;
+        /** Where the others see it now: {@link #address} until its NAT rebinds. */
+        InetSocketAddress publicAddress;
+        /** How many times its NAT rebound. */
+        int generation;
+
         final List<Integer> sessionIndices;
         final Outbox outbox = new SimOutbox(this);
         Identity identity;
@@ -788,7 +835,13 @@ public final class SimWorld {
             this.index = index;
             this.name = name;
             this.address = address;
+            this.publicAddress = address;
             this.sessionIndices = sessionIndices;
+        }
+
+        /** Where the others saw this node after {@code rebound} NAT rebinds: a new port on the same address. */
+        InetSocketAddress addressAt(int rebound) {
+            return rebound == 0 ? address : new InetSocketAddress(address.getAddress(), PORT + rebound);
         }
 
         void configure() {
@@ -938,12 +991,17 @@ public final class SimWorld {
             }
             SimNode to = byAddress.get(recipient);
             if (to == null) {
-                throw new IllegalStateException(from.name + " sent to " + recipient + ", which is no simulated node");
+                if (!abandoned.contains(recipient)) {
+                    throw new IllegalStateException(
+                            from.name + " sent to " + recipient + ", which is no simulated node");
+                }
+                datagramsToOldAddresses++; // the NAT dropped that mapping when it rebound
+                return;
             }
             int copies = network.transmit(from.index, to.index, bytes.length, clock.nowNs(), arrivalsNs);
             for (int i = 0; i < copies; i++) {
                 datagramsInFlight++;
-                schedule(arrivalsNs[i], DELIVER, to.index, -1, from.index, bytes);
+                schedule(arrivalsNs[i], DELIVER, to.index, to.generation << 16 | from.generation, from.index, bytes);
             }
         }
     }

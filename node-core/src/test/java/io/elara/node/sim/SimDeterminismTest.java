@@ -61,6 +61,8 @@ class SimDeterminismTest {
                 passed.datagrams(),
                 passed.crashes(),
                 passed.restarts(),
+                passed.rebinds(),
+                passed.migrations(),
                 passed.settled(),
                 passed.settleNs(),
                 passed.virtualNs(),

@@ -27,6 +27,8 @@ class SimScenarioLoaderTest {
                 crashes:
                   - {at: 3s, node: 4, restart-after: 500ms}
                   - {at: 4s, node: 5}
+                rebinds:
+                  - {at: 7s, node: 2}
                 """, FILE);
         assertThat(scenario.nodes()).isEqualTo(6);
         assertThat(scenario.durationNs()).isEqualTo(120_000_000_000L);
@@ -40,6 +42,7 @@ class SimScenarioLoaderTest {
         assertThat(scenario.partitions().get(0).endNs()).isEqualTo(500_000_000_000L);
         assertThat(scenario.crashes().get(0).restartAfterNs()).isEqualTo(500_000_000L);
         assertThat(scenario.crashes().get(1).restartAfterNs()).isNegative();
+        assertThat(scenario.rebinds()).containsExactly(new SimScenario.RebindPlan(7_000_000_000L, 2));
     }
 
     @Test
