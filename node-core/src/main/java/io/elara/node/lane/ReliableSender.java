@@ -92,6 +92,8 @@ public final class ReliableSender {
      */
     /** Congestion window over the bytes of EVENT frames in flight (NewReno with HyStart++, random losses told apart). */
     private final CongestionWindow congestion = new CongestionWindow();
+    /** Spreads new events over the round trip at 1.25 × window ÷ smoothed RTT, in bursts of ten datagrams at most. */
+    private final Pacer pacer = new Pacer();
 
     public ReliableSender(String peer, long epoch) {
         this.peer = peer;
@@ -168,7 +170,12 @@ public final class ReliableSender {
         }
         while (!waiting.isEmpty() && inFlight() < WINDOW_EVENTS && congestion.canSend(waiting.peek().bytes)) {
             // When the congestion window is full, an acknowledgement opens it; collectDue runs after every batch.
+            // When the pacer holds the next event back, nextDueNs names the instant it may leave.
+            if (pacer.sendableAtNs(waiting.peek().bytes, congestion.windowBytes(), srttNs, nowNs) > nowNs) {
+                break;
+            }
             Outgoing outgoing = waiting.poll();
+            pacer.onSent(outgoing.bytes, congestion.windowBytes(), srttNs, nowNs);
             assert outgoing.sequence == sentEnd : "events leave in sequence order";
             window[(int) (outgoing.sequence % WINDOW_EVENTS)] = outgoing;
             sentEnd++;
@@ -420,14 +427,20 @@ public final class ReliableSender {
      * loss timer or the probe timeout, whichever comes first.
      */
     public long nextDueNs(long nowNs) {
-        if (lostPending > 0
-                || (!waiting.isEmpty() && inFlight() < WINDOW_EVENTS && congestion.canSend(waiting.peek().bytes))) {
+        if (lostPending > 0) {
             return nowNs;
         }
-        if (inFlight() == 0) {
-            return Long.MAX_VALUE;
+        long pacedNs = Long.MAX_VALUE;
+        if (!waiting.isEmpty() && inFlight() < WINDOW_EVENTS && congestion.canSend(waiting.peek().bytes)) {
+            pacedNs = pacer.sendableAtNs(waiting.peek().bytes, congestion.windowBytes(), srttNs, nowNs);
+            if (pacedNs <= nowNs) {
+                return nowNs;
+            }
         }
-        return Math.min(lossTimeNs, ptoDueNs());
+        if (inFlight() == 0) {
+            return pacedNs;
+        }
+        return Math.min(pacedNs, Math.min(lossTimeNs, ptoDueNs()));
     }
 
     /** When the oldest unacknowledged event was queued, or {@link Long#MAX_VALUE} if none. */

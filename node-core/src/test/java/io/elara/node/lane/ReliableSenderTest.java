@@ -57,7 +57,14 @@ class ReliableSenderTest {
             now += 10 * MS;
             long sentEnd = sent.get(sent.size() - 1) + 1;
             sender.onAck(EPOCH, sentEnd, now);
-            sender.collectDue(now, sink);
+            // The pacer spreads a flight over the round trip: send whenever the lane says something is due, up to
+            // half-way to the next acknowledgement.
+            long t = now;
+            while (t < now + 5 * MS) {
+                sender.collectDue(t, sink);
+                long next = sender.nextDueNs(t);
+                t = next <= t ? t + 1 : next;
+            }
             maxInFlight = Math.max(maxInFlight, (int) (sent.get(sent.size() - 1) + 1 - sentEnd));
         }
         assertThat(maxInFlight).isEqualTo(ReliableSender.WINDOW_EVENTS);
