@@ -13,6 +13,7 @@ import io.elara.node.event.EventKind;
 import io.elara.node.event.RejectReason;
 import io.elara.node.event.SessionId;
 import io.elara.node.lane.Epoch;
+import io.elara.node.lane.LatencyFirstReceiver;
 import io.elara.node.lane.TrafficClass;
 import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
@@ -148,6 +149,22 @@ class NodeCoreRejectTest {
         cases.put(
                 RejectReason.MEDIA_FLAGS,
                 () -> packet(EPOCH, out -> mediaFrame(out, 1, 0, 1_000, TrafficClass.PERCEPTUAL.code(), 0x01)));
+        cases.put(
+                RejectReason.MEDIA_STALE,
+                () -> packet(EPOCH, out -> {
+                    mediaFrame(out, 1, 5, 1_000_000, TrafficClass.PERCEPTUAL.code(), 0);
+                    mediaFrame(out, 1, 5, 1_000_000, TrafficClass.PERCEPTUAL.code(), 0); // a duplicate
+                }));
+        cases.put(
+                RejectReason.MEDIA_LATE,
+                () -> packet(EPOCH, out -> mediaFrame(out, 1, 0, 0, TrafficClass.PERCEPTUAL.code(), 0)));
+        cases.put(
+                RejectReason.MEDIA_STREAM_LIMIT,
+                () -> packet(EPOCH, out -> {
+                    for (int stream = 0; stream <= LatencyFirstReceiver.STREAMS_MAX; stream++) {
+                        mediaFrame(out, stream, 0, 1_000_000, TrafficClass.COSMETIC.code(), 0);
+                    }
+                }));
         cases.put(RejectReason.NAME_INVALID, () -> eventFrom(withName("a\nb")));
         cases.put(RejectReason.TEXT_EMPTY, () -> eventFrom(event("")));
         cases.put(RejectReason.TEXT_TOO_LONG, () -> eventFrom(event("x".repeat(1025))));
