@@ -301,7 +301,10 @@ public final class NodeCore {
             case STALE -> {
                 return reject(RejectReason.STALE_EPOCH);
             }
-            case RESTARTED -> peer.sender().reset();
+            case RESTARTED -> {
+                peer.sender().reset();
+                peer.mediaReceiver().reset(); // a restarted sender numbers its media streams from 0 again
+            }
             case SAME, FIRST, NEW_GENERATION -> {
                 // Nothing to undo on our side: the receiver adopted the new epoch if there was one.
             }
@@ -575,6 +578,7 @@ public final class NodeCore {
                     liveness.pongSent();
                 }
                 long transmissions = sender.transmissions();
+                peer.mediaSender().release(nowNs, sender.congestion()); // media whose hold is over frees the window
                 sender.collectDue(nowNs, writer);
                 // Media after the reliable lane's frames, in the same packets, in what room the shared window has left.
                 peer.mediaSender().collectDue(nowNs, writer, sender.congestion(), sender.srttNs());

@@ -160,4 +160,25 @@ class NodeCoreMediaTest {
         assertThat(receiver.stale()).isEqualTo(bob.core.rejects().get(RejectReason.MEDIA_STALE));
         assertThat(bob.core.rejects().get(RejectReason.MEDIA_LATE)).isEqualTo(receiver.late());
     }
+
+    @Test
+    void shouldHearThePeerAgainWhenItRestartsAndNumbersItsStreamsFromZero() {
+        // Goal: a restarted caller is heard at once, not after it has sent as many frames as before its restart.
+        // Method: 50 frames, alice restarts (losing her lane state), reconnects, and sends 10 frames from 0 again.
+        connect();
+        for (int i = 0; i < 50; i++) {
+            media(VOICE, TrafficClass.PERCEPTUAL, i, 200_000);
+            network.runFor(Duration.ofNanos(FRAME_NS));
+        }
+        alice.start(1234); // a new seed: a new lane incarnation, as a restarted process draws
+        connect();
+        received.clear();
+        for (int i = 0; i < 10; i++) {
+            media(VOICE, TrafficClass.PERCEPTUAL, i, 200_000);
+            network.runFor(Duration.ofNanos(FRAME_NS));
+        }
+        network.runFor(Duration.ofMillis(100));
+        assertThat(received).extracting(Received::sequence).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(bob.core.rejects().get(RejectReason.MEDIA_STALE)).isZero();
+    }
 }

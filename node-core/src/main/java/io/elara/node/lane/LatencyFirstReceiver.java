@@ -74,6 +74,14 @@ public final class LatencyFirstReceiver {
         return RejectReason.NONE;
     }
 
+    /**
+     * Forgets every stream: the peer restarted (a new lane incarnation) and numbers its streams from 0 again, which
+     * would otherwise read as stale. The counters stay.
+     */
+    public void reset() {
+        streamCount = 0;
+    }
+
     public long delivered() {
         return delivered;
     }

@@ -201,14 +201,12 @@ public final class LatencyFirstSender {
     }
 
     /**
-     * When {@link #collectDue} next has work: now if the first queued frame may leave, else when sent media next leaves
-     * the window ({@link Long#MAX_VALUE} if none is held: only an acknowledgement can make room, and one flushes).
+     * When this lane next has work: now if the first queued frame may leave, else when sent media next leaves the
+     * window, which may let a waiting frame of either lane go ({@link Long#MAX_VALUE} if nothing is queued or held:
+     * only an acknowledgement can then make room, and one makes the core flush).
      */
     public long nextDueNs(long nowNs, CongestionWindow window) {
-        if (head == NONE) {
-            return Long.MAX_VALUE;
-        }
-        if (window.canSendMedia(MediaFrameFlyweight.frameLength(slotLength[head]))) {
+        if (head != NONE && window.canSendMedia(MediaFrameFlyweight.frameLength(slotLength[head]))) {
             return nowNs;
         }
         return inFlightCount == 0 ? Long.MAX_VALUE : inFlightReleaseNs[inFlightHead];
@@ -362,8 +360,11 @@ public final class LatencyFirstSender {
         inFlightCount++;
     }
 
-    /** Lets sent media whose hold time is over leave the window. */
-    private void release(long nowNs, CongestionWindow window) {
+    /**
+     * Lets sent media whose hold time is over leave {@code window}. {@link #collectDue} does it too; the core calls it
+     * before the reliable lane draws its frames, so that they see the window as it is.
+     */
+    public void release(long nowNs, CongestionWindow window) {
         while (inFlightCount > 0 && inFlightReleaseNs[inFlightHead] <= nowNs) {
             window.onMediaReleased(inFlightBytes[inFlightHead]);
             inFlightHead = (inFlightHead + 1) % IN_FLIGHT_ENTRIES_MAX;

@@ -91,4 +91,14 @@ class LatencyFirstReceiverTest {
         assertThat(receiver.overLimit()).isEqualTo(1);
         assertThat(receiver.streams()).isEqualTo(LatencyFirstReceiver.STREAMS_MAX);
     }
+
+    @Test
+    void shouldAcceptAStreamFromZeroAgainWhenThePeerRestarted() {
+        // Goal: after the peer restarts (its lane's incarnation changes) its voice is heard again at once.
+        assertThat(arrive(1, 500)).isEqualTo(RejectReason.NONE);
+        assertThat(arrive(1, 0)).isEqualTo(RejectReason.MEDIA_STALE);
+        receiver.reset();
+        assertThat(arrive(1, 0)).isEqualTo(RejectReason.NONE);
+        assertThat(receiver.delivered()).isEqualTo(2);
+    }
 }

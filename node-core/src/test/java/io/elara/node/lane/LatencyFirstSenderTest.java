@@ -227,6 +227,17 @@ class LatencyFirstSenderTest {
         int second = sender.collectDue(SRTT_NS, sink, window, SRTT_NS);
         assertThat(second).isPositive();
         assertThat(window.mediaBytesInFlight()).isEqualTo((long) second * frame);
+        while (sender.queuedFrames() > 0) {
+            sender.collectDue(sender.nextDueNs(0, window), sink, window, SRTT_NS);
+        }
+        long lastReleaseNs = sender.nextDueNs(0, window);
+        assertThat(lastReleaseNs)
+                .as("with nothing queued, the lane still wakes when its media leaves: a reliable frame may be waiting")
+                .isLessThan(Long.MAX_VALUE);
+        sender.release(lastReleaseNs, window);
+        assertThat(window.mediaBytesInFlight()).isZero();
+        assertThat(window.canSend(frame)).isTrue();
+        assertThat(sender.nextDueNs(lastReleaseNs, window)).isEqualTo(Long.MAX_VALUE);
         assertThat(window.windowBytes())
                 .as("media neither grows nor shrinks the window")
                 .isEqualTo(CongestionWindow.WINDOW_BYTES_INITIAL);
