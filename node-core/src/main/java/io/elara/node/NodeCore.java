@@ -18,8 +18,12 @@ import io.elara.node.event.EventKind;
 import io.elara.node.event.RejectCounters;
 import io.elara.node.event.RejectReason;
 import io.elara.node.event.SessionId;
+import io.elara.node.lane.LatencyFirstReceiver;
+import io.elara.node.lane.LatencyFirstSender;
+import io.elara.node.lane.MediaSendResult;
 import io.elara.node.lane.ReliableReceiver;
 import io.elara.node.lane.ReliableSender;
+import io.elara.node.lane.TrafficClass;
 import io.elara.node.peer.Liveness;
 import io.elara.node.peer.Peer;
 import io.elara.node.peer.PeerTable;
@@ -37,6 +41,7 @@ import io.elara.node.wire.CloseFrameFlyweight;
 import io.elara.node.wire.Demux;
 import io.elara.node.wire.EventFrameCodec;
 import io.elara.node.wire.FrameType;
+import io.elara.node.wire.MediaFrameFlyweight;
 import io.elara.node.wire.PacketHeaderFlyweight;
 import io.elara.node.wire.PacketReader;
 import io.elara.node.wire.PingFrameFlyweight;
@@ -106,6 +111,9 @@ public final class NodeCore {
     private final PingFrameFlyweight pingFrame = new PingFrameFlyweight();
     private final PongFrameFlyweight pongFrame = new PongFrameFlyweight();
     private final CloseFrameFlyweight closeFrame = new CloseFrameFlyweight();
+    private final MediaFrameFlyweight mediaFrame = new MediaFrameFlyweight();
+    /** Subscribers to received media, at most {@link #MEDIA_LISTENERS_MAX}. */
+    private final List<MediaListener> mediaListeners = new ArrayList<>();
     /** Ranges of an ACK being read or written, allocated once. */
     private final long[] rangeStarts = new long[AckFrameFlyweight.RANGE_COUNT_MAX];
 
@@ -295,7 +303,10 @@ public final class NodeCore {
             case STALE -> {
                 return reject(RejectReason.STALE_EPOCH);
             }
-            case RESTARTED -> peer.sender().reset();
+            case RESTARTED -> {
+                peer.sender().reset();
+                peer.mediaReceiver().reset(); // a restarted sender numbers its media streams from 0 again
+            }
             case SAME, FIRST, NEW_GENERATION -> {
                 // Nothing to undo on our side: the receiver adopted the new epoch if there was one.
             }
@@ -350,6 +361,8 @@ public final class NodeCore {
             } else if (type == FrameType.CLOSE) {
                 closeFrame.wrap(buffer, body, bodyLength);
                 closing = true;
+            } else if (type == FrameType.MEDIA) {
+                onMedia(peer, buffer, body, bodyLength);
             }
             // Optional frame types this version does not know were allowed by PacketReader.check; skip them.
             index = body + bodyLength;
@@ -575,7 +588,10 @@ public final class NodeCore {
                     liveness.pongSent();
                 }
                 long transmissions = sender.transmissions();
+                peer.mediaSender().release(nowNs, sender.congestion()); // media whose hold is over frees the window
                 sender.collectDue(nowNs, writer);
+                // Media after the reliable lane's frames, in the same packets, in what room the shared window has left.
+                peer.mediaSender().collectDue(nowNs, writer, sender.congestion(), sender.srttNs());
                 if (keepalive && !writer.filling()) {
                     // Alone in its packet: a receiver older than PING drops that packet only (frame_type).
                     long pingId = liveness.pingSent(nowNs);
@@ -642,6 +658,7 @@ public final class NodeCore {
                 return nowNs;
             } else {
                 next = Math.min(next, sender.nextDueNs(nowNs));
+                next = Math.min(next, peer.mediaSender().nextDueNs(nowNs, sender.congestion()));
                 if (link != null) {
                     next = Math.min(next, SecureLink.redialDeadlineNs(peer));
                     // Flush sends the PING or closes the session, so each deadline moves on once reached.
@@ -823,6 +840,93 @@ public final class NodeCore {
             return "idle";
         }
         return "none";
+    }
+
+    // ---- The latency-first lane (media): MEDIA frames in, sendMedia out. Media is not an Event and skips the stages.
+
+    /** Media listeners at most. */
+    static final int MEDIA_LISTENERS_MAX = 8;
+
+    /**
+     * Queues a media frame for {@code peerName} on stream {@code streamId}: the readable bytes of {@code payload}
+     * (copied; the caller keeps and releases the buffer), useful for {@code ageBudgetUs} from now. It leaves at the next
+     * flush the peer's congestion window allows, never again, and is dropped if its budget runs out first. Media needs
+     * an established secure session (it does not dial: a call is agreed over the reliable lane first). Loop thread.
+     */
+    public MediaSendResult sendMedia(
+            String peerName, int streamId, TrafficClass cls, ByteBuf payload, long ageBudgetUs, long nowNs) {
+        Peer peer = peers.byName(peerName);
+        if (peer == null) {
+            return MediaSendResult.NO_PEER;
+        }
+        if (link != null && peer.session() == null) {
+            return MediaSendResult.NO_SESSION;
+        }
+        if (ageBudgetUs <= 0 || ageBudgetUs > MediaFrameFlyweight.AGE_BUDGET_US_MAX) {
+            return MediaSendResult.AGE_BUDGET_INVALID;
+        }
+        return peer.mediaSender().enqueue(streamId, cls, payload, TimeUnit.MICROSECONDS.toNanos(ageBudgetUs), nowNs);
+    }
+
+    /** Delivers received media to {@code listener} from now on; false when {@link #MEDIA_LISTENERS_MAX} are subscribed. */
+    public boolean subscribeMedia(MediaListener listener) {
+        if (mediaListeners.size() >= MEDIA_LISTENERS_MAX) {
+            return false;
+        }
+        mediaListeners.add(listener);
+        return true;
+    }
+
+    public void unsubscribeMedia(MediaListener listener) {
+        mediaListeners.remove(listener);
+    }
+
+    /** The latency-first lane's counters for the peer named {@code peerName}, or null if there is none. */
+    public MediaStats mediaStats(String peerName) {
+        Peer peer = peers.byName(peerName);
+        if (peer == null) {
+            return null;
+        }
+        LatencyFirstSender sender = peer.mediaSender();
+        LatencyFirstReceiver receiver = peer.mediaReceiver();
+        return new MediaStats(
+                sender.framesSent(),
+                sender.bytesSent(),
+                sender.queuedFrames(),
+                sender.drops(LatencyFirstSender.Drop.DEADLINE),
+                sender.drops(LatencyFirstSender.Drop.SUPERSEDED),
+                sender.drops(LatencyFirstSender.Drop.PRESSURE),
+                receiver.delivered(),
+                receiver.stale(),
+                receiver.late(),
+                receiver.overLimit());
+    }
+
+    /** A MEDIA frame checked by {@link PacketReader#check}: delivered if newest on its stream and not late. */
+    private void onMedia(Peer peer, ByteBuf buffer, int body, int bodyLength) {
+        mediaFrame.wrap(buffer, body, bodyLength);
+        // One-way transit estimated as half the round trip; 0 (trust the budget) before any sample.
+        long rttNs = peer.sender().srttNs() != 0
+                ? peer.sender().srttNs()
+                : Math.max(0, peer.liveness().rttNs());
+        RejectReason reason = peer.mediaReceiver()
+                .onFrame(mediaFrame.streamId(), mediaFrame.sequence(), mediaFrame.ageBudgetUs(), rttNs / 2);
+        if (reason != RejectReason.NONE) {
+            rejects.increment(reason);
+            return;
+        }
+        for (int i = 0; i < mediaListeners.size(); i++) {
+            mediaListeners
+                    .get(i)
+                    .onMedia(
+                            peer.label(),
+                            mediaFrame.streamId(),
+                            mediaFrame.sequence(),
+                            mediaFrame.trafficClass(),
+                            buffer,
+                            mediaFrame.payloadOffset(),
+                            mediaFrame.payloadLength());
+        }
     }
 
     /**

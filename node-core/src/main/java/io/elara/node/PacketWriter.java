@@ -1,11 +1,14 @@
 package io.elara.node;
 
 import io.elara.node.event.Event;
+import io.elara.node.lane.LatencyFirstSender;
 import io.elara.node.lane.ReliableSender;
+import io.elara.node.lane.TrafficClass;
 import io.elara.node.peer.Peer;
 import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.CloseFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
+import io.elara.node.wire.MediaFrameFlyweight;
 import io.elara.node.wire.PacketHeaderFlyweight;
 import io.elara.node.wire.PingFrameFlyweight;
 import io.elara.node.wire.PongFrameFlyweight;
@@ -16,7 +19,7 @@ import io.netty.buffer.ByteBuf;
  * PacketHeaderFlyweight#DATAGRAM_LENGTH_TARGET}; a single larger frame goes alone. Owns the packet being filled until
  * {@link #finish} hands it to the {@link Transmitter}; {@link #abort} releases it if something failed before that.
  */
-final class PacketWriter implements ReliableSender.FrameSink {
+final class PacketWriter implements ReliableSender.FrameSink, LatencyFirstSender.MediaSink {
     /** Frames are added to a packet while it stays this long or shorter. */
     static final int PACKET_LENGTH_TARGET =
             PacketHeaderFlyweight.DATAGRAM_LENGTH_TARGET - PacketHeaderFlyweight.SEAL_OVERHEAD;
@@ -75,6 +78,14 @@ final class PacketWriter implements ReliableSender.FrameSink {
     void close(int code, String reason) {
         room(CloseFrameFlyweight.frameLength(CloseFrameFlyweight.reasonBytes(reason).length));
         CloseFrameFlyweight.encode(current, code, reason);
+    }
+
+    /** Adds a MEDIA frame; see {@link MediaFrameFlyweight}. It coalesces with the other frames of the packet. */
+    @Override
+    public void media(
+            int streamId, int sequence, long ageBudgetUs, TrafficClass cls, byte[] payload, int payloadLength) {
+        room(MediaFrameFlyweight.frameLength(payloadLength));
+        MediaFrameFlyweight.encode(current, streamId, sequence, ageBudgetUs, cls, payload, 0, payloadLength);
     }
 
     @Override

@@ -13,9 +13,12 @@ import io.elara.node.event.EventKind;
 import io.elara.node.event.RejectReason;
 import io.elara.node.event.SessionId;
 import io.elara.node.lane.Epoch;
+import io.elara.node.lane.LatencyFirstReceiver;
+import io.elara.node.lane.TrafficClass;
 import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
 import io.elara.node.wire.FrameType;
+import io.elara.node.wire.MediaFrameFlyweight;
 import io.elara.node.wire.PacketHeaderFlyweight;
 import io.elara.node.wire.PongFrameFlyweight;
 import io.netty.buffer.ByteBuf;
@@ -159,6 +162,28 @@ class NodeCoreRejectTest {
         cases.put(
                 RejectReason.PONG_UNEXPECTED,
                 () -> packet(EPOCH, out -> PongFrameFlyweight.encode(out, 99, 1, 2, 3))); // no PING was sent
+        cases.put(
+                RejectReason.MEDIA_CLASS,
+                () -> packet(EPOCH, out -> mediaFrame(out, 1, 0, 1_000, TrafficClass.CORE.code(), 0)));
+        cases.put(
+                RejectReason.MEDIA_FLAGS,
+                () -> packet(EPOCH, out -> mediaFrame(out, 1, 0, 1_000, TrafficClass.PERCEPTUAL.code(), 0x01)));
+        cases.put(
+                RejectReason.MEDIA_STALE,
+                () -> packet(EPOCH, out -> {
+                    mediaFrame(out, 1, 5, 1_000_000, TrafficClass.PERCEPTUAL.code(), 0);
+                    mediaFrame(out, 1, 5, 1_000_000, TrafficClass.PERCEPTUAL.code(), 0); // a duplicate
+                }));
+        cases.put(
+                RejectReason.MEDIA_LATE,
+                () -> packet(EPOCH, out -> mediaFrame(out, 1, 0, 0, TrafficClass.PERCEPTUAL.code(), 0)));
+        cases.put(
+                RejectReason.MEDIA_STREAM_LIMIT,
+                () -> packet(EPOCH, out -> {
+                    for (int stream = 0; stream <= LatencyFirstReceiver.STREAMS_MAX; stream++) {
+                        mediaFrame(out, stream, 0, 1_000_000, TrafficClass.COSMETIC.code(), 0);
+                    }
+                }));
         cases.put(RejectReason.NAME_INVALID, () -> eventFrom(withName("a\nb")));
         cases.put(RejectReason.TEXT_EMPTY, () -> eventFrom(event("")));
         cases.put(RejectReason.TEXT_TOO_LONG, () -> eventFrom(event("x".repeat(1025))));
@@ -190,6 +215,17 @@ class NodeCoreRejectTest {
                 codec.encode(out, 1, once);
             });
         });
+    }
+
+    /** A MEDIA frame with an empty payload, written field by field so that any field may be wrong. */
+    private static void mediaFrame(
+            ByteBuf out, int streamId, int sequence, long ageBudgetUs, int classCode, int flags) {
+        out.writeByte(FrameType.MEDIA).writeShort(MediaFrameFlyweight.FIXED_LENGTH);
+        out.writeInt(streamId)
+                .writeInt(sequence)
+                .writeInt((int) ageBudgetUs)
+                .writeByte(classCode)
+                .writeByte(flags);
     }
 
     @Test

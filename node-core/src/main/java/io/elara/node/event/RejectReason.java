@@ -37,6 +37,15 @@ public enum RejectReason {
             "peer_identity_mismatch", "a handshake from a configured peer's address proved another identity"),
     PONG_UNEXPECTED("pong_unexpected", "a PONG that answers no PING this node awaits"),
 
+    // Latency-first lane (MEDIA frames).
+    MEDIA_CLASS(
+            "media_class", "MEDIA frame with an unknown traffic class, or CORE, which only the reliable lane carries"),
+    MEDIA_FLAGS("media_flags", "MEDIA frame with reserved flag bits set"),
+    MEDIA_STALE(
+            "media_stale", "media frame not newer than the newest delivered on its stream (reordered or duplicate)"),
+    MEDIA_LATE("media_late", "media frame whose age budget ran out before it could arrive"),
+    MEDIA_STREAM_LIMIT("media_stream_limit", "media frame opening a stream beyond the per-peer stream limit"),
+
     // Validation of events.
     NAME_INVALID("name_invalid", "author name is empty, too long or has control characters"),
     TEXT_EMPTY("text_empty", "text is empty"),

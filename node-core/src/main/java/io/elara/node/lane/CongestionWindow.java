@@ -75,6 +75,9 @@ public final class CongestionWindow {
     private long windowBytes = WINDOW_BYTES_INITIAL;
     private long slowStartThresholdBytes = Long.MAX_VALUE;
     private long bytesInFlight;
+    /** Media bytes sent and still counted against the window ({@link LatencyFirstSender} releases them by the clock). */
+    private long mediaBytesInFlight;
+
     private long ackedBytesInAvoidance;
     private boolean inRecovery;
     private long recoveryStartNs = Long.MIN_VALUE;
@@ -97,14 +100,44 @@ public final class CongestionWindow {
     private long cssBaselineMinRttNs = Long.MAX_VALUE;
     private int cssRounds;
 
-    /** Whether {@code bytes} more may be sent now. A sender with nothing in flight may always send one datagram. */
+    /**
+     * Whether {@code bytes} more reliable frames may be sent now, on top of everything in flight (media included). A
+     * sender with nothing of its own in flight may always send one datagram, so media never stops the reliable lane.
+     */
     public boolean canSend(int bytes) {
-        return bytesInFlight == 0 || bytesInFlight + bytes <= windowBytes;
+        return bytesInFlight == 0 || bytesInFlight + mediaBytesInFlight + bytes <= windowBytes;
     }
 
-    /** Bytes that may still be sent before the window is full (0 when it is). */
+    /** Bytes that may still be sent before the window is full (0 when it is), media in flight included. */
     public long availableBytes() {
-        return Math.max(0, windowBytes - bytesInFlight);
+        return Math.max(0, windowBytes - bytesInFlight - mediaBytesInFlight);
+    }
+
+    /**
+     * Whether a media frame of {@code bytes} may be sent now: it must fit on top of everything in flight, reliable and
+     * media; with nothing at all in flight, one may go. See {@link LatencyFirstSender} for how media shares the window.
+     */
+    public boolean canSendMedia(int bytes) {
+        long inFlight = bytesInFlight + mediaBytesInFlight;
+        return inFlight == 0 || inFlight + bytes <= windowBytes;
+    }
+
+    /**
+     * Counts {@code bytes} of media sent. Media is never acknowledged: it takes no part in loss detection, round
+     * tracking or growth, and leaves by {@link #onMediaReleased} when its sender's hold time is over.
+     */
+    public void onMediaSent(int bytes) {
+        mediaBytesInFlight += bytes;
+    }
+
+    /** {@code bytes} of media sent earlier no longer count in flight. */
+    public void onMediaReleased(int bytes) {
+        mediaBytesInFlight = Math.max(0, mediaBytesInFlight - bytes);
+    }
+
+    /** Bytes of media counted in flight. */
+    public long mediaBytesInFlight() {
+        return mediaBytesInFlight;
     }
 
     /** Counts {@code bytes} sent at {@code nowNs} (first transmissions and retransmissions alike). */

@@ -472,6 +472,11 @@ public final class ReliableSender {
         return retransmissions;
     }
 
+    /** The peer's congestion window, which the latency-first lane shares ({@link LatencyFirstSender}). */
+    public CongestionWindow congestion() {
+        return congestion;
+    }
+
     /** The congestion window, in bytes of EVENT frames. */
     public long congestionWindowBytes() {
         return congestion.windowBytes();

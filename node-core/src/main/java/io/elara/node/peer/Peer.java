@@ -1,6 +1,8 @@
 package io.elara.node.peer;
 
 import io.elara.crypto.identity.NodeId;
+import io.elara.node.lane.LatencyFirstReceiver;
+import io.elara.node.lane.LatencyFirstSender;
 import io.elara.node.lane.ReliableReceiver;
 import io.elara.node.lane.ReliableSender;
 import io.elara.node.secure.ExpectedPeer;
@@ -20,6 +22,8 @@ public final class Peer {
     private final String label;
     private final ReliableSender sender;
     private final ReliableReceiver receiver = new ReliableReceiver();
+    private final LatencyFirstSender mediaSender = new LatencyFirstSender();
+    private final LatencyFirstReceiver mediaReceiver = new LatencyFirstReceiver();
     private final Liveness liveness;
     /** Whom the config says is at this address; {@link ExpectedPeer#anyone()} when it names no id. */
     private final ExpectedPeer configured;
@@ -183,6 +187,16 @@ public final class Peer {
 
     public ReliableReceiver receiver() {
         return receiver;
+    }
+
+    /** The sending side of the latency-first lane (media), which shares {@link #sender()}'s congestion window. */
+    public LatencyFirstSender mediaSender() {
+        return mediaSender;
+    }
+
+    /** The receiving side of the latency-first lane (media). */
+    public LatencyFirstReceiver mediaReceiver() {
+        return mediaReceiver;
     }
 
     /** Keepalive, idle timeout, PING and PONG state. */

@@ -21,6 +21,8 @@ public final class FrameType {
     public static final int PING = 0x03;
     /** Answers a PING with both sides' clocks. */
     public static final int PONG = 0x04;
+    /** A voice or visual payload on the latency-first lane; never acknowledged, never resent. */
+    public static final int MEDIA = 0x05;
     /** The sender closes its secure session with the receiver. */
     public static final int CLOSE = 0x06;
 

@@ -57,11 +57,11 @@ class PacketReaderTest {
 
     @Test
     void shouldRejectUnknownFrameTypeUnlessMarkedOptional() {
-        frames.writeByte(0x05).writeShort(2).writeZero(2);
+        frames.writeByte(0x33).writeShort(2).writeZero(2);
         assertThat(check()).isEqualTo(RejectReason.FRAME_TYPE);
 
         frames.clear();
-        frames.writeByte(0x85).writeShort(2).writeZero(2);
+        frames.writeByte(0xB3).writeShort(2).writeZero(2);
         AckFrameFlyweight.encode(frames, 1, 1, 0);
         assertThat(check()).isEqualTo(RejectReason.NONE);
     }
