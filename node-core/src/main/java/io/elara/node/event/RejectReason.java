@@ -35,6 +35,13 @@ public enum RejectReason {
             "peer_identity_mismatch", "a handshake from a configured peer's address proved another identity"),
     PONG_UNEXPECTED("pong_unexpected", "a PONG that answers no PING this node awaits"),
 
+    // Fragmentation and reassembly.
+    FRAGMENT_MALFORMED(
+            "fragment_malformed",
+            "a fragment that does not continue its event, or a reassembled body that is no event"),
+    FRAGMENT_LENGTH("fragment_length", "a fragmented event longer than this node accepts"),
+    REASSEMBLY_LIMIT("reassembly_limit", "a fragment refused for now: reassembly memory is at its limit"),
+
     // Validation of events.
     NAME_INVALID("name_invalid", "author name is empty, too long or has control characters"),
     TEXT_EMPTY("text_empty", "text is empty"),

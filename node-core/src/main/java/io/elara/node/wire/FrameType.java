@@ -21,6 +21,10 @@ public final class FrameType {
     public static final int PING = 0x03;
     /** Answers a PING with both sides' clocks. */
     public static final int PONG = 0x04;
+    /** A piece of an EVENT body too long for one packet, on the reliable lane. */
+    public static final int FRAGMENT = 0x07;
+    /** Filler bytes, ignored by every receiver (optional): grows a path MTU probe to the size it tests. */
+    public static final int PADDING = OPTIONAL | 0x08;
 
     private FrameType() {}
 }

@@ -33,6 +33,7 @@ public final class PacketReader {
                 case FrameType.ACK -> reason = AckFrameFlyweight.check(buffer, body, bodyLength);
                 case FrameType.PING -> reason = PingFrameFlyweight.check(bodyLength);
                 case FrameType.PONG -> reason = PongFrameFlyweight.check(bodyLength);
+                case FrameType.FRAGMENT -> reason = FragmentFrameFlyweight.check(buffer, body, bodyLength);
                 default -> reason = (type & FrameType.OPTIONAL) != 0 ? RejectReason.NONE : RejectReason.FRAME_TYPE;
             }
             if (reason != RejectReason.NONE) {
