@@ -78,6 +78,7 @@ public record NodeStatus(
      * @param nodeId the identity its last handshake proved, or null
      * @param secure its secure session: {@code up}, {@code dialing}, {@code failed: why}, {@code idle} (closed after
      *     {@link io.elara.node.peer.Liveness#IDLE_TIMEOUT_NS} of silence), {@code none}, or {@code off}
+     * @param pathMtu the largest datagram confirmed to reach it, sealed bytes (1,200 until a probe confirms more)
      */
     public record PeerStatus(
             String name,
@@ -91,7 +92,8 @@ public record NodeStatus(
             long retransmissions,
             long eventsReceived,
             String nodeId,
-            String secure) {}
+            String secure,
+            int pathMtu) {}
 
     /**
      * @param name session name
