@@ -72,6 +72,7 @@ public final class ControlJson {
             p.put("eventsReceived", peer.eventsReceived());
             p.put("nodeId", peer.nodeId());
             p.put("secure", peer.secure());
+            p.put("pathMtu", peer.pathMtu());
             peers.add(p);
         }
         json.put("peers", peers);
