@@ -623,6 +623,15 @@ public final class NodeCore {
                             liveness.pongHoldUs(nowNs));
                     liveness.pongSent();
                 }
+                if (sender.consecutiveProbeTimeouts() >= PathMtu.BLACK_HOLE_PROBE_TIMEOUTS
+                        && peer.pathMtu().onBlackHole()) {
+                    // RFC 8899 §4.3: the path may have stopped carrying the confirmed size. Fall back to 1,200 and
+                    // send everything unacknowledged again, renumbered and cut to fit, in a new lane generation.
+                    sender.frameLengthMax(ReliableSender.FRAME_LENGTH_MAX_DEFAULT);
+                    sender.reset();
+                    writer.finish(); // what is in the packet being filled belongs to the old epoch
+                    writer.begin(peer, nowNs);
+                }
                 long transmissions = sender.transmissions();
                 sender.collectDue(nowNs, writer);
                 boolean pinged = false;

@@ -60,6 +60,27 @@ class PathMtuNetworkTest {
         assertThat(alice.core.rejects().total() + bob.core.rejects().total()).isZero();
     }
 
+    // Goal: when the path stops carrying the confirmed size (a route change), the sender notices the silence, falls
+    // back to 1,200 bytes and delivers anyway; the search then finds the new largest size. Method: converge on a clean
+    // path, then drop datagrams over 1,300 bytes and send a 20 KB message.
+    @Test
+    void shouldFallBackAndStillDeliverWhenThePathStopsCarryingTheConfirmedSize() {
+        send("hello");
+        network.runFor(Duration.ofSeconds(30));
+        assertThat(alice.core.pathMtu("bob").datagramLengthMax()).isEqualTo(1472);
+
+        network.datagramLengthMax = 1300;
+        send("r".repeat(20_000));
+        assertThat(bob.texts()).last().isEqualTo("alice: " + "r".repeat(20_000));
+        assertThat(alice.core.pathMtu("bob").blackHoles()).isEqualTo(1);
+
+        network.runFor(Duration.ofSeconds(40));
+        assertThat(alice.core.pathMtu("bob").datagramLengthMax()).isEqualTo(1280);
+        send("s".repeat(20_000));
+        assertThat(bob.texts()).last().isEqualTo("alice: " + "s".repeat(20_000));
+        assertThat(bob.texts()).filteredOn(t -> t.startsWith("alice: r")).hasSize(1);
+    }
+
     // Goal: on a path that drops datagrams over some size, the sender settles on the largest probed size that gets
     // through, loses nothing but probes, and keeps delivering. Method: the network drops datagrams longer than the
     // limit; after the search, a 20 KB message.

@@ -436,7 +436,8 @@ public final class ReliableSender {
      * The peer lost its lane state (it restarted): move to a new epoch and renumber everything not yet cumulatively
      * acknowledged from zero, so the peer's fresh receiver can take it in order. Nothing is lost; events the peer may
      * already have seen are recognised by their event ids. Selective acknowledgements are forgotten: the peer lost
-     * what it held.
+     * what it held. A fragmented event goes again from its first byte, and every event is cut to the frame budget in
+     * force ({@link #frameLengthMax(int)}), which is also how the lane recovers from a path MTU black hole.
      */
     public void reset() {
         epoch = Epoch.next(epoch);
@@ -449,16 +450,33 @@ public final class ReliableSender {
         waiting.clear();
         clearWindow(0);
         partialFragments = 0;
-        Outgoing head = all.peekFirst();
-        if (head != null && head.body != null && head.fragmentOffset > 0) {
-            // The peer acknowledged the first fragments of this event and then lost them with its lane state: it
-            // needs the event from its first byte again, so those fragments go again before the rest.
-            addFragments(head.event, head.body, 0, head.fragmentOffset, head.chunk, NO_RECEIPT, head.queuedNs);
-        }
-        for (Outgoing outgoing : all) {
-            waiting.add(outgoing.renumbered(nextSequence++));
-            if (outgoing.partial()) {
-                partialFragments++;
+        java.util.List<Outgoing> list = new java.util.ArrayList<>(all);
+        int chunk = frameLengthMax - FragmentFrameFlyweight.FRAME_OVERHEAD;
+        for (int i = 0; i < list.size(); i++) {
+            Outgoing outgoing = list.get(i);
+            if (outgoing.body == null && outgoing.bytes <= frameLengthMax) {
+                waiting.add(outgoing.renumbered(nextSequence++));
+            } else if (outgoing.body == null) {
+                // The frame budget shrank (path MTU black hole): this event no longer fits one packet.
+                byte[] body = EventFrameCodec.encodeBody(outgoing.event);
+                addFragments(outgoing.event, body, 0, body.length, chunk, outgoing.receipt, outgoing.queuedNs);
+            } else {
+                // A fragmented event goes again whole, from its first byte: the peer lost whatever part of it it
+                // had acknowledged with its lane state. It is cut to the budget in force now. Its fragments still in
+                // the lane are consecutive; the last of them, its last fragment, carries its receipt.
+                int last = i;
+                while (last + 1 < list.size() && list.get(last + 1).body == outgoing.body) {
+                    last++;
+                }
+                addFragments(
+                        outgoing.event,
+                        outgoing.body,
+                        0,
+                        outgoing.body.length,
+                        chunk,
+                        list.get(last).receipt,
+                        outgoing.queuedNs);
+                i = last;
             }
         }
         rtoNs = Math.max(rtoNs, RTO_INITIAL_NS);
@@ -522,6 +540,11 @@ public final class ReliableSender {
     public long oldestQueuedNs() {
         Outgoing oldest = inFlight() > 0 ? at(cumulative) : waiting.peek();
         return oldest == null ? Long.MAX_VALUE : oldest.queuedNs;
+    }
+
+    /** Probe timeouts since the last acknowledgement of anything new. */
+    public int consecutiveProbeTimeouts() {
+        return ptoCount;
     }
 
     /** Smoothed round-trip time, 0 before the first sample. */

@@ -19,6 +19,11 @@ public final class PathMtu {
      * datagram this node sends (an Ethernet MTU less IPv4 and UDP headers).
      */
     static final int[] PROBE_LENGTHS = {1280, 1400, 1452, PacketHeaderFlyweight.DATAGRAM_LENGTH_MAX};
+    /**
+     * Consecutive probe timeouts of the reliable lane, while datagrams larger than {@link #BASE_LENGTH} are in use, that
+     * are taken for a black hole: the path stopped carrying the confirmed size (RFC 8899 §4.3).
+     */
+    public static final int BLACK_HOLE_PROBE_TIMEOUTS = 3;
     /** Unanswered probes of one size after which it is taken as too large. */
     public static final int PROBE_LOSSES_MAX = 3;
     /**
@@ -37,6 +42,7 @@ public final class PathMtu {
     private boolean awaiting;
     private long awaitedId;
     private long probesSent;
+    private long blackHoles;
 
     /** The largest datagram confirmed to reach the peer, sealed bytes. */
     public int datagramLengthMax() {
@@ -50,6 +56,29 @@ public final class PathMtu {
 
     public long probesSent() {
         return probesSent;
+    }
+
+    /** Times the confirmed size was abandoned for a suspected black hole. */
+    public long blackHoles() {
+        return blackHoles;
+    }
+
+    /**
+     * The reliable lane suspects a black hole: back to {@link #BASE_LENGTH}, and the search starts over one interval
+     * later (so a size that still passes is found again). Returns false, changing nothing, when already at the base.
+     */
+    public boolean onBlackHole() {
+        if (confirmedLength == BASE_LENGTH) {
+            return false;
+        }
+        confirmedLength = BASE_LENGTH;
+        candidate = 0;
+        losses = 0;
+        awaiting = false;
+        started = false;
+        nextProbeNs = Long.MAX_VALUE;
+        blackHoles++;
+        return true;
     }
 
     /** When {@link #probeDue} next has something to do, {@link Long#MAX_VALUE} once converged or before start. */

@@ -71,4 +71,25 @@ class PathMtuTest {
         assertThat(mtu.datagramLengthMax()).isEqualTo(1280);
         assertThat(mtu.probeDue(nowNs)).isEqualTo(1400);
     }
+
+    // Goal: a suspected black hole takes the size back to 1,200 and the search starts over; at 1,200 it changes
+    // nothing. Method: confirm 1280, report a black hole twice.
+    @Test
+    void shouldFallBackToTheBaseAndSearchAgainWhenABlackHoleIsSuspected() {
+        assertThat(mtu.onBlackHole()).as("nothing to fall back from").isFalse();
+        mtu.probeDue(0);
+        assertThat(mtu.probeDue(INTERVAL)).isEqualTo(1280);
+        mtu.probeSent(1, INTERVAL);
+        mtu.onPong(1);
+
+        assertThat(mtu.onBlackHole()).isTrue();
+        assertThat(mtu.datagramLengthMax()).isEqualTo(1200);
+        assertThat(mtu.blackHoles()).isEqualTo(1);
+        assertThat(mtu.onBlackHole()).isFalse();
+        long nowNs = 5 * INTERVAL;
+        assertThat(mtu.probeDue(nowNs))
+                .as("the search starts over one interval later")
+                .isZero();
+        assertThat(mtu.probeDue(nowNs + INTERVAL)).isEqualTo(1280);
+    }
 }
