@@ -21,10 +21,12 @@ import io.elara.node.event.SessionId;
 import io.elara.node.lane.LatencyFirstReceiver;
 import io.elara.node.lane.LatencyFirstSender;
 import io.elara.node.lane.MediaSendResult;
+import io.elara.node.lane.ReassemblyBudget;
 import io.elara.node.lane.ReliableReceiver;
 import io.elara.node.lane.ReliableSender;
 import io.elara.node.lane.TrafficClass;
 import io.elara.node.peer.Liveness;
+import io.elara.node.peer.PathMtu;
 import io.elara.node.peer.Peer;
 import io.elara.node.peer.PeerTable;
 import io.elara.node.secure.ExpectedPeer;
@@ -40,6 +42,7 @@ import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.CloseFrameFlyweight;
 import io.elara.node.wire.Demux;
 import io.elara.node.wire.EventFrameCodec;
+import io.elara.node.wire.FragmentFrameFlyweight;
 import io.elara.node.wire.FrameType;
 import io.elara.node.wire.MediaFrameFlyweight;
 import io.elara.node.wire.PacketHeaderFlyweight;
@@ -58,7 +61,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -119,7 +121,26 @@ public final class NodeCore {
 
     private final long[] rangeEnds = new long[AckFrameFlyweight.RANGE_COUNT_MAX];
     private final PacketWriter writer;
-    private final Consumer<Event> deliverReceived = this::onReceivedEvent;
+    /** Hands the lane's in-order events, and events reassembled from fragments, to the stages. */
+    private final ReliableReceiver.Delivery deliverReceived = new ReliableReceiver.Delivery() {
+        @Override
+        public void event(Event event) {
+            onReceivedEvent(event);
+        }
+
+        @Override
+        public void reassembled(ByteBuf body) {
+            onReassembled(body);
+        }
+
+        @Override
+        public void rejected(RejectReason reason) {
+            rejects.increment(reason);
+        }
+    };
+    /** Decodes events reassembled from fragments. */
+    private final EventFrameCodec reassembledDecoder = new EventFrameCodec();
+
     private final EventStages stages;
     /** The time of the input being handled, which the stages' executor reads as its clock. */
     private long currentNowNs;
@@ -199,7 +220,13 @@ public final class NodeCore {
         this.limits = config.limits();
         this.deliveryTimeoutNs = TimeUnit.MILLISECONDS.toNanos(limits.deliveryTimeoutMs());
         this.random = random;
-        this.peers = new PeerTable(limits.peersMax(), random);
+        this.peers = new PeerTable(
+                limits.peersMax(),
+                random,
+                new ReassemblyBudget(
+                        limits.reassemblyBytesMaxPerPeer(),
+                        limits.reassemblyBytesMax(),
+                        EventFrameCodec.bodyLengthMax(limits.textBytesMax())));
         this.validate = new ValidateStage(sessions, clock, limits.textBytesMax(), protect ? verifier : null);
         this.process = new ProcessStage(clock);
         this.propagate = new PropagateStage(limits.subscribersMax());
@@ -330,6 +357,16 @@ public final class NodeCore {
                 if (!peer.receiver().onEvent(eventDecoder.sequence(), event, deliverReceived, nowNs)) {
                     rejects.increment(RejectReason.OUT_OF_WINDOW);
                 }
+            } else if (type == FrameType.FRAGMENT) {
+                // PacketReader.check checked the body's own fields; the reassembler judges how it fits its event.
+                long sequence = buffer.getUnsignedInt(body + FragmentFrameFlyweight.SEQUENCE_OFFSET);
+                switch (peer.receiver().onFragment(sequence, buffer, body, bodyLength, deliverReceived, nowNs)) {
+                    case OUT_OF_WINDOW -> rejects.increment(RejectReason.OUT_OF_WINDOW);
+                    case REFUSED -> rejects.increment(RejectReason.REASSEMBLY_LIMIT);
+                    case TAKEN -> {
+                        // Acknowledged with the next flush, like an event.
+                    }
+                }
             } else if (type == FrameType.ACK) {
                 // PacketReader.check checked the body already.
                 ackFrame.wrap(buffer, body, bodyLength);
@@ -348,6 +385,13 @@ public final class NodeCore {
                 peer.liveness().pingReceived(pingFrame.pingId(), pingFrame.transmitClockUs(), nowNs);
             } else if (type == FrameType.PONG) {
                 pongFrame.wrap(buffer, body, bodyLength);
+                if (peer.pathMtu().onPong(pongFrame.pingId())) {
+                    // A path MTU probe arrived whole: later packets and fragments may be as large.
+                    peer.sender()
+                            .frameLengthMax(peer.pathMtu().datagramLengthMax()
+                                    - PacketHeaderFlyweight.SEAL_OVERHEAD
+                                    - PacketHeaderFlyweight.HEADER_LENGTH);
+                }
                 boolean answered = peer.liveness()
                         .pongReceived(
                                 pongFrame.pingId(),
@@ -374,6 +418,21 @@ public final class NodeCore {
         }
         stages.run();
         return (int) (propagate.delivered() - delivered);
+    }
+
+    /** An EVENT body put back together from fragments: decoded and checked as an EVENT frame's would be. */
+    private void onReassembled(ByteBuf body) {
+        int offset = body.readerIndex();
+        if (EventFrameCodec.checkStructure(body, offset, body.readableBytes()) != RejectReason.NONE) {
+            rejects.increment(RejectReason.FRAGMENT_MALFORMED);
+            return;
+        }
+        RejectReason content = reassembledDecoder.decode(body, offset);
+        if (content != RejectReason.NONE) {
+            rejects.increment(content);
+            return;
+        }
+        onReceivedEvent(reassembledDecoder.event());
     }
 
     private void onReceivedEvent(Event event) {
@@ -587,19 +646,42 @@ public final class NodeCore {
                             liveness.pongHoldUs(nowNs));
                     liveness.pongSent();
                 }
+                if (sender.consecutiveProbeTimeouts() >= PathMtu.BLACK_HOLE_PROBE_TIMEOUTS
+                        && peer.pathMtu().onBlackHole()) {
+                    // RFC 8899 §4.3: the path may have stopped carrying the confirmed size. Fall back to 1,200 and
+                    // send everything unacknowledged again, renumbered and cut to fit, in a new lane generation.
+                    sender.frameLengthMax(ReliableSender.FRAME_LENGTH_MAX_DEFAULT);
+                    sender.reset();
+                    writer.finish(); // what is in the packet being filled belongs to the old epoch
+                    writer.begin(peer, nowNs);
+                }
                 long transmissions = sender.transmissions();
                 peer.mediaSender().release(nowNs, sender.congestion()); // media whose hold is over frees the window
                 sender.collectDue(nowNs, writer);
                 // Media after the reliable lane's frames, in the same packets, in what room the shared window has left.
                 peer.mediaSender().collectDue(nowNs, writer, sender.congestion(), sender.srttNs());
+                boolean pinged = false;
                 if (keepalive && !writer.filling()) {
                     // Alone in its packet: a receiver older than PING drops that packet only (frame_type).
                     long pingId = liveness.pingSent(nowNs);
                     writer.ping(pingId, liveness.awaitedPingClockUs());
+                    pinged = true;
                 }
                 writer.finish();
                 if (sender.transmissions() != transmissions) {
                     peer.expectAnswer(nowNs);
+                }
+                // Probed: the peers this node keeps paths open to, in a flush that sent no keepalive PING (one PING
+                // awaits its PONG at a time).
+                int probeLength = link != null && peer.session() != null && keepsAlive(peer) && !pinged
+                        ? peer.pathMtu().probeDue(nowNs)
+                        : 0;
+                if (probeLength > 0) {
+                    // RFC 8899 §4.1: a probe is a PING padded to the size tested, alone in its datagram. Liveness
+                    // awaits it as any PING, so its PONG also samples round-trip time and clock offset.
+                    long pingId = liveness.pingSent(nowNs);
+                    peer.pathMtu().probeSent(pingId, nowNs);
+                    writer.probe(pingId, liveness.awaitedPingClockUs(), probeLength);
                 }
             } finally {
                 writer.abort();
@@ -667,6 +749,9 @@ public final class NodeCore {
                         next = Math.min(next, peer.liveness().keepaliveDeadlineNs(createdNs));
                     }
                     next = Math.min(next, peer.liveness().idleDeadlineNs(createdNs));
+                    if (keepsAlive(peer)) {
+                        next = Math.min(next, peer.pathMtu().nextProbeNs());
+                    }
                 }
             }
             long oldest = sender.oldestQueuedNs();
@@ -734,6 +819,17 @@ public final class NodeCore {
         return rejects;
     }
 
+    /** Bytes held for reassembly now, by every peer: partial events and fragments held out of order. */
+    public long reassemblyBytes() {
+        return peers.reassembly().bytes();
+    }
+
+    /** Tests only: path MTU discovery towards the peer named {@code peerName}, or null. */
+    PathMtu pathMtu(String peerName) {
+        Peer peer = peers.byName(peerName);
+        return peer == null ? null : peer.pathMtu();
+    }
+
     /** A snapshot for {@code elara status} and tests. */
     public NodeStatus status(long nowNs) {
         List<NodeStatus.PeerStatus> peerStatus = new ArrayList<>();
@@ -763,7 +859,8 @@ public final class NodeCore {
                     peer.eventsIn(),
                     peer.provenId() == null ? null : peer.provenId().toString(),
                     link == null ? "off" : secureState(peer, nowNs),
-                    peer.migrations()));
+                    peer.migrations(),
+                    peer.pathMtu().datagramLengthMax()));
         }
         List<NodeStatus.SessionStatus> sessionStatus = new ArrayList<>();
         for (Session session : sessions.all()) {

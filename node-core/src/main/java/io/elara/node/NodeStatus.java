@@ -79,6 +79,7 @@ public record NodeStatus(
      * @param secure its secure session: {@code up}, {@code dialing}, {@code failed: why}, {@code idle} (closed after
      *     {@link io.elara.node.peer.Liveness#IDLE_TIMEOUT_NS} of silence), {@code none}, or {@code off}
      * @param migrations how many times its address changed under an authenticated packet or handshake (NAT rebinds)
+     * @param pathMtu the largest datagram confirmed to reach it, sealed bytes (1,200 until a probe confirms more)
      */
     public record PeerStatus(
             String name,
@@ -93,7 +94,8 @@ public record NodeStatus(
             long eventsReceived,
             String nodeId,
             String secure,
-            long migrations) {}
+            long migrations,
+            int pathMtu) {}
 
     /**
      * @param name session name

@@ -8,15 +8,18 @@ import io.elara.node.peer.Peer;
 import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.CloseFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
+import io.elara.node.wire.FragmentFrameFlyweight;
 import io.elara.node.wire.MediaFrameFlyweight;
 import io.elara.node.wire.PacketHeaderFlyweight;
+import io.elara.node.wire.PaddingFrame;
 import io.elara.node.wire.PingFrameFlyweight;
 import io.elara.node.wire.PongFrameFlyweight;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Packs frames for one peer into as few packets as fit: a packet grows until, sealed, it would pass {@link
- * PacketHeaderFlyweight#DATAGRAM_LENGTH_TARGET}; a single larger frame goes alone. Owns the packet being filled until
+ * Packs frames for one peer into as few packets as fit: a packet grows until, sealed, it would pass the peer's path MTU
+ * ({@link io.elara.node.peer.PathMtu#datagramLengthMax}, {@link PacketHeaderFlyweight#DATAGRAM_LENGTH_TARGET} until a
+ * probe confirms more); a single larger frame goes alone. Owns the packet being filled until
  * {@link #finish} hands it to the {@link Transmitter}; {@link #abort} releases it if something failed before that.
  */
 final class PacketWriter implements ReliableSender.FrameSink, LatencyFirstSender.MediaSink {
@@ -36,6 +39,9 @@ final class PacketWriter implements ReliableSender.FrameSink, LatencyFirstSender
     private Peer peer;
     private long epoch;
     private long nowNs;
+    /** The peer's packet budget: frames are added while the packet stays this long or shorter. */
+    private int packetLengthMax = PACKET_LENGTH_TARGET;
+
     private ByteBuf current;
     private long datagrams;
     private long bytes;
@@ -49,6 +55,21 @@ final class PacketWriter implements ReliableSender.FrameSink, LatencyFirstSender
         this.peer = recipient;
         this.epoch = recipient.sender().epoch();
         this.nowNs = now;
+        this.packetLengthMax = recipient.pathMtu().datagramLengthMax() - PacketHeaderFlyweight.SEAL_OVERHEAD;
+    }
+
+    /**
+     * Sends a path MTU probe of {@code datagramLength} sealed bytes, alone in its packet: a PING, padded with a PADDING
+     * frame to the size tested. Any packet being filled leaves first.
+     */
+    void probe(long pingId, long transmitClockUs, int datagramLength) {
+        finish();
+        current = outbox.allocate();
+        PacketHeaderFlyweight.encode(current, epoch);
+        PingFrameFlyweight.encode(current, pingId, transmitClockUs);
+        int padding = datagramLength - PacketHeaderFlyweight.SEAL_OVERHEAD - current.writerIndex();
+        PaddingFrame.encode(current, padding);
+        finish();
     }
 
     /** Whether a packet is being filled: some frame was added since {@link #begin} or the last {@link #finish}. */
@@ -94,6 +115,12 @@ final class PacketWriter implements ReliableSender.FrameSink, LatencyFirstSender
         codec.encode(current, sequence, event);
     }
 
+    @Override
+    public void fragment(long sequence, byte[] body, int offset, int length) {
+        room(FragmentFrameFlyweight.frameLength(length));
+        FragmentFrameFlyweight.encode(current, sequence, body, offset, length);
+    }
+
     /** Sends the datagram being filled, if any. */
     void finish() {
         if (current != null) {
@@ -127,7 +154,7 @@ final class PacketWriter implements ReliableSender.FrameSink, LatencyFirstSender
     }
 
     private void room(int frameLength) {
-        if (current != null && current.writerIndex() + frameLength > PACKET_LENGTH_TARGET) {
+        if (current != null && current.writerIndex() + frameLength > packetLengthMax) {
             finish();
         }
         if (current == null) {

@@ -32,6 +32,13 @@ final class CoreNetwork {
     double loss;
     double duplication;
     boolean reorder;
+    /** Datagrams longer than this are lost, as on a path whose MTU is smaller than the sender thinks. */
+    int datagramLengthMax = Integer.MAX_VALUE;
+
+    long datagramsTooLong;
+    /** The longest datagram any node sent. */
+    int datagramLengthSeenMax;
+
     long datagramsCarried;
     long datagramsDropped;
     /** Sees a copy of every datagram sent, as an on-path observer would; null for none. */
@@ -183,6 +190,12 @@ final class CoreNetwork {
         }
         long nowNs = clock.nowNs();
         for (Datagram datagram : batch) {
+            datagramLengthSeenMax = Math.max(datagramLengthSeenMax, datagram.bytes.length);
+            if (datagram.bytes.length > datagramLengthMax) {
+                datagramsTooLong++;
+                datagramsDropped++;
+                continue;
+            }
             int copies = random.nextDouble() < duplication ? 2 : 1;
             for (int i = 0; i < copies; i++) {
                 if (random.nextDouble() < loss) {

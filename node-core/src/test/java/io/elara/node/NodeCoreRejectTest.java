@@ -17,6 +17,7 @@ import io.elara.node.lane.LatencyFirstReceiver;
 import io.elara.node.lane.TrafficClass;
 import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
+import io.elara.node.wire.FragmentFrameFlyweight;
 import io.elara.node.wire.FrameType;
 import io.elara.node.wire.MediaFrameFlyweight;
 import io.elara.node.wire.PacketHeaderFlyweight;
@@ -53,6 +54,9 @@ class NodeCoreRejectTest {
             RejectReason.SIGNATURE_MISSING,
             RejectReason.SIGNATURE_INVALID);
 
+    /** The least reassembly memory a node with 1,024-byte texts accepts: room for two whole events. */
+    private static final long REASSEMBLY_MAX = 2L * EventFrameCodec.bodyLengthMax(1024);
+
     private CoreNetwork network;
     private Member target;
     private Member friend;
@@ -67,7 +71,7 @@ class NodeCoreRejectTest {
                 7001,
                 b -> b.peer("friend", "127.0.0.1:7002", protect ? friendId : null, null)
                         .session("lobby", "friend")
-                        .limits(new Limits(2, 100, 1024, 30_000, 4, 4096)));
+                        .limits(new Limits(2, 100, 1024, 30_000, 4, 4096, REASSEMBLY_MAX, REASSEMBLY_MAX)));
         friend = network.add(
                 "friend", 7002, b -> b.peer("target", "127.0.0.1:7001").session("lobby", "target"));
     }
@@ -183,6 +187,23 @@ class NodeCoreRejectTest {
                     for (int stream = 0; stream <= LatencyFirstReceiver.STREAMS_MAX; stream++) {
                         mediaFrame(out, stream, 0, 1_000_000, TrafficClass.COSMETIC.code(), 0);
                     }
+                }));
+        // A fragment that continues no event: nothing is in progress.
+        cases.put(
+                RejectReason.FRAGMENT_MALFORMED,
+                () -> packet(EPOCH, out -> FragmentFrameFlyweight.encode(out, 0, new byte[200], 100, 50)));
+        // The first fragment of an event longer than any this node accepts.
+        cases.put(
+                RejectReason.FRAGMENT_LENGTH,
+                () -> packet(EPOCH, out -> FragmentFrameFlyweight.encode(out, 0, new byte[5000], 0, 100)));
+        // Out of order, a fragment takes 100 bytes; a first fragment then would take a whole event's worth, past what
+        // out-of-order fragments may hold (the per-peer limit less one event).
+        cases.put(
+                RejectReason.REASSEMBLY_LIMIT,
+                () -> packet(EPOCH, out -> {
+                    int bodyMax = EventFrameCodec.bodyLengthMax(1024);
+                    FragmentFrameFlyweight.encode(out, 1, new byte[bodyMax], 100, 100);
+                    FragmentFrameFlyweight.encode(out, 2, new byte[bodyMax], 0, 100);
                 }));
         cases.put(RejectReason.NAME_INVALID, () -> eventFrom(withName("a\nb")));
         cases.put(RejectReason.TEXT_EMPTY, () -> eventFrom(event("")));

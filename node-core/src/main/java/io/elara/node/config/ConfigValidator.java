@@ -2,6 +2,7 @@ package io.elara.node.config;
 
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.flow.FlowSpec;
+import io.elara.node.wire.EventFrameCodec;
 import java.net.InetSocketAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -193,13 +194,32 @@ final class ConfigValidator {
                     "limits.peers-max",
                     peersMax + " is fewer than the " + configuredPeers + " configured peers");
         }
+        int textBytesMax =
+                range(raw.textBytesMax, defaults.textBytesMax(), 1, Limits.TEXT_BYTES_MAX_CAP, "text-bytes-max");
+        // A peer's reassembly memory must hold one whole event in progress and as much again out of order, or a lane
+        // could wait for room that never comes (see ReassemblyBudget).
+        long perPeerMin = 2L * EventFrameCodec.bodyLengthMax(textBytesMax);
+        long perPeer = rangeLong(
+                raw.reassemblyBytesMaxPerPeer,
+                Math.max(perPeerMin, defaults.reassemblyBytesMaxPerPeer()),
+                perPeerMin,
+                1L << 32,
+                "reassembly-bytes-max-per-peer");
+        long global = rangeLong(
+                raw.reassemblyBytesMax,
+                Math.max(perPeer, defaults.reassemblyBytesMax()),
+                perPeer,
+                1L << 36,
+                "reassembly-bytes-max");
         return new Limits(
                 peersMax,
                 range(raw.sendQueueMax, defaults.sendQueueMax(), 1, 1_000_000, "send-queue-max"),
-                range(raw.textBytesMax, defaults.textBytesMax(), 1, 1024, "text-bytes-max"),
+                textBytesMax,
                 rangeLong(raw.deliveryTimeoutMs, defaults.deliveryTimeoutMs(), 100, 86_400_000, "delivery-timeout-ms"),
                 range(raw.subscribersMax, defaults.subscribersMax(), 1, 256, "subscribers-max"),
-                flowQueueMax(raw.flowQueueMax, defaults.flowQueueMax()));
+                flowQueueMax(raw.flowQueueMax, defaults.flowQueueMax()),
+                perPeer,
+                global);
     }
 
     private int flowQueueMax(Integer value, int fallback) throws ConfigException {

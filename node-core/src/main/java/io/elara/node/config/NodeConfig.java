@@ -101,6 +101,8 @@ public record NodeConfig(
             raw.limits.deliveryTimeoutMs = limits.deliveryTimeoutMs();
             raw.limits.subscribersMax = limits.subscribersMax();
             raw.limits.flowQueueMax = limits.flowQueueMax();
+            raw.limits.reassemblyBytesMaxPerPeer = limits.reassemblyBytesMaxPerPeer();
+            raw.limits.reassemblyBytesMax = limits.reassemblyBytesMax();
             return this;
         }
 

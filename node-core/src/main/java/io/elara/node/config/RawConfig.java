@@ -74,6 +74,12 @@ final class RawConfig {
 
         @JsonProperty("flow-queue-max")
         Integer flowQueueMax;
+
+        @JsonProperty("reassembly-bytes-max-per-peer")
+        Long reassemblyBytesMaxPerPeer;
+
+        @JsonProperty("reassembly-bytes-max")
+        Long reassemblyBytesMax;
     }
 
     static final class RawFlow {

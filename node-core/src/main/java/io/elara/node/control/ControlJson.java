@@ -74,6 +74,7 @@ public final class ControlJson {
             p.put("nodeId", peer.nodeId());
             p.put("secure", peer.secure());
             p.put("migrations", peer.migrations());
+            p.put("pathMtu", peer.pathMtu());
             peers.add(p);
         }
         json.put("peers", peers);

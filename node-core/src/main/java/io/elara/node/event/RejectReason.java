@@ -45,6 +45,12 @@ public enum RejectReason {
             "media_stale", "media frame not newer than the newest delivered on its stream (reordered or duplicate)"),
     MEDIA_LATE("media_late", "media frame whose age budget ran out before it could arrive"),
     MEDIA_STREAM_LIMIT("media_stream_limit", "media frame opening a stream beyond the per-peer stream limit"),
+    // Fragmentation and reassembly.
+    FRAGMENT_MALFORMED(
+            "fragment_malformed",
+            "a fragment that does not continue its event, or a reassembled body that is no event"),
+    FRAGMENT_LENGTH("fragment_length", "a fragmented event longer than this node accepts"),
+    REASSEMBLY_LIMIT("reassembly_limit", "a fragment refused for now: reassembly memory is at its limit"),
 
     // Validation of events.
     NAME_INVALID("name_invalid", "author name is empty, too long or has control characters"),

@@ -1,7 +1,7 @@
 package io.elara.node.lane;
 
 import io.elara.node.event.Event;
-import java.util.Arrays;
+import io.netty.buffer.ByteBuf;
 import java.util.function.Consumer;
 
 /**
@@ -10,6 +10,32 @@ import java.util.function.Consumer;
  * out of order. Loop thread only.
  */
 public final class ReliableReceiver {
+    /** Where in-order events, reassembled bodies and rejected fragments go. */
+    public interface Delivery extends Reassembler.Sink {
+        void event(Event event);
+    }
+
+    /** Outcome of {@link #onFragment}. */
+    public enum FragmentOutcome {
+        /** Taken (or a duplicate): it will be acknowledged. */
+        TAKEN,
+        /** Beyond the receive window: the sender broke the protocol. */
+        OUT_OF_WINDOW,
+        /** Refused for now, reassembly memory being at its limit: not acknowledged, so the sender sends it again. */
+        REFUSED
+    }
+
+    /** A fragment held out of order: a copy of its body, and the bytes it holds in the budget. */
+    private static final class HeldFragment {
+        final byte[] body;
+        final long cost;
+
+        HeldFragment(byte[] body, long cost) {
+            this.body = body;
+            this.cost = cost;
+        }
+    }
+
     /** Outcome of {@link #onEpoch}. */
     public enum EpochChange {
         /** The epoch in use. */
@@ -42,6 +68,19 @@ public final class ReliableReceiver {
     private long heldEnd;
 
     private long duplicates;
+    private final Reassembler reassembler;
+
+    /** A receiver whose reassembly memory has no limit worth the name: for tests of the lane alone. */
+    public ReliableReceiver() {
+        this(new Reassembler(new ReassemblyBudget(
+                ReassemblyBudget.UNBOUNDED,
+                ReassemblyBudget.UNBOUNDED,
+                io.elara.node.wire.EventFrameCodec.bodyLengthMax(0xFFFF))));
+    }
+
+    public ReliableReceiver(Reassembler reassembler) {
+        this.reassembler = reassembler;
+    }
 
     /** Classifies the epoch in a packet's header, and adopts it when it is new. */
     public EpochChange onEpoch(long packetEpoch) {
@@ -75,8 +114,27 @@ public final class ReliableReceiver {
         epoch = packetEpoch;
         nextExpected = 0;
         heldEnd = 0;
-        Arrays.fill(window, null);
+        discard();
         return change;
+    }
+
+    /**
+     * Drops everything held out of order and the reassembly in progress, releasing their memory: the peer's lane
+     * started over, or the peer is forgotten.
+     */
+    public void discard() {
+        for (int i = 0; i < WINDOW; i++) {
+            if (window[i] instanceof HeldFragment held) {
+                reassembler.release(held.cost);
+            }
+            window[i] = null;
+        }
+        reassembler.abandon();
+    }
+
+    /** Bytes held for reassembly from this peer: the reassembly in progress and fragments held out of order. */
+    public long reassemblyBytes() {
+        return reassembler.bytes();
     }
 
     /**
@@ -85,12 +143,31 @@ public final class ReliableReceiver {
      * Returns false when the sequence number is beyond the window (the sender broke the protocol) and nothing changed.
      */
     public boolean onEvent(long sequence, Event event, Consumer<Event> deliver, long nowNs) {
-        // Every event frame earns an acknowledgement, even one beyond the window: the acknowledgement carries this
-        // node's lane epoch, which is how a peer that kept numbering learns this side started over.
-        if (!ackPending) {
-            ackPending = true;
-            ackPendingSinceNs = nowNs;
-        }
+        return onEvent(
+                sequence,
+                event,
+                new Delivery() {
+                    @Override
+                    public void event(Event delivered) {
+                        deliver.accept(delivered);
+                    }
+
+                    @Override
+                    public void reassembled(ByteBuf body) {
+                        throw new IllegalStateException("no fragments expected");
+                    }
+
+                    @Override
+                    public void rejected(io.elara.node.event.RejectReason reason) {
+                        throw new IllegalStateException("no fragments expected");
+                    }
+                },
+                nowNs);
+    }
+
+    /** Like {@link #onEvent(long, Event, Consumer, long)}, handing fragments held before it to the reassembler. */
+    public boolean onEvent(long sequence, Event event, Delivery delivery, long nowNs) {
+        markAckPending(nowNs);
         if (sequence < nextExpected) {
             duplicates++;
             return true;
@@ -105,18 +182,73 @@ public final class ReliableReceiver {
         } else {
             duplicates++;
         }
+        drain(delivery);
+        return true;
+    }
+
+    /**
+     * Takes the FRAGMENT body (checked by {@code FragmentFrameFlyweight.check}) of {@code length} bytes at {@code
+     * offset}, sequence number {@code sequence} of the current epoch. In order, it goes straight to the reassembler;
+     * out of order, a copy is held, if the reassembly limits allow. Hands everything now in order to {@code delivery}.
+     */
+    public FragmentOutcome onFragment(
+            long sequence, ByteBuf buffer, int offset, int length, Delivery delivery, long nowNs) {
+        markAckPending(nowNs);
+        if (sequence < nextExpected) {
+            duplicates++;
+            return FragmentOutcome.TAKEN;
+        }
+        if (sequence >= nextExpected + WINDOW) {
+            return FragmentOutcome.OUT_OF_WINDOW;
+        }
+        int slot = (int) (sequence % WINDOW);
+        if (window[slot] != null) {
+            duplicates++;
+            return FragmentOutcome.TAKEN;
+        }
+        if (sequence == nextExpected) {
+            if (!reassembler.takeInOrder(buffer, offset, length, delivery)) {
+                return FragmentOutcome.REFUSED;
+            }
+            nextExpected++;
+            drain(delivery);
+            return FragmentOutcome.TAKEN;
+        }
+        long cost = reassembler.holdCost(buffer, offset, length);
+        if (!reassembler.tryHold(cost)) {
+            return FragmentOutcome.REFUSED;
+        }
+        byte[] copy = new byte[length];
+        buffer.getBytes(offset, copy);
+        window[slot] = new HeldFragment(copy, cost);
+        heldEnd = Math.max(heldEnd, sequence + 1);
+        return FragmentOutcome.TAKEN;
+    }
+
+    private void markAckPending(long nowNs) {
+        // Every event frame earns an acknowledgement, even one beyond the window: the acknowledgement carries this
+        // node's lane epoch, which is how a peer that kept numbering learns this side started over.
+        if (!ackPending) {
+            ackPending = true;
+            ackPendingSinceNs = nowNs;
+        }
+    }
+
+    /** Hands on everything now in sequence. */
+    private void drain(Delivery delivery) {
         int head = (int) (nextExpected % WINDOW);
         while (window[head] != null) {
             Object taken = window[head];
             window[head] = null;
             nextExpected++;
-            if (taken != REJECTED) {
-                deliver.accept((Event) taken);
+            if (taken instanceof HeldFragment held) {
+                reassembler.takeHeld(held.body, held.cost, delivery);
+            } else if (taken != REJECTED) {
+                delivery.event((Event) taken);
             }
             head = (int) (nextExpected % WINDOW);
         }
         heldEnd = Math.max(heldEnd, nextExpected);
-        return true;
     }
 
     /**

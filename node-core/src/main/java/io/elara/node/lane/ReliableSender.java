@@ -3,6 +3,8 @@ package io.elara.node.lane;
 import io.elara.node.event.Event;
 import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
+import io.elara.node.wire.FragmentFrameFlyweight;
+import io.elara.node.wire.PacketHeaderFlyweight;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
@@ -45,17 +47,48 @@ public final class ReliableSender {
     private static final long CLOCK_GRANULARITY_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int PTO_DOUBLINGS_MAX = 16;
 
+    /**
+     * Longest frame that goes alone in a packet of the smallest datagram every path takes (1,200 bytes, sealed): the
+     * frame budget until path MTU discovery confirms more.
+     */
+    public static final int FRAME_LENGTH_MAX_DEFAULT = PacketHeaderFlyweight.DATAGRAM_LENGTH_TARGET
+            - PacketHeaderFlyweight.SEAL_OVERHEAD
+            - PacketHeaderFlyweight.HEADER_LENGTH;
+
     /** Receives frames due for (re)transmission. */
     @FunctionalInterface
     public interface FrameSink {
         void event(long sequence, Event event);
+
+        /** A FRAGMENT frame: bytes {@code [offset, offset + length)} of the EVENT body {@code body}. */
+        default void fragment(long sequence, byte[] body, int offset, int length) {
+            throw new UnsupportedOperationException("this sink takes no fragments");
+        }
     }
+
+    /** The receipt of every fragment but an event's last: the last one's acknowledgement completes the event. */
+    private static final SendReceipt NO_RECEIPT = new SendReceipt() {
+        @Override
+        public void acknowledged(String peer) {
+            // The event's own receipt rides on its last fragment.
+        }
+
+        @Override
+        public void failed(String peer, String reason) {
+            // Likewise: the last fragment fails with everything before it.
+        }
+    };
 
     private final String peer;
     /** Events in flight by sequence number modulo the window: {@code [cumulative, sentEnd)}. */
     private final Outgoing[] window = new Outgoing[WINDOW_EVENTS];
 
     private final ArrayDeque<Outgoing> waiting = new ArrayDeque<>();
+    /** Frames longer than this are split into FRAGMENT frames that are not: what a packet to the peer has room for. */
+    private int frameLengthMax = FRAME_LENGTH_MAX_DEFAULT;
+    /** Fragments in the lane that are not their event's last: {@link #queued} counts events, not frames. */
+    private int partialFragments;
+
     private long epoch;
     private long nextSequence;
     /** The lowest sequence number not cumulatively acknowledged (the left edge of the window). */
@@ -104,9 +137,24 @@ public final class ReliableSender {
         return epoch;
     }
 
-    /** Events sent and waiting, not yet acknowledged. */
+    /** Events sent and waiting, not yet acknowledged (an event sent in fragments counts once). */
     public int queued() {
-        return inFlight() + waiting.size();
+        return inFlight() + waiting.size() - partialFragments;
+    }
+
+    /**
+     * Sets the longest frame a packet to the peer has room for (the path MTU less the seal and packet header); events
+     * enqueued from now on whose EVENT frame is longer go as fragments of that size.
+     */
+    public void frameLengthMax(int length) {
+        if (length <= FragmentFrameFlyweight.FRAME_OVERHEAD) {
+            throw new IllegalArgumentException("frame length " + length);
+        }
+        frameLengthMax = length;
+    }
+
+    public int frameLengthMax() {
+        return frameLengthMax;
     }
 
     /** Whether an event enqueued now could be sent at once: fewer than a window's worth are in flight or waiting. */
@@ -124,7 +172,29 @@ public final class ReliableSender {
 
     /** Adds {@code event} at the end of the lane; it is due for sending at once. The caller bounds {@link #queued}. */
     public void enqueue(Event event, SendReceipt receipt, long nowNs) {
-        waiting.add(new Outgoing(nextSequence++, event, receipt, nowNs));
+        if (EventFrameCodec.frameLength(event) <= frameLengthMax) {
+            waiting.add(new Outgoing(nextSequence++, event, receipt, nowNs));
+            return;
+        }
+        // Too long for one packet: the body is encoded once, and each fragment is a slice of it with a sequence number
+        // of its own, so acknowledgement, loss recovery and congestion control work per fragment, as for events.
+        byte[] body = EventFrameCodec.encodeBody(event);
+        addFragments(
+                event, body, 0, body.length, frameLengthMax - FragmentFrameFlyweight.FRAME_OVERHEAD, receipt, nowNs);
+    }
+
+    /** Queues fragments of {@code body} covering {@code [from, to)}, {@code chunk} bytes each (the last one less). */
+    private void addFragments(
+            Event event, byte[] body, int from, int to, int chunk, SendReceipt receipt, long queuedNs) {
+        for (int at = from; at < to; at += chunk) {
+            int length = Math.min(chunk, to - at);
+            boolean last = at + length == body.length;
+            waiting.add(new Outgoing(
+                    nextSequence++, event, last ? receipt : NO_RECEIPT, queuedNs, body, at, length, chunk));
+            if (!last) {
+                partialFragments++;
+            }
+        }
     }
 
     /**
@@ -186,7 +256,11 @@ public final class ReliableSender {
     }
 
     private void transmit(Outgoing outgoing, long nowNs, FrameSink sink) {
-        sink.event(outgoing.sequence, outgoing.event);
+        if (outgoing.body == null) {
+            sink.event(outgoing.sequence, outgoing.event);
+        } else {
+            sink.fragment(outgoing.sequence, outgoing.body, outgoing.fragmentOffset, outgoing.fragmentLength);
+        }
         if (!outgoing.inCongestionWindow && !outgoing.selectivelyAcked) {
             // A probe of an event still counted in flight adds nothing; a lost one's bytes were taken out, so they go
             // back in. An event the receiver holds (resent only to draw a cumulative acknowledgement) weighs nothing.
@@ -261,6 +335,9 @@ public final class ReliableSender {
                 lostPending--;
             }
             outgoing.receipt.acknowledged(peer);
+            if (outgoing.partial()) {
+                partialFragments--;
+            }
             acknowledged++;
         }
         if (!newlyAcked) {
@@ -366,7 +443,8 @@ public final class ReliableSender {
      * The peer lost its lane state (it restarted): move to a new epoch and renumber everything not yet cumulatively
      * acknowledged from zero, so the peer's fresh receiver can take it in order. Nothing is lost; events the peer may
      * already have seen are recognised by their event ids. Selective acknowledgements are forgotten: the peer lost
-     * what it held.
+     * what it held. A fragmented event goes again from its first byte, and every event is cut to the frame budget in
+     * force ({@link #frameLengthMax(int)}), which is also how the lane recovers from a path MTU black hole.
      */
     public void reset() {
         epoch = Epoch.next(epoch);
@@ -378,8 +456,35 @@ public final class ReliableSender {
         all.addAll(waiting);
         waiting.clear();
         clearWindow(0);
-        for (Outgoing outgoing : all) {
-            waiting.add(new Outgoing(nextSequence++, outgoing.event, outgoing.receipt, outgoing.queuedNs));
+        partialFragments = 0;
+        java.util.List<Outgoing> list = new java.util.ArrayList<>(all);
+        int chunk = frameLengthMax - FragmentFrameFlyweight.FRAME_OVERHEAD;
+        for (int i = 0; i < list.size(); i++) {
+            Outgoing outgoing = list.get(i);
+            if (outgoing.body == null && outgoing.bytes <= frameLengthMax) {
+                waiting.add(outgoing.renumbered(nextSequence++));
+            } else if (outgoing.body == null) {
+                // The frame budget shrank (path MTU black hole): this event no longer fits one packet.
+                byte[] body = EventFrameCodec.encodeBody(outgoing.event);
+                addFragments(outgoing.event, body, 0, body.length, chunk, outgoing.receipt, outgoing.queuedNs);
+            } else {
+                // A fragmented event goes again whole, from its first byte: the peer lost whatever part of it it
+                // had acknowledged with its lane state. It is cut to the budget in force now. Its fragments still in
+                // the lane are consecutive; the last of them, its last fragment, carries its receipt.
+                int last = i;
+                while (last + 1 < list.size() && list.get(last + 1).body == outgoing.body) {
+                    last++;
+                }
+                addFragments(
+                        outgoing.event,
+                        outgoing.body,
+                        0,
+                        outgoing.body.length,
+                        chunk,
+                        list.get(last).receipt,
+                        outgoing.queuedNs);
+                i = last;
+            }
         }
         rtoNs = Math.max(rtoNs, RTO_INITIAL_NS);
     }
@@ -420,6 +525,7 @@ public final class ReliableSender {
             it.next().receipt.failed(peer, reason);
             it.remove();
         }
+        partialFragments = 0;
     }
 
     /**
@@ -447,6 +553,11 @@ public final class ReliableSender {
     public long oldestQueuedNs() {
         Outgoing oldest = inFlight() > 0 ? at(cumulative) : waiting.peek();
         return oldest == null ? Long.MAX_VALUE : oldest.queuedNs;
+    }
+
+    /** Probe timeouts since the last acknowledgement of anything new. */
+    public int consecutiveProbeTimeouts() {
+        return ptoCount;
     }
 
     /** Smoothed round-trip time, 0 before the first sample. */
@@ -542,13 +653,47 @@ public final class ReliableSender {
         final int bytes;
         /** Whether its bytes are counted in flight in the congestion window. */
         boolean inCongestionWindow;
+        /** For a fragment: the event's whole EVENT body, shared by its fragments; null for an EVENT frame. */
+        final byte[] body;
+
+        final int fragmentOffset;
+        final int fragmentLength;
+        /** The fragment size the event was split with (the last fragment may be shorter). */
+        final int chunk;
 
         Outgoing(long sequence, Event event, SendReceipt receipt, long queuedNs) {
+            this(sequence, event, receipt, queuedNs, null, 0, 0, 0);
+        }
+
+        Outgoing(
+                long sequence,
+                Event event,
+                SendReceipt receipt,
+                long queuedNs,
+                byte[] body,
+                int fragmentOffset,
+                int fragmentLength,
+                int chunk) {
             this.sequence = sequence;
             this.event = event;
             this.receipt = receipt;
             this.queuedNs = queuedNs;
-            this.bytes = EventFrameCodec.frameLength(event);
+            this.body = body;
+            this.fragmentOffset = fragmentOffset;
+            this.fragmentLength = fragmentLength;
+            this.chunk = chunk;
+            this.bytes = body == null
+                    ? EventFrameCodec.frameLength(event)
+                    : FragmentFrameFlyweight.frameLength(fragmentLength);
+        }
+
+        /** A fragment that is not its event's last. */
+        boolean partial() {
+            return body != null && fragmentOffset + fragmentLength < body.length;
+        }
+
+        Outgoing renumbered(long newSequence) {
+            return new Outgoing(newSequence, event, receipt, queuedNs, body, fragmentOffset, fragmentLength, chunk);
         }
     }
 }

@@ -3,6 +3,8 @@ package io.elara.node.peer;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.lane.LatencyFirstReceiver;
 import io.elara.node.lane.LatencyFirstSender;
+import io.elara.node.lane.Reassembler;
+import io.elara.node.lane.ReassemblyBudget;
 import io.elara.node.lane.ReliableReceiver;
 import io.elara.node.lane.ReliableSender;
 import io.elara.node.secure.ExpectedPeer;
@@ -21,10 +23,11 @@ public final class Peer {
     private final String configuredName;
     private final String label;
     private final ReliableSender sender;
-    private final ReliableReceiver receiver = new ReliableReceiver();
+    private final ReliableReceiver receiver;
     private final LatencyFirstSender mediaSender = new LatencyFirstSender();
     private final LatencyFirstReceiver mediaReceiver = new LatencyFirstReceiver();
     private final Liveness liveness;
+    private final PathMtu pathMtu;
     /** Whom the config says is at this address; {@link ExpectedPeer#anyone()} when it names no id. */
     private final ExpectedPeer configured;
     /** The identity and static key the last handshake proved, or null before the first. */
@@ -42,7 +45,12 @@ public final class Peer {
     private long datagramsOut;
     private long eventsIn;
 
-    Peer(InetSocketAddress address, String configuredName, ExpectedPeer configured, long laneEpoch) {
+    Peer(
+            InetSocketAddress address,
+            String configuredName,
+            ExpectedPeer configured,
+            long laneEpoch,
+            ReassemblyBudget reassembly) {
         this.address = address;
         this.configured = configured;
         this.configuredName = configuredName;
@@ -50,6 +58,13 @@ public final class Peer {
         this.sender = new ReliableSender(label, laneEpoch);
         // PING ids start at the lane's incarnation, so a restarted node does not reuse the ids of its previous life.
         this.liveness = new Liveness(laneEpoch);
+        this.pathMtu = new PathMtu();
+        this.receiver = new ReliableReceiver(new Reassembler(reassembly));
+    }
+
+    /** Path MTU discovery towards this peer. */
+    public PathMtu pathMtu() {
+        return pathMtu;
     }
 
     /** {@code host:port}, with IPv6 hosts in brackets. */

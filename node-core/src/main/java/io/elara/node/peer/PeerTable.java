@@ -2,6 +2,7 @@ package io.elara.node.peer;
 
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.lane.Epoch;
+import io.elara.node.lane.ReassemblyBudget;
 import io.elara.node.secure.ExpectedPeer;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ public final class PeerTable {
     private final List<Peer> all = new ArrayList<>();
     private final int peersMax;
     private final RandomGenerator random;
+    private final ReassemblyBudget reassembly;
 
     /**
      * @param peersMax the most peers held at once, configured ones included
@@ -35,8 +37,25 @@ public final class PeerTable {
      *     what it still has in flight instead of waiting forever for acknowledgements that cannot come.
      */
     public PeerTable(int peersMax, RandomGenerator random) {
+        this(
+                peersMax,
+                random,
+                new ReassemblyBudget(
+                        ReassemblyBudget.UNBOUNDED,
+                        ReassemblyBudget.UNBOUNDED,
+                        io.elara.node.wire.EventFrameCodec.bodyLengthMax(0xFFFF)));
+    }
+
+    /** @param reassembly the reassembly memory every peer's receiver shares, with its limits */
+    public PeerTable(int peersMax, RandomGenerator random, ReassemblyBudget reassembly) {
         this.peersMax = peersMax;
         this.random = random;
+        this.reassembly = reassembly;
+    }
+
+    /** The reassembly memory every peer shares. */
+    public ReassemblyBudget reassembly() {
+        return reassembly;
     }
 
     /** Adds a peer from the config file that may be anyone. */
@@ -49,7 +68,7 @@ public final class PeerTable {
         if (byName.containsKey(name) || byAddress.containsKey(address)) {
             throw new IllegalStateException("peer configured twice: " + name + " at " + address);
         }
-        Peer peer = new Peer(address, name, expected, Epoch.first(random.nextLong()));
+        Peer peer = new Peer(address, name, expected, Epoch.first(random.nextLong()), reassembly);
         byName.put(name, peer);
         byAddress.put(address, peer);
         all.add(peer);
@@ -76,7 +95,7 @@ public final class PeerTable {
         if (all.size() >= peersMax && !forgetLongestIdle(nowNs)) {
             return null;
         }
-        peer = new Peer(address, null, ExpectedPeer.anyone(), Epoch.first(random.nextLong()));
+        peer = new Peer(address, null, ExpectedPeer.anyone(), Epoch.first(random.nextLong()), reassembly);
         byAddress.put(address, peer);
         all.add(peer);
         return peer;
@@ -138,6 +157,7 @@ public final class PeerTable {
             if (forgettable(peer, nowNs)) {
                 it.remove();
                 byAddress.remove(peer.address());
+                peer.receiver().discard();
                 forgotten++;
             }
         }
@@ -167,6 +187,7 @@ public final class PeerTable {
         }
         all.remove(longest);
         byAddress.remove(longest.address());
+        longest.receiver().discard();
         return true;
     }
 

@@ -187,7 +187,10 @@ public final class EventFrameCodec {
     public static byte[] signedBytes(Event event) {
         byte[] name = event.authorName().getBytes(StandardCharsets.UTF_8);
         byte[] text = event.text().getBytes(StandardCharsets.UTF_8);
-        checkLengths(name.length, text.length);
+        // An event too long for one EVENT frame is sent in fragments; only the body's own length fields bound it.
+        if (name.length > 255 || text.length > 0xFFFF) {
+            throw new IllegalArgumentException("name or text too long for an EVENT body");
+        }
         ByteBuffer out = ByteBuffer.allocate(FIXED_LENGTH - EVENT_ID_OFFSET + name.length + text.length);
         out.putLong(event.id().high()).putLong(event.id().low());
         out.putLong(event.session().high()).putLong(event.session().low());
@@ -208,6 +211,31 @@ public final class EventFrameCodec {
         }
     }
 
+    /** The longest EVENT body an event with at most {@code textBytesMax} bytes of text can have (proof included). */
+    public static int bodyLengthMax(int textBytesMax) {
+        return FIXED_LENGTH + 255 + textBytesMax + PROOF_LENGTH_MAX;
+    }
+
+    /**
+     * The EVENT body of {@code event}, with Sequence 0, as FRAGMENT frames carry it: an event too long for a packet is
+     * encoded once, and its fragments are slices of these bytes. Allocates the body (once per large event).
+     *
+     * @throws IllegalArgumentException when the name is longer than 255 bytes or the text than 65,535
+     */
+    public static byte[] encodeBody(Event event) {
+        int nameLength = ByteBufUtil.utf8Bytes(event.authorName());
+        int textLength = ByteBufUtil.utf8Bytes(event.text());
+        if (nameLength > 255 || textLength > 0xFFFF) {
+            throw new IllegalArgumentException("name or text too long for an EVENT body");
+        }
+        int length = FIXED_LENGTH + nameLength + textLength + proofLength(event);
+        ByteBuf out = io.netty.buffer.Unpooled.wrappedBuffer(new byte[length]);
+        out.writerIndex(0);
+        writeBody(out, 0, event, nameLength, textLength, new byte[NodeId.LENGTH]);
+        assert out.writerIndex() == length : "body length";
+        return out.array();
+    }
+
     /**
      * Writes a whole EVENT frame at the writer index. Uses this codec's scratch space: one codec per thread.
      *
@@ -219,6 +247,11 @@ public final class EventFrameCodec {
         checkLengths(nameLength, textLength);
         out.writeByte(FrameType.EVENT);
         out.writeShort(FIXED_LENGTH + nameLength + textLength + proofLength(event));
+        writeBody(out, sequence, event, nameLength, textLength, authorScratch);
+    }
+
+    private static void writeBody(
+            ByteBuf out, long sequence, Event event, int nameLength, int textLength, byte[] authorScratch) {
         out.writeInt((int) sequence);
         out.writeLong(event.id().high()).writeLong(event.id().low());
         out.writeLong(event.session().high()).writeLong(event.session().low());

@@ -25,6 +25,10 @@ public final class FrameType {
     public static final int MEDIA = 0x05;
     /** The sender closes its secure session with the receiver. */
     public static final int CLOSE = 0x06;
+    /** A piece of an EVENT body too long for one packet, on the reliable lane. */
+    public static final int FRAGMENT = 0x07;
+    /** Filler bytes, ignored by every receiver (optional): grows a path MTU probe to the size it tests. */
+    public static final int PADDING = OPTIONAL | 0x08;
 
     private FrameType() {}
 }

@@ -35,6 +35,7 @@ public final class PacketReader {
                 case FrameType.PONG -> reason = PongFrameFlyweight.check(bodyLength);
                 case FrameType.MEDIA -> reason = MediaFrameFlyweight.check(buffer, body, bodyLength);
                 case FrameType.CLOSE -> reason = CloseFrameFlyweight.check(buffer, body, bodyLength);
+                case FrameType.FRAGMENT -> reason = FragmentFrameFlyweight.check(buffer, body, bodyLength);
                 default -> reason = (type & FrameType.OPTIONAL) != 0 ? RejectReason.NONE : RejectReason.FRAME_TYPE;
             }
             if (reason != RejectReason.NONE) {

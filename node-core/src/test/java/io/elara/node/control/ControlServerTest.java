@@ -133,6 +133,8 @@ class ControlServerTest {
         assertThat(json.path("counters").path("eventsSent").asLong()).isEqualTo(1);
         assertThat(json.path("peers").get(0).path("name").asText()).isEqualTo("bob");
         assertThat(json.path("peers").get(0).path("rttMs").asDouble()).isPositive();
+        // 1,200 until a path MTU probe confirms more (2 s after the session is up at the earliest).
+        assertThat(json.path("peers").get(0).path("pathMtu").asInt()).isBetween(1200, 1472);
     }
 
     @Test
