@@ -157,6 +157,9 @@ public final class NodeCore {
      */
     static final long SIGN_DEFER_NS_MAX = TimeUnit.MILLISECONDS.toNanos(20);
 
+    /** Signals waiting per peer at most (sent and unacknowledged, or queued): the signal lane stays small. */
+    public static final int SIGNAL_QUEUE_MAX = 64;
+
     /** A local send waiting for its signature, since {@code queuedNs}. */
     private record LocalSend(
             Event event,
@@ -331,13 +334,15 @@ public final class NodeCore {
                 return reject(RejectReason.STALE_EPOCH);
             }
             case RESTARTED -> {
-                peer.sender().reset();
+                peer.resetLanes();
                 peer.mediaReceiver().reset(); // a restarted sender numbers its media streams from 0 again
             }
             case SAME, FIRST, NEW_GENERATION -> {
                 // Nothing to undo on our side: the receiver adopted the new epoch if there was one.
             }
         }
+        // The signal lane shares the header's epoch: it starts over exactly when the reliable lane does.
+        peer.signalReceiver().onEpoch(header.epoch());
         peer.heard(nowNs);
         long delivered = propagate.delivered();
         receivingFrom = peer;
@@ -348,13 +353,14 @@ public final class NodeCore {
             int type = buffer.getUnsignedByte(index + FrameType.TYPE_OFFSET);
             int bodyLength = buffer.getUnsignedShort(index + FrameType.LENGTH_OFFSET);
             int body = index + FrameType.HEADER_LENGTH;
-            if (type == FrameType.EVENT) {
+            if (type == FrameType.EVENT || type == FrameType.SIGNAL) {
                 RejectReason content = eventDecoder.decode(buffer, body);
                 if (content != RejectReason.NONE) {
                     rejects.increment(content);
                 }
                 Event event = content == RejectReason.NONE ? eventDecoder.event() : null;
-                if (!peer.receiver().onEvent(eventDecoder.sequence(), event, deliverReceived, nowNs)) {
+                ReliableReceiver lane = type == FrameType.SIGNAL ? peer.signalReceiver() : peer.receiver();
+                if (!lane.onEvent(eventDecoder.sequence(), event, deliverReceived, nowNs)) {
                     rejects.increment(RejectReason.OUT_OF_WINDOW);
                 }
             } else if (type == FrameType.FRAGMENT) {
@@ -367,11 +373,11 @@ public final class NodeCore {
                         // Acknowledged with the next flush, like an event.
                     }
                 }
-            } else if (type == FrameType.ACK) {
+            } else if (type == FrameType.ACK || type == FrameType.SIGNAL_ACK) {
                 // PacketReader.check checked the body already.
                 ackFrame.wrap(buffer, body, bodyLength);
                 int ranges = ackFrame.ranges(rangeStarts, rangeEnds);
-                peer.sender()
+                (type == FrameType.SIGNAL_ACK ? peer.signalSender() : peer.sender())
                         .onAck(
                                 ackFrame.ackedEpoch(),
                                 ackFrame.nextExpected(),
@@ -458,14 +464,31 @@ public final class NodeCore {
 
     /** Like {@link #sendText(SendTarget, String, long)}, completing the caller's {@code result}. */
     public void sendText(SendTarget target, String text, long nowNs, CompletableFuture<SendResult> result) {
-        String problem = send(target, text, nowNs, result);
+        send(target, EventKind.TEXT, text, nowNs, result);
+    }
+
+    /**
+     * Sends {@code text} (at most {@link Event#SIGNAL_BYTES_MAX} bytes) as a {@link EventKind#SIGNAL} event on the
+     * signal lane: acknowledged and resent like text, but numbered apart from it and sent ahead of whatever the reliable
+     * lane has queued, so a full or lossy reliable lane does not delay it. Signed at once, not batched. At most {@link
+     * #SIGNAL_QUEUE_MAX} signals wait per peer. The future completes as {@link #sendText}'s does.
+     */
+    public void sendSignal(SendTarget target, String text, long nowNs, CompletableFuture<SendResult> result) {
+        send(target, EventKind.SIGNAL, text, nowNs, result);
+    }
+
+    /** Creates an event of {@code kind} and sends it, or fails {@code result} with why it cannot. */
+    private void send(
+            SendTarget target, EventKind kind, String text, long nowNs, CompletableFuture<SendResult> result) {
+        String problem = sendOrExplain(target, kind, text, nowNs, result);
         if (problem != null) {
             result.completeExceptionally(new SendException(problem));
         }
     }
 
     /** Sends, or returns why it cannot. */
-    private String send(SendTarget target, String text, long nowNs, CompletableFuture<SendResult> result) {
+    private String sendOrExplain(
+            SendTarget target, EventKind kind, String text, long nowNs, CompletableFuture<SendResult> result) {
         Session session;
         List<Peer> recipients;
         if (target.session() != null) {
@@ -496,13 +519,21 @@ public final class NodeCore {
             recipients = List.of(peer);
         }
         for (Peer recipient : recipients) {
+            if (kind == EventKind.SIGNAL) {
+                int waiting = recipient.signalSender().queued();
+                if (waiting >= SIGNAL_QUEUE_MAX) {
+                    return ("busy: " + waiting + " signals are waiting for " + recipient.label()
+                            + " to acknowledge them");
+                }
+                continue;
+            }
             int waiting = recipient.sender().queued() + unsignedFor(recipient);
             if (waiting >= limits.sendQueueMax()) {
                 return ("busy: " + waiting + " messages are waiting for " + recipient.label() + " to acknowledge them");
             }
         }
-        Event event = new Event(
-                EventId.random(random), session.id(), self, name, clock.now(nowNs / 1_000_000L), EventKind.TEXT, text);
+        Event event =
+                new Event(EventId.random(random), session.id(), self, name, clock.now(nowNs / 1_000_000L), kind, text);
         RejectReason content = validate.checkContent(event);
         if (content != RejectReason.NONE) {
             return describeLocal(content, text, limits.textBytesMax());
@@ -515,7 +546,8 @@ public final class NodeCore {
             return null;
         }
         unsigned.add(new LocalSend(event, recipients, pending, result, nowNs));
-        if (unsigned.size() >= BatchSigner.BATCH_MAX) {
+        if (kind == EventKind.SIGNAL || unsigned.size() >= BatchSigner.BATCH_MAX) {
+            // A signal does not wait to share a signature: it is meant to overtake what is queued.
             signPending(nowNs);
         }
         return null;
@@ -585,6 +617,9 @@ public final class NodeCore {
     static String describeLocal(RejectReason reason, String text, int textBytesMax) {
         return switch (reason) {
             case TEXT_EMPTY -> "the message is empty";
+            case SIGNAL_TOO_LONG ->
+                "the signal is " + ByteBufUtil.utf8Bytes(text) + " bytes; the signal lane carries at most "
+                        + Event.SIGNAL_BYTES_MAX + " bytes of UTF-8";
             case TEXT_TOO_LONG ->
                 "the message is " + ByteBufUtil.utf8Bytes(text) + " bytes; the limit is " + textBytesMax
                         + " bytes of UTF-8";
@@ -610,7 +645,10 @@ public final class NodeCore {
         for (Peer peer : peers.all()) {
             ReliableSender sender = peer.sender();
             sender.expire(nowNs, deliveryTimeoutNs);
+            ReliableSender signals = peer.signalSender();
+            signals.expire(nowNs, deliveryTimeoutNs);
             ReliableReceiver receiver = peer.receiver();
+            ReliableReceiver signalReceiver = peer.signalReceiver();
             Liveness liveness = peer.liveness();
             boolean keepalive = false;
             if (link != null && peer.session() != null) {
@@ -621,7 +659,8 @@ public final class NodeCore {
                     keepalive = keepsAlive(peer) && nowNs >= liveness.keepaliveDeadlineNs(createdNs);
                 }
             }
-            boolean wanted = sender.queued() > 0 || receiver.ackPending() || liveness.pongDue();
+            boolean wanted =
+                    peer.queued() > 0 || receiver.ackPending() || signalReceiver.ackPending() || liveness.pongDue();
             if (link != null && !link.ready(peer, wanted, nowNs)) {
                 continue; // a handshake is under way (or failed and emptied the lane); frames wait in the lane
             }
@@ -638,6 +677,17 @@ public final class NodeCore {
                             ranges);
                     receiver.ackSent();
                 }
+                if (signalReceiver.ackPending()) {
+                    int ranges = signalReceiver.ackRanges(rangeStarts, rangeEnds, AckFrameFlyweight.RANGE_COUNT_MAX);
+                    writer.signalAck(
+                            signalReceiver.epoch(),
+                            signalReceiver.nextExpected(),
+                            TimeUnit.NANOSECONDS.toMicros(signalReceiver.ackDelayNs(nowNs)),
+                            rangeStarts,
+                            rangeEnds,
+                            ranges);
+                    signalReceiver.ackSent();
+                }
                 if (liveness.pongDue()) {
                     writer.pong(
                             liveness.pongPingId(),
@@ -651,12 +701,15 @@ public final class NodeCore {
                     // RFC 8899 §4.3: the path may have stopped carrying the confirmed size. Fall back to 1,200 and
                     // send everything unacknowledged again, renumbered and cut to fit, in a new lane generation.
                     sender.frameLengthMax(ReliableSender.FRAME_LENGTH_MAX_DEFAULT);
-                    sender.reset();
+                    peer.resetLanes();
                     writer.finish(); // what is in the packet being filled belongs to the old epoch
                     writer.begin(peer, nowNs);
                 }
-                long transmissions = sender.transmissions();
+                long transmissions = sender.transmissions() + signals.transmissions();
                 peer.mediaSender().release(nowNs, sender.congestion()); // media whose hold is over frees the window
+                // Signals first, ahead of whatever the reliable lane has queued: they have a window of their own, so
+                // a reliable lane that is full or paced does not hold them back.
+                signals.collectDue(nowNs, writer.signalSink());
                 sender.collectDue(nowNs, writer);
                 // Media after the reliable lane's frames, in the same packets, in what room the shared window has left.
                 peer.mediaSender().collectDue(nowNs, writer, sender.congestion(), sender.srttNs());
@@ -668,7 +721,7 @@ public final class NodeCore {
                     pinged = true;
                 }
                 writer.finish();
-                if (sender.transmissions() != transmissions) {
+                if (sender.transmissions() + signals.transmissions() != transmissions) {
                     peer.expectAnswer(nowNs);
                 }
                 // Probed: the peers this node keeps paths open to, in a flush that sent no keepalive PING (one PING
@@ -731,15 +784,19 @@ public final class NodeCore {
         }
         for (Peer peer : peers.all()) {
             ReliableSender sender = peer.sender();
+            ReliableSender signals = peer.signalSender();
             boolean sendable = link == null || peer.session() != null;
             if (!sendable) {
-                if (sender.queued() > 0 && !peer.dialing()) {
+                if (peer.queued() > 0 && !peer.dialing()) {
                     return nowNs; // flush dials it
                 }
-            } else if (peer.receiver().ackPending() || peer.liveness().pongDue()) {
+            } else if (peer.receiver().ackPending()
+                    || peer.signalReceiver().ackPending()
+                    || peer.liveness().pongDue()) {
                 return nowNs;
             } else {
                 next = Math.min(next, sender.nextDueNs(nowNs));
+                next = Math.min(next, signals.nextDueNs(nowNs));
                 next = Math.min(next, peer.mediaSender().nextDueNs(nowNs, sender.congestion()));
                 if (link != null) {
                     next = Math.min(next, SecureLink.redialDeadlineNs(peer));
@@ -754,7 +811,7 @@ public final class NodeCore {
                     }
                 }
             }
-            long oldest = sender.oldestQueuedNs();
+            long oldest = Math.min(sender.oldestQueuedNs(), signals.oldestQueuedNs());
             if (oldest != Long.MAX_VALUE) {
                 next = Math.min(next, oldest + deliveryTimeoutNs);
             }
@@ -1048,7 +1105,7 @@ public final class NodeCore {
         }
         unsigned.clear();
         for (Peer peer : peers.all()) {
-            peer.sender().failAll(reason);
+            peer.failAll(reason);
         }
         if (link != null) {
             link.close();

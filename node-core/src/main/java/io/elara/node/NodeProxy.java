@@ -18,10 +18,14 @@ public final class NodeProxy {
     public static final int DRAIN_COMMANDS_MAX = 64;
 
     /** A command for the loop. */
-    public sealed interface Command permits SendText, Subscribe, Unsubscribe, QueryStatus, AddPeer, AddSession {}
+    public sealed interface Command
+            permits SendText, SendSignal, Subscribe, Unsubscribe, QueryStatus, AddPeer, AddSession {}
 
     /** Send {@code text} to {@code target}. */
     public record SendText(SendTarget target, String text, CompletableFuture<SendResult> result) implements Command {}
+
+    /** A signal on the signal lane; see {@link NodeCore#sendSignal}. */
+    public record SendSignal(SendTarget target, String text, CompletableFuture<SendResult> result) implements Command {}
 
     /** Subscribe {@code listener}, starting with up to {@code backlog} recent events. */
     public record Subscribe(EventListener listener, int backlog, CompletableFuture<List<DeliveredEvent>> result)
@@ -63,6 +67,13 @@ public final class NodeProxy {
     public CompletableFuture<SendResult> sendText(SendTarget target, String text) {
         CompletableFuture<SendResult> result = new CompletableFuture<>();
         submit(new SendText(target, text, result), result);
+        return result;
+    }
+
+    /** Sends a small control message on the signal lane, ahead of queued text; see {@link NodeCore#sendSignal}. */
+    public CompletableFuture<SendResult> sendSignal(SendTarget target, String text) {
+        CompletableFuture<SendResult> result = new CompletableFuture<>();
+        submit(new SendSignal(target, text, result), result);
         return result;
     }
 
@@ -136,6 +147,8 @@ public final class NodeProxy {
     private static CompletableFuture<?> resultOf(Command command) {
         if (command instanceof SendText send) {
             return send.result();
+        } else if (command instanceof SendSignal signal) {
+            return signal.result();
         } else if (command instanceof Subscribe subscribe) {
             return subscribe.result();
         } else if (command instanceof QueryStatus query) {
@@ -151,6 +164,8 @@ public final class NodeProxy {
     private static void run(NodeCore core, Command command, long nowNs) {
         if (command instanceof SendText send) {
             core.sendText(send.target(), send.text(), nowNs, send.result());
+        } else if (command instanceof SendSignal signal) {
+            core.sendSignal(signal.target(), signal.text(), nowNs, signal.result());
         } else if (command instanceof Subscribe subscribe) {
             List<DeliveredEvent> backlog = core.subscribe(subscribe.listener(), subscribe.backlog());
             if (backlog == null) {

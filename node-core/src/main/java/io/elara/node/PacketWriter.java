@@ -9,6 +9,7 @@ import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.CloseFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
 import io.elara.node.wire.FragmentFrameFlyweight;
+import io.elara.node.wire.FrameType;
 import io.elara.node.wire.MediaFrameFlyweight;
 import io.elara.node.wire.PacketHeaderFlyweight;
 import io.elara.node.wire.PaddingFrame;
@@ -43,6 +44,9 @@ final class PacketWriter implements ReliableSender.FrameSink, LatencyFirstSender
     private int packetLengthMax = PACKET_LENGTH_TARGET;
 
     private ByteBuf current;
+    /** This writer as the signal lane's sink: its events become SIGNAL frames in the same packets. */
+    private final ReliableSender.FrameSink signalSink = this::signal;
+
     private long datagrams;
     private long bytes;
 
@@ -93,6 +97,26 @@ final class PacketWriter implements ReliableSender.FrameSink, LatencyFirstSender
     void ack(long ackedEpoch, long nextExpected, long ackDelayUs, long[] starts, long[] ends, int rangeCount) {
         room(AckFrameFlyweight.frameLength(rangeCount));
         AckFrameFlyweight.encode(current, ackedEpoch, nextExpected, ackDelayUs, starts, ends, rangeCount);
+    }
+
+    /** Adds a SIGNAL_ACK frame: {@link #ack}'s layout, for the signal lane. */
+    void signalAck(long ackedEpoch, long nextExpected, long ackDelayUs, long[] starts, long[] ends, int rangeCount) {
+        room(AckFrameFlyweight.frameLength(rangeCount));
+        AckFrameFlyweight.encode(
+                current, FrameType.SIGNAL_ACK, ackedEpoch, nextExpected, ackDelayUs, starts, ends, rangeCount);
+    }
+
+    /**
+     * Where the signal lane puts its frames. It never fragments: a signal's text is at most {@link
+     * Event#SIGNAL_BYTES_MAX} bytes, so its frame fits the smallest packet every path takes.
+     */
+    ReliableSender.FrameSink signalSink() {
+        return signalSink;
+    }
+
+    private void signal(long sequence, Event event) {
+        room(EventFrameCodec.frameLength(event));
+        codec.encode(current, FrameType.SIGNAL, sequence, event);
     }
 
     /** Adds a CLOSE frame; see {@link CloseFrameFlyweight}. */

@@ -191,7 +191,7 @@ final class SecureLink implements SecureOutbox {
         if (peers.migrate(peer, address)) {
             // The old path lost what went out since the peer moved: send it again now rather than at the next probe
             // timeout, which has been backing off while the old address stayed silent.
-            peer.sender().retransmitNow(nowNs);
+            peer.retransmitNow(nowNs);
             return true;
         }
         rejects.increment(RejectReason.MIGRATION_REFUSED);
@@ -288,7 +288,7 @@ final class SecureLink implements SecureOutbox {
         peer.established(session);
         peer.liveness().authenticated(nowNs);
         // What went out over an older session that stopped answering is presumed lost: send it again now.
-        peer.sender().retransmitNow(nowNs);
+        peer.retransmitNow(nowNs);
     }
 
     /** When the peer's silence makes {@link #ready} dial again, or {@link Long#MAX_VALUE}. */
@@ -324,7 +324,7 @@ final class SecureLink implements SecureOutbox {
         }
         // Nobody answered at all, or whoever answers at the peer's address is someone else: what waits cannot go.
         peer.sessionEnded();
-        peer.sender().failAll(describe(peer, reason));
+        peer.failAll(describe(peer, reason));
     }
 
     /** Why sends to {@code peer} failed, in words for {@code elara send}. */

@@ -208,6 +208,21 @@ class NodeCoreRejectTest {
         cases.put(RejectReason.NAME_INVALID, () -> eventFrom(withName("a\nb")));
         cases.put(RejectReason.TEXT_EMPTY, () -> eventFrom(event("")));
         cases.put(RejectReason.TEXT_TOO_LONG, () -> eventFrom(event("x".repeat(1025))));
+        cases.put(
+                RejectReason.SIGNAL_TOO_LONG,
+                () -> packet(EPOCH, out -> {
+                    // On the signal lane, in a SIGNAL frame, as a signal would come: 257 bytes is one too many.
+                    Event text = event("x".repeat(Event.SIGNAL_BYTES_MAX + 1));
+                    Event signal = new Event(
+                            text.id(),
+                            text.session(),
+                            text.author(),
+                            text.authorName(),
+                            text.hlc(),
+                            EventKind.SIGNAL,
+                            text.text());
+                    codec.encode(out, FrameType.SIGNAL, 0, signal);
+                }));
         cases.put(RejectReason.TEXT_CONTROL, () -> eventFrom(event("bell\u0007")));
         cases.put(
                 RejectReason.HLC_FUTURE,

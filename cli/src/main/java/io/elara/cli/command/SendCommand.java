@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  elara send -c alice.yaml --to bob 'hello bob'",
             "  elara send -c alice.yaml --session lobby 'hello everyone'",
+            "  elara send -c alice.yaml --to bob --signal 'keyframe please'",
             "  printf 'one\\ntwo\\n' | elara send -c alice.yaml --to 127.0.0.1:7002"
         })
 public final class SendCommand implements Callable<Integer> {
@@ -83,6 +84,11 @@ public final class SendCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON result per message")
     boolean json;
+
+    @Option(
+            names = "--signal",
+            description = "send on the signal lane: at most 256 bytes, ahead of queued messages, not kept in history")
+    boolean signal;
 
     @Parameters(arity = "0..*", paramLabel = "TEXT", description = "the message (words are joined by spaces)")
     List<String> words;
@@ -135,6 +141,9 @@ public final class SendCommand implements Callable<Integer> {
                 request.put("session", target.session);
             }
             request.put("text", message);
+            if (signal) {
+                request.put("kind", "signal");
+            }
             request.put("timeoutMs", timeoutMs);
             JsonNode reply;
             try (ControlClient client = ControlClient.connect(data.controlSocket())) {
@@ -174,7 +183,10 @@ public final class SendCommand implements Callable<Integer> {
             // Queued together, they travel in order on the reliable lane; each is awaited in turn.
             List<CompletableFuture<SendResult>> results = new ArrayList<>();
             for (String message : messages) {
-                results.add(node.proxy().sendText(sendTarget, message));
+                results.add(
+                        signal
+                                ? node.proxy().sendSignal(sendTarget, message)
+                                : node.proxy().sendText(sendTarget, message));
             }
             for (CompletableFuture<SendResult> pending : results) {
                 SendResult result;

@@ -3,6 +3,7 @@ package io.elara.cli.output;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.crdt.clock.Hlc;
 import io.elara.node.DeliveredEvent;
+import io.elara.node.event.EventKind;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -26,8 +27,12 @@ public final class HumanFormat {
                 Instant.ofEpochMilli(Hlc.physicalMs(delivered.event().hlc())),
                 delivered.session(),
                 delivered.event().authorName(),
-                delivered.event().text());
+                (delivered.event().kind() == EventKind.SIGNAL ? SIGNAL_MARK : "")
+                        + delivered.event().text());
     }
+
+    /** Put before a signal's text: a control message, not something someone said. */
+    static final String SIGNAL_MARK = "(signal) ";
 
     /** An event as the control protocol sends it (see {@code ControlJson.event}). */
     public static String event(JsonNode json) {
@@ -35,6 +40,7 @@ public final class HumanFormat {
                 Instant.parse(json.path("time").asText()),
                 json.path("session").asText(),
                 json.path("authorName").asText(),
-                json.path("text").asText());
+                (json.path("type").asText().equals("signal") ? SIGNAL_MARK : "")
+                        + json.path("text").asText());
     }
 }

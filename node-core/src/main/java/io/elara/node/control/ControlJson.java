@@ -7,6 +7,7 @@ import io.elara.node.DeliveredEvent;
 import io.elara.node.NodeStatus;
 import io.elara.node.SendResult;
 import io.elara.node.event.Event;
+import io.elara.node.event.EventKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ public final class ControlJson {
     public static Map<String, Object> event(DeliveredEvent delivered) {
         Event event = delivered.event();
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("type", "text");
+        json.put("type", event.kind() == EventKind.SIGNAL ? "signal" : "text");
         json.put("id", event.id().toString());
         json.put("session", delivered.session());
         json.put("author", event.author().toString());

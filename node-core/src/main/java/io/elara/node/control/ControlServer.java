@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * own, up to {@link #CLIENTS_MAX}; all node state is reached through the {@link NodeProxy}, never directly.
  *
  * <p>Requests: {@code {"op":"send","to":PEER,"text":T,"timeoutMs":N}} (or {@code "session":NAME} instead of
- * {@code "to"}), {@code {"op":"tail","backlog":N}}, {@code {"op":"status"}}.
+ * {@code "to"}; {@code "kind":"signal"} sends on the signal lane), {@code {"op":"tail","backlog":N}}, {@code {"op":"status"}}.
  */
 public final class ControlServer implements AutoCloseable {
     public static final int CLIENTS_MAX = 32;
@@ -200,9 +201,16 @@ public final class ControlServer implements AutoCloseable {
             line.writeLine(error("send needs \"text\" and one of \"to\" or \"session\""));
             return;
         }
+        String kind = request.path("kind").asText("text");
+        if (!kind.equals("text") && !kind.equals("signal")) {
+            line.writeLine(error("send \"kind\" is \"text\" or \"signal\", not '" + kind + "'"));
+            return;
+        }
         SendTarget target = to != null ? SendTarget.peer(to) : SendTarget.session(session);
         try {
-            SendResult result = proxy.sendText(target, text).get(timeoutMs, TimeUnit.MILLISECONDS);
+            CompletableFuture<SendResult> sent =
+                    kind.equals("signal") ? proxy.sendSignal(target, text) : proxy.sendText(target, text);
+            SendResult result = sent.get(timeoutMs, TimeUnit.MILLISECONDS);
             line.writeLine(ControlJson.MAPPER.writeValueAsString(ControlJson.sendResult(result)));
         } catch (ExecutionException e) {
             line.writeLine(error(e.getCause().getMessage()));

@@ -29,8 +29,17 @@ public record Event(
     /** Longest display name, in UTF-8 bytes. */
     public static final int NAME_LENGTH_MAX = 32;
 
-    /** Longest text, in UTF-8 bytes: what fits one 1,200-byte datagram until fragmentation arrives (transport issue). */
+    /**
+     * Longest text, in UTF-8 bytes, that fits one EVENT frame in a 1,200-byte datagram; longer text (up to {@code
+     * limits.text-bytes-max}) travels in fragments.
+     */
     public static final int TEXT_LENGTH_MAX = 1024;
+
+    /**
+     * Longest text of a {@link EventKind#SIGNAL} event, in UTF-8 bytes: the signal lane carries small control messages
+     * only, which always fit one frame and never wait behind a long one.
+     */
+    public static final int SIGNAL_BYTES_MAX = 256;
 
     /** An event not signed (yet). */
     public Event(

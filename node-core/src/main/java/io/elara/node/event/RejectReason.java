@@ -56,6 +56,7 @@ public enum RejectReason {
     NAME_INVALID("name_invalid", "author name is empty, too long or has control characters"),
     TEXT_EMPTY("text_empty", "text is empty"),
     TEXT_TOO_LONG("text_too_long", "text longer than this node's limit"),
+    SIGNAL_TOO_LONG("signal_too_long", "signal longer than the signal lane carries (256 bytes)"),
     TEXT_CONTROL("text_control", "text has control characters (terminal escapes)"),
     HLC_FUTURE("hlc_future", "timestamp too far ahead of this node's clock"),
     UNKNOWN_SESSION("unknown_session", "event for a session this node is not in"),

@@ -1,6 +1,8 @@
 package io.elara.node.peer;
 
 import io.elara.crypto.identity.NodeId;
+import io.elara.node.event.Event;
+import io.elara.node.event.EventKind;
 import io.elara.node.lane.LatencyFirstReceiver;
 import io.elara.node.lane.LatencyFirstSender;
 import io.elara.node.lane.Reassembler;
@@ -24,6 +26,10 @@ public final class Peer {
     private final String label;
     private final ReliableSender sender;
     private final ReliableReceiver receiver;
+    /** The signal lane: reliable as {@link #sender}, numbered apart from it, and drawn from before it. */
+    private final ReliableSender signalSender;
+
+    private final ReliableReceiver signalReceiver;
     private final LatencyFirstSender mediaSender = new LatencyFirstSender();
     private final LatencyFirstReceiver mediaReceiver = new LatencyFirstReceiver();
     private final Liveness liveness;
@@ -60,6 +66,10 @@ public final class Peer {
         this.liveness = new Liveness(laneEpoch);
         this.pathMtu = new PathMtu();
         this.receiver = new ReliableReceiver(new Reassembler(reassembly));
+        // Both lanes start in the same epoch and move to the next one together (resetLanes), so the one epoch in the
+        // packet header speaks for both.
+        this.signalSender = new ReliableSender(label, laneEpoch);
+        this.signalReceiver = new ReliableReceiver(new Reassembler(reassembly));
     }
 
     /** Path MTU discovery towards this peer. */
@@ -202,6 +212,52 @@ public final class Peer {
 
     public ReliableReceiver receiver() {
         return receiver;
+    }
+
+    /** The sending side of the signal lane: SIGNAL frames, acknowledged by SIGNAL_ACK. */
+    public ReliableSender signalSender() {
+        return signalSender;
+    }
+
+    public ReliableReceiver signalReceiver() {
+        return signalReceiver;
+    }
+
+    /** The lane {@code event} goes on to this peer: the signal lane for {@link EventKind#SIGNAL}, else the reliable. */
+    public ReliableSender senderFor(Event event) {
+        return event.kind() == EventKind.SIGNAL ? signalSender : sender;
+    }
+
+    /** Events waiting for this peer's acknowledgement on both reliable lanes. */
+    public int queued() {
+        return sender.queued() + signalSender.queued();
+    }
+
+    /**
+     * Renumbers both reliable lanes from zero in their next epoch (they share the packet header's epoch): the peer
+     * restarted, or the path MTU fell back and what waits must be cut again.
+     */
+    public void resetLanes() {
+        sender.reset();
+        signalSender.reset();
+    }
+
+    /** Sends what both reliable lanes have in flight again at once: the path changed or a new session started. */
+    public void retransmitNow(long nowNs) {
+        sender.retransmitNow(nowNs);
+        signalSender.retransmitNow(nowNs);
+    }
+
+    /** Fails everything waiting on both reliable lanes with {@code reason}. */
+    public void failAll(String reason) {
+        sender.failAll(reason);
+        signalSender.failAll(reason);
+    }
+
+    /** Drops what both receiving lanes hold out of order: the peer is forgotten. */
+    public void discardReceived() {
+        receiver.discard();
+        signalReceiver.discard();
     }
 
     /** The sending side of the latency-first lane (media), which shares {@link #sender()}'s congestion window. */

@@ -116,9 +116,7 @@ public final class PeerTable {
         }
         Peer occupant = byAddress.get(newAddress);
         if (occupant != null) {
-            if (occupant.configuredName() != null
-                    || occupant.session() != null
-                    || occupant.sender().queued() > 0) {
+            if (occupant.configuredName() != null || occupant.session() != null || occupant.queued() > 0) {
                 return false;
             }
             all.remove(occupant);
@@ -157,7 +155,7 @@ public final class PeerTable {
             if (forgettable(peer, nowNs)) {
                 it.remove();
                 byAddress.remove(peer.address());
-                peer.receiver().discard();
+                peer.discardReceived();
                 forgotten++;
             }
         }
@@ -168,7 +166,7 @@ public final class PeerTable {
     public long nextForgetNs() {
         long next = Long.MAX_VALUE;
         for (Peer peer : all) {
-            if (peer.configuredName() == null && peer.sender().queued() == 0) {
+            if (peer.configuredName() == null && peer.queued() == 0) {
                 next = Math.min(next, idleSince(peer) + IDLE_NS);
             }
         }
@@ -187,12 +185,12 @@ public final class PeerTable {
         }
         all.remove(longest);
         byAddress.remove(longest.address());
-        longest.receiver().discard();
+        longest.discardReceived();
         return true;
     }
 
     private static boolean forgettable(Peer peer, long nowNs) {
-        return peer.configuredName() == null && peer.sender().queued() == 0 && nowNs - idleSince(peer) >= IDLE_NS;
+        return peer.configuredName() == null && peer.queued() == 0 && nowNs - idleSince(peer) >= IDLE_NS;
     }
 
     private static long idleSince(Peer peer) {

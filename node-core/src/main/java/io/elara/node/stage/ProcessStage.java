@@ -23,6 +23,9 @@ public final class ProcessStage {
         }
         switch (event.kind()) {
             case TEXT -> session.countMessage();
+            case SIGNAL -> {
+                // A control message for whoever subscribes; not a chat message.
+            }
         }
     }
 }

@@ -13,7 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * PROPAGATE: hands a merged event on. A local event goes to each recipient's reliable lane; every event goes to the
+ * PROPAGATE: hands a merged event on. A local event goes to each recipient's reliable lane (a signal to its signal
+ * lane); every event goes to the
  * local subscribers, and into a short history that a new subscriber can start from. Sessions are a full mesh for now:
  * each author sends to every member, so receivers do not forward (gossip arrives with the sessions issue).
  * Loop thread only.
@@ -43,7 +44,7 @@ public final class PropagateStage {
     public void propagate(
             Event event, Session session, List<Peer> recipients, SendReceipt receipt, Peer from, long nowNs) {
         for (Peer recipient : recipients) {
-            recipient.sender().enqueue(event, receipt, nowNs);
+            recipient.senderFor(event).enqueue(event, receipt, nowNs);
         }
         DeliveredEvent delivery =
                 new DeliveredEvent(event, session.name(), receipt != null, from == null ? null : from.label());

@@ -4,6 +4,7 @@ import io.elara.crdt.clock.HlcClock;
 import io.elara.crypto.sign.BatchVerifier;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
+import io.elara.node.event.EventKind;
 import io.elara.node.event.RejectReason;
 import io.elara.node.session.SessionTable;
 import io.elara.node.wire.EventFrameCodec;
@@ -97,7 +98,11 @@ public final class ValidateStage {
         if (text.isEmpty()) {
             return RejectReason.TEXT_EMPTY;
         }
-        if (ByteBufUtil.utf8Bytes(text) > textBytesMax) {
+        int textBytes = ByteBufUtil.utf8Bytes(text);
+        if (event.kind() == EventKind.SIGNAL && textBytes > Event.SIGNAL_BYTES_MAX) {
+            return RejectReason.SIGNAL_TOO_LONG;
+        }
+        if (textBytes > textBytesMax) {
             return RejectReason.TEXT_TOO_LONG;
         }
         if (hasControl(text, true)) {

@@ -161,10 +161,29 @@ public final class AckFrameFlyweight {
      */
     public static void encode(
             ByteBuf out, long ackedEpoch, long nextExpected, long ackDelayUs, long[] starts, long[] ends, int count) {
+        encode(out, FrameType.ACK, ackedEpoch, nextExpected, ackDelayUs, starts, ends, count);
+    }
+
+    /**
+     * Like {@link #encode(ByteBuf, long, long, long, long[], long[], int)} with frame type {@code frameType}: {@link
+     * FrameType#ACK} for the reliable lane, {@link FrameType#SIGNAL_ACK} for the signal lane, which share this layout.
+     */
+    public static void encode(
+            ByteBuf out,
+            int frameType,
+            long ackedEpoch,
+            long nextExpected,
+            long ackDelayUs,
+            long[] starts,
+            long[] ends,
+            int count) {
         if (count < 0 || count > RANGE_COUNT_MAX) {
             throw new IllegalArgumentException("range count " + count);
         }
-        out.writeByte(FrameType.ACK);
+        if (frameType != FrameType.ACK && frameType != FrameType.SIGNAL_ACK) {
+            throw new IllegalArgumentException("frame type " + frameType + " has another layout");
+        }
+        out.writeByte(frameType);
         out.writeShort(RANGES_OFFSET + count * RANGE_LENGTH);
         out.writeLong(ackedEpoch);
         out.writeInt((int) nextExpected);

@@ -16,7 +16,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * EVENT frame body: one application event on the reliable lane. Big-endian.
+ * EVENT frame body: one application event on the reliable lane; the SIGNAL frame (the signal lane) has the same body.
+ * Big-endian.
  *
  * <pre>
  *  0                   1                   2                   3
@@ -242,10 +243,21 @@ public final class EventFrameCodec {
      * @throws IllegalArgumentException when the name or text is too long for the frame format; callers validate first
      */
     public void encode(ByteBuf out, long sequence, Event event) {
+        encode(out, FrameType.EVENT, sequence, event);
+    }
+
+    /**
+     * Like {@link #encode(ByteBuf, long, Event)} with frame type {@code frameType}: {@link FrameType#EVENT} for the
+     * reliable lane, {@link FrameType#SIGNAL} for the signal lane, which share this layout.
+     */
+    public void encode(ByteBuf out, int frameType, long sequence, Event event) {
+        if (frameType != FrameType.EVENT && frameType != FrameType.SIGNAL) {
+            throw new IllegalArgumentException("frame type " + frameType + " has another layout");
+        }
         int nameLength = ByteBufUtil.utf8Bytes(event.authorName());
         int textLength = ByteBufUtil.utf8Bytes(event.text());
         checkLengths(nameLength, textLength);
-        out.writeByte(FrameType.EVENT);
+        out.writeByte(frameType);
         out.writeShort(FIXED_LENGTH + nameLength + textLength + proofLength(event));
         writeBody(out, sequence, event, nameLength, textLength, authorScratch);
     }

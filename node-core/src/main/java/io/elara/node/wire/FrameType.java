@@ -29,6 +29,13 @@ public final class FrameType {
     public static final int FRAGMENT = 0x07;
     /** Filler bytes, ignored by every receiver (optional): grows a path MTU probe to the size it tests. */
     public static final int PADDING = OPTIONAL | 0x08;
+    /**
+     * An event on the signal lane: the EVENT layout, in a sequence space of its own that is sent ahead of the reliable
+     * lane's queue (small control messages: keyframe requests, invites).
+     */
+    public static final int SIGNAL = 0x09;
+    /** Acknowledges signal-lane sequence numbers: the ACK layout. */
+    public static final int SIGNAL_ACK = 0x0A;
 
     private FrameType() {}
 }

@@ -29,8 +29,9 @@ public final class PacketReader {
             }
             RejectReason reason;
             switch (type) {
-                case FrameType.EVENT -> reason = EventFrameCodec.checkStructure(buffer, body, bodyLength);
-                case FrameType.ACK -> reason = AckFrameFlyweight.check(buffer, body, bodyLength);
+                case FrameType.EVENT, FrameType.SIGNAL ->
+                    reason = EventFrameCodec.checkStructure(buffer, body, bodyLength);
+                case FrameType.ACK, FrameType.SIGNAL_ACK -> reason = AckFrameFlyweight.check(buffer, body, bodyLength);
                 case FrameType.PING -> reason = PingFrameFlyweight.check(bodyLength);
                 case FrameType.PONG -> reason = PongFrameFlyweight.check(bodyLength);
                 case FrameType.MEDIA -> reason = MediaFrameFlyweight.check(buffer, body, bodyLength);
