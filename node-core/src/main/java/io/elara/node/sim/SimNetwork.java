@@ -29,6 +29,7 @@ public final class SimNetwork {
     private final long[] bottleneckQueueBytesMax;
     /** Per receiving node: when its ingress bottleneck has sent everything accepted so far. */
     private final long[] bottleneckBusyUntilNs;
+
     private int nextPartitionId;
     private long queueBytesObservedMax;
     private long sent;
