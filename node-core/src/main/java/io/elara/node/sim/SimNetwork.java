@@ -9,8 +9,9 @@ import java.util.random.RandomGenerator;
 /**
  * The simulated network between nodes numbered {@code 0..nodes-1}: decides, from one random source, whether and when
  * each datagram arrives. Per directed link it applies a {@link LinkProfile} (latency, jitter, loss, duplication,
- * reordering, bandwidth) and a bounded transmit queue; partitions block every link that crosses them until healed.
- * It schedules nothing itself: {@link #transmit} returns arrival times, and the caller delivers. Single thread.
+ * reordering, bandwidth) and a bounded transmit queue; partitions block every link that crosses them until healed. A
+ * node may also have an ingress bottleneck ({@link #bottleneck}): one rate-limited, drop-tail queue that every link
+ * into it shares, where flows from different senders compete. It schedules nothing itself: {@link #transmit} returns arrival times, and the caller delivers. Single thread.
  */
 public final class SimNetwork {
     /** Bytes a link's transmit queue holds behind its bandwidth cap; a datagram that does not fit is dropped. */
@@ -22,6 +23,13 @@ public final class SimNetwork {
     private final Map<Long, LinkProfile> profiles = new HashMap<>();
     private final Map<Long, long[]> busyUntilNs = new HashMap<>();
     private final List<Partition> partitions = new ArrayList<>();
+    /** Per receiving node: its ingress bottleneck's rate in bytes/s, 0 for none. */
+    private final long[] bottleneckBytesPerSecond;
+    /** Per receiving node: bytes its ingress bottleneck's queue holds. */
+    private final long[] bottleneckQueueBytesMax;
+    /** Per receiving node: when its ingress bottleneck has sent everything accepted so far. */
+    private final long[] bottleneckBusyUntilNs;
+
     private int nextPartitionId;
     private long queueBytesObservedMax;
     private long sent;
@@ -30,6 +38,8 @@ public final class SimNetwork {
     private long reordered;
     private long partitioned;
     private long queueDropped;
+    private long bottleneckDropped;
+    private long bottleneckQueueBytesObservedMax;
 
     /** A set of nodes cut off from all others. */
     private static final class Partition {
@@ -51,6 +61,9 @@ public final class SimNetwork {
         this.nodes = nodes;
         this.random = random;
         this.defaultProfile = defaultProfile;
+        this.bottleneckBytesPerSecond = new long[nodes];
+        this.bottleneckQueueBytesMax = new long[nodes];
+        this.bottleneckBusyUntilNs = new long[nodes];
     }
 
     public int nodes() {
@@ -70,6 +83,25 @@ public final class SimNetwork {
     public LinkProfile profile(int from, int to) {
         LinkProfile profile = profiles.get(key(from, to));
         return profile == null ? defaultProfile : profile;
+    }
+
+    /**
+     * Puts an ingress bottleneck in front of node {@code to}: every datagram to it, from any node, passes one queue
+     * served at {@code bytesPerSecond}, after its link's own profile (loss and link queue) and before the link's
+     * latency and jitter, as on a receiver's access line that all its senders share. The queue is drop-tail: a datagram
+     * that would take it past {@code queueBytesMax} is dropped and counted in {@link #bottleneckDropped}. Datagrams
+     * queue in the order {@link #transmit} is called. {@code bytesPerSecond} 0 removes it.
+     */
+    public void bottleneck(int to, long bytesPerSecond, long queueBytesMax) {
+        if (to < 0 || to >= nodes) {
+            throw new IllegalArgumentException("no node " + to + " among " + nodes + " nodes");
+        }
+        if (bytesPerSecond < 0 || queueBytesMax < 0) {
+            throw new IllegalArgumentException("bottleneck rate and queue bound cannot be negative");
+        }
+        bottleneckBytesPerSecond[to] = bytesPerSecond;
+        bottleneckQueueBytesMax[to] = queueBytesMax;
+        bottleneckBusyUntilNs[to] = Long.MIN_VALUE;
     }
 
     /** Cuts {@code inside} off from every other node; returns the partition's id for {@link #heal}. */
@@ -107,7 +139,7 @@ public final class SimNetwork {
     /**
      * Sends a datagram of {@code lengthBytes} from {@code from} to {@code to} at {@code nowNs}. Writes the arrival time
      * of each copy that will arrive into {@code arrivalsNs} (room for two) and returns how many: 0 when it is lost,
-     * partitioned or does not fit the link's queue, 2 when duplicated. Arrivals are always after {@code nowNs}.
+     * partitioned or does not fit the link's queue or the receiver's bottleneck queue, 2 when duplicated. Arrivals are always after {@code nowNs}.
      */
     public int transmit(int from, int to, int lengthBytes, long nowNs, long[] arrivalsNs) {
         sent++;
@@ -132,6 +164,18 @@ public final class SimNetwork {
             queueBytesObservedMax = Math.max(queueBytesObservedMax, queuedBytes + lengthBytes);
             departNs = startNs + serialisationNs(lengthBytes, profile.bandwidthBytesPerSecond());
             busy[0] = departNs;
+        }
+        long rate = bottleneckBytesPerSecond[to];
+        if (rate > 0) {
+            long startNs = Math.max(departNs, bottleneckBusyUntilNs[to]);
+            long queuedBytes = (startNs - departNs) * rate / 1_000_000_000L;
+            if (queuedBytes + lengthBytes > bottleneckQueueBytesMax[to]) {
+                bottleneckDropped++;
+                return 0;
+            }
+            bottleneckQueueBytesObservedMax = Math.max(bottleneckQueueBytesObservedMax, queuedBytes + lengthBytes);
+            departNs = startNs + serialisationNs(lengthBytes, rate);
+            bottleneckBusyUntilNs[to] = departNs;
         }
         int copies = profile.duplication() > 0 && random.nextDouble() < profile.duplication() ? 2 : 1;
         if (copies == 2) {
@@ -184,6 +228,16 @@ public final class SimNetwork {
 
     public long queueDropped() {
         return queueDropped;
+    }
+
+    /** Datagrams dropped because an ingress bottleneck's queue was full. */
+    public long bottleneckDropped() {
+        return bottleneckDropped;
+    }
+
+    /** The fullest any ingress bottleneck's queue has been, in bytes; never above that bottleneck's bound. */
+    public long bottleneckQueueBytesObservedMax() {
+        return bottleneckQueueBytesObservedMax;
     }
 
     private long key(int from, int to) {

@@ -91,4 +91,42 @@ class SimNetworkTest {
         network.transmit(0, 1, 1000, 10_000 * MS, arrivals);
         assertThat(arrivals[0]).isEqualTo(10_015 * MS);
     }
+
+    @Test
+    void shouldSerialiseTwoSendersBehindOneIngressBottleneckAndDropWhatOverflowsItsQueue() {
+        // Three nodes; links have no bandwidth cap of their own. Node 2's ingress: 100,000 bytes/s (1,000 bytes take
+        // 10 ms) and room for 5,000 bytes.
+        SimNetwork network = new SimNetwork(3, new SplittableRandom(6), new LinkProfile(5 * MS, 0, 0, 0, 0, 0));
+        network.bottleneck(2, 100_000, 5_000);
+        network.transmit(0, 2, 1000, 0, arrivals);
+        assertThat(arrivals[0]).isEqualTo(15 * MS);
+        // The second sender's datagram waits behind the first sender's, though it crosses another link.
+        network.transmit(1, 2, 1000, 0, arrivals);
+        assertThat(arrivals[0]).isEqualTo(25 * MS);
+        network.transmit(0, 2, 1000, 0, arrivals);
+        assertThat(arrivals[0]).isEqualTo(35 * MS);
+        // Traffic from node 2, and between the senders, does not pass the bottleneck.
+        network.transmit(2, 0, 1000, 0, arrivals);
+        assertThat(arrivals[0]).isEqualTo(5 * MS);
+        network.transmit(0, 1, 1000, 0, arrivals);
+        assertThat(arrivals[0]).isEqualTo(5 * MS);
+        int accepted = 3;
+        int from = 1;
+        while (network.transmit(from, 2, 1000, 0, arrivals) == 1) {
+            accepted++;
+            from = 1 - from;
+        }
+        assertThat(accepted).as("datagrams the shared queue took").isEqualTo(5);
+        assertThat(network.bottleneckDropped()).isEqualTo(1);
+        assertThat(network.transmit(0, 2, 1000, 0, arrivals)).isZero();
+        assertThat(network.bottleneckDropped()).isEqualTo(2);
+        assertThat(network.queueDropped()).as("no link queue overflowed").isZero();
+        assertThat(network.bottleneckQueueBytesObservedMax()).isEqualTo(5_000);
+        // 10 ms later one datagram has left: room for exactly one more, behind the four still queued.
+        assertThat(network.transmit(1, 2, 1000, 10 * MS, arrivals)).isEqualTo(1);
+        assertThat(arrivals[0]).isEqualTo(65 * MS);
+        // Once the queue drains, datagrams pass at the bottleneck's rate with no wait.
+        network.transmit(1, 2, 1000, 10_000 * MS, arrivals);
+        assertThat(arrivals[0]).isEqualTo(10_015 * MS);
+    }
 }
