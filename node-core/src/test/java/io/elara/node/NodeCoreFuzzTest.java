@@ -95,7 +95,7 @@ class NodeCoreFuzzTest {
                 buffer.release();
             }
             if (data.consumeBoolean()) {
-                core.sendText(SendTarget.session("lobby"), data.consumeString(64), nowNs, new CompletableFuture<>());
+                send(core, data, nowNs);
             }
             nowNs += data.consumeLong(0, 100_000_000_000L);
             core.flush(nowNs);
@@ -122,9 +122,21 @@ class NodeCoreFuzzTest {
             nowNs += data.consumeLong(0, 40_000_000_000L);
             core.flush(nowNs);
             if (data.consumeBoolean()) {
-                // Either outcome is fine (sent, or refused with a reason); only an exception would be a bug.
-                core.sendText(SendTarget.session("lobby"), data.consumeString(64), nowNs, new CompletableFuture<>());
+                // Either outcome is fine (sent, or refused with a reason); only an exception would be a bug. Text and
+                // signals (the signal lane) both.
+                send(core, data, nowNs);
             }
+        }
+    }
+
+    /** A local send of fuzzed text, on the reliable lane or (one time in two) the signal lane. */
+    private static void send(NodeCore core, FuzzedDataProvider data, long nowNs) {
+        boolean signal = data.consumeBoolean();
+        String text = data.consumeString(signal ? 300 : 64);
+        if (signal) {
+            core.sendSignal(SendTarget.session("lobby"), text, nowNs, new CompletableFuture<>());
+        } else {
+            core.sendText(SendTarget.session("lobby"), text, nowNs, new CompletableFuture<>());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.elara.node.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.elara.node.event.RejectReason;
 import io.netty.buffer.ByteBuf;
@@ -79,6 +80,25 @@ class AckFrameFlyweightTest {
         assertThat(ack.ranges(decodedStarts, decodedEnds)).isEqualTo(2);
         assertThat(decodedStarts).startsWith(12, 20);
         assertThat(decodedEnds).startsWith(14, 21);
+    }
+
+    @Test
+    void shouldWriteTheAckLayoutUnderTypeSignalAckForTheSignalLane() {
+        starts[0] = 12;
+        ends[0] = 14;
+        AckFrameFlyweight.encode(frame, FrameType.SIGNAL_ACK, 5, 10, 250, starts, ends, 1);
+        assertThat(ByteBufUtil.hexDump(frame))
+                .isEqualTo(
+                        "0a" // type SIGNAL_ACK
+                                + "0015" // body length 17 + 4
+                                + "0000000000000005" // acked epoch
+                                + "0000000a" // next expected sequence 10
+                                + "000000fa" // ack delay 250 us
+                                + "01" // range count
+                                + "0002" + "0002"); // 12, 13
+        assertThat(wrapBody()).isEqualTo(RejectReason.NONE);
+        assertThatThrownBy(() -> AckFrameFlyweight.encode(frame, FrameType.EVENT, 5, 10, 0, null, null, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

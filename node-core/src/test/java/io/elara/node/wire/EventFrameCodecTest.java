@@ -8,6 +8,7 @@ import io.elara.crypto.sign.BatchSigner;
 import io.elara.crypto.sign.BatchVerifier;
 import io.elara.crypto.sign.EventProof;
 import io.elara.node.event.Event;
+import io.elara.node.event.EventKind;
 import io.elara.node.event.RejectReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -57,6 +58,30 @@ class EventFrameCodecTest {
             assertThat(ByteBufUtil.hexDump(out)).isEqualTo(golden());
             assertThat(EventFrameCodec.frameLength(WireTestData.event("ada", "hi")))
                     .isEqualTo(out.readableBytes());
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void shouldWriteTheEventLayoutUnderTypeSignalForTheSignalLane() {
+        // A SIGNAL frame is an EVENT frame with another type byte (0x09) and kind 2; nothing else differs.
+        Event text = WireTestData.event("ada", "hi");
+        Event signal = new Event(
+                text.id(), text.session(), text.author(), text.authorName(), text.hlc(), EventKind.SIGNAL, "hi");
+        ByteBuf out = Unpooled.buffer();
+        try {
+            codec.encode(out, FrameType.SIGNAL, 7, signal);
+            String expected = "09" + golden().substring(2);
+            int kindAt = 2 * (FrameType.HEADER_LENGTH + EventFrameCodec.KIND_OFFSET);
+            expected = expected.substring(0, kindAt) + "02" + expected.substring(kindAt + 2);
+            assertThat(ByteBufUtil.hexDump(out)).isEqualTo(expected);
+            assertThat(EventFrameCodec.checkStructure(out, FrameType.HEADER_LENGTH, out.readableBytes() - 3))
+                    .isEqualTo(RejectReason.NONE);
+            assertThat(codec.decode(out, FrameType.HEADER_LENGTH)).isEqualTo(RejectReason.NONE);
+            assertThat(codec.event().kind()).isEqualTo(EventKind.SIGNAL);
+            assertThatThrownBy(() -> codec.encode(out, FrameType.ACK, 7, signal))
+                    .isInstanceOf(IllegalArgumentException.class);
         } finally {
             out.release();
         }

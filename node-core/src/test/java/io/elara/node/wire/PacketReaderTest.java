@@ -56,6 +56,19 @@ class PacketReaderTest {
     }
 
     @Test
+    void shouldCheckSignalFramesAsEventsAndSignalAcksAsAcks() {
+        AckFrameFlyweight.encode(frames, FrameType.SIGNAL_ACK, 5, 9, 0, null, null, 0);
+        codec.encode(frames, FrameType.SIGNAL, 0, WireTestData.event("ada", "one"));
+        assertThat(check()).isEqualTo(RejectReason.NONE);
+        frames.clear();
+        frames.writeByte(FrameType.SIGNAL_ACK).writeShort(16).writeZero(16);
+        assertThat(check()).as("SIGNAL_ACK one byte short").isEqualTo(RejectReason.FRAME_MALFORMED);
+        frames.clear();
+        frames.writeByte(FrameType.SIGNAL).writeShort(79).writeZero(79);
+        assertThat(check()).as("SIGNAL shorter than an event").isEqualTo(RejectReason.FRAME_MALFORMED);
+    }
+
+    @Test
     void shouldRejectUnknownFrameTypeUnlessMarkedOptional() {
         frames.writeByte(0x33).writeShort(2).writeZero(2);
         assertThat(check()).isEqualTo(RejectReason.FRAME_TYPE);
