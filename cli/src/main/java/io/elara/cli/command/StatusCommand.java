@@ -52,10 +52,11 @@ public final class StatusCommand implements Callable<Integer> {
             long heard = peer.path("lastHeardMsAgo").asLong();
             out.printf(
                     java.util.Locale.ROOT,
-                    "  %-16s %-22s rtt %s  heard %s  queued %d  sent %d (%d again)  received %d  secure %s%s%s%s%n",
+                    "  %-16s %-22s rtt %s  mtu %s  heard %s  queued %d  sent %d (%d again)  received %d  secure %s%s%s%s%n",
                     peer.path("name").asText(),
                     peer.path("address").asText(),
                     rtt < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f ms", rtt),
+                    peer.path("pathMtu").isNumber() ? peer.path("pathMtu").asText() : "-",
                     heard < 0 ? "never" : heard + " ms ago",
                     peer.path("queued").asInt(),
                     peer.path("transmissions").asLong(),

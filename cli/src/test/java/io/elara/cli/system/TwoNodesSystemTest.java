@@ -72,6 +72,20 @@ class TwoNodesSystemTest extends SystemTestSupport {
         assertThat(bobStatus.path("counters").path("eventsDelivered").asLong()).isEqualTo(25);
         assertThat(bobStatus.path("rejects").size()).isZero();
 
+        // The signal lane: acknowledged like text, marked as a signal where it is shown; one byte over its 256 is
+        // refused in one line, exit 1, and nothing is sent.
+        NodeProcess signal = finished(
+                "send signal", 0, "send", "-c", alice.toString(), "--to", "bob", "--signal", "keyframe please");
+        assertThat(signal.stdout()).isEqualTo("acknowledged by bob\n");
+        NodeProcess tooLong = finished(
+                "send long signal", 1, "send", "-c", alice.toString(), "--to", "bob", "--signal", "x".repeat(257));
+        assertThat(tooLong.stderr().strip())
+                .isEqualTo("elara: the signal is 257 bytes; the signal lane carries at most 256 bytes of UTF-8");
+        NodeProcess last = finished("bob tail -n 1", 0, "tail", "-c", bob.toString(), "-n", "1", "--count", "1");
+        assertThat(last.stdout()).endsWith("alice: (signal) keyframe please\n");
+        assertThat(status(this, bob).path("counters").path("eventsDelivered").asLong())
+                .isEqualTo(26);
+
         // SIGTERM: both stop cleanly, give back their ports and remove their control sockets.
         aliceRun.terminate();
         bobRun.terminate();
