@@ -381,6 +381,7 @@ public final class NodeCore {
                         .onAck(
                                 ackFrame.ackedEpoch(),
                                 ackFrame.nextExpected(),
+                                ackFrame.storedBelow(),
                                 TimeUnit.MICROSECONDS.toNanos(ackFrame.ackDelayUs()),
                                 rangeStarts,
                                 rangeEnds,
@@ -671,6 +672,7 @@ public final class NodeCore {
                     writer.ack(
                             receiver.epoch(),
                             receiver.nextExpected(),
+                            receiver.storedBelow(),
                             TimeUnit.NANOSECONDS.toMicros(receiver.ackDelayNs(nowNs)),
                             rangeStarts,
                             rangeEnds,

@@ -93,17 +93,33 @@ final class PacketWriter implements ReliableSender.FrameSink, LatencyFirstSender
         PongFrameFlyweight.encode(current, pingId, pingClockUs, receiveClockUs, holdTimeUs);
     }
 
-    /** Adds an ACK frame; see {@link AckFrameFlyweight#encode(ByteBuf, long, long, long, long[], long[], int)}. */
-    void ack(long ackedEpoch, long nextExpected, long ackDelayUs, long[] starts, long[] ends, int rangeCount) {
+    /** Adds an ACK frame; see {@link AckFrameFlyweight}. */
+    void ack(
+            long ackedEpoch,
+            long nextExpected,
+            long storedBelow,
+            long ackDelayUs,
+            long[] starts,
+            long[] ends,
+            int rangeCount) {
         room(AckFrameFlyweight.frameLength(rangeCount));
-        AckFrameFlyweight.encode(current, ackedEpoch, nextExpected, ackDelayUs, starts, ends, rangeCount);
+        AckFrameFlyweight.encode(
+                current, FrameType.ACK, ackedEpoch, nextExpected, storedBelow, ackDelayUs, starts, ends, rangeCount);
     }
 
     /** Adds a SIGNAL_ACK frame: {@link #ack}'s layout, for the signal lane. */
     void signalAck(long ackedEpoch, long nextExpected, long ackDelayUs, long[] starts, long[] ends, int rangeCount) {
         room(AckFrameFlyweight.frameLength(rangeCount));
         AckFrameFlyweight.encode(
-                current, FrameType.SIGNAL_ACK, ackedEpoch, nextExpected, ackDelayUs, starts, ends, rangeCount);
+                current,
+                FrameType.SIGNAL_ACK,
+                ackedEpoch,
+                nextExpected,
+                nextExpected, // signals are not stored: received is as good as stored
+                ackDelayUs,
+                starts,
+                ends,
+                rangeCount);
     }
 
     /**

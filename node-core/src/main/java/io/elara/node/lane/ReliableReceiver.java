@@ -69,6 +69,10 @@ public final class ReliableReceiver {
 
     private long duplicates;
     private final Reassembler reassembler;
+    /** Whether what is delivered counts as stored only once {@link #stored} says so (a node with a database). */
+    private boolean storing;
+    /** With {@link #storing}: every sequence number below it is durable. */
+    private long storedBelow;
 
     /** A receiver whose reassembly memory has no limit worth the name: for tests of the lane alone. */
     public ReliableReceiver() {
@@ -113,6 +117,7 @@ public final class ReliableReceiver {
         hasEpoch = true;
         epoch = packetEpoch;
         nextExpected = 0;
+        storedBelow = 0;
         heldEnd = 0;
         discard();
         return change;
@@ -304,6 +309,36 @@ public final class ReliableReceiver {
 
     public long nextExpected() {
         return nextExpected;
+    }
+
+    /**
+     * From now on, delivered events count as durable only once {@link #stored} reports them so; until then the ACK's
+     * Stored Below stays behind and the sender's receipts wait. Off (the default), delivered is durable.
+     */
+    public void storing(boolean on) {
+        storing = on;
+        storedBelow = nextExpected;
+    }
+
+    /** Every sequence number below this is durable: the ACK's Stored Below. */
+    public long storedBelow() {
+        return storing ? storedBelow : nextExpected;
+    }
+
+    /**
+     * Everything delivered below {@code upTo} in epoch {@code markEpoch} is now durable (its store transaction
+     * committed). A report for an earlier epoch changes nothing. An advance earns an acknowledgement, which tells the
+     * sender.
+     */
+    public void stored(long markEpoch, long upTo, long nowNs) {
+        if (!storing || !hasEpoch || markEpoch != epoch) {
+            return;
+        }
+        long advanced = Math.min(upTo, nextExpected);
+        if (advanced > storedBelow) {
+            storedBelow = advanced;
+            markAckPending(nowNs);
+        }
     }
 
     /** True when an acknowledgement should be sent at the next flush. */

@@ -84,6 +84,13 @@ public final class ReliableSender {
     private final Outgoing[] window = new Outgoing[WINDOW_EVENTS];
 
     private final ArrayDeque<Outgoing> waiting = new ArrayDeque<>();
+    /**
+     * Events the peer has received (cumulatively acknowledged, so out of the window) but not yet stored: their receipts
+     * wait for the peer's Stored Below to pass them. In sequence order.
+     */
+    private final ArrayDeque<Outgoing> unstored = new ArrayDeque<>();
+    /** The peer's Stored Below in this epoch: every sequence number below it is durable at the peer. */
+    private long storedBelow;
     /** Frames longer than this are split into FRAGMENT frames that are not: what a packet to the peer has room for. */
     private int frameLengthMax = FRAME_LENGTH_MAX_DEFAULT;
     /** Fragments in the lane that are not their event's last: {@link #queued} counts events, not frames. */
@@ -137,9 +144,12 @@ public final class ReliableSender {
         return epoch;
     }
 
-    /** Events sent and waiting, not yet acknowledged (an event sent in fragments counts once). */
+    /**
+     * Events sent and waiting, not yet acknowledged as stored by the peer (an event sent in fragments counts once):
+     * what a user would call "not yet delivered".
+     */
     public int queued() {
-        return inFlight() + waiting.size() - partialFragments;
+        return inFlight() + waiting.size() + unstored.size() - partialFragments;
     }
 
     /**
@@ -274,20 +284,36 @@ public final class ReliableSender {
         lastSentNs = nowNs;
     }
 
-    /** A cumulative acknowledgement only: see {@link #onAck(long, long, long, long[], long[], int, long)}. */
+    /** A cumulative acknowledgement only: see {@link #onAck(long, long, long, long, long[], long[], int, long)}. */
     public int onAck(long ackedEpoch, long nextExpected, long nowNs) {
-        return onAck(ackedEpoch, nextExpected, 0, null, null, 0, nowNs);
+        return onAck(ackedEpoch, nextExpected, nextExpected, 0, null, null, 0, nowNs);
+    }
+
+    /** An acknowledgement from a peer that stores nothing: Stored Below is {@code nextExpected}. */
+    public int onAck(
+            long ackedEpoch,
+            long nextExpected,
+            long ackDelayNs,
+            long[] starts,
+            long[] ends,
+            int rangeCount,
+            long nowNs) {
+        return onAck(ackedEpoch, nextExpected, nextExpected, ackDelayNs, starts, ends, rangeCount, nowNs);
     }
 
     /**
      * The peer has processed every sequence number below {@code nextExpected} of lane epoch {@code ackedEpoch}, holds
      * those in the ranges {@code [starts[i], ends[i])} for {@code i < rangeCount}, and waited {@code ackDelayNs}
      * before acknowledging. Acknowledgements of another epoch are ignored; old, repeated and reordered ones are
-     * harmless. Returns how many events the cumulative point passed (whose receipts completed).
+     * harmless. Loss detection, round-trip time and the congestion window follow {@code nextExpected} and the ranges;
+     * receipts complete only below {@code storedBelow} (at most {@code nextExpected}), the point below which the peer
+     * has made what it received durable, so that "acknowledged" means "survives the peer's crash". Returns how many
+     * receipts completed.
      */
     public int onAck(
             long ackedEpoch,
             long nextExpected,
+            long storedBelowNow,
             long ackDelayNs,
             long[] starts,
             long[] ends,
@@ -334,8 +360,13 @@ public final class ReliableSender {
                 outgoing.lost = false;
                 lostPending--;
             }
-            outgoing.receipt.acknowledged(peer);
-            if (outgoing.partial()) {
+            unstored.add(outgoing);
+        }
+        storedBelow = Math.max(storedBelow, Math.min(storedBelowNow, cumulative));
+        while (!unstored.isEmpty() && unstored.peek().sequence < storedBelow) {
+            Outgoing stored = unstored.poll();
+            stored.receipt.acknowledged(peer);
+            if (stored.partial()) {
                 partialFragments--;
             }
             acknowledged++;
@@ -449,7 +480,10 @@ public final class ReliableSender {
     public void reset() {
         epoch = Epoch.next(epoch);
         nextSequence = 0;
-        ArrayDeque<Outgoing> all = new ArrayDeque<>();
+        // Received by the peer but not stored: its restart lost them, so they go again first.
+        ArrayDeque<Outgoing> all = new ArrayDeque<>(unstored);
+        unstored.clear();
+        storedBelow = 0;
         for (long s = cumulative; s < sentEnd; s++) {
             all.add(at(s));
         }
@@ -517,6 +551,11 @@ public final class ReliableSender {
 
     /** Fails everything queued, for shutdown. */
     public void failAll(String reason) {
+        for (Outgoing outgoing : unstored) {
+            outgoing.receipt.failed(peer, reason);
+        }
+        unstored.clear();
+        storedBelow = 0;
         for (long s = cumulative; s < sentEnd; s++) {
             at(s).receipt.failed(peer, reason);
         }
@@ -551,7 +590,7 @@ public final class ReliableSender {
 
     /** When the oldest unacknowledged event was queued, or {@link Long#MAX_VALUE} if none. */
     public long oldestQueuedNs() {
-        Outgoing oldest = inFlight() > 0 ? at(cumulative) : waiting.peek();
+        Outgoing oldest = !unstored.isEmpty() ? unstored.peek() : inFlight() > 0 ? at(cumulative) : waiting.peek();
         return oldest == null ? Long.MAX_VALUE : oldest.queuedNs;
     }
 

@@ -4,9 +4,9 @@ import io.elara.node.event.RejectReason;
 import io.netty.buffer.ByteBuf;
 
 /**
- * ACK frame body: a cumulative acknowledgement of the reliable lane, the receiver's delay in sending it, and up to
- * {@link #RANGE_COUNT_MAX} ranges of sequence numbers received above the cumulative point (selective
- * acknowledgements).
+ * ACK frame body: a cumulative acknowledgement of the reliable lane, how far the receiver has stored what it received,
+ * the receiver's delay in sending it, and up to {@link #RANGE_COUNT_MAX} ranges of sequence numbers received above the
+ * cumulative point (selective acknowledgements).
  *
  * <pre>
  *  0                   1                   2                   3
@@ -17,6 +17,8 @@ import io.netty.buffer.ByteBuf;
  * |                                                               |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |                  Next Expected Sequence (32)                  |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                     Stored Below (32)                         |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |                    Ack Delay (32, microseconds)               |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
@@ -29,9 +31,13 @@ import io.netty.buffer.ByteBuf;
  * <ul>
  *   <li>Acked Epoch: the epoch of the lane being acknowledged (the ACK's receiver's own epoch).
  *   <li>Next Expected Sequence: every sequence number below it has been received and processed (cumulative).
+ *   <li>Stored Below: every sequence number below it is durable at the receiver (committed to its database, or needing
+ *       no storage); at most Next Expected, and equal to it at a receiver that stores nothing. The sender's receipts
+ *       (what a user sees as "acknowledged") complete only below this point; Next Expected and the ranges drive loss
+ *       detection and congestion control alone.
  *   <li>Ack Delay: microseconds from the earliest arrival this ACK is the first to acknowledge to the moment the ACK
  *       was written, saturating at 2^32 - 1.
- *   <li>Range Count: 0 to {@link #RANGE_COUNT_MAX}; the body is exactly {@code 17 + 4 × Range Count} bytes.
+ *   <li>Range Count: 0 to {@link #RANGE_COUNT_MAX}; the body is exactly {@code 21 + 4 × Range Count} bytes.
  *   <li>Ranges, in increasing order of sequence. Range i covers {@code [start(i), start(i) + Length(i))}, all
  *       received and held out of order, where {@code start(i) = end(i - 1) + Gap(i)}, {@code end(i - 1)} being the
  *       previous range's exclusive end, or Next Expected for the first range. So Gap counts the sequence numbers this
@@ -47,9 +53,10 @@ import io.netty.buffer.ByteBuf;
 public final class AckFrameFlyweight {
     public static final int EPOCH_OFFSET = 0;
     public static final int NEXT_EXPECTED_OFFSET = 8;
-    public static final int ACK_DELAY_OFFSET = 12;
-    public static final int RANGE_COUNT_OFFSET = 16;
-    public static final int RANGES_OFFSET = 17;
+    public static final int STORED_BELOW_OFFSET = 12;
+    public static final int ACK_DELAY_OFFSET = 16;
+    public static final int RANGE_COUNT_OFFSET = 20;
+    public static final int RANGES_OFFSET = 21;
     public static final int RANGE_LENGTH = 4;
     public static final int RANGE_GAP_OFFSET = 0;
     public static final int RANGE_LENGTH_OFFSET = 2;
@@ -83,6 +90,10 @@ public final class AckFrameFlyweight {
         if (count > RANGE_COUNT_MAX || length != RANGES_OFFSET + count * RANGE_LENGTH) {
             return RejectReason.FRAME_MALFORMED;
         }
+        if (buffer.getUnsignedInt(offset + STORED_BELOW_OFFSET)
+                > buffer.getUnsignedInt(offset + NEXT_EXPECTED_OFFSET)) {
+            return RejectReason.FRAME_MALFORMED; // stored what it has not received
+        }
         // The previous range's exclusive end, as a distance past Next Expected; the last may end at RANGE_SPAN_MAX.
         long edge = 0;
         for (int i = 0; i < count; i++) {
@@ -114,6 +125,11 @@ public final class AckFrameFlyweight {
     /** Unsigned 32-bit sequence number, as a long. */
     public long nextExpected() {
         return buffer.getUnsignedInt(offset + NEXT_EXPECTED_OFFSET);
+    }
+
+    /** Unsigned 32-bit sequence number, as a long; at most {@link #nextExpected}. */
+    public long storedBelow() {
+        return buffer.getUnsignedInt(offset + STORED_BELOW_OFFSET);
     }
 
     /** Unsigned 32-bit microseconds, as a long. */
@@ -157,22 +173,25 @@ public final class AckFrameFlyweight {
     /**
      * Writes a whole ACK frame (header and body) at the writer index. Range {@code i} is {@code [starts[i], ends[i])},
      * in increasing order, separated by at least one sequence number, above {@code nextExpected} and within {@link
-     * #RANGE_SPAN_MAX} of it; {@code ackDelayUs} saturates.
+     * #RANGE_SPAN_MAX} of it; {@code ackDelayUs} saturates. Stored Below is {@code nextExpected}: a receiver that stores
+     * nothing.
      */
     public static void encode(
             ByteBuf out, long ackedEpoch, long nextExpected, long ackDelayUs, long[] starts, long[] ends, int count) {
-        encode(out, FrameType.ACK, ackedEpoch, nextExpected, ackDelayUs, starts, ends, count);
+        encode(out, FrameType.ACK, ackedEpoch, nextExpected, nextExpected, ackDelayUs, starts, ends, count);
     }
 
     /**
-     * Like {@link #encode(ByteBuf, long, long, long, long[], long[], int)} with frame type {@code frameType}: {@link
-     * FrameType#ACK} for the reliable lane, {@link FrameType#SIGNAL_ACK} for the signal lane, which share this layout.
+     * Like {@link #encode(ByteBuf, long, long, long, long[], long[], int)} with frame type {@code frameType} ({@link
+     * FrameType#ACK} for the reliable lane, {@link FrameType#SIGNAL_ACK} for the signal lane, which share this layout)
+     * and Stored Below {@code storedBelow}, at most {@code nextExpected}.
      */
     public static void encode(
             ByteBuf out,
             int frameType,
             long ackedEpoch,
             long nextExpected,
+            long storedBelow,
             long ackDelayUs,
             long[] starts,
             long[] ends,
@@ -185,8 +204,12 @@ public final class AckFrameFlyweight {
         }
         out.writeByte(frameType);
         out.writeShort(RANGES_OFFSET + count * RANGE_LENGTH);
+        if (storedBelow > nextExpected) {
+            throw new IllegalArgumentException("stored below " + storedBelow + " past next expected " + nextExpected);
+        }
         out.writeLong(ackedEpoch);
         out.writeInt((int) nextExpected);
+        out.writeInt((int) storedBelow);
         out.writeInt((int) Math.min(Math.max(ackDelayUs, 0), ACK_DELAY_US_MAX));
         out.writeByte(count);
         long previousEnd = nextExpected;

@@ -188,4 +188,33 @@ class ReliableReceiverTest {
         receiver.onEpoch(Epoch.next(EPOCH));
         assertThat(receiver.ackRanges(starts, ends, 32)).isZero();
     }
+
+    @Test
+    void shouldReportStoredBelowOnlyAsFarAsTheStoreHasCommitted() {
+        ReliableReceiver receiver = new ReliableReceiver();
+        long epoch = Epoch.first(7);
+        receiver.onEpoch(epoch);
+        List<Event> delivered = new ArrayList<>();
+        receiver.onEvent(0, WireTestData.event("ada", "zero"), delivered::add, 0);
+        assertThat(receiver.storedBelow()).as("not storing: received is stored").isEqualTo(1);
+        receiver.storing(true);
+        for (int s = 1; s < 5; s++) {
+            receiver.onEvent(s, WireTestData.event("ada", "m" + s), delivered::add, 0);
+        }
+        receiver.ackSent();
+        assertThat(receiver.nextExpected()).isEqualTo(5);
+        assertThat(receiver.storedBelow()).isEqualTo(1);
+        receiver.stored(epoch, 3, 1);
+        assertThat(receiver.storedBelow()).isEqualTo(3);
+        assertThat(receiver.ackPending())
+                .as("the advance is worth telling the sender")
+                .isTrue();
+        receiver.ackSent();
+        receiver.stored(Epoch.next(epoch), 5, 2);
+        assertThat(receiver.storedBelow()).as("a report from another epoch").isEqualTo(3);
+        receiver.stored(epoch, 99, 3);
+        assertThat(receiver.storedBelow()).as("never past what arrived").isEqualTo(5);
+        receiver.onEpoch(Epoch.next(epoch));
+        assertThat(receiver.storedBelow()).isZero();
+    }
 }

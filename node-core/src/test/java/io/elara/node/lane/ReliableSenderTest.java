@@ -71,6 +71,56 @@ class ReliableSenderTest {
     }
 
     @Test
+    void shouldCompleteReceiptsOnlyBelowWhatThePeerStored() {
+        // Goal: "acknowledged" means durable at the peer. Method: 10 events sent; an ACK says all 10 arrived but only
+        // 0..3 are stored. Four receipts complete; the other six still count as queued but free the window (nothing
+        // is resent); a later ACK storing all completes them.
+        enqueue(10, 0);
+        sender.collectDue(0, sink);
+        assertThat(sender.onAck(EPOCH, 10, 4, 0, null, null, 0, MS)).isEqualTo(4);
+        assertThat(receipt.acknowledged).hasSize(4);
+        assertThat(sender.queued()).isEqualTo(6);
+        assertThat(sender.hasRoom()).isTrue();
+        assertThat(sender.collectDue(500 * MS, sink))
+                .as("received events are not sent again")
+                .isZero();
+        assertThat(sender.onAck(EPOCH, 10, 3, 0, null, null, 0, 2 * MS))
+                .as("an older Stored Below changes nothing")
+                .isZero();
+        assertThat(sender.onAck(EPOCH, 10, 10, 0, null, null, 0, 3 * MS)).isEqualTo(6);
+        assertThat(receipt.acknowledged).hasSize(10);
+        assertThat(sender.queued()).isZero();
+    }
+
+    @Test
+    void shouldSendReceivedButUnstoredEventsAgainFirstWhenThePeerRestarts() {
+        // Goal: a peer that crashed before storing what it had received gets it again. Method: 0..5 received, 0..1
+        // stored; the peer restarts (reset): the four unstored go first, renumbered from 0, then the rest.
+        enqueue(8, 0);
+        sender.collectDue(0, sink);
+        sender.onAck(EPOCH, 6, 2, 0, null, null, 0, MS);
+        sent.clear();
+        sender.reset();
+        sender.collectDue(2 * MS, sink);
+        assertThat(sent).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(sender.queued()).isEqualTo(6);
+        sender.failAll("stopping");
+        assertThat(receipt.failed).hasSize(6);
+        assertThat(receipt.acknowledged).hasSize(2);
+    }
+
+    @Test
+    void shouldFailUnstoredEventsAtTheDeliveryTimeout() {
+        // A peer that receives but never stores (its disk is full) does not hold the sender's receipts forever.
+        enqueue(3, 0);
+        sender.collectDue(0, sink);
+        sender.onAck(EPOCH, 3, 0, 0, null, null, 0, MS);
+        assertThat(sender.oldestQueuedNs()).isZero();
+        assertThat(sender.expire(30_000 * MS, 30_000 * MS)).isEqualTo(3);
+        assertThat(receipt.failed).hasSize(3).allMatch(f -> f.startsWith("bob: no acknowledgement from bob"));
+    }
+
+    @Test
     void shouldRetransmitWithExponentialBackoffWhenNoAckArrives() {
         enqueue(1, 0);
         sender.collectDue(0, sink);

@@ -31,7 +31,7 @@ class AckFrameFlyweightTest {
     private RejectReason body(long nextExpected, int count, int... gapLengths) {
         frame.clear();
         frame.writeByte(FrameType.ACK).writeShort(AckFrameFlyweight.RANGES_OFFSET + 2 * gapLengths.length);
-        frame.writeLong(7).writeInt((int) nextExpected).writeInt(0).writeByte(count);
+        frame.writeLong(7).writeInt((int) nextExpected).writeInt(0).writeInt(0).writeByte(count);
         for (int value : gapLengths) {
             frame.writeShort(value);
         }
@@ -44,14 +44,16 @@ class AckFrameFlyweightTest {
         assertThat(ByteBufUtil.hexDump(frame))
                 .isEqualTo(
                         "02" // type ACK
-                                + "0011" // body length 17
+                                + "0015" // body length 21
                                 + "0a0b0c0d0e0f1011" // acked epoch
                                 + "fffffffe" // next expected sequence
+                                + "fffffffe" // stored below: a receiver that stores nothing, so all it received
                                 + "01020304" // ack delay, microseconds
                                 + "00"); // range count
         assertThat(wrapBody()).isEqualTo(RejectReason.NONE);
         assertThat(ack.ackedEpoch()).isEqualTo(0x0A0B0C0D0E0F1011L);
         assertThat(ack.nextExpected()).isEqualTo(0xFFFFFFFEL);
+        assertThat(ack.storedBelow()).isEqualTo(0xFFFFFFFEL);
         assertThat(ack.ackDelayUs()).isEqualTo(0x01020304L);
         assertThat(ack.rangeCount()).isZero();
     }
@@ -67,9 +69,10 @@ class AckFrameFlyweightTest {
         assertThat(ByteBufUtil.hexDump(frame))
                 .isEqualTo(
                         "02" // type ACK
-                                + "0019" // body length 17 + 2 x 4
+                                + "001d" // body length 21 + 2 x 4
                                 + "0000000000000005" // acked epoch
                                 + "0000000a" // next expected sequence 10
+                                + "0000000a" // stored below 10
                                 + "000000fa" // ack delay 250 us
                                 + "02" // range count
                                 + "0002" + "0002" // gap 2 after 10 (10, 11 missing): 12, 13
@@ -86,18 +89,19 @@ class AckFrameFlyweightTest {
     void shouldWriteTheAckLayoutUnderTypeSignalAckForTheSignalLane() {
         starts[0] = 12;
         ends[0] = 14;
-        AckFrameFlyweight.encode(frame, FrameType.SIGNAL_ACK, 5, 10, 250, starts, ends, 1);
+        AckFrameFlyweight.encode(frame, FrameType.SIGNAL_ACK, 5, 10, 10, 250, starts, ends, 1);
         assertThat(ByteBufUtil.hexDump(frame))
                 .isEqualTo(
                         "0a" // type SIGNAL_ACK
-                                + "0015" // body length 17 + 4
+                                + "0019" // body length 21 + 4
                                 + "0000000000000005" // acked epoch
                                 + "0000000a" // next expected sequence 10
+                                + "0000000a" // stored below 10
                                 + "000000fa" // ack delay 250 us
                                 + "01" // range count
                                 + "0002" + "0002"); // 12, 13
         assertThat(wrapBody()).isEqualTo(RejectReason.NONE);
-        assertThatThrownBy(() -> AckFrameFlyweight.encode(frame, FrameType.EVENT, 5, 10, 0, null, null, 0))
+        assertThatThrownBy(() -> AckFrameFlyweight.encode(frame, FrameType.EVENT, 5, 10, 10, 0, null, null, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -141,6 +145,20 @@ class AckFrameFlyweightTest {
                 .isEqualTo(RejectReason.NONE);
         assertThat(body(100, 2, 1, 1, span - 2, 1)).isEqualTo(RejectReason.FRAME_MALFORMED);
         assertThat(body(0, 1, 0xFFFF, 0xFFFF)).as("largest fields").isEqualTo(RejectReason.FRAME_MALFORMED);
+    }
+
+    @Test
+    void shouldCarryStoredBelowAndRejectItPastNextExpected() {
+        // A receiver that has received 0..99 and committed 0..89: its sender completes the receipts of 0..89 only.
+        AckFrameFlyweight.encode(frame, FrameType.ACK, 5, 100, 90, 0, null, null, 0);
+        assertThat(ByteBufUtil.hexDump(frame))
+                .isEqualTo("02" + "0015" + "0000000000000005" + "00000064" + "0000005a" + "00000000" + "00");
+        assertThat(wrapBody()).isEqualTo(RejectReason.NONE);
+        assertThat(ack.storedBelow()).isEqualTo(90);
+        frame.setInt(FrameType.HEADER_LENGTH + AckFrameFlyweight.STORED_BELOW_OFFSET, 101);
+        assertThat(wrapBody()).as("stored what it has not received").isEqualTo(RejectReason.FRAME_MALFORMED);
+        assertThatThrownBy(() -> AckFrameFlyweight.encode(frame, FrameType.ACK, 5, 100, 101, 0, null, null, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -8,7 +8,7 @@ import io.netty.buffer.Unpooled;
 /**
  * Fuzz target for the ACK frame decoder. Properties: {@link AckFrameFlyweight#check} never throws and returns only
  * {@code NONE} or {@code frame_malformed}; a body it accepts decodes into ranges that are increasing, separated, above
- * Next Expected and within the receive window, and encodes back to the same bytes. Under plain {@code mvn test} the
+ * Next Expected and within the receive window, a Stored Below no higher than Next Expected, and encodes back to the same bytes. Under plain {@code mvn test} the
  * target replays its seeds from {@code src/test/resources/io/elara/node/wire/AckFrameFuzzTestInputs}; {@code
  * JAZZER_FUZZ=1} fuzzes for real.
  */
@@ -39,8 +39,19 @@ class AckFrameFuzzTest {
             if (previousEnd > ack.nextExpected() + AckFrameFlyweight.RANGE_SPAN_MAX) {
                 throw new IllegalStateException("ranges pass the receive window");
             }
+            if (ack.storedBelow() > ack.nextExpected()) {
+                throw new IllegalStateException("accepted a Stored Below past Next Expected");
+            }
             AckFrameFlyweight.encode(
-                    encoded, ack.ackedEpoch(), ack.nextExpected(), ack.ackDelayUs(), starts, ends, count);
+                    encoded,
+                    FrameType.ACK,
+                    ack.ackedEpoch(),
+                    ack.nextExpected(),
+                    ack.storedBelow(),
+                    ack.ackDelayUs(),
+                    starts,
+                    ends,
+                    count);
             encoded.skipBytes(FrameType.HEADER_LENGTH);
             if (!encoded.equals(buffer)) {
                 throw new IllegalStateException("an accepted body does not encode back to itself");

@@ -51,17 +51,17 @@ class PacketReaderTest {
 
     @Test
     void shouldRejectWhenAckBodyHasTheWrongLength() {
-        frames.writeByte(FrameType.ACK).writeShort(16).writeZero(16);
+        frames.writeByte(FrameType.ACK).writeShort(20).writeZero(20);
         assertThat(check()).isEqualTo(RejectReason.FRAME_MALFORMED);
     }
 
     @Test
     void shouldCheckSignalFramesAsEventsAndSignalAcksAsAcks() {
-        AckFrameFlyweight.encode(frames, FrameType.SIGNAL_ACK, 5, 9, 0, null, null, 0);
+        AckFrameFlyweight.encode(frames, FrameType.SIGNAL_ACK, 5, 9, 9, 0, null, null, 0);
         codec.encode(frames, FrameType.SIGNAL, 0, WireTestData.event("ada", "one"));
         assertThat(check()).isEqualTo(RejectReason.NONE);
         frames.clear();
-        frames.writeByte(FrameType.SIGNAL_ACK).writeShort(16).writeZero(16);
+        frames.writeByte(FrameType.SIGNAL_ACK).writeShort(20).writeZero(20);
         assertThat(check()).as("SIGNAL_ACK one byte short").isEqualTo(RejectReason.FRAME_MALFORMED);
         frames.clear();
         frames.writeByte(FrameType.SIGNAL).writeShort(79).writeZero(79);
