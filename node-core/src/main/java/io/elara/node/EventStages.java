@@ -6,6 +6,7 @@ import io.elara.node.dataflow.DataflowExecutor;
 import io.elara.node.dataflow.ExecutorLimits;
 import io.elara.node.dataflow.GraphNode;
 import io.elara.node.event.Event;
+import io.elara.node.event.EventKind;
 import io.elara.node.event.RejectCounters;
 import io.elara.node.event.RejectReason;
 import io.elara.node.lane.SendReceipt;
@@ -57,6 +58,8 @@ final class EventStages {
     private final GraphNode<Batch> processNode;
     private final GraphNode<Batch> mergeNode;
     private long eventsSent;
+    private EventJournal journal = EventJournal.NONE;
+    private long storeFailures;
 
     EventStages(
             LongSupplier nowNs,
@@ -102,6 +105,16 @@ final class EventStages {
         }
     }
 
+    /** Where MERGE makes new events durable. */
+    void journal(EventJournal eventJournal) {
+        this.journal = eventJournal;
+    }
+
+    /** Received events the journal refused: each leaves a hole its sender must not see acknowledged as stored. */
+    long storeFailures() {
+        return storeFailures;
+    }
+
     long eventsSent() {
         return eventsSent;
     }
@@ -136,11 +149,28 @@ final class EventStages {
     private Control merge(Batch batch, CycleContext context) {
         batch.out.clear();
         for (Item item : processNode.state().out) {
-            if (merge.merge(item.event(), session(item)) || item.local()) {
-                batch.out.add(item);
-            } else {
+            if (!merge.merge(item.event(), session(item)) && !item.local()) {
                 rejects.increment(RejectReason.DUPLICATE);
+                continue;
             }
+            Event event = item.event();
+            if (event.kind() != EventKind.SIGNAL
+                    && !journal.append(
+                            event,
+                            item.local(),
+                            item.from() == null ? null : item.from().label())) {
+                // Not durable, so not shown and not acknowledged as stored; forgotten as seen, so that a copy sent
+                // again once the journal works is taken.
+                validate.forget(event.id());
+                if (item.local()) {
+                    item.refusal().completeExceptionally(new SendException(journal.failure()));
+                } else {
+                    rejects.increment(RejectReason.STORE_FAILED);
+                    storeFailures++;
+                }
+                continue;
+            }
+            batch.out.add(item);
         }
         return batch.out.isEmpty() ? Control.UNCHANGED : Control.BROADCAST;
     }

@@ -104,6 +104,9 @@ public final class NodeCore {
     private final ValidateStage validate;
     private final ProcessStage process;
     private final MergeStage merge = new MergeStage();
+    /** Where new events are made durable; {@link EventJournal#NONE} keeps nothing (tests, benchmarks). */
+    private EventJournal journal = EventJournal.NONE;
+
     private final PropagateStage propagate;
     private final RejectCounters rejects = new RejectCounters();
     private final PacketHeaderFlyweight header = new PacketHeaderFlyweight();
@@ -343,6 +346,12 @@ public final class NodeCore {
         }
         // The signal lane shares the header's epoch: it starts over exactly when the reliable lane does.
         peer.signalReceiver().onEpoch(header.epoch());
+        ReliableReceiver reliable = peer.receiver();
+        if (journal.durable() && !reliable.storing()) {
+            reliable.storing(true);
+        }
+        long expectedBefore = reliable.nextExpected();
+        long storeFailuresBefore = stages.storeFailures();
         peer.heard(nowNs);
         long delivered = propagate.delivered();
         receivingFrom = peer;
@@ -419,11 +428,26 @@ public final class NodeCore {
             index = body + bodyLength;
         }
         receivingFrom = null;
+        stages.run();
+        if (stages.storeFailures() != storeFailuresBefore) {
+            // An event of this packet could not be stored: Stored Below stays before it for the rest of this epoch, so
+            // its sender keeps it (and fails it at its delivery timeout) rather than count it as stored.
+            reliable.holdStored();
+        } else if (journal.durable() && reliable.nextExpected() != expectedBefore) {
+            // What this packet delivered is written (or was a duplicate or rejected); once the journal has committed
+            // everything up to here, the ACK's Stored Below may pass it.
+            long epoch = reliable.epoch();
+            long upTo = reliable.nextExpected();
+            journal.whenCommitted((ok, committedNs) -> {
+                if (ok) {
+                    reliable.stored(epoch, upTo, committedNs);
+                }
+            });
+        }
         if (closing && link != null) {
             // After the packet's other frames: an ACK beside the CLOSE still counts.
             link.closedByPeer(peer, closeFrame.reason());
         }
-        stages.run();
         return (int) (propagate.delivered() - delivered);
     }
 
@@ -539,11 +563,18 @@ public final class NodeCore {
         if (content != RejectReason.NONE) {
             return describeLocal(content, text, limits.textBytesMax());
         }
-        PendingSend pending = new PendingSend(event.id(), recipients.size(), result);
+        boolean durable = journal.durable() && kind != EventKind.SIGNAL;
+        if (durable && journal.failure() != null) {
+            return journal.failure();
+        }
+        PendingSend pending = new PendingSend(event.id(), recipients.size(), durable, result);
         if (link == null) {
             currentNowNs = nowNs;
             stages.local(event, recipients, pending, result);
             stages.run();
+            if (durable) {
+                afterLocalCommit(List.of(pending));
+            }
             return null;
         }
         unsigned.add(new LocalSend(event, recipients, pending, result, nowNs));
@@ -580,12 +611,43 @@ public final class NodeCore {
         EventProof[] proofs = BatchSigner.sign(identity, messages);
         batchesSigned++;
         currentNowNs = nowNs;
+        List<PendingSend> durable = new ArrayList<>();
         for (int i = 0; i < proofs.length; i++) {
             LocalSend send = unsigned.get(i);
             stages.local(send.event().withProof(proofs[i]), send.recipients(), send.pending(), send.result());
+            if (journal.durable() && send.event().kind() != EventKind.SIGNAL) {
+                durable.add(send.pending());
+            }
         }
         unsigned.clear();
         stages.run();
+        if (!durable.isEmpty()) {
+            afterLocalCommit(durable);
+        }
+    }
+
+    /** Reports this node's commit of its own events to their sends, once the journal has written them. */
+    private void afterLocalCommit(List<PendingSend> pendings) {
+        journal.whenCommitted((ok, committedNs) -> {
+            for (PendingSend pending : pendings) {
+                if (ok) {
+                    pending.stored();
+                } else {
+                    String why = journal.failure();
+                    pending.storeFailed(why != null ? why : "this node could not store the message");
+                }
+            }
+        });
+    }
+
+    /**
+     * Makes new events durable in {@code eventJournal}: from now on a received event counts as stored at the sender
+     * only once the journal has committed it, and this node's own sends complete only once it is committed here. Set
+     * before the node takes traffic. Loop thread.
+     */
+    public void journal(EventJournal eventJournal) {
+        this.journal = eventJournal;
+        stages.journal(eventJournal);
     }
 
     /** Hands a finished packet to the wire: sealed in the peer's session, or as it is without protection. */

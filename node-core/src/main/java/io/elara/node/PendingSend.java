@@ -17,12 +17,31 @@ final class PendingSend implements SendReceipt {
     private int outstanding;
 
     PendingSend(EventId id, int recipients, CompletableFuture<SendResult> result) {
+        this(id, recipients, false, result);
+    }
+
+    /**
+     * @param awaitStore whether the result also waits for this node's own commit of the event ({@link #stored}): an
+     *     event is not reported as sent before it is durable here
+     */
+    PendingSend(EventId id, int recipients, boolean awaitStore, CompletableFuture<SendResult> result) {
         this.id = id;
         this.result = result;
-        this.outstanding = recipients;
-        if (recipients == 0) {
+        this.outstanding = recipients + (awaitStore ? 1 : 0);
+        if (outstanding == 0) {
             complete();
         }
+    }
+
+    /** This node committed the event to its journal. */
+    void stored() {
+        answered();
+    }
+
+    /** This node could not commit the event: the send fails, whatever the recipients say. */
+    void storeFailed(String reason) {
+        failures.put("this node", reason);
+        answered();
     }
 
     @Override

@@ -223,6 +223,16 @@ class NodeCoreRejectTest {
                             text.text());
                     codec.encode(out, FrameType.SIGNAL, 0, signal);
                 }));
+        cases.put(RejectReason.STORE_FAILED, () -> {
+            // The target's disk is full: a well-formed event cannot be stored, so it is neither shown nor acknowledged
+            // as stored. Once the disk has room again, events are stored and shown as before.
+            ManualJournal journal = new ManualJournal();
+            journal.fail("the disk is full");
+            target.core.journal(journal);
+            eventFrom(event("not stored"));
+            journal.fail(null);
+            journal.autoCommit(network.clock::nowNs);
+        });
         cases.put(RejectReason.TEXT_CONTROL, () -> eventFrom(event("bell\u0007")));
         cases.put(
                 RejectReason.HLC_FUTURE,

@@ -62,7 +62,8 @@ public enum RejectReason {
     UNKNOWN_SESSION("unknown_session", "event for a session this node is not in"),
     SIGNATURE_MISSING("signature_missing", "event carries no author signature"),
     SIGNATURE_INVALID("signature_invalid", "event's author signature does not verify"),
-    DUPLICATE("duplicate", "event already seen");
+    DUPLICATE("duplicate", "event already seen"),
+    STORE_FAILED("store_failed", "event this node could not store (its database refused the write); not acknowledged");
 
     private final String label;
     private final String description;

@@ -73,6 +73,8 @@ public final class ReliableReceiver {
     private boolean storing;
     /** With {@link #storing}: every sequence number below it is durable. */
     private long storedBelow;
+    /** Set by {@link #holdStored}; cleared by a new epoch. */
+    private boolean storedHeld;
 
     /** A receiver whose reassembly memory has no limit worth the name: for tests of the lane alone. */
     public ReliableReceiver() {
@@ -118,6 +120,7 @@ public final class ReliableReceiver {
         epoch = packetEpoch;
         nextExpected = 0;
         storedBelow = 0;
+        storedHeld = false;
         heldEnd = 0;
         discard();
         return change;
@@ -320,6 +323,18 @@ public final class ReliableReceiver {
         storedBelow = nextExpected;
     }
 
+    public boolean storing() {
+        return storing;
+    }
+
+    /**
+     * Something delivered since {@link #storedBelow} could not be stored: Stored Below stays where it is until the
+     * next epoch, so the sender never counts that event as stored.
+     */
+    public void holdStored() {
+        storedHeld = true;
+    }
+
     /** Every sequence number below this is durable: the ACK's Stored Below. */
     public long storedBelow() {
         return storing ? storedBelow : nextExpected;
@@ -331,7 +346,7 @@ public final class ReliableReceiver {
      * sender.
      */
     public void stored(long markEpoch, long upTo, long nowNs) {
-        if (!storing || !hasEpoch || markEpoch != epoch) {
+        if (!storing || storedHeld || !hasEpoch || markEpoch != epoch) {
             return;
         }
         long advanced = Math.min(upTo, nextExpected);

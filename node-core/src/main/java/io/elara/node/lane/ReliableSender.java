@@ -43,6 +43,12 @@ public final class ReliableSender {
     static final int PACKET_THRESHOLD = 3;
     /** Unacknowledged events sent again when the probe timeout fires. */
     static final int PTO_PROBES = 2;
+    /**
+     * Shortest wait before a store probe: the oldest event the peer received but has not reported stored is sent again
+     * (the peer answers with an ACK carrying its Stored Below). A peer that crashed before storing answers nothing, so
+     * the secure link dials it again and its restart is seen, which sends everything unstored again.
+     */
+    static final long STORE_PROBE_MIN_NS = TimeUnit.SECONDS.toNanos(1);
 
     private static final long CLOCK_GRANULARITY_NS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int PTO_DOUBLINGS_MAX = 16;
@@ -91,6 +97,10 @@ public final class ReliableSender {
     private final ArrayDeque<Outgoing> unstored = new ArrayDeque<>();
     /** The peer's Stored Below in this epoch: every sequence number below it is durable at the peer. */
     private long storedBelow;
+    /** When Stored Below last moved, or the first event became unstored: the store probe's clock starts here. */
+    private long storeProgressNs;
+    /** Store probes sent since Stored Below last moved: each doubles the wait for the next. */
+    private int storeProbes;
     /** Frames longer than this are split into FRAGMENT frames that are not: what a packet to the peer has room for. */
     private int frameLengthMax = FRAME_LENGTH_MAX_DEFAULT;
     /** Fragments in the lane that are not their event's last: {@link #queued} counts events, not frames. */
@@ -236,6 +246,20 @@ public final class ReliableSender {
             }
         }
         int count = 0;
+        if (inFlight() == 0 && lostPending == 0 && nowNs >= storeProbeDueNs()) {
+            // Outside the window and the congestion window: the peer holds it, so the copy only draws an ACK.
+            storeProbes++;
+            storeProgressNs = nowNs;
+            Outgoing probe = unstored.peek();
+            if (probe.body == null) {
+                sink.event(probe.sequence, probe.event);
+            } else {
+                sink.fragment(probe.sequence, probe.body, probe.fragmentOffset, probe.fragmentLength);
+            }
+            transmissions++;
+            retransmissions++;
+            count++;
+        }
         if (lostPending > 0) {
             for (long s = cumulative; s < sentEnd && lostPending > 0; s++) {
                 Outgoing outgoing = at(s);
@@ -360,9 +384,18 @@ public final class ReliableSender {
                 outgoing.lost = false;
                 lostPending--;
             }
+            if (unstored.isEmpty()) {
+                storeProgressNs = nowNs;
+                storeProbes = 0;
+            }
             unstored.add(outgoing);
         }
+        long storedBefore = storedBelow;
         storedBelow = Math.max(storedBelow, Math.min(storedBelowNow, cumulative));
+        if (storedBelow != storedBefore) {
+            storeProgressNs = nowNs;
+            storeProbes = 0;
+        }
         while (!unstored.isEmpty() && unstored.peek().sequence < storedBelow) {
             Outgoing stored = unstored.poll();
             stored.receipt.acknowledged(peer);
@@ -442,6 +475,19 @@ public final class ReliableSender {
                 lossTimeNs = Math.min(lossTimeNs, outgoing.sentNs + lossDelayNs);
             }
         }
+    }
+
+    /**
+     * When to ask again whether the peer has stored what it received, if nothing is in flight to do it: one
+     * probe timeout (at least {@link #STORE_PROBE_MIN_NS}) after Stored Below last moved, doubling with each probe up to
+     * {@link #RTO_MAX_NS}. {@link Long#MAX_VALUE} when nothing waits for the peer's store.
+     */
+    private long storeProbeDueNs() {
+        if (unstored.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        long waitNs = Math.max(STORE_PROBE_MIN_NS, rtoNs) << Math.min(storeProbes, 8);
+        return storeProgressNs + Math.min(RTO_MAX_NS, waitNs);
     }
 
     private long ptoDueNs() {
@@ -583,7 +629,7 @@ public final class ReliableSender {
             }
         }
         if (inFlight() == 0) {
-            return pacedNs;
+            return Math.min(pacedNs, storeProbeDueNs());
         }
         return Math.min(pacedNs, Math.min(lossTimeNs, ptoDueNs()));
     }

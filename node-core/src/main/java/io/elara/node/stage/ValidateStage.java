@@ -85,6 +85,11 @@ public final class ValidateStage {
         return RejectReason.NONE;
     }
 
+    /** Forgets that {@code id} was seen: its event was not kept (it could not be stored), so a copy may come again. */
+    public void forget(EventId id) {
+        seen.remove(id);
+    }
+
     /** The checks that depend on the event alone, for rejecting a local send before it is created. */
     public RejectReason checkContent(Event event) {
         String name = event.authorName();

@@ -1,0 +1,62 @@
+package io.elara.node;
+
+import io.elara.node.event.Event;
+
+/**
+ * Where a node makes its events durable: the node's database in a running node, nothing at all in a core built for a
+ * benchmark or a test of the lanes ({@link #NONE}). The durability rule rests on it: an event is committed before the
+ * node acknowledges it to its sender as stored (the ACK's Stored Below) and before the node reports its own event as
+ * sent. Called on the loop thread only; an implementation does its disk work elsewhere and never blocks the caller.
+ */
+public interface EventJournal {
+    /** Told on the loop thread when a {@link #whenCommitted} point is reached. */
+    @FunctionalInterface
+    interface Committed {
+        /**
+         * @param ok whether everything appended before the point is committed; false when a write failed (the disk is
+         *     full, the database broke)
+         * @param nowNs the loop's clock
+         */
+        void committed(boolean ok, long nowNs);
+    }
+
+    /**
+     * Takes {@code event}, new to this node (its own, or received from {@code receivedFrom}), for writing. Returns false
+     * when it cannot take it now ({@link #failure}), in which case nothing of it is written.
+     */
+    boolean append(Event event, boolean local, String receivedFrom);
+
+    /** Calls {@code then}, on the loop thread, once everything appended before this call is committed or has failed. */
+    void whenCommitted(Committed then);
+
+    /** Why the journal takes nothing now, in words for a user ("the disk is full: …"), or null while it works. */
+    String failure();
+
+    /** Whether this journal writes anything: {@link #NONE} does not, so received is as good as stored. */
+    default boolean durable() {
+        return true;
+    }
+
+    /** Keeps nothing: every event counts as stored the moment it is received. */
+    EventJournal NONE = new EventJournal() {
+        @Override
+        public boolean append(Event event, boolean local, String receivedFrom) {
+            return true;
+        }
+
+        @Override
+        public void whenCommitted(Committed then) {
+            throw new IllegalStateException("nothing waits on a journal that keeps nothing");
+        }
+
+        @Override
+        public String failure() {
+            return null;
+        }
+
+        @Override
+        public boolean durable() {
+            return false;
+        }
+    };
+}
