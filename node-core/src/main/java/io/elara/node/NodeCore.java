@@ -441,6 +441,9 @@ public final class NodeCore {
             journal.whenCommitted((ok, committedNs) -> {
                 if (ok) {
                     reliable.stored(epoch, upTo, committedNs);
+                } else {
+                    // The write of what this packet delivered failed: nothing after it may count as stored either.
+                    reliable.holdStored();
                 }
             });
         }
@@ -638,6 +641,29 @@ public final class NodeCore {
                 }
             }
         });
+    }
+
+    /**
+     * Takes back what this node stored before it restarted: {@code seenIds} (most recent last) count as seen, so a
+     * copy a peer sends again is a duplicate and is not shown twice; {@code history} (oldest first) refills the
+     * sessions' logs and the backlog that {@code elara tail} starts from. Events of sessions this node no longer has
+     * are skipped. Call before the node takes traffic. Loop thread.
+     */
+    public void restore(List<EventId> seenIds, List<Event> history) {
+        for (EventId id : seenIds) {
+            validate.remember(id);
+        }
+        for (Event event : history) {
+            Session session = sessions.byId(event.session());
+            if (session == null || event.kind() == EventKind.SIGNAL) {
+                continue;
+            }
+            validate.remember(event.id());
+            if (session.log().insert(event)) {
+                boolean local = event.author().equals(self);
+                propagate.restore(new DeliveredEvent(event, session.name(), local, null));
+            }
+        }
     }
 
     /**

@@ -64,6 +64,14 @@ public final class PropagateStage {
         }
     }
 
+    /** Puts {@code delivery}, delivered before this node restarted, into the history new subscribers start from. */
+    public void restore(DeliveredEvent delivery) {
+        recent.addLast(delivery);
+        if (recent.size() > RECENT_EVENTS_MAX) {
+            recent.removeFirst();
+        }
+    }
+
     /**
      * Adds {@code listener}, returning up to {@code backlog} recent events to show first; the listener then receives
      * every later event, with no gap and no overlap. Returns null when {@link #subscribersMax} are subscribed.

@@ -85,6 +85,16 @@ public final class ValidateStage {
         return RejectReason.NONE;
     }
 
+    /** Remembers {@code id} as seen (an event already stored, from before a restart): a copy of it is a duplicate. */
+    public void remember(EventId id) {
+        seen.add(id);
+        if (seen.size() > SEEN_EVENTS_MAX) {
+            Iterator<EventId> oldest = seen.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
     /** Forgets that {@code id} was seen: its event was not kept (it could not be stored), so a copy may come again. */
     public void forget(EventId id) {
         seen.remove(id);

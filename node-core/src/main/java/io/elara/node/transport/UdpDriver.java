@@ -47,6 +47,8 @@ public final class UdpDriver implements AutoCloseable {
     private final Clock clock;
     private final EventLoopGroup group;
     private final EventLoop loop;
+    /** A flush after completions is queued on the loop (loop thread only). */
+    private boolean completionFlushPending;
     private final boolean epoll;
     private final AtomicLong loopErrors = new AtomicLong();
     private final Outbox outbox = new ChannelOutbox();
@@ -175,6 +177,28 @@ public final class UdpDriver implements AutoCloseable {
         // The loop must outlive a bug in one step: count it, log it, and go on with the next input.
         loopErrors.incrementAndGet();
         LOG.error("unexpected error while handling {}; the node carries on", what, e);
+    }
+
+    /**
+     * An executor onto the loop thread for work finished elsewhere (the database writer's commits): each task runs on
+     * the loop, and once the tasks queued together have run, the core flushes as after any input, so what they changed
+     * (an ACK's Stored Below, a completed send) goes out at once. Callable from any thread; never blocks.
+     */
+    public java.util.concurrent.Executor completions() {
+        return task -> loop.execute(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                loopError("a completion", e);
+            }
+            if (!completionFlushPending) {
+                completionFlushPending = true;
+                loop.execute(() -> {
+                    completionFlushPending = false;
+                    afterBatch(clock.nowNs());
+                });
+            }
+        });
     }
 
     /** Runs {@code task} on the loop thread and waits for it; for lifecycle steps, never from the loop itself. */
