@@ -49,6 +49,7 @@ public final class UdpDriver implements AutoCloseable {
     private final EventLoop loop;
     /** A flush after completions is queued on the loop (loop thread only). */
     private boolean completionFlushPending;
+
     private final boolean epoll;
     private final AtomicLong loopErrors = new AtomicLong();
     private final Outbox outbox = new ChannelOutbox();
