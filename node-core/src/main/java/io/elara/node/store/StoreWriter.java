@@ -175,6 +175,9 @@ public final class StoreWriter implements AutoCloseable {
      */
     @Override
     public void close() throws StoreException {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("the store writer cannot close itself: it would wait for its own thread");
+        }
         synchronized (this) {
             if (closed) {
                 return;
