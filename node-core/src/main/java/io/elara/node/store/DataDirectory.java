@@ -18,14 +18,15 @@ import java.util.HexFormat;
 
 /**
  * A node's data directory: {@code elara.yaml} (written by {@code elara init}), {@code identity.key}, {@code node.lock}
- * (held while a node runs, so two nodes never share one directory) and {@code control.sock} (the local control
- * socket).
+ * (held while a node runs, so two nodes never share one directory), {@code control.sock} (the local control
+ * socket) and {@code elara.db} (the SQLite store, with its {@code -wal} and {@code -shm} files beside it).
  */
 public final class DataDirectory {
     public static final String CONFIG_FILE = "elara.yaml";
     public static final String IDENTITY_FILE = "identity.key";
     public static final String LOCK_FILE = "node.lock";
     public static final String CONTROL_SOCKET = "control.sock";
+    public static final String DATABASE_FILE = "elara.db";
     /** Unix socket paths are limited to 108 bytes by the kernel; longer ones go to the temporary folder. */
     private static final int SOCKET_PATH_BYTES_MAX = 100;
 
@@ -45,6 +46,11 @@ public final class DataDirectory {
 
     public Path identityFile() {
         return root.resolve(IDENTITY_FILE);
+    }
+
+    /** The node's SQLite database ({@link NodeStore}). */
+    public Path database() {
+        return root.resolve(DATABASE_FILE);
     }
 
     /**
