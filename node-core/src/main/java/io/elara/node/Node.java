@@ -4,10 +4,18 @@ import io.elara.crypto.identity.Identity;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlServer;
+import io.elara.node.event.Event;
+import io.elara.node.event.EventId;
+import io.elara.node.event.SessionId;
 import io.elara.node.flow.FlowEngine;
 import io.elara.node.flow.runtime.FlowRuntime;
 import io.elara.node.peer.Peer;
+import io.elara.node.stage.ValidateStage;
 import io.elara.node.store.DataDirectory;
+import io.elara.node.store.NodeStore;
+import io.elara.node.store.StoreException;
+import io.elara.node.store.StoreJournal;
+import io.elara.node.store.StoreWriter;
 import io.elara.node.time.Clock;
 import io.elara.node.transport.SystemClock;
 import io.elara.node.transport.UdpDriver;
@@ -15,6 +23,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -32,22 +43,32 @@ public final class Node implements AutoCloseable {
     /**
      * What to run besides the UDP socket.
      *
+     * @param persist whether events are kept in the data directory's database ({@code elara.db}), committed before
+     *     they count as stored at their sender or as sent here, and restored at the next start
      * @param flowOutput where the config's {@code stdout} flow steps print; null for the process's stdout
      */
-    public record Options(boolean controlSocket, boolean lockDataDirectory, Clock clock, PrintStream flowOutput) {
-        /** A long-running node: data directory locked, control socket open. */
+    public record Options(
+            boolean controlSocket, boolean lockDataDirectory, boolean persist, Clock clock, PrintStream flowOutput) {
+        /** A long-running node: data directory locked, control socket open, events persisted. */
         public static Options daemon() {
-            return new Options(true, true, new SystemClock(), null);
+            return new Options(true, true, true, new SystemClock(), null);
         }
 
-        /** A node inside another program (the demo, tests, a one-shot send): no lock, no control socket. */
+        /**
+         * A node inside another program (the demo, tests, a benchmark): no lock, no control socket, nothing persisted.
+         */
         public static Options embedded() {
-            return new Options(false, false, new SystemClock(), null);
+            return new Options(false, false, false, new SystemClock(), null);
         }
 
         /** These options with flows' {@code stdout} steps printing to {@code output}. */
         public Options withFlowOutput(PrintStream output) {
-            return new Options(controlSocket, lockDataDirectory, clock, output);
+            return new Options(controlSocket, lockDataDirectory, persist, clock, output);
+        }
+
+        /** These options with events persisted in the data directory's database, or not. */
+        public Options withPersistence(boolean on) {
+            return new Options(controlSocket, lockDataDirectory, on, clock, flowOutput);
         }
     }
 
@@ -64,6 +85,8 @@ public final class Node implements AutoCloseable {
     private final DataDirectory.Lock lock;
     private final ControlServer control;
     private final FlowRuntime flows;
+    /** The database's writer, or null when nothing is persisted. */
+    private final StoreWriter store;
 
     private Node(
             NodeConfig config,
@@ -73,7 +96,8 @@ public final class Node implements AutoCloseable {
             InetSocketAddress localAddress,
             DataDirectory.Lock lock,
             ControlServer control,
-            FlowRuntime flows) {
+            FlowRuntime flows,
+            StoreWriter store) {
         this.config = config;
         this.identity = identity;
         this.driver = driver;
@@ -82,6 +106,7 @@ public final class Node implements AutoCloseable {
         this.lock = lock;
         this.control = control;
         this.flows = flows;
+        this.store = store;
     }
 
     /**
@@ -94,6 +119,8 @@ public final class Node implements AutoCloseable {
         DataDirectory.Lock lock = null;
         UdpDriver driver = null;
         FlowRuntime flows = null;
+        NodeStore opened = null;
+        StoreWriter store = null;
         boolean started = false;
         try {
             if (options.lockDataDirectory()) {
@@ -103,6 +130,13 @@ public final class Node implements AutoCloseable {
             SecureRandom random = new SecureRandom();
             NodeCore core =
                     new NodeCore(config, identity, new SplittableRandom(random.nextLong()), random, driver.outbox());
+            if (options.persist()) {
+                opened = NodeStore.open(directory, NodeStore.Synchronous.FULL);
+                restore(core, opened);
+                store = StoreWriter.start(opened, STORE_QUEUE_OPERATIONS, driver.completions());
+                opened = null; // the writer owns it now
+                core.journal(new StoreJournal(store, options.clock()));
+            }
             NodeProxy proxy = new NodeProxy(driver::wakeUp);
             InetSocketAddress local = driver.bind(config.bind(), core, proxy);
             if (!config.flows().isEmpty()) {
@@ -117,11 +151,13 @@ public final class Node implements AutoCloseable {
                         Peer.format(local),
                         running == null ? null : running::statusJson);
             }
-            Node node = new Node(config, identity, driver, proxy, local, lock, control, flows);
+            Node node = new Node(config, identity, driver, proxy, local, lock, control, flows, store);
             started = true;
             LOG.debug("node {} bound to {} ({} transport)", config.name(), local, driver.epoll() ? "epoll" : "nio");
             return node;
         } catch (IOException e) {
+            throw new NodeStartException(e.getMessage(), e);
+        } catch (StoreException e) {
             throw new NodeStartException(e.getMessage(), e);
         } finally {
             if (!started) {
@@ -131,6 +167,7 @@ public final class Node implements AutoCloseable {
                 if (driver != null) {
                     driver.close();
                 }
+                closeQuietly(opened, store);
                 if (lock != null) {
                     try {
                         lock.close();
@@ -185,12 +222,50 @@ public final class Node implements AutoCloseable {
             flows.close();
         }
         driver.close();
+        if (store != null) {
+            // After the loop: what was handed to the writer is still written; its completions have nowhere to go.
+            try {
+                store.close();
+            } catch (StoreException e) {
+                LOG.warn("could not close the database cleanly: {}", e.getMessage());
+            }
+        }
         if (lock != null) {
             try {
                 lock.close();
             } catch (IOException e) {
                 LOG.warn("could not release the data directory lock: {}", e.getMessage());
             }
+        }
+    }
+
+    /** Operations the database writer queues at most; beyond, the journal keeps events until the queue has room. */
+    static final int STORE_QUEUE_OPERATIONS = 1 << 14;
+
+    /** Events restored into a session's log and backlog at start: what a new {@code elara tail} can start from. */
+    static final int RESTORED_EVENTS_MAX = 1000;
+
+    /** Gives {@code core} what the database holds from before: seen ids, and each session's latest events. */
+    private static void restore(NodeCore core, NodeStore store) throws StoreException {
+        List<EventId> ids = new ArrayList<>(store.recentEventIds(ValidateStage.SEEN_EVENTS_MAX));
+        Collections.reverse(ids); // oldest first, so the newest are the last forgotten
+        List<Event> history = new ArrayList<>();
+        for (SessionId session : core.sessionIds()) {
+            history.addAll(store.latest(session, RESTORED_EVENTS_MAX));
+        }
+        history.sort(Event.ORDER);
+        core.restore(ids, history);
+    }
+
+    private static void closeQuietly(NodeStore opened, StoreWriter store) {
+        try {
+            if (store != null) {
+                store.close();
+            } else if (opened != null) {
+                opened.close();
+            }
+        } catch (StoreException e) {
+            LOG.debug("closing the database after a failed start", e);
         }
     }
 }

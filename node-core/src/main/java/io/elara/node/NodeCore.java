@@ -1212,6 +1212,15 @@ public final class NodeCore {
         return names.isEmpty() ? "no configured peers" : String.join(", ", names);
     }
 
+    /** The ids of this node's sessions, the direct one included. */
+    public List<SessionId> sessionIds() {
+        List<SessionId> ids = new ArrayList<>();
+        for (Session session : sessions.all()) {
+            ids.add(session.id());
+        }
+        return ids;
+    }
+
     private String sessionNames() {
         List<String> names = new ArrayList<>();
         for (Session session : sessions.all()) {

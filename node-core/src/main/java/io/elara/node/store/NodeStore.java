@@ -418,6 +418,27 @@ public final class NodeStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The {@code limit} latest events of {@code session} (by HLC), returned oldest first in {@link Event#ORDER}: what a
+     * node restarting puts back into a session's recent history. Undecodable bodies are skipped and counted.
+     */
+    public List<Event> latest(SessionId session, int limit) throws StoreException {
+        if (limit <= 0) {
+            return List.of();
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT hlc, body FROM events WHERE session_id = ? ORDER BY hlc DESC, author DESC LIMIT ?")) {
+            select.setBytes(1, sessionBytes(session));
+            select.setInt(2, limit);
+            List<Event> events = new ArrayList<>();
+            readEvents(select, events);
+            events.sort(Event.ORDER);
+            return events;
+        } catch (SQLException e) {
+            throw translate(file, "cannot read the latest events", e);
+        }
+    }
+
     /** Rows read by a query, and the HLC of the last. */
     private record Rows(int count, long lastHlc) {}
 

@@ -1,0 +1,117 @@
+package io.elara.node.store;
+
+import io.elara.node.EventJournal;
+import io.elara.node.channel.OfferResult;
+import io.elara.node.event.Event;
+import io.elara.node.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's {@link EventJournal} on its SQLite database: events appended on the loop thread are gathered and written
+ * by the {@link StoreWriter}'s thread, one transaction for all that waits; a commit point ({@link #whenCommitted})
+ * rides on the write of everything appended before it, so its callback means those events are on disk. Loop thread
+ * only, apart from the writer's own thread.
+ *
+ * <p>When a write fails (the disk is full, the database broke), the journal refuses appends, so the node refuses new
+ * sends with the reason and counts received events as {@code store_failed}; every {@link #RETRY_NS} it lets one
+ * append through to find out whether the disk has room again, and a successful write clears the failure.
+ */
+public final class StoreJournal implements EventJournal {
+    /** How long a failed journal refuses appends before it tries a write again. */
+    static final long RETRY_NS = TimeUnit.SECONDS.toNanos(5);
+    /** Appended events written in one operation at most, even before a commit point asks for them. */
+    static final int PENDING_MAX = 512;
+
+    private final StoreWriter writer;
+    private final Clock clock;
+    private List<StoredEvent> pending = new ArrayList<>();
+    /** Commit points refused by a full writer queue: they ride on the next write that is accepted. */
+    private final List<Committed> deferred = new ArrayList<>();
+
+    private String failure;
+    private long failedAtNs;
+    private long writes;
+    private long failedWrites;
+
+    public StoreJournal(StoreWriter writer, Clock clock) {
+        this.writer = writer;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean append(Event event, boolean local, String receivedFrom) {
+        if (failure != null && clock.nowNs() - failedAtNs < RETRY_NS) {
+            return false;
+        }
+        pending.add(new StoredEvent(event, local, receivedFrom));
+        if (pending.size() >= PENDING_MAX) {
+            submit(null);
+        }
+        return true;
+    }
+
+    @Override
+    public void whenCommitted(Committed then) {
+        submit(then);
+    }
+
+    @Override
+    public String failure() {
+        if (failure != null && clock.nowNs() - failedAtNs >= RETRY_NS) {
+            return null; // time to try again: the next write tells
+        }
+        return failure;
+    }
+
+    /** Writes that committed, and writes that failed: for status and tests. */
+    public long writes() {
+        return writes;
+    }
+
+    public long failedWrites() {
+        return failedWrites;
+    }
+
+    /** Hands everything pending to the writer, with {@code then} (may be null) to be told when it is on disk. */
+    private void submit(Committed then) {
+        List<StoredEvent> batch = pending;
+        pending = new ArrayList<>();
+        List<Committed> waiting = new ArrayList<>(deferred);
+        deferred.clear();
+        if (then != null) {
+            waiting.add(then);
+        }
+        OfferResult offered = writer.submit(
+                store -> {
+                    if (!batch.isEmpty()) {
+                        store.writeEvents(batch, System.currentTimeMillis());
+                    }
+                    return null;
+                },
+                (ignored, problem) -> committed(waiting, problem));
+        if (offered != OfferResult.ACCEPTED) {
+            // The writer is far behind: keep the events and the commit points for the next write.
+            batch.addAll(pending);
+            pending = batch;
+            deferred.addAll(waiting);
+        }
+    }
+
+    /** On the loop thread, after the writer ran a write: records the outcome and reaches its commit points. */
+    private void committed(List<Committed> waiting, Exception problem) {
+        long nowNs = clock.nowNs();
+        if (problem == null) {
+            writes++;
+            failure = null;
+        } else {
+            failedWrites++;
+            failure = problem.getMessage();
+            failedAtNs = nowNs;
+        }
+        for (Committed point : waiting) {
+            point.committed(problem == null, nowNs);
+        }
+    }
+}
