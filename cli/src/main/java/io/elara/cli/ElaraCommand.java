@@ -2,6 +2,8 @@ package io.elara.cli;
 
 import io.elara.cli.command.BenchCommand;
 import io.elara.cli.command.DemoCommand;
+import io.elara.cli.command.ExportCommand;
+import io.elara.cli.command.HistoryCommand;
 import io.elara.cli.command.IdCommand;
 import io.elara.cli.command.InitCommand;
 import io.elara.cli.command.KeyCommand;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Spec;
             SendCommand.class,
             TailCommand.class,
             StatusCommand.class,
+            HistoryCommand.class,
+            ExportCommand.class,
             SimCommand.class,
             PipelineCommand.class,
             BenchCommand.class,

@@ -103,9 +103,16 @@ public final class EndToEndBench {
      * @param ratePerSecond events offered per second, or 0 for as fast as the lane takes them
      * @param lossPercent datagrams dropped at random in each direction, 0 for a direct path
      * @param seed the relay's random seed
+     * @param persist whether both nodes keep every event in their database (committed before it is acknowledged)
      */
     public record Settings(
-            int sizeBytes, long warmupNs, long durationNs, long ratePerSecond, double lossPercent, long seed) {}
+            int sizeBytes,
+            long warmupNs,
+            long durationNs,
+            long ratePerSecond,
+            double lossPercent,
+            long seed,
+            boolean persist) {}
 
     /**
      * A run's figures; also its {@code --json} object.
@@ -136,6 +143,7 @@ public final class EndToEndBench {
             String benchmark,
             int sizeBytes,
             boolean encrypted,
+            boolean persisted,
             long offeredPerSecond,
             double lossPercent,
             long seed,
@@ -243,7 +251,7 @@ public final class EndToEndBench {
             InetSocketAddress receiverSeenAt = relay != null ? relay.senderFacing() : receiverAddress;
             Path senderConfig = writeConfig(senderData, SENDER, senderPort, RECEIVER, receiverSeenAt, receiverIdentity);
             reservation.close();
-            sender = startSender(senderConfig, senderIdentity);
+            sender = startSender(senderConfig, senderIdentity, settings.persist());
         } finally {
             reservation.close();
         }
@@ -305,6 +313,9 @@ public final class EndToEndBench {
                 "peer",
                 "--config",
                 receiverConfig.toString()));
+        if (settings.persist()) {
+            command.add("--persist");
+        }
         child = new ProcessBuilder(command)
                 .redirectError(root.resolve("receiver.log").toFile())
                 .start();
@@ -397,10 +408,10 @@ public final class EndToEndBench {
         return JSON.readValue(line, answer);
     }
 
-    private static Node startSender(Path config, Identity identity) {
+    private static Node startSender(Path config, Identity identity, boolean persist) {
         try {
             NodeConfig nodeConfig = ConfigLoader.load(config);
-            return Node.start(nodeConfig, identity, Node.Options.embedded());
+            return Node.start(nodeConfig, identity, Node.Options.embedded().withPersistence(persist));
         } catch (ConfigException e) {
             throw new IllegalStateException("the benchmark wrote a config it cannot load: " + e.getMessage(), e);
         } catch (NodeStartException e) {
@@ -521,6 +532,7 @@ public final class EndToEndBench {
                 benchmark,
                 settings.sizeBytes(),
                 true,
+                settings.persist(),
                 settings.ratePerSecond(),
                 settings.lossPercent(),
                 settings.seed(),

@@ -58,6 +58,9 @@ public final class BenchPeerCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the receiver's config file")
     Path config;
 
+    @Option(names = "--persist", description = "keep every event in the data directory's database")
+    boolean persist;
+
     /** The counter's mark with the node's signature checks, which show how large the sender's signed batches were. */
     private static ReceiverMark mark(Node node, DeliveryCounter counter) throws InterruptedException {
         ReceiverMark mark = counter.mark();
@@ -84,7 +87,7 @@ public final class BenchPeerCommand implements Callable<Integer> {
         }
         Node node;
         try {
-            node = Node.start(nodeConfig, identity, Node.Options.embedded());
+            node = Node.start(nodeConfig, identity, Node.Options.embedded().withPersistence(persist));
         } catch (NodeStartException e) {
             throw new ElaraUserException(ExitCode.FAILURE, e.getMessage(), e);
         }

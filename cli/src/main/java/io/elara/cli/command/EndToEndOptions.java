@@ -58,6 +58,12 @@ public final class EndToEndOptions {
             description = "seed of the relay's random drops (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(
+            names = "--persist",
+            description = "both nodes keep every event in their database (SQLite, synchronous FULL), committed before"
+                    + " it is acknowledged, as 'elara run' does")
+    boolean persist;
+
     @Option(names = "--json", description = "print the figures as one JSON object")
     boolean json;
 
@@ -103,16 +109,18 @@ public final class EndToEndOptions {
 
     /** {@code , 5 % loss (relay dropped 1,234 of 25,000 datagrams, 3.1 µs/event of CPU)}, or nothing without a relay. */
     static String loss(EndToEndBench.Figures figures) {
+        String persisted = figures.persisted() ? ", persisted" : "";
         if (figures.lossPercent() == 0) {
-            return "";
+            return persisted;
         }
-        return String.format(
-                Locale.ROOT,
-                ", %s %% loss (relay dropped %,d of %,d datagrams, its CPU %.1f µs/event)",
-                number(figures.lossPercent()),
-                figures.relayDropped(),
-                figures.relayDropped() + figures.relayForwarded(),
-                figures.relayCpuUsPerEvent());
+        return persisted
+                + String.format(
+                        Locale.ROOT,
+                        ", %s %% loss (relay dropped %,d of %,d datagrams, its CPU %.1f µs/event)",
+                        number(figures.lossPercent()),
+                        figures.relayDropped(),
+                        figures.relayDropped() + figures.relayForwarded(),
+                        figures.relayCpuUsPerEvent());
     }
 
     /** {@code 5} or {@code 2.5}: a percentage as typed. */
@@ -137,7 +145,7 @@ public final class EndToEndOptions {
             throw new ElaraUserException(
                     ExitCode.USAGE, "--loss must be 0 to " + (int) LOSS_PERCENT_MAX + " percent, got " + lossPercent);
         }
-        return new EndToEndBench.Settings(sizeBytes, warmupNs, durationNs, ratePerSecond, lossPercent, seed);
+        return new EndToEndBench.Settings(sizeBytes, warmupNs, durationNs, ratePerSecond, lossPercent, seed, persist);
     }
 
     private static long duration(String option, String text) {

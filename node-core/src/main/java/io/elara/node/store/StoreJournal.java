@@ -83,10 +83,11 @@ public final class StoreJournal implements EventJournal {
         if (then != null) {
             waiting.add(then);
         }
+        long nowMs = clock.nowNs() / 1_000_000L; // the node's clock is wall time, kept monotonic
         OfferResult offered = writer.submit(
                 store -> {
                     if (!batch.isEmpty()) {
-                        store.writeEvents(batch, System.currentTimeMillis());
+                        store.writeEvents(batch, nowMs);
                     }
                     return null;
                 },

@@ -1,0 +1,115 @@
+package io.elara.cli.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.testing.Await;
+import io.elara.testing.net.FreePorts;
+import io.elara.testing.process.NodeProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Persistence with real processes: {@code kill -9} of a receiving node in the middle of a burst loses nothing that was
+ * acknowledged and shows nothing twice; what a node stored is there after a restart, for {@code elara history}, {@code
+ * elara export} and {@code elara tail}.
+ */
+class PersistenceSystemTest extends SystemTestSupport {
+    private static final int BURST = 1500;
+    private static final int KILL_AFTER = 300;
+
+    @Test
+    void shouldKeepEveryAcknowledgedMessageThroughAKillInTheMiddleOfABurst() throws Exception {
+        int alicePort = FreePorts.udp();
+        int bobPort = FreePorts.udp();
+        Path alice = config("alice", alicePort, "bob", bobPort);
+        Path bob = config("bob", bobPort, "alice", alicePort);
+        NodeProcess aliceRun = elara("alice run", "run", "-c", alice.toString());
+        NodeProcess bobRun = elara("bob run", "run", "-c", bob.toString());
+        aliceRun.awaitStderr("alice ready on", START);
+        bobRun.awaitStderr("bob ready on", START);
+
+        // A burst through alice's running node: each line is one message, acknowledged once bob (and alice) stored it.
+        StringBuilder lines = new StringBuilder();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+            texts.add("burst " + i);
+            lines.append("burst ").append(i).append('\n');
+        }
+        NodeProcess burst = elara(
+                "send burst",
+                write("burst.txt", lines.toString()),
+                "send",
+                "-c",
+                alice.toString(),
+                "--session",
+                "lobby",
+                "--timeout-ms",
+                "30000");
+        Await.until(() -> burst.stdout().lines().count() >= KILL_AFTER, Duration.ofSeconds(60), "the burst under way");
+        bobRun.kill(); // SIGKILL: no shutdown hook, no last write
+        assertThat(bobRun.waitFor(EXIT)).isEqualTo(137);
+        NodeProcess bobAgain = elara("bob run again", "run", "-c", bob.toString());
+        bobAgain.awaitStderr("bob ready on", START);
+
+        assertThat(burst.waitFor(Duration.ofMinutes(3))).as(burst.describe()).isZero();
+        assertThat(burst.stdout().lines()).hasSize(BURST).containsOnly("acknowledged by bob");
+
+        // Every acknowledged message is in bob's database, once, in the order sent.
+        NodeProcess history = finished("bob history", 0, "history", "-c", bob.toString(), "lobby", "--json");
+        List<JsonNode> stored = jsonLines(history.stdout());
+        assertThat(stored).extracting(e -> e.path("text").asText()).isEqualTo(texts);
+        assertThat(new HashSet<>(stored.stream().map(e -> e.path("id").asText()).toList()))
+                .hasSize(BURST);
+
+        // After the restart, bob's backlog (what a new tail starts from) comes from the database: the last 1,000.
+        NodeProcess tail = finished("bob tail", 0, "tail", "-c", bob.toString(), "--json", "-n", "5", "--count", "5");
+        assertThat(jsonLines(tail.stdout()))
+                .extracting(e -> e.path("text").asText())
+                .isEqualTo(texts.subList(BURST - 5, BURST));
+
+        // Export writes the same, as JSON Lines, into a file replaced only once complete.
+        Path exported = directory.resolve("lobby.jsonl");
+        NodeProcess export =
+                finished("bob export", 0, "export", "-c", bob.toString(), "lobby", "-o", exported.toString());
+        assertThat(export.stderr()).contains("exported " + BURST + " messages of 'lobby'");
+        assertThat(jsonLines(Files.readString(exported)))
+                .extracting(e -> e.path("text").asText())
+                .isEqualTo(texts);
+
+        JsonNode bobStatus = status(this, bob);
+        assertThat(bobStatus.path("rejects").path("store_failed").asLong()).isZero();
+
+        aliceRun.terminate();
+        bobAgain.terminate();
+        assertThat(aliceRun.waitFor(EXIT)).isEqualTo(143);
+        assertThat(bobAgain.waitFor(EXIT)).isEqualTo(143);
+        assertThat(aliceRun.stderr() + bobAgain.stderr()).doesNotContain("Exception");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownSessionAndADamagedDatabaseInOneLine() throws Exception {
+        int port = FreePorts.udp();
+        Path carol = config("carol", port, "dave", FreePorts.udp());
+        NodeProcess unknown = finished("history of nothing", 2, "history", "-c", carol.toString(), "attic");
+        assertThat(unknown.stderr()).isEqualTo("elara: no session named 'attic' (this node has: lobby, direct)\n");
+        NodeProcess empty = finished("history before any run", 1, "history", "-c", carol.toString(), "lobby");
+        assertThat(empty.stderr()).startsWith("elara: no database at ").hasLineCount(1);
+
+        Path data = directory.resolve("carol-data");
+        Files.createDirectories(data);
+        Files.writeString(data.resolve("elara.db"), "this is not a database, it is a shopping list");
+        NodeProcess damaged = finished("history of garbage", 1, "history", "-c", carol.toString(), "lobby");
+        assertThat(damaged.stderr()).startsWith("elara: ").contains("elara.db").hasLineCount(1);
+        NodeProcess run = finished("run on garbage", 1, "run", "-c", carol.toString());
+        assertThat(run.stderr()).contains("elara.db");
+        assertThat(Files.readString(data.resolve("elara.db")))
+                .as("a refused file is left as it was")
+                .isEqualTo("this is not a database, it is a shopping list");
+    }
+}

@@ -1,0 +1,117 @@
+package io.elara.node.store;
+
+import static io.elara.node.store.StoreTestData.ADA;
+import static io.elara.node.store.StoreTestData.SESSION;
+import static io.elara.node.store.StoreTestData.signedBurst;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elara.node.event.Event;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The node's journal on a real SQLite file: a commit point is reached only once what was appended before it is on
+ * disk; a full disk makes it refuse appends with the reason, and it takes them again once a write succeeds.
+ */
+class StoreJournalTest {
+    @TempDir
+    Path directory;
+
+    /** Stands in for the node's loop thread: the journal is used on it, and completions run on it. */
+    private final ExecutorService loop = Executors.newSingleThreadExecutor();
+
+    private final AtomicLong clockNs = new AtomicLong(1_700_000_000_000_000_000L);
+    private NodeStore store;
+    private StoreWriter writer;
+    private StoreJournal journal;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.FULL);
+        writer = StoreWriter.start(store, 1024, loop);
+        journal = new StoreJournal(writer, clockNs::get);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        writer.close();
+        loop.shutdownNow();
+    }
+
+    private <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
+        Future<T> result = loop.submit(task);
+        return result.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Appends {@code events} and takes a commit point; returns what the point reported (null while not reached). */
+    private List<Boolean> appendAndMark(List<Event> events) throws Exception {
+        List<Boolean> reported = new ArrayList<>();
+        onLoop(() -> {
+            for (Event event : events) {
+                assertThat(journal.append(event, true, null)).isTrue();
+            }
+            journal.whenCommitted((ok, nowNs) -> reported.add(ok));
+            return null;
+        });
+        return reported;
+    }
+
+    private void awaitReported(List<Boolean> reported) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (onLoop(reported::isEmpty)) {
+            assertThat(System.nanoTime()).as("the commit point reached").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void shouldReachACommitPointOnlyWithEverythingBeforeItOnDisk() throws Exception {
+        List<Event> burst = signedBurst(ADA, SESSION, 0, 300);
+        List<Boolean> reported = appendAndMark(burst);
+        awaitReported(reported);
+        assertThat(onLoop(() -> reported)).containsExactly(true);
+        // Read back through a second connection, as another process (elara history) would.
+        try (NodeStore reader = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.NORMAL)) {
+            assertThat(reader.history(SESSION, 0, 1000)).hasSize(300);
+        }
+        assertThat(journal.writes()).isPositive();
+        assertThat(writer.transactions()).as("batched").isLessThan(10);
+    }
+
+    @Test
+    void shouldRefuseAppendsWhileTheDiskIsFullAndTakeThemAgainOnceAWriteSucceeds() throws Exception {
+        awaitReported(appendAndMark(signedBurst(ADA, SESSION, 0, 10)));
+        writer.submit(s -> s.limitPages(s.pageCount()), (r, f) -> {});
+        List<Boolean> full = appendAndMark(signedBurst(ADA, SESSION, 10, 500));
+        awaitReported(full);
+        assertThat(onLoop(() -> full)).containsExactly(false);
+        String failure = onLoop(journal::failure);
+        assertThat(failure).contains("elara.db");
+        assertThat(onLoop(() -> journal.append(signedBurst(ADA, SESSION, 600, 1).get(0), true, null)))
+                .as("refused while failing")
+                .isFalse();
+
+        writer.submit(s -> s.limitPages(Integer.MAX_VALUE), (r, f) -> {});
+        clockNs.addAndGet(StoreJournal.RETRY_NS);
+        assertThat(onLoop(journal::failure)).as("time to try again").isNull();
+        List<Boolean> again = appendAndMark(signedBurst(ADA, SESSION, 700, 5));
+        awaitReported(again);
+        assertThat(onLoop(() -> again)).containsExactly(true);
+        assertThat(onLoop(journal::failure)).isNull();
+        try (NodeStore reader = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.NORMAL)) {
+            assertThat(reader.eventCount())
+                    .as("the first ten and the last five; nothing of the failed batch")
+                    .isEqualTo(15);
+        }
+    }
+}
