@@ -1,6 +1,8 @@
 package io.elara.node;
 
 import io.elara.node.event.Event;
+import io.elara.node.event.EventId;
+import java.util.List;
 
 /**
  * Where a node makes its events durable: the node's database in a running node, nothing at all in a core built for a
@@ -25,6 +27,18 @@ public interface EventJournal {
      * when it cannot take it now ({@link #failure}), in which case nothing of it is written.
      */
     boolean append(Event event, boolean local, String receivedFrom);
+
+    /**
+     * Takes this node's own {@code event} for writing, with an entry in the outbound mailbox for each of {@code
+     * destinations} (peer labels) until {@link #delivered} removes it: what a restart sends again. Returns false as
+     * {@link #append} does.
+     */
+    default boolean appendOutgoing(Event event, List<String> destinations) {
+        return append(event, true, null);
+    }
+
+    /** {@code destination} reported {@code id} stored: its mailbox entry goes. */
+    default void delivered(EventId id, String destination) {}
 
     /** Calls {@code then}, on the loop thread, once everything appended before this call is committed or has failed. */
     void whenCommitted(Committed then);

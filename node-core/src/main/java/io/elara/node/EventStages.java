@@ -154,11 +154,7 @@ final class EventStages {
                 continue;
             }
             Event event = item.event();
-            if (event.kind() != EventKind.SIGNAL
-                    && !journal.append(
-                            event,
-                            item.local(),
-                            item.from() == null ? null : item.from().label())) {
+            if (event.kind() != EventKind.SIGNAL && !append(item)) {
                 // Not durable, so not shown and not acknowledged as stored; forgotten as seen, so that a copy sent
                 // again once the journal works is taken.
                 validate.forget(event.id());
@@ -173,6 +169,21 @@ final class EventStages {
             batch.out.add(item);
         }
         return batch.out.isEmpty() ? Control.UNCHANGED : Control.BROADCAST;
+    }
+
+    /** Hands a new event to the journal: with a mailbox entry per recipient when it is this node's own. */
+    private boolean append(Item item) {
+        if (!item.local()) {
+            return journal.append(
+                    item.event(),
+                    false,
+                    item.from() == null ? null : item.from().label());
+        }
+        List<String> destinations = new ArrayList<>(item.recipients().size());
+        for (Peer recipient : item.recipients()) {
+            destinations.add(recipient.label());
+        }
+        return journal.appendOutgoing(item.event(), destinations);
     }
 
     private Control propagate(Batch batch, CycleContext context) {

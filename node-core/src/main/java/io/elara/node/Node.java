@@ -133,12 +133,16 @@ public final class Node implements AutoCloseable {
             if (options.persist()) {
                 opened = NodeStore.open(directory, NodeStore.Synchronous.FULL);
                 restore(core, opened);
+                List<NodeStore.Undelivered> undelivered = opened.undelivered(UNDELIVERED_RESENT_MAX);
                 store = StoreWriter.start(opened, STORE_QUEUE_OPERATIONS, driver.completions());
                 opened = null; // the writer owns it now
                 core.journal(new StoreJournal(store, options.clock()));
+                core.resend(undelivered, options.clock().nowNs());
             }
             NodeProxy proxy = new NodeProxy(driver::wakeUp);
             InetSocketAddress local = driver.bind(config.bind(), core, proxy);
+            // A first pass of the loop with no input: what the database gave back to send (the mailbox) leaves now.
+            driver.wakeUp();
             if (!config.flows().isEmpty()) {
                 flows = FlowRuntime.start(config, proxy, options.clock(), options.flowOutput());
             }
@@ -241,6 +245,9 @@ public final class Node implements AutoCloseable {
 
     /** Operations the database writer queues at most; beyond, the journal keeps events until the queue has room. */
     static final int STORE_QUEUE_OPERATIONS = 1 << 14;
+
+    /** Own events sent again at start at most (the mailbox's oldest first); the rest wait for the next start. */
+    static final int UNDELIVERED_RESENT_MAX = 4096;
 
     /** Events restored into a session's log and backlog at start: what a new {@code elara tail} can start from. */
     static final int RESTORED_EVENTS_MAX = 1000;

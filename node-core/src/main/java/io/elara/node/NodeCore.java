@@ -38,6 +38,7 @@ import io.elara.node.stage.MergeStage;
 import io.elara.node.stage.ProcessStage;
 import io.elara.node.stage.PropagateStage;
 import io.elara.node.stage.ValidateStage;
+import io.elara.node.store.NodeStore;
 import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.CloseFrameFlyweight;
 import io.elara.node.wire.Demux;
@@ -570,7 +571,7 @@ public final class NodeCore {
         if (durable && journal.failure() != null) {
             return journal.failure();
         }
-        PendingSend pending = new PendingSend(event.id(), recipients.size(), durable, result);
+        PendingSend pending = new PendingSend(event.id(), recipients.size(), durable, result, durable ? journal : null);
         if (link == null) {
             currentNowNs = nowNs;
             stages.local(event, recipients, pending, result);
@@ -664,6 +665,33 @@ public final class NodeCore {
                 propagate.restore(new DeliveredEvent(event, session.name(), local, null));
             }
         }
+    }
+
+    /**
+     * Sends again, at start, this node's own events that a recipient had not yet reported stored when the node last
+     * stopped (its mailbox): each {@code (event, destination)} goes on that peer's lane as it was signed. A destination
+     * that names no configured peer and no address is skipped. Returns how many were queued. Loop thread.
+     */
+    public int resend(List<NodeStore.Undelivered> undelivered, long nowNs) {
+        int queued = 0;
+        for (NodeStore.Undelivered entry : undelivered) {
+            Peer peer = peers.byName(entry.destination());
+            if (peer == null) {
+                try {
+                    peer = peers.admit(Addresses.parse(entry.destination(), false), nowNs);
+                } catch (IllegalArgumentException e) {
+                    peer = null;
+                }
+            }
+            if (peer == null) {
+                continue;
+            }
+            Event event = entry.event();
+            PendingSend receipt = new PendingSend(event.id(), 1, false, new CompletableFuture<>(), journal);
+            peer.senderFor(event).enqueue(event, receipt, nowNs);
+            queued++;
+        }
+        return queued;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 /** Collects each recipient's answer for one sent event and completes its future when all have answered. */
 final class PendingSend implements SendReceipt {
     private final EventId id;
+    private final EventJournal journal;
     private final List<String> acknowledged = new ArrayList<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
     private final CompletableFuture<SendResult> result;
@@ -25,6 +26,20 @@ final class PendingSend implements SendReceipt {
      *     event is not reported as sent before it is durable here
      */
     PendingSend(EventId id, int recipients, boolean awaitStore, CompletableFuture<SendResult> result) {
+        this(id, recipients, awaitStore, result, null);
+    }
+
+    /**
+     * @param journal told of each recipient's acknowledgement, so that its mailbox entry goes; null when the event has
+     *     none
+     */
+    PendingSend(
+            EventId id,
+            int recipients,
+            boolean awaitStore,
+            CompletableFuture<SendResult> result,
+            EventJournal journal) {
+        this.journal = journal;
         this.id = id;
         this.result = result;
         this.outstanding = recipients + (awaitStore ? 1 : 0);
@@ -46,6 +61,9 @@ final class PendingSend implements SendReceipt {
 
     @Override
     public void acknowledged(String peer) {
+        if (journal != null) {
+            journal.delivered(id, peer);
+        }
         acknowledged.add(peer);
         answered();
     }

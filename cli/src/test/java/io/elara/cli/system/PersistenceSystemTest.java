@@ -93,6 +93,56 @@ class PersistenceSystemTest extends SystemTestSupport {
     }
 
     @Test
+    void shouldSendAgainAfterItsOwnRestartWhatNobodyHadAcknowledged() throws Exception {
+        // Goal: a message is not lost because its sender died before the recipient got it. Method: bob is not running;
+        // alice's send is not acknowledged in time (exit 1) but stays in her mailbox; alice is killed with SIGKILL;
+        // bob starts, then alice again: her node sends it from the database and bob stores it once.
+        int alicePort = FreePorts.udp();
+        int bobPort = FreePorts.udp();
+        Path alice = config("alice", alicePort, "bob", bobPort);
+        Path bob = config("bob", bobPort, "alice", alicePort);
+        NodeProcess aliceRun = elara("alice run", "run", "-c", alice.toString());
+        aliceRun.awaitStderr("alice ready on", START);
+        NodeProcess unanswered = finished(
+                "send to nobody",
+                1,
+                "send",
+                "-c",
+                alice.toString(),
+                "--to",
+                "bob",
+                "--timeout-ms",
+                "2000",
+                "while you were out");
+        assertThat(unanswered.stderr()).startsWith("elara: not acknowledged by bob within 2000 ms");
+        aliceRun.kill();
+        assertThat(aliceRun.waitFor(EXIT)).isEqualTo(137);
+
+        NodeProcess bobRun = elara("bob run", "run", "-c", bob.toString());
+        bobRun.awaitStderr("bob ready on", START);
+        NodeProcess aliceAgain = elara("alice run again", "run", "-c", alice.toString());
+        aliceAgain.awaitStderr("alice ready on", START);
+        Await.until(
+                () -> finished("bob history", 0, "history", "-c", bob.toString(), "direct")
+                        .stdout()
+                        .contains("alice: while you were out"),
+                Duration.ofSeconds(30),
+                "the message from alice's mailbox at bob");
+        assertThat(finished("bob history", 0, "history", "-c", bob.toString(), "direct", "--json")
+                        .stdout()
+                        .lines())
+                .hasSize(1);
+        assertThat(finished("alice history", 0, "history", "-c", alice.toString(), "direct")
+                        .stdout())
+                .as("her own message is in her history too")
+                .contains("alice: while you were out");
+        aliceAgain.terminate();
+        bobRun.terminate();
+        assertThat(aliceAgain.waitFor(EXIT)).isEqualTo(143);
+        assertThat(bobRun.waitFor(EXIT)).isEqualTo(143);
+    }
+
+    @Test
     void shouldRefuseAnUnknownSessionAndADamagedDatabaseInOneLine() throws Exception {
         int port = FreePorts.udp();
         Path carol = config("carol", port, "dave", FreePorts.udp());

@@ -439,6 +439,33 @@ public final class NodeStore implements AutoCloseable {
         }
     }
 
+    /** An event this node sent that {@code destination} has not yet acknowledged as stored. */
+    public record Undelivered(Event event, String destination) {}
+
+    /**
+     * Up to {@code limit} mailbox entries with their events, in the order the events were stored: what a node that
+     * restarts sends again. Entries whose stored body no longer decodes are skipped and counted.
+     */
+    public List<Undelivered> undelivered(int limit) throws StoreException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT m.destination, e.body FROM mailbox m JOIN events e ON e.id = m.event_id"
+                        + " ORDER BY e.seq, m.destination LIMIT ?")) {
+            select.setInt(1, limit);
+            List<Undelivered> entries = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Event event = decode(rows.getBytes(2));
+                    if (event != null) {
+                        entries.add(new Undelivered(event, rows.getString(1)));
+                    }
+                }
+            }
+            return entries;
+        } catch (SQLException e) {
+            throw translate(file, "cannot read the mailbox", e);
+        }
+    }
+
     /** Rows read by a query, and the HLC of the last. */
     private record Rows(int count, long lastHlc) {}
 

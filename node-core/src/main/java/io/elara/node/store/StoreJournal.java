@@ -3,6 +3,7 @@ package io.elara.node.store;
 import io.elara.node.EventJournal;
 import io.elara.node.channel.OfferResult;
 import io.elara.node.event.Event;
+import io.elara.node.event.EventId;
 import io.elara.node.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +24,18 @@ public final class StoreJournal implements EventJournal {
     static final long RETRY_NS = TimeUnit.SECONDS.toNanos(5);
     /** Appended events written in one operation at most, even before a commit point asks for them. */
     static final int PENDING_MAX = 512;
+    /** Mailbox entries at most: beyond, a send is refused (the mailbox is full) rather than kept without bound. */
+    static final int MAILBOX_ENTRIES_MAX = 100_000;
+    /** How long an undelivered message waits in the mailbox: a week. */
+    static final long MAILBOX_KEEP_MS = TimeUnit.DAYS.toMillis(7);
 
     private final StoreWriter writer;
     private final Clock clock;
     private List<StoredEvent> pending = new ArrayList<>();
+    /** Mailbox entries of this node's own pending events, written after them in the same operation. */
+    private List<MailboxEntry> queued = new ArrayList<>();
+    /** Mailbox entries to remove: their destination reported the event stored. */
+    private List<MailboxEntry> delivered = new ArrayList<>();
     /** Commit points refused by a full writer queue: they ride on the next write that is accepted. */
     private final List<Committed> deferred = new ArrayList<>();
 
@@ -50,6 +59,23 @@ public final class StoreJournal implements EventJournal {
             submit(null);
         }
         return true;
+    }
+
+    @Override
+    public boolean appendOutgoing(Event event, List<String> destinations) {
+        if (!append(event, true, null)) {
+            return false;
+        }
+        long nowMs = clock.nowNs() / 1_000_000L;
+        for (String destination : destinations) {
+            queued.add(MailboxEntry.queued(event.id(), destination, 0, nowMs, nowMs + MAILBOX_KEEP_MS));
+        }
+        return true;
+    }
+
+    @Override
+    public void delivered(EventId id, String destination) {
+        delivered.add(new MailboxEntry(id, destination, 0, 0, 0, 0, 0));
     }
 
     @Override
@@ -78,6 +104,10 @@ public final class StoreJournal implements EventJournal {
     private void submit(Committed then) {
         List<StoredEvent> batch = pending;
         pending = new ArrayList<>();
+        List<MailboxEntry> toQueue = queued;
+        queued = new ArrayList<>();
+        List<MailboxEntry> toRemove = delivered;
+        delivered = new ArrayList<>();
         List<Committed> waiting = new ArrayList<>(deferred);
         deferred.clear();
         if (then != null) {
@@ -89,6 +119,12 @@ public final class StoreJournal implements EventJournal {
                     if (!batch.isEmpty()) {
                         store.writeEvents(batch, nowMs);
                     }
+                    for (MailboxEntry entry : toQueue) {
+                        store.mailboxAdd(entry, MAILBOX_ENTRIES_MAX);
+                    }
+                    for (MailboxEntry entry : toRemove) {
+                        store.mailboxAck(entry.eventId(), entry.destination());
+                    }
                     return null;
                 },
                 (ignored, problem) -> committed(waiting, problem));
@@ -96,6 +132,10 @@ public final class StoreJournal implements EventJournal {
             // The writer is far behind: keep the events and the commit points for the next write.
             batch.addAll(pending);
             pending = batch;
+            toQueue.addAll(queued);
+            queued = toQueue;
+            toRemove.addAll(delivered);
+            delivered = toRemove;
             deferred.addAll(waiting);
         }
     }
