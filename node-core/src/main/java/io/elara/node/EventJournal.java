@@ -40,6 +40,15 @@ public interface EventJournal {
     /** {@code destination} reported {@code id} stored: its mailbox entry goes. */
     default void delivered(EventId id, String destination) {}
 
+    /** One mailbox entry: this node's own event, not yet reported stored by {@code destination}. */
+    record Undelivered(Event event, String destination) {}
+
+    /**
+     * Reads the mailbox (its oldest entries, up to {@code limit}) and hands them, on the loop thread, to {@code then}:
+     * the node sends again what its lanes no longer hold. A journal that keeps nothing has nothing to hand.
+     */
+    default void undelivered(int limit, java.util.function.Consumer<List<Undelivered>> then) {}
+
     /** Calls {@code then}, on the loop thread, once everything appended before this call is committed or has failed. */
     void whenCommitted(Committed then);
 

@@ -133,7 +133,7 @@ public final class Node implements AutoCloseable {
             if (options.persist()) {
                 opened = NodeStore.open(directory, NodeStore.Synchronous.FULL);
                 restore(core, opened);
-                List<NodeStore.Undelivered> undelivered = opened.undelivered(UNDELIVERED_RESENT_MAX);
+                List<EventJournal.Undelivered> undelivered = opened.undelivered(UNDELIVERED_RESENT_MAX);
                 store = StoreWriter.start(opened, STORE_QUEUE_OPERATIONS, driver.completions());
                 opened = null; // the writer owns it now
                 core.journal(new StoreJournal(store, options.clock()));

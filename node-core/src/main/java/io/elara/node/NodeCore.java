@@ -38,7 +38,6 @@ import io.elara.node.stage.MergeStage;
 import io.elara.node.stage.ProcessStage;
 import io.elara.node.stage.PropagateStage;
 import io.elara.node.stage.ValidateStage;
-import io.elara.node.store.NodeStore;
 import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.CloseFrameFlyweight;
 import io.elara.node.wire.Demux;
@@ -160,6 +159,14 @@ public final class NodeCore {
      * case (a lane that stays full).
      */
     static final long SIGN_DEFER_NS_MAX = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /** How often the mailbox is read for what the lanes no longer hold (store-and-forward to returning peers). */
+    static final long MAILBOX_CHECK_NS = TimeUnit.SECONDS.toNanos(30);
+    /** Mailbox entries sent again per check at most. */
+    static final int MAILBOX_RESENT_MAX = 1024;
+
+    /** When the next mailbox check is due (set at the first flush of a node with a journal). */
+    private long nextMailboxCheckNs = Long.MIN_VALUE;
 
     /** Signals waiting per peer at most (sent and unacknowledged, or queued): the signal lane stays small. */
     public static final int SIGNAL_QUEUE_MAX = 64;
@@ -672,9 +679,9 @@ public final class NodeCore {
      * stopped (its mailbox): each {@code (event, destination)} goes on that peer's lane as it was signed. A destination
      * that names no configured peer and no address is skipped. Returns how many were queued. Loop thread.
      */
-    public int resend(List<NodeStore.Undelivered> undelivered, long nowNs) {
+    public int resend(List<EventJournal.Undelivered> undelivered, long nowNs) {
         int queued = 0;
-        for (NodeStore.Undelivered entry : undelivered) {
+        for (EventJournal.Undelivered entry : undelivered) {
             Peer peer = peers.byName(entry.destination());
             if (peer == null) {
                 try {
@@ -687,6 +694,9 @@ public final class NodeCore {
                 continue;
             }
             Event event = entry.event();
+            if (peer.senderFor(event).holds(event.id())) {
+                continue; // still on its way
+            }
             PendingSend receipt = new PendingSend(event.id(), 1, false, new CompletableFuture<>(), journal);
             peer.senderFor(event).enqueue(event, receipt, nowNs);
             queued++;
@@ -754,6 +764,14 @@ public final class NodeCore {
     public void flush(long nowNs) {
         if (signNow(nowNs)) {
             signPending(nowNs);
+        }
+        if (journal.durable() && nextMailboxCheckNs == Long.MIN_VALUE) {
+            nextMailboxCheckNs = nowNs + MAILBOX_CHECK_NS; // at start the node sent its mailbox already
+        } else if (journal.durable() && nowNs >= nextMailboxCheckNs) {
+            // Store-and-forward: what a lane gave up on (its peer was away past the delivery timeout) waits in the
+            // mailbox; every so often it goes again, so a peer that returns gets it.
+            nextMailboxCheckNs = nowNs + MAILBOX_CHECK_NS;
+            journal.undelivered(MAILBOX_RESENT_MAX, entries -> resend(entries, currentNowNs));
         }
         currentNowNs = nowNs;
         if (link != null) {
@@ -887,6 +905,12 @@ public final class NodeCore {
 
     /** When {@link #flush} next has work, or {@link Long#MAX_VALUE} if nothing is pending. */
     public long nextDeadlineNs(long nowNs) {
+        long mailbox =
+                !journal.durable() ? Long.MAX_VALUE : nextMailboxCheckNs == Long.MIN_VALUE ? nowNs : nextMailboxCheckNs;
+        return Math.min(mailbox, nextDeadlineNsWithoutMailbox(nowNs));
+    }
+
+    private long nextDeadlineNsWithoutMailbox(long nowNs) {
         if (!unsigned.isEmpty()) {
             if (signNow(nowNs)) {
                 return nowNs;

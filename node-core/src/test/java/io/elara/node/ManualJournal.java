@@ -26,6 +26,44 @@ final class ManualJournal implements EventJournal {
         return true;
     }
 
+    /** This node's own events not yet reported stored, by destination: the mailbox. */
+    final java.util.Map<String, java.util.LinkedHashMap<io.elara.node.event.EventId, Event>> mailbox =
+            new java.util.TreeMap<>();
+
+    @Override
+    public boolean appendOutgoing(Event event, List<String> destinations) {
+        if (!append(event, true, null)) {
+            return false;
+        }
+        for (String destination : destinations) {
+            mailbox.computeIfAbsent(destination, d -> new java.util.LinkedHashMap<>())
+                    .put(event.id(), event);
+        }
+        return true;
+    }
+
+    @Override
+    public void delivered(io.elara.node.event.EventId id, String destination) {
+        java.util.Map<io.elara.node.event.EventId, Event> waiting = mailbox.get(destination);
+        if (waiting != null) {
+            waiting.remove(id);
+        }
+    }
+
+    @Override
+    public void undelivered(int limit, java.util.function.Consumer<List<Undelivered>> then) {
+        List<Undelivered> entries = new ArrayList<>();
+        mailbox.forEach(
+                (destination, events) -> events.values().forEach(e -> entries.add(new Undelivered(e, destination))));
+        then.accept(entries.subList(0, Math.min(limit, entries.size())));
+    }
+
+    /** Events waiting in the mailbox for {@code destination}. */
+    int waitingFor(String destination) {
+        java.util.Map<io.elara.node.event.EventId, Event> waiting = mailbox.get(destination);
+        return waiting == null ? 0 : waiting.size();
+    }
+
     @Override
     public void whenCommitted(Committed then) {
         waiting.add(then);

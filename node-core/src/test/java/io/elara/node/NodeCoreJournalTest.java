@@ -119,4 +119,30 @@ class NodeCoreJournalTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void shouldForwardFromTheMailboxToAPeerThatReturnsAfterTheDeliveryTimeout() {
+        // Goal: store-and-forward. A peer away for longer than the lane waits still gets what was sent meanwhile.
+        // Method: bob is cut off; alice's message fails at the 30 s delivery timeout (her send says so) but stays in
+        // her mailbox; bob returns at 40 s; within one mailbox check (30 s) it arrives, once, and leaves the mailbox.
+        ManualJournal aliceJournal = new ManualJournal();
+        alice.core.journal(aliceJournal);
+        aliceJournal.autoCommit(this::now);
+        bobJournal.autoCommit(this::now);
+        CompletableFuture<SendResult> hello = send(alice, "bob", "hello");
+        network.runUntil(hello::isDone, LIMIT, "a first message");
+        assertThat(aliceJournal.waitingFor("bob")).isZero();
+
+        bob.cutOff = true;
+        CompletableFuture<SendResult> away = send(alice, "bob", "while you were away");
+        network.runFor(Duration.ofSeconds(40));
+        assertThat(away).isCompleted();
+        assertThat(away.join().failures()).containsKey("bob");
+        assertThat(aliceJournal.waitingFor("bob")).as("kept for later").isEqualTo(1);
+
+        bob.cutOff = false;
+        network.runUntil(() -> aliceJournal.waitingFor("bob") == 0, Duration.ofSeconds(90), "the mailbox emptied");
+        assertThat(bob.texts()).containsExactly("alice: hello", "alice: while you were away");
+        assertThat(bob.core.rejects().get(RejectReason.DUPLICATE)).isZero();
+    }
 }

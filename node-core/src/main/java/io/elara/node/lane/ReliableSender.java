@@ -154,6 +154,26 @@ public final class ReliableSender {
         return epoch;
     }
 
+    /** Whether the event {@code id} is in this lane: waiting, in flight, or received and not yet stored. O(queued). */
+    public boolean holds(io.elara.node.event.EventId id) {
+        for (Outgoing outgoing : unstored) {
+            if (outgoing.event.id().equals(id)) {
+                return true;
+            }
+        }
+        for (long s = cumulative; s < sentEnd; s++) {
+            if (at(s).event.id().equals(id)) {
+                return true;
+            }
+        }
+        for (Outgoing outgoing : waiting) {
+            if (outgoing.event.id().equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Events sent and waiting, not yet acknowledged as stored by the peer (an event sent in fragments counts once):
      * what a user would call "not yet delivered".

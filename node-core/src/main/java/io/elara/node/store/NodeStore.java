@@ -1,6 +1,7 @@
 package io.elara.node.store;
 
 import io.elara.crypto.identity.NodeId;
+import io.elara.node.EventJournal;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
 import io.elara.node.event.RejectReason;
@@ -439,24 +440,21 @@ public final class NodeStore implements AutoCloseable {
         }
     }
 
-    /** An event this node sent that {@code destination} has not yet acknowledged as stored. */
-    public record Undelivered(Event event, String destination) {}
-
     /**
      * Up to {@code limit} mailbox entries with their events, in the order the events were stored: what a node that
      * restarts sends again. Entries whose stored body no longer decodes are skipped and counted.
      */
-    public List<Undelivered> undelivered(int limit) throws StoreException {
+    public List<EventJournal.Undelivered> undelivered(int limit) throws StoreException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT m.destination, e.body FROM mailbox m JOIN events e ON e.id = m.event_id"
                         + " ORDER BY e.seq, m.destination LIMIT ?")) {
             select.setInt(1, limit);
-            List<Undelivered> entries = new ArrayList<>();
+            List<EventJournal.Undelivered> entries = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     Event event = decode(rows.getBytes(2));
                     if (event != null) {
-                        entries.add(new Undelivered(event, rows.getString(1)));
+                        entries.add(new EventJournal.Undelivered(event, rows.getString(1)));
                     }
                 }
             }

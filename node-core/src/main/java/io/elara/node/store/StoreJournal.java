@@ -79,6 +79,15 @@ public final class StoreJournal implements EventJournal {
     }
 
     @Override
+    public void undelivered(int limit, java.util.function.Consumer<List<Undelivered>> then) {
+        writer.submit(store -> store.undelivered(limit), (entries, problem) -> {
+            if (problem == null) {
+                then.accept(entries);
+            }
+        });
+    }
+
+    @Override
     public void whenCommitted(Committed then) {
         submit(then);
     }
