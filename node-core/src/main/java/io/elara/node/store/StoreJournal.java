@@ -36,6 +36,10 @@ public final class StoreJournal implements EventJournal {
     private List<MailboxEntry> queued = new ArrayList<>();
     /** Mailbox entries to remove: their destination reported the event stored. */
     private List<MailboxEntry> delivered = new ArrayList<>();
+    /** Deliveries reported while a mailbox read is under way: the read may still list them. */
+    private final java.util.Set<String> deliveredSinceRead = new java.util.HashSet<>();
+
+    private int readsUnderWay;
     /** Commit points refused by a full writer queue: they ride on the next write that is accepted. */
     private final List<Committed> deferred = new ArrayList<>();
 
@@ -76,15 +80,37 @@ public final class StoreJournal implements EventJournal {
     @Override
     public void delivered(EventId id, String destination) {
         delivered.add(new MailboxEntry(id, destination, 0, 0, 0, 0, 0));
+        if (readsUnderWay > 0) {
+            deliveredSinceRead.add(key(id, destination));
+        }
     }
 
     @Override
     public void undelivered(int limit, java.util.function.Consumer<List<Undelivered>> then) {
+        // Removals the loop already knows of go first, so the read does not see entries delivered long ago; those
+        // delivered while the read is under way are filtered out when it returns.
+        submit(null);
+        deliveredSinceRead.clear();
+        readsUnderWay++;
         writer.submit(store -> store.undelivered(limit), (entries, problem) -> {
+            readsUnderWay--;
             if (problem == null) {
-                then.accept(entries);
+                List<Undelivered> still = new ArrayList<>(entries.size());
+                for (Undelivered entry : entries) {
+                    if (!deliveredSinceRead.contains(key(entry.event().id(), entry.destination()))) {
+                        still.add(entry);
+                    }
+                }
+                then.accept(still);
+            }
+            if (readsUnderWay == 0) {
+                deliveredSinceRead.clear();
             }
         });
+    }
+
+    private static String key(EventId id, String destination) {
+        return id + " " + destination;
     }
 
     @Override

@@ -66,7 +66,7 @@ class StoreJournalTest {
         return reported;
     }
 
-    private void awaitReported(List<Boolean> reported) throws Exception {
+    private void awaitReported(List<?> reported) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (onLoop(reported::isEmpty)) {
             assertThat(System.nanoTime()).as("the commit point reached").isLessThan(deadline);
@@ -113,5 +113,32 @@ class StoreJournalTest {
                     .as("the first ten and the last five; nothing of the failed batch")
                     .isEqualTo(15);
         }
+    }
+
+    @Test
+    void shouldNotListInTheMailboxWhatWasDeliveredBeforeTheRead() throws Exception {
+        // A delivery is known on the loop before any write carries its removal: a mailbox read must not list it again
+        // (that would send a copy the recipient already stored).
+        Event sent = signedBurst(ADA, SESSION, 0, 2).get(0);
+        Event waiting = signedBurst(ADA, SESSION, 0, 2).get(1);
+        List<Boolean> reported = new ArrayList<>();
+        onLoop(() -> {
+            journal.appendOutgoing(sent, List.of("bob", "cai"));
+            journal.appendOutgoing(waiting, List.of("bob"));
+            journal.whenCommitted((ok, nowNs) -> reported.add(ok));
+            return null;
+        });
+        awaitReported(reported);
+        List<List<io.elara.node.EventJournal.Undelivered>> read = new ArrayList<>();
+        onLoop(() -> {
+            journal.delivered(sent.id(), "bob");
+            journal.undelivered(100, read::add);
+            journal.delivered(waiting.id(), "bob"); // while the read is under way
+            return null;
+        });
+        awaitReported(read);
+        assertThat(onLoop(() -> read.get(0)))
+                .extracting(u -> u.event().text() + " for " + u.destination())
+                .containsExactly(sent.text() + " for cai");
     }
 }
