@@ -132,6 +132,8 @@ public final class SendCommand implements Callable<Integer> {
 
     private int sendThroughRunningNode(DataDirectory data, List<String> messages) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        int unacknowledged = 0;
+        int line = 1;
         for (String message : messages) {
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("op", "send");
@@ -157,14 +159,31 @@ public final class SendCommand implements Callable<Integer> {
                 out.println(reply);
             }
             if (!reply.path("ok").asBoolean()) {
-                throw new ElaraUserException(ExitCode.FAILURE, failure(reply));
-            }
-            if (!json) {
+                String why = failure(reply);
+                if (messages.size() == 1 || !why.startsWith(NOT_YET)) {
+                    throw new ElaraUserException(ExitCode.FAILURE, why);
+                }
+                // Not acknowledged in time, but queued in the running node (its lane and its mailbox): the next lines
+                // are queued behind it rather than dropped.
+                unacknowledged++;
+                spec.commandLine().getErr().println("elara: line " + line + ": " + why);
+            } else if (!json) {
                 out.println("acknowledged by " + String.join(", ", texts(reply.path("acknowledgedBy"))));
             }
+            line++;
+        }
+        if (unacknowledged > 0) {
+            throw new ElaraUserException(
+                    ExitCode.FAILURE,
+                    unacknowledged + " of " + messages.size()
+                            + " messages were not acknowledged in time; the node keeps"
+                            + " them and sends them when the recipients are back");
         }
         return ExitCode.OK;
     }
+
+    /** How the node says a message is queued but was not acknowledged within the timeout. */
+    private static final String NOT_YET = "not acknowledged by ";
 
     private int sendFromTemporaryNode(NodeConfig nodeConfig, SendTarget sendTarget, List<String> messages)
             throws Exception {

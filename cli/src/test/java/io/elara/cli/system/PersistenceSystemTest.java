@@ -143,6 +143,63 @@ class PersistenceSystemTest extends SystemTestSupport {
     }
 
     @Test
+    void shouldDeliverEverythingSentWhileAMemberWasAwayWhenItComesBack() throws Exception {
+        // Goal: a member that stops misses nothing. Method: bob stops; alice sends 100 messages to the session, none
+        // acknowledged in time (exit 1, one line each, all kept queued); bob starts again and, within a mailbox check,
+        // has all 100, once each, in order.
+        int alicePort = FreePorts.udp();
+        int bobPort = FreePorts.udp();
+        Path alice = config("alice", alicePort, "bob", bobPort);
+        Path bob = config("bob", bobPort, "alice", alicePort);
+        NodeProcess aliceRun = elara("alice run", "run", "-c", alice.toString());
+        NodeProcess bobRun = elara("bob run", "run", "-c", bob.toString());
+        aliceRun.awaitStderr("alice ready on", START);
+        bobRun.awaitStderr("bob ready on", START);
+        bobRun.terminate();
+        assertThat(bobRun.waitFor(EXIT)).isEqualTo(143);
+
+        StringBuilder lines = new StringBuilder();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            texts.add("while away " + i);
+            lines.append("while away ").append(i).append('\n');
+        }
+        NodeProcess away = elara(
+                "send while bob is away",
+                write("away.txt", lines.toString()),
+                "send",
+                "-c",
+                alice.toString(),
+                "--session",
+                "lobby",
+                "--timeout-ms",
+                "50");
+        assertThat(away.waitFor(Duration.ofMinutes(2))).as(away.describe()).isEqualTo(1);
+        assertThat(away.stderr().lines().filter(l -> l.contains("not acknowledged by")))
+                .hasSize(100);
+        assertThat(away.stderr())
+                .contains("100 of 100 messages were not acknowledged in time; the node keeps them and sends them when"
+                        + " the recipients are back");
+
+        NodeProcess bobAgain = elara("bob run again", "run", "-c", bob.toString());
+        bobAgain.awaitStderr("bob ready on", START);
+        Await.until(
+                () -> jsonLines(finished("bob history", 0, "history", "-c", bob.toString(), "lobby", "--json")
+                                        .stdout())
+                                .size()
+                        >= 100,
+                Duration.ofSeconds(90),
+                "all 100 at bob");
+        List<JsonNode> stored = jsonLines(finished("bob history", 0, "history", "-c", bob.toString(), "lobby", "--json")
+                .stdout());
+        assertThat(stored).extracting(e -> e.path("text").asText()).isEqualTo(texts);
+        aliceRun.terminate();
+        bobAgain.terminate();
+        assertThat(aliceRun.waitFor(EXIT)).isEqualTo(143);
+        assertThat(bobAgain.waitFor(EXIT)).isEqualTo(143);
+    }
+
+    @Test
     void shouldRefuseAnUnknownSessionAndADamagedDatabaseInOneLine() throws Exception {
         int port = FreePorts.udp();
         Path carol = config("carol", port, "dave", FreePorts.udp());

@@ -216,7 +216,7 @@ public final class ControlServer implements AutoCloseable {
             line.writeLine(error(e.getCause().getMessage()));
         } catch (TimeoutException e) {
             line.writeLine(error("not acknowledged by " + target + " within " + timeoutMs
-                    + " ms (the node keeps trying until limits.delivery-timeout-ms)"));
+                    + " ms (the node keeps it in its mailbox and sends it again until the recipient has it)"));
         }
     }
 
