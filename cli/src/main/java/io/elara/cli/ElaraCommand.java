@@ -6,10 +6,13 @@ import io.elara.cli.command.ExportCommand;
 import io.elara.cli.command.HistoryCommand;
 import io.elara.cli.command.IdCommand;
 import io.elara.cli.command.InitCommand;
+import io.elara.cli.command.InviteCommand;
+import io.elara.cli.command.JoinCommand;
 import io.elara.cli.command.KeyCommand;
 import io.elara.cli.command.PipelineCommand;
 import io.elara.cli.command.RunCommand;
 import io.elara.cli.command.SendCommand;
+import io.elara.cli.command.SessionCommand;
 import io.elara.cli.command.SimCommand;
 import io.elara.cli.command.StatusCommand;
 import io.elara.cli.command.TailCommand;
@@ -37,6 +40,9 @@ import picocli.CommandLine.Spec;
             SendCommand.class,
             TailCommand.class,
             StatusCommand.class,
+            SessionCommand.class,
+            InviteCommand.class,
+            JoinCommand.class,
             HistoryCommand.class,
             ExportCommand.class,
             SimCommand.class,

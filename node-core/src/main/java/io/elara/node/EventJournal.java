@@ -1,7 +1,9 @@
 package io.elara.node;
 
+import io.elara.crypto.identity.NodeId;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
+import io.elara.node.event.SessionId;
 import java.util.List;
 
 /**
@@ -48,6 +50,16 @@ public interface EventJournal {
      * the node sends again what its lanes no longer hold. A journal that keeps nothing has nothing to hand.
      */
     default void undelivered(int limit, java.util.function.Consumer<List<Undelivered>> then) {}
+
+    /**
+     * Keeps the state of a created or joined session ({@code state}: its membership snapshot) as of {@code version},
+     * unless a newer version is kept already: what a restart takes the session back from. Written in order with the
+     * events appended before it.
+     */
+    default void saveSession(SessionId session, String name, long version, byte[] state) {}
+
+    /** Keeps the name and last address of {@code node}, a member of one of this node's sessions. */
+    default void savePeer(NodeId node, String name, String address) {}
 
     /** Calls {@code then}, on the loop thread, once everything appended before this call is committed or has failed. */
     void whenCommitted(Committed then);

@@ -105,6 +105,18 @@ final class EventStages {
         }
     }
 
+    /** Acts on received session control messages. */
+    interface ControlHandler {
+        void onControl(Event event, Peer from, long nowNs);
+    }
+
+    private ControlHandler control = (event, from, nowNs) -> {};
+
+    /** Where received session control messages go. */
+    void control(ControlHandler handler) {
+        this.control = handler;
+    }
+
     /** Where MERGE makes new events durable. */
     void journal(EventJournal eventJournal) {
         this.journal = eventJournal;
@@ -154,7 +166,7 @@ final class EventStages {
                 continue;
             }
             Event event = item.event();
-            if (event.kind() != EventKind.SIGNAL && !append(item)) {
+            if (event.kind().conversational() && !append(item)) {
                 // Not durable, so not shown and not acknowledged as stored; forgotten as seen, so that a copy sent
                 // again once the journal works is taken.
                 validate.forget(event.id());
@@ -189,6 +201,15 @@ final class EventStages {
     private Control propagate(Batch batch, CycleContext context) {
         for (Item item : mergeNode.state().out) {
             List<Peer> recipients = item.local() ? item.recipients() : List.of();
+            if (item.event().kind() == EventKind.SESSION) {
+                // Session control goes to its recipients or to the session layer, never to subscribers.
+                if (item.local()) {
+                    propagate.enqueue(item.event(), recipients, item.receipt(), context.nowNs());
+                } else if (item.from() != null) {
+                    control.onControl(item.event(), item.from(), context.nowNs());
+                }
+                continue;
+            }
             propagate.propagate(item.event(), session(item), recipients, item.receipt(), item.from(), context.nowNs());
             if (item.local()) {
                 eventsSent++;

@@ -2,6 +2,7 @@ package io.elara.node;
 
 import io.elara.crypto.identity.Identity;
 import io.elara.crypto.identity.NodeId;
+import io.elara.node.config.Addresses;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlServer;
 import io.elara.node.event.Event;
@@ -12,7 +13,9 @@ import io.elara.node.flow.runtime.FlowRuntime;
 import io.elara.node.peer.Peer;
 import io.elara.node.stage.ValidateStage;
 import io.elara.node.store.DataDirectory;
+import io.elara.node.store.KnownPeer;
 import io.elara.node.store.NodeStore;
+import io.elara.node.store.SessionSnapshot;
 import io.elara.node.store.StoreException;
 import io.elara.node.store.StoreJournal;
 import io.elara.node.store.StoreWriter;
@@ -21,7 +24,11 @@ import io.elara.node.transport.SystemClock;
 import io.elara.node.transport.UdpDriver;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -154,6 +161,7 @@ public final class Node implements AutoCloseable {
                         proxy,
                         Peer.format(local),
                         running == null ? null : running::statusJson);
+                control.inviteAddresses(inviteAddresses(local));
             }
             Node node = new Node(config, identity, driver, proxy, local, lock, control, flows, store);
             started = true;
@@ -252,8 +260,61 @@ public final class Node implements AutoCloseable {
     /** Events restored into a session's log and backlog at start: what a new {@code elara tail} can start from. */
     static final int RESTORED_EVENTS_MAX = 1000;
 
+    /**
+     * Where a joiner can reach this node, for invites: the bound address, or when bound to every interface, each
+     * interface's addresses (global ones first, loopback last) with the bound port.
+     */
+    static List<InetSocketAddress> inviteAddresses(InetSocketAddress local) {
+        if (!local.getAddress().isAnyLocalAddress()) {
+            return List.of(local);
+        }
+        List<InetSocketAddress> global = new ArrayList<>();
+        List<InetSocketAddress> loopback = new ArrayList<>();
+        try {
+            for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nic.isUp()) {
+                    continue;
+                }
+                for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+                    if (address.isLinkLocalAddress() || address.isMulticastAddress()) {
+                        continue;
+                    }
+                    boolean sameFamily =
+                            (address instanceof Inet6Address) == (local.getAddress() instanceof Inet6Address)
+                                    || local.getAddress() instanceof Inet6Address;
+                    if (!sameFamily) {
+                        continue;
+                    }
+                    (address.isLoopbackAddress() ? loopback : global)
+                            .add(new InetSocketAddress(address, local.getPort()));
+                }
+            }
+        } catch (SocketException e) {
+            LOG.debug("cannot list the network interfaces", e);
+        }
+        global.addAll(loopback);
+        return global;
+    }
+
     /** Gives {@code core} what the database holds from before: seen ids, and each session's latest events. */
     private static void restore(NodeCore core, NodeStore store) throws StoreException {
+        List<SessionLayer.SavedSession> saved = new ArrayList<>();
+        for (SessionSnapshot snapshot : store.snapshots()) {
+            saved.add(new SessionLayer.SavedSession(snapshot.session(), snapshot.name(), snapshot.state()));
+        }
+        List<SessionLayer.SavedPeer> savedPeers = new ArrayList<>();
+        for (KnownPeer peer : store.peers()) {
+            InetSocketAddress address = null;
+            if (peer.address() != null) {
+                try {
+                    address = Addresses.parse(peer.address(), false);
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("peer '{}' has an address that does not parse: {}", peer.name(), peer.address());
+                }
+            }
+            savedPeers.add(new SessionLayer.SavedPeer(peer.nodeId(), peer.name(), address));
+        }
+        core.restoreSessions(saved, savedPeers);
         List<EventId> ids = new ArrayList<>(store.recentEventIds(ValidateStage.SEEN_EVENTS_MAX));
         Collections.reverse(ids); // oldest first, so the newest are the last forgotten
         List<Event> history = new ArrayList<>();

@@ -145,6 +145,10 @@ public final class NodeCore {
     private final EventFrameCodec reassembledDecoder = new EventFrameCodec();
 
     private final EventStages stages;
+    /** Created and joined sessions, their membership and anti-entropy. */
+    private final SessionLayer sessionLayer;
+    /** Draws session ids and invite ids; null in a core without protection. */
+    private final SecureRandom secureRandom;
     /** The time of the input being handled, which the stages' executor reads as its clock. */
     private long currentNowNs;
 
@@ -247,6 +251,12 @@ public final class NodeCore {
         this.link = protect ? new SecureLink(identity, true, secureRandom, peers, outbox, rejects) : null;
         this.writer = new PacketWriter(outbox, this::transmit);
         this.stages = new EventStages(() -> currentNowNs, sessions, validate, process, merge, propagate, rejects);
+        this.secureRandom = secureRandom;
+        this.sessionLayer = new SessionLayer(this);
+        stages.control(sessionLayer::onControl);
+        if (link != null) {
+            link.onEstablished(sessionLayer::connected);
+        }
         for (PeerConfig peer : config.peers()) {
             peers.configure(peer.name(), peer.address(), new ExpectedPeer(peer.id(), peer.staticKeyBytes()));
         }
@@ -533,7 +543,9 @@ public final class NodeCore {
                 return ("no session named '" + target.session() + "' (this node has: " + sessionNames() + ")");
             }
             recipients = session.members();
-            if (recipients.isEmpty()) {
+            if (recipients.isEmpty() && session.membership() == null) {
+                // A created session may hold this node alone for now: the message is kept and shown here, and
+                // members who join later get it by anti-entropy.
                 return ("session '" + session.name() + "' has no members to send to");
             }
         } else {
@@ -554,6 +566,20 @@ public final class NodeCore {
             session = sessions.byId(SessionId.DIRECT);
             recipients = List.of(peer);
         }
+        return queueLocal(session, recipients, kind, text, nowNs, result);
+    }
+
+    /**
+     * Creates this node's event of {@code kind} in {@code session} for {@code recipients} and queues it for signing,
+     * or returns why it cannot (a busy lane, refused content, a failed journal).
+     */
+    String queueLocal(
+            Session session,
+            List<Peer> recipients,
+            EventKind kind,
+            String text,
+            long nowNs,
+            CompletableFuture<SendResult> result) {
         for (Peer recipient : recipients) {
             if (kind == EventKind.SIGNAL) {
                 int waiting = recipient.signalSender().queued();
@@ -574,7 +600,7 @@ public final class NodeCore {
         if (content != RejectReason.NONE) {
             return describeLocal(content, text, limits.textBytesMax());
         }
-        boolean durable = journal.durable() && kind != EventKind.SIGNAL;
+        boolean durable = journal.durable() && kind.conversational();
         if (durable && journal.failure() != null) {
             return journal.failure();
         }
@@ -626,7 +652,7 @@ public final class NodeCore {
         for (int i = 0; i < proofs.length; i++) {
             LocalSend send = unsigned.get(i);
             stages.local(send.event().withProof(proofs[i]), send.recipients(), send.pending(), send.result());
-            if (journal.durable() && send.event().kind() != EventKind.SIGNAL) {
+            if (journal.durable() && send.event().kind().conversational()) {
                 durable.add(send.pending());
             }
         }
@@ -663,7 +689,7 @@ public final class NodeCore {
         }
         for (Event event : history) {
             Session session = sessions.byId(event.session());
-            if (session == null || event.kind() == EventKind.SIGNAL) {
+            if (session == null || !event.kind().conversational()) {
                 continue;
             }
             validate.remember(event.id());
@@ -774,6 +800,10 @@ public final class NodeCore {
             journal.undelivered(MAILBOX_RESENT_MAX, entries -> resend(entries, currentNowNs));
         }
         currentNowNs = nowNs;
+        sessionLayer.tick(nowNs);
+        if (signNow(nowNs)) {
+            signPending(nowNs); // what the session layer queued
+        }
         if (link != null) {
             link.onTimer(nowNs);
         }
@@ -917,7 +947,7 @@ public final class NodeCore {
             }
             // Otherwise an acknowledgement making room arrives as a datagram, and flush follows every datagram batch.
         }
-        long next = peers.nextForgetNs();
+        long next = Math.min(peers.nextForgetNs(), sessionLayer.nextDeadlineNs());
         if (!unsigned.isEmpty()) {
             next = Math.min(next, unsigned.get(0).queuedNs() + SIGN_DEFER_NS_MAX);
         }
@@ -968,6 +998,125 @@ public final class NodeCore {
 
     public void unsubscribe(EventListener listener) {
         propagate.unsubscribe(listener);
+    }
+
+    // ---------------------------------------------------------------- created and joined sessions
+
+    /** Creates session {@code sessionName}, with this node as its creator and only member; returns its id. */
+    public SessionId createSession(String sessionName, long nowNs) throws SendException {
+        requireProtection();
+        return sessionLayer.create(sessionName, nowNs);
+    }
+
+    /**
+     * A signed invite to session {@code sessionName} in its text form.
+     *
+     * @param uses how many nodes may join with it; 0 for no limit
+     * @param expiresAtMs when it expires, in milliseconds since the Unix epoch
+     * @param addresses where this node can be reached (the first is the one a joiner dials)
+     */
+    public String invite(String sessionName, int uses, long expiresAtMs, List<InetSocketAddress> addresses, long nowNs)
+            throws SendException {
+        requireProtection();
+        return sessionLayer
+                .invite(sessionName, uses, expiresAtMs, addresses, nowNs)
+                .text();
+    }
+
+    /**
+     * Joins with invite {@code token}; {@code done} completes with the session's name once this node is a member, or
+     * fails with the reason.
+     *
+     * @param localName what to call the session here; null for the name in the invite
+     */
+    public void join(String token, String localName, long nowNs, CompletableFuture<String> done) throws SendException {
+        requireProtection();
+        sessionLayer.join(token, localName, nowNs, done);
+    }
+
+    /** Leaves created-or-joined session {@code sessionName}. */
+    public void leaveSession(String sessionName, long nowNs) throws SendException {
+        sessionLayer.leave(sessionName, nowNs);
+    }
+
+    /** Removes {@code member} (a peer name, display name or node id) from {@code sessionName}; bars it if {@code ban}. */
+    public void removeMember(String sessionName, String member, boolean ban, long nowNs) throws SendException {
+        sessionLayer.remove(sessionName, member, ban, nowNs);
+    }
+
+    /** The sessions this node is in, with their members. */
+    public List<SessionInfo> sessionList() {
+        List<SessionInfo> infos = new ArrayList<>();
+        for (SessionLayer.Info info : sessionLayer.list()) {
+            List<SessionInfo.Member> members = new ArrayList<>();
+            for (SessionLayer.Member member : info.members()) {
+                members.add(new SessionInfo.Member(member.name(), member.nodeId(), member.self(), member.connected()));
+            }
+            infos.add(new SessionInfo(info.name(), info.id().toString(), info.kind(), info.creator(), members));
+        }
+        return infos;
+    }
+
+    /** Sessions this node is no longer in, and why (left, removed by the creator, banned), by name. */
+    public Map<String, String> endedSessions() {
+        return sessionLayer.ended();
+    }
+
+    /**
+     * Takes back, at start, the created and joined sessions this node was in ({@code (id, name, membership snapshot)})
+     * and the peers of their members ({@code (id, peer name, address)}). Call before {@link #restore}, before the node
+     * takes traffic. Loop thread.
+     */
+    public void restoreSessions(List<SessionLayer.SavedSession> saved, List<SessionLayer.SavedPeer> savedPeers) {
+        sessionLayer.restore(saved, savedPeers);
+    }
+
+    private void requireProtection() throws SendException {
+        if (link == null) {
+            throw new SendException("sessions with members need a node with protection on");
+        }
+    }
+
+    SessionTable sessions() {
+        return sessions;
+    }
+
+    PeerTable peers() {
+        return peers;
+    }
+
+    Identity identity() {
+        return identity;
+    }
+
+    SecureRandom secureRandom() {
+        return secureRandom;
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    EventJournal journal() {
+        return journal;
+    }
+
+    /** This node's hybrid logical clock at {@code nowNs}, advanced. */
+    long hlcNow(long nowNs) {
+        return clock.now(nowNs / 1_000_000L);
+    }
+
+    /**
+     * Queues {@code event}, another node's as it signed it, on {@code peer}'s lane: a member passing on what another
+     * missed. False when the lane holds it already or is full.
+     */
+    boolean relay(Peer peer, Event event, long nowNs) {
+        ReliableSender sender = peer.senderFor(event);
+        if (sender.holds(event.id()) || sender.queued() >= limits.sendQueueMax()) {
+            return false;
+        }
+        sender.enqueue(event, new PendingSend(event.id(), 1, new CompletableFuture<>()), nowNs);
+        return true;
     }
 
     /** Adds a peer at run time, as if it were in the config file. */

@@ -19,7 +19,7 @@ public final class NodeProxy {
 
     /** A command for the loop. */
     public sealed interface Command
-            permits SendText, SendSignal, Subscribe, Unsubscribe, QueryStatus, AddPeer, AddSession {}
+            permits SendText, SendSignal, Subscribe, Unsubscribe, QueryStatus, AddPeer, AddSession, Call {}
 
     /** Send {@code text} to {@code target}. */
     public record SendText(SendTarget target, String text, CompletableFuture<SendResult> result) implements Command {}
@@ -42,6 +42,24 @@ public final class NodeProxy {
 
     /** Add a session of configured peers. */
     public record AddSession(String name, List<String> members, CompletableFuture<Void> result) implements Command {}
+
+    /** Work for the loop that answers later: it completes {@code result} itself (on the loop), or fails it. */
+    @FunctionalInterface
+    public interface LoopCall<T> {
+        /** Runs on the loop at {@code nowNs}; completes {@code result} now or later; a {@link SendException} fails it. */
+        void run(NodeCore core, long nowNs, CompletableFuture<T> result) throws SendException;
+    }
+
+    /** Run {@code call} on the loop. */
+    public record Call<T>(LoopCall<T> call, CompletableFuture<T> result) implements Command {
+        void run(NodeCore core, long nowNs) {
+            try {
+                call.run(core, nowNs, result);
+            } catch (SendException e) {
+                result.completeExceptionally(e);
+            }
+        }
+    }
 
     private final ArrayBlockingQueue<Command> queue = new ArrayBlockingQueue<>(QUEUE_COMMANDS_MAX);
     private final AtomicBoolean wakeUpPending = new AtomicBoolean();
@@ -106,6 +124,16 @@ public final class NodeProxy {
         return result;
     }
 
+    /**
+     * Runs {@code call} on the loop; the future completes when the call completes it (session commands: create, invite,
+     * join, leave, kick, ban, list).
+     */
+    public <T> CompletableFuture<T> call(LoopCall<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        submit(new Call<>(call, result), result);
+        return result;
+    }
+
     private void submit(Command command, CompletableFuture<?> result) {
         if (!offer(command)) {
             String reason = closedReason;
@@ -157,6 +185,8 @@ public final class NodeProxy {
             return add.result();
         } else if (command instanceof AddSession add) {
             return add.result();
+        } else if (command instanceof Call<?> call) {
+            return call.result();
         }
         return null;
     }
@@ -191,6 +221,8 @@ public final class NodeProxy {
             } catch (SendException e) {
                 add.result().completeExceptionally(e);
             }
+        } else if (command instanceof Call<?> call) {
+            call.run(core, nowNs);
         }
     }
 }

@@ -251,6 +251,17 @@ final class SecureLink implements SecureOutbox {
         outbox.send(buffer, recipient);
     }
 
+    /** Told, on the loop, of every peer whose secure session just came up. */
+    interface Established {
+        void established(Peer peer, long nowNs);
+    }
+
+    private Established onEstablished = (peer, now) -> {};
+
+    void onEstablished(Established listener) {
+        this.onEstablished = listener;
+    }
+
     @Override
     public void established(SecureSession session) {
         Peer peer;
@@ -289,6 +300,7 @@ final class SecureLink implements SecureOutbox {
         peer.liveness().authenticated(nowNs);
         // What went out over an older session that stopped answering is presumed lost: send it again now.
         peer.retransmitNow(nowNs);
+        onEstablished.established(peer, nowNs);
     }
 
     /** When the peer's silence makes {@link #ready} dial again, or {@link Long#MAX_VALUE}. */

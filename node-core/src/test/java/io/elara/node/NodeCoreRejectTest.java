@@ -52,7 +52,9 @@ class NodeCoreRejectTest {
             RejectReason.PEER_IDENTITY_MISMATCH,
             RejectReason.MIGRATION_REFUSED,
             RejectReason.SIGNATURE_MISSING,
-            RejectReason.SIGNATURE_INVALID);
+            RejectReason.SIGNATURE_INVALID,
+            RejectReason.NOT_MEMBER,
+            RejectReason.SESSION_CONTROL);
 
     /** The least reassembly memory a node with 1,024-byte texts accepts: room for two whole events. */
     private static final long REASSEMBLY_MAX = 2L * EventFrameCodec.bodyLengthMax(1024);
@@ -119,6 +121,32 @@ class NodeCoreRejectTest {
                             BatchSigner.sign(forger.identity, List.of(EventFrameCodec.signedBytes(claimed)))[0];
                     return claimed.withProof(proof);
                 }));
+        cases.put(RejectReason.NOT_MEMBER, () -> {
+            // A session the target created: a stranger's event for it, properly signed by the stranger, is refused.
+            SessionId team = createdSession();
+            fromForger(forger -> signed(
+                    forger,
+                    new Event(
+                            new EventId(5, 6),
+                            team,
+                            forger.identity.nodeId(),
+                            "forger",
+                            Hlc.pack(network.clock.nowMs(), 0),
+                            EventKind.TEXT,
+                            "let me in")));
+        });
+        cases.put(
+                RejectReason.SESSION_CONTROL,
+                () -> fromForger(forger -> signed(
+                        forger,
+                        new Event(
+                                new EventId(7, 8),
+                                SessionId.DIRECT,
+                                forger.identity.nodeId(),
+                                "forger",
+                                Hlc.pack(network.clock.nowMs(), 0),
+                                EventKind.SESSION,
+                                "welcome to nothing"))));
         cases.put(RejectReason.UNKNOWN_PROTOCOL, () -> raw(0x40, 1, 2, 3)); // TURN channel range
         cases.put(RejectReason.STUN_MALFORMED, () -> raw(0x00, 0x01, 0x00, 0x00));
         cases.put(RejectReason.STUN_UNSUPPORTED, () -> raw(stunBindingRequest()));
@@ -297,6 +325,20 @@ class NodeCoreRejectTest {
                 friend.core.sendText(SendTarget.session("lobby"), "still here?", network.clock.nowNs());
         network.runUntil(good::isDone, java.time.Duration.ofSeconds(30), "a good message after " + reason);
         assertThat(target.texts()).containsExactly("friend: still here?");
+    }
+
+    /** {@code event} with its author's proof. */
+    private static Event signed(Member author, Event event) {
+        return event.withProof(BatchSigner.sign(author.identity, List.of(EventFrameCodec.signedBytes(event)))[0]);
+    }
+
+    /** Has the target create session "team" and returns its id. */
+    private SessionId createdSession() {
+        try {
+            return target.core.createSession("team", network.clock.nowNs());
+        } catch (SendException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Event event(String text) {

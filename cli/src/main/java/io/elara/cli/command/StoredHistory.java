@@ -12,6 +12,7 @@ import io.elara.node.event.SessionId;
 import io.elara.node.session.SessionTable;
 import io.elara.node.store.DataDirectory;
 import io.elara.node.store.NodeStore;
+import io.elara.node.store.SessionSnapshot;
 import io.elara.node.store.StoreException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -51,6 +52,20 @@ final class StoredHistory {
                 return SessionId.forName(name);
             }
             names.add(session.name());
+        }
+        DataDirectory directory = new DataDirectory(config.dataDirectory());
+        if (Files.exists(directory.database())) {
+            // A session created or joined at run time is known by the database alone.
+            try (NodeStore store = NodeStore.open(directory, NodeStore.Synchronous.NORMAL)) {
+                for (SessionSnapshot snapshot : store.snapshots()) {
+                    if (snapshot.name().equals(name)) {
+                        return snapshot.session();
+                    }
+                    names.add(snapshot.name());
+                }
+            } catch (StoreException e) {
+                throw new ElaraUserException(ExitCode.FAILURE, e.getMessage());
+            }
         }
         names.add(SessionTable.DIRECT_NAME);
         throw new ElaraUserException(

@@ -6,6 +6,7 @@ import io.elara.crdt.clock.Hlc;
 import io.elara.node.DeliveredEvent;
 import io.elara.node.NodeStatus;
 import io.elara.node.SendResult;
+import io.elara.node.SessionInfo;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventKind;
 import java.time.Instant;
@@ -41,6 +42,33 @@ public final class ControlJson {
         json.put("hlc", Hlc.format(event.hlc()));
         json.put("text", event.text());
         return json;
+    }
+
+    /**
+     * Sessions: {@code [{"name","id","kind","creator","members":[{"name","nodeId","self","connected"}]}]}; {@code
+     * kind} is {@code configured}, {@code created} or {@code joined}.
+     */
+    public static List<Map<String, Object>> sessions(List<SessionInfo> sessions) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SessionInfo session : sessions) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("name", session.name());
+            json.put("id", session.id());
+            json.put("kind", session.kind());
+            json.put("creator", session.creator());
+            List<Map<String, Object>> members = new ArrayList<>();
+            for (SessionInfo.Member member : session.members()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", member.name());
+                m.put("nodeId", member.nodeId());
+                m.put("self", member.self());
+                m.put("connected", member.connected());
+                members.add(m);
+            }
+            json.put("members", members);
+            out.add(json);
+        }
+        return out;
     }
 
     /** A send's outcome: {@code {"ok","id","acknowledgedBy":[...],"failures":{peer: reason}}}. */

@@ -9,6 +9,7 @@ import io.elara.node.NodeStatus;
 import io.elara.node.SendResult;
 import io.elara.node.SendTarget;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
@@ -180,7 +181,10 @@ public final class ControlServer implements AutoCloseable {
                 case "send" -> send(json, line);
                 case "tail" -> tail(json, line);
                 case "status" -> status(line);
-                default -> line.writeLine(error("unknown op '" + op + "' (send, tail, status)"));
+                case "session" -> session(json, line);
+                case "invite" -> invite(json, line);
+                case "join" -> join(json, line);
+                default -> line.writeLine(error("unknown op '" + op + "' (send, tail, status, session, invite, join)"));
             }
         } catch (IOException e) {
             LOG.debug("control client went away: {}", e.getMessage());
@@ -278,6 +282,116 @@ public final class ControlServer implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             line.writeLine(error(e instanceof ExecutionException ? e.getCause().getMessage() : "node did not answer"));
         }
+    }
+
+    /** Where this node says it is reached, in the invites it makes (set once the node is bound). */
+    public void inviteAddresses(List<InetSocketAddress> addresses) {
+        this.inviteAddresses = List.copyOf(addresses);
+    }
+
+    private volatile List<InetSocketAddress> inviteAddresses = List.of();
+
+    /** {@code {"op":"session","action":"create"|"list"|"leave"|"kick"|"ban","name":N,"member":M}}. */
+    private void session(JsonNode request, LineChannel line) throws IOException, InterruptedException {
+        String action = request.path("action").asText("");
+        String name = request.path("name").asText(null);
+        String member = request.path("member").asText(null);
+        if (!action.equals("list") && name == null) {
+            line.writeLine(error("session " + action + " needs \"name\""));
+            return;
+        }
+        CompletableFuture<Map<String, Object>> answer;
+        switch (action) {
+            case "create" ->
+                answer = proxy.call((core, nowNs, result) -> {
+                    Map<String, Object> json = ok();
+                    json.put("id", core.createSession(name, nowNs).toString());
+                    result.complete(json);
+                });
+            case "list" ->
+                answer = proxy.call((core, nowNs, result) -> {
+                    Map<String, Object> json = ok();
+                    json.put("sessions", ControlJson.sessions(core.sessionList()));
+                    json.put("ended", new LinkedHashMap<>(core.endedSessions()));
+                    result.complete(json);
+                });
+            case "leave" ->
+                answer = proxy.call((core, nowNs, result) -> {
+                    core.leaveSession(name, nowNs);
+                    result.complete(ok());
+                });
+            case "kick", "ban" -> {
+                if (member == null) {
+                    line.writeLine(error("session " + action + " needs \"member\""));
+                    return;
+                }
+                answer = proxy.call((core, nowNs, result) -> {
+                    core.removeMember(name, member, action.equals("ban"), nowNs);
+                    result.complete(ok());
+                });
+            }
+            default -> {
+                line.writeLine(error("unknown session action '" + action + "' (create, list, leave, kick, ban)"));
+                return;
+            }
+        }
+        answer(answer, 10_000, line);
+    }
+
+    /** {@code {"op":"invite","session":N,"uses":U,"expiresInMs":E}}: answers {@code "token"}. */
+    private void invite(JsonNode request, LineChannel line) throws IOException, InterruptedException {
+        String session = request.path("session").asText(null);
+        int uses = request.path("uses").asInt(0);
+        long expiresInMs = request.path("expiresInMs").asLong(3_600_000L);
+        if (session == null) {
+            line.writeLine(error("invite needs \"session\""));
+            return;
+        }
+        List<InetSocketAddress> addresses = inviteAddresses;
+        answer(
+                proxy.call((core, nowNs, result) -> {
+                    Map<String, Object> json = ok();
+                    json.put("token", core.invite(session, uses, nowNs / 1_000_000L + expiresInMs, addresses, nowNs));
+                    result.complete(json);
+                }),
+                10_000,
+                line);
+    }
+
+    /** {@code {"op":"join","token":T,"name":N,"timeoutMs":M}}: answers once this node is a member. */
+    private void join(JsonNode request, LineChannel line) throws IOException, InterruptedException {
+        String token = request.path("token").asText(null);
+        String name = request.path("name").asText(null);
+        long timeoutMs = request.path("timeoutMs").asLong(30_000);
+        if (token == null) {
+            line.writeLine(error("join needs \"token\""));
+            return;
+        }
+        CompletableFuture<Map<String, Object>> answer = proxy.<String>call(
+                        (core, nowNs, result) -> core.join(token, name, nowNs, result))
+                .thenApply(session -> {
+                    Map<String, Object> json = ok();
+                    json.put("session", session);
+                    return json;
+                });
+        answer(answer, timeoutMs, line);
+    }
+
+    private static void answer(CompletableFuture<Map<String, Object>> answer, long timeoutMs, LineChannel line)
+            throws IOException, InterruptedException {
+        try {
+            line.writeLine(ControlJson.MAPPER.writeValueAsString(answer.get(timeoutMs, TimeUnit.MILLISECONDS)));
+        } catch (ExecutionException e) {
+            line.writeLine(error(e.getCause().getMessage()));
+        } catch (TimeoutException e) {
+            line.writeLine(error("the node did not answer within " + timeoutMs + " ms"));
+        }
+    }
+
+    private static Map<String, Object> ok() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ok", true);
+        return json;
     }
 
     private static String error(String message) {

@@ -8,7 +8,13 @@ public enum EventKind {
      * A small control message (a keyframe request, an invite, a presence change) on the signal lane: reliable, in a
      * sequence space of its own, sent ahead of queued text. At most {@link Event#SIGNAL_BYTES_MAX} bytes of text.
      */
-    SIGNAL(2);
+    SIGNAL(2),
+    /**
+     * A session control message between two nodes (a membership operation, a welcome, a member's address, an
+     * anti-entropy digest), always in the direct session: reliable on the reliable lane, never kept in a log, never
+     * shown; the node's session layer acts on it. At most {@code limits.text-bytes-max} bytes of text.
+     */
+    SESSION(3);
 
     private final int code;
 
@@ -20,11 +26,17 @@ public enum EventKind {
         return code;
     }
 
+    /** True for the kinds that are part of a conversation: journaled, kept in the session's log and shown. */
+    public boolean conversational() {
+        return this == TEXT;
+    }
+
     /** The kind with wire code {@code code}, or null when unknown. */
     public static EventKind fromCode(int code) {
         return switch (code) {
             case 1 -> TEXT;
             case 2 -> SIGNAL;
+            case 3 -> SESSION;
             default -> null;
         };
     }

@@ -63,6 +63,8 @@ public enum RejectReason {
     SIGNATURE_MISSING("signature_missing", "event carries no author signature"),
     SIGNATURE_INVALID("signature_invalid", "event's author signature does not verify"),
     DUPLICATE("duplicate", "event already seen"),
+    NOT_MEMBER("not_member", "event whose author is not a member of its session"),
+    SESSION_CONTROL("session_control", "session control message that is malformed, misplaced or not allowed"),
     STORE_FAILED("store_failed", "event this node could not store (its database refused the write); not acknowledged");
 
     private final String label;

@@ -85,7 +85,7 @@ public final class ReliableSender {
         }
     };
 
-    private final String peer;
+    private String peer;
     /** Events in flight by sequence number modulo the window: {@code [cumulative, sentEnd)}. */
     private final Outgoing[] window = new Outgoing[WINDOW_EVENTS];
 
@@ -144,6 +144,11 @@ public final class ReliableSender {
     private final CongestionWindow congestion = new CongestionWindow();
     /** Spreads new events over the round trip at 1.25 × window ÷ smoothed RTT, in bursts of ten datagrams at most. */
     private final Pacer pacer = new Pacer();
+
+    /** Names the peer differently from now on, in receipts and messages (a stranger became a session member). */
+    public void rename(String name) {
+        this.peer = name;
+    }
 
     public ReliableSender(String peer, long epoch) {
         this.peer = peer;

@@ -51,6 +51,16 @@ public enum MembershipReject {
         return description;
     }
 
+    /** The reason whose {@link #label} is {@code label}, or null. */
+    public static MembershipReject fromLabel(String label) {
+        for (MembershipReject reject : values()) {
+            if (reject.label.equals(label)) {
+                return reject;
+            }
+        }
+        return null;
+    }
+
     /** True when the operation was kept and may take effect once the operations before it arrive. */
     public boolean held() {
         return held;

@@ -22,8 +22,8 @@ public final class Peer {
     private InetSocketAddress address;
     private long migrations;
     private InetSocketAddress refusedAddress;
-    private final String configuredName;
-    private final String label;
+    private String configuredName;
+    private String label;
     private final ReliableSender sender;
     private final ReliableReceiver receiver;
     /** The signal lane: reliable as {@link #sender}, numbered apart from it, and drawn from before it. */
@@ -35,7 +35,7 @@ public final class Peer {
     private final Liveness liveness;
     private final PathMtu pathMtu;
     /** Whom the config says is at this address; {@link ExpectedPeer#anyone()} when it names no id. */
-    private final ExpectedPeer configured;
+    private ExpectedPeer configured;
     /** The identity and static key the last handshake proved, or null before the first. */
     private ExpectedPeer proven;
 
@@ -70,6 +70,18 @@ public final class Peer {
         // packet header speaks for both.
         this.signalSender = new ReliableSender(label, laneEpoch);
         this.signalReceiver = new ReliableReceiver(new Reassembler(reassembly));
+    }
+
+    /**
+     * Makes a stranger a named peer that must prove {@code expected}, as if it had been configured: it became a member
+     * of one of this node's sessions. Its lanes report under the new name from now on.
+     */
+    void promote(String name, ExpectedPeer expected) {
+        this.configuredName = name;
+        this.label = name;
+        this.configured = expected;
+        sender.rename(name);
+        signalSender.rename(name);
     }
 
     /** Path MTU discovery towards this peer. */

@@ -75,6 +75,32 @@ public final class PeerTable {
         return peer;
     }
 
+    /**
+     * Names {@code peer}, a stranger so far, {@code name}, and from then on expects it to prove {@code expected}: it is
+     * kept like a configured peer. Fails when the name is taken or the peer is named already.
+     */
+    public void promote(Peer peer, String name, ExpectedPeer expected) {
+        if (peer.configuredName() != null || byName.containsKey(name)) {
+            throw new IllegalStateException("cannot name " + peer.label() + " '" + name + "'");
+        }
+        peer.promote(name, expected);
+        byName.put(name, peer);
+    }
+
+    /** The peer that is, or has proven to be, node {@code id}; null if none. */
+    public Peer byNodeId(NodeId id) {
+        Peer proven = null;
+        for (Peer peer : all) {
+            if (id.equals(peer.configuredIdentity().nodeId())) {
+                return peer;
+            }
+            if (proven == null && id.equals(peer.provenId())) {
+                proven = peer;
+            }
+        }
+        return proven;
+    }
+
     public Peer byAddress(InetSocketAddress address) {
         return byAddress.get(address);
     }

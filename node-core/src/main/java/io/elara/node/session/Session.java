@@ -1,21 +1,37 @@
 package io.elara.node.session;
 
+import io.elara.crypto.identity.NodeId;
 import io.elara.node.event.SessionId;
+import io.elara.node.membership.Membership;
 import io.elara.node.peer.Peer;
 import java.util.List;
 
-/** A session: its id, name, the peers in it, and its chat log. Loop thread only. */
+/**
+ * A session: its id, name, the peers in it, and its chat log. Loop thread only.
+ *
+ * <p>A session from the config file lists its peers and has no {@link #membership}: whoever the config names is in it.
+ * A session created with {@code elara session create} or joined with an invite has a {@link Membership} built from
+ * signed operations; its {@link #members} are the peers of the members this node can reach, recomputed whenever the
+ * membership or the peers change.
+ */
 public final class Session {
     private final SessionId id;
     private final String name;
-    private final List<Peer> members;
+    private final Membership membership;
+    private List<Peer> members;
     private final ChatLog log = new ChatLog();
     private long messages;
 
     public Session(SessionId id, String name, List<Peer> members) {
+        this(id, name, members, null);
+    }
+
+    /** A session whose membership is {@code membership} (null for a configured one). */
+    public Session(SessionId id, String name, List<Peer> members, Membership membership) {
         this.id = id;
         this.name = name;
         this.members = List.copyOf(members);
+        this.membership = membership;
     }
 
     public SessionId id() {
@@ -29,6 +45,21 @@ public final class Session {
     /** Peers that events of this session are sent to. */
     public List<Peer> members() {
         return members;
+    }
+
+    /** Replaces the peers events are sent to (the membership changed, or a member's peer became known). */
+    public void members(List<Peer> peers) {
+        this.members = List.copyOf(peers);
+    }
+
+    /** The signed membership, or null for a session from the config file. */
+    public Membership membership() {
+        return membership;
+    }
+
+    /** Whether an event by {@code author} belongs here: any author in a configured session, else members only. */
+    public boolean admits(NodeId author) {
+        return membership == null || membership.isMember(author);
     }
 
     public ChatLog log() {

@@ -31,6 +31,20 @@ public final class SessionTable {
         return session;
     }
 
+    /** Adds {@code session} (a created or joined one); fails if its name or id is taken. */
+    public void put(Session session) {
+        if (byName.containsKey(session.name()) || byId.containsKey(session.id())) {
+            throw new IllegalStateException("session '" + session.name() + "' exists already");
+        }
+        add(session);
+    }
+
+    /** Removes {@code session} (this node left it or was removed). */
+    public void remove(Session session) {
+        byId.remove(session.id(), session);
+        byName.remove(session.name(), session);
+    }
+
     private void add(Session session) {
         byId.put(session.id(), session);
         byName.put(session.name(), session);

@@ -1,7 +1,6 @@
 package io.elara.node.stage;
 
 import io.elara.node.event.Event;
-import io.elara.node.event.EventKind;
 import io.elara.node.session.Session;
 
 /**
@@ -11,9 +10,9 @@ import io.elara.node.session.Session;
 public final class MergeStage {
     /** Applies {@code event} to {@code session}; returns false when the state already had it. */
     public boolean merge(Event event, Session session) {
-        if (event.kind() == EventKind.SIGNAL) {
-            // A control message, not part of the conversation: it is not kept in the log. VALIDATE's memory of seen
-            // event ids already stopped a repeat of it.
+        if (!event.kind().conversational()) {
+            // A signal or session control message, not part of the conversation: it is not kept in the log.
+            // VALIDATE's memory of seen event ids already stopped a repeat of it.
             return true;
         }
         return session.log().insert(event);

@@ -26,6 +26,9 @@ public final class ProcessStage {
             case SIGNAL -> {
                 // A control message for whoever subscribes; not a chat message.
             }
+            case SESSION -> {
+                // Session control: the node's session layer acts on it after MERGE.
+            }
         }
     }
 }

@@ -43,9 +43,7 @@ public final class PropagateStage {
      */
     public void propagate(
             Event event, Session session, List<Peer> recipients, SendReceipt receipt, Peer from, long nowNs) {
-        for (Peer recipient : recipients) {
-            recipient.senderFor(event).enqueue(event, receipt, nowNs);
-        }
+        enqueue(event, recipients, receipt, nowNs);
         DeliveredEvent delivery =
                 new DeliveredEvent(event, session.name(), receipt != null, from == null ? null : from.label());
         recent.addLast(delivery);
@@ -61,6 +59,13 @@ public final class PropagateStage {
                 listenerFailures++;
                 LOG.warn("a local subscriber failed on event {}", event.id(), e);
             }
+        }
+    }
+
+    /** Queues {@code event} on each recipient's lane, without delivering it to local subscribers. */
+    public void enqueue(Event event, List<Peer> recipients, SendReceipt receipt, long nowNs) {
+        for (Peer recipient : recipients) {
+            recipient.senderFor(event).enqueue(event, receipt, nowNs);
         }
     }
 

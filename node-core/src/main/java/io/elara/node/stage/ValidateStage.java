@@ -6,6 +6,7 @@ import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
 import io.elara.node.event.EventKind;
 import io.elara.node.event.RejectReason;
+import io.elara.node.session.Session;
 import io.elara.node.session.SessionTable;
 import io.elara.node.wire.EventFrameCodec;
 import io.netty.buffer.ByteBufUtil;
@@ -62,8 +63,12 @@ public final class ValidateStage {
         if (!local && !clock.acceptable(event.hlc(), nowNs / 1_000_000L)) {
             return RejectReason.HLC_FUTURE;
         }
-        if (sessions.byId(event.session()) == null) {
+        Session session = sessions.byId(event.session());
+        if (session == null) {
             return RejectReason.UNKNOWN_SESSION;
+        }
+        if (!session.admits(event.author())) {
+            return RejectReason.NOT_MEMBER;
         }
         if (seen.contains(event.id())) {
             return RejectReason.DUPLICATE;

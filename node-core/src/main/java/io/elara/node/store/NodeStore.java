@@ -706,6 +706,33 @@ public final class NodeStore implements AutoCloseable {
         });
     }
 
+    /** The latest snapshot of every session, oldest first. */
+    public List<SessionSnapshot> snapshots() throws StoreException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT session_id, name, version, state, updated_at_ms FROM session_snapshots"
+                        + " ORDER BY updated_at_ms, session_id")) {
+            List<SessionSnapshot> snapshots = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    byte[] idBytes = rows.getBytes(1);
+                    if (idBytes == null || idBytes.length != SessionId.LENGTH) {
+                        continue; // not a session id this build wrote
+                    }
+                    ByteBuffer id = ByteBuffer.wrap(idBytes);
+                    snapshots.add(new SessionSnapshot(
+                            new SessionId(id.getLong(), id.getLong()),
+                            rows.getString(2),
+                            rows.getLong(3),
+                            rows.getBytes(4),
+                            rows.getLong(5)));
+                }
+            }
+            return snapshots;
+        } catch (SQLException e) {
+            throw translate(file, "cannot read the session snapshots", e);
+        }
+    }
+
     /** The latest snapshot of {@code session}, if any. */
     public Optional<SessionSnapshot> snapshot(SessionId session) throws StoreException {
         try (PreparedStatement select = connection.prepareStatement(

@@ -1,13 +1,17 @@
 package io.elara.node.store;
 
+import io.elara.crypto.identity.NodeId;
 import io.elara.node.EventJournal;
 import io.elara.node.channel.OfferResult;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
+import io.elara.node.event.SessionId;
 import io.elara.node.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's {@link EventJournal} on its SQLite database: events appended on the loop thread are gathered and written
@@ -20,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * append through to find out whether the disk has room again, and a successful write clears the failure.
  */
 public final class StoreJournal implements EventJournal {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreJournal.class);
+
     /** How long a failed journal refuses appends before it tries a write again. */
     static final long RETRY_NS = TimeUnit.SECONDS.toNanos(5);
     /** Appended events written in one operation at most, even before a commit point asks for them. */
@@ -114,6 +120,38 @@ public final class StoreJournal implements EventJournal {
     }
 
     @Override
+    public void saveSession(SessionId session, String name, long version, byte[] state) {
+        submit(null); // the events before it go first
+        SessionSnapshot snapshot = new SessionSnapshot(session, name, version, state, clock.nowNs() / 1_000_000L);
+        OfferResult offered = writer.submit(store -> store.putSnapshot(snapshot), (kept, problem) -> {
+            if (problem != null) {
+                LOG.warn("could not keep the state of session '{}': {}", name, problem.getMessage());
+            }
+        });
+        if (!offered.accepted()) {
+            LOG.warn("could not keep the state of session '{}': the store's queue is {}", name, offered);
+        }
+    }
+
+    @Override
+    public void savePeer(NodeId node, String name, String address) {
+        KnownPeer peer = new KnownPeer(node, name, address, clock.nowNs() / 1_000_000L);
+        OfferResult offered = writer.submit(
+                store -> {
+                    store.upsertPeer(peer);
+                    return null;
+                },
+                (done, problem) -> {
+                    if (problem != null) {
+                        LOG.warn("could not keep peer '{}': {}", name, problem.getMessage());
+                    }
+                });
+        if (!offered.accepted()) {
+            LOG.warn("could not keep peer '{}': the store's queue is {}", name, offered);
+        }
+    }
+
+    @Override
     public void whenCommitted(Committed then) {
         submit(then);
     }
@@ -163,7 +201,7 @@ public final class StoreJournal implements EventJournal {
                     return null;
                 },
                 (ignored, problem) -> committed(waiting, problem));
-        if (offered != OfferResult.ACCEPTED) {
+        if (!offered.accepted()) {
             // The writer is far behind: keep the events and the commit points for the next write.
             batch.addAll(pending);
             pending = batch;

@@ -116,7 +116,8 @@ class ControlServerTest {
 
         ControlClient badOp = connect(directory.resolve("a"));
         badOp.send(Map.of("op", "dance"));
-        assertThat(badOp.next().path("error").asText()).isEqualTo("unknown op 'dance' (send, tail, status)");
+        assertThat(badOp.next().path("error").asText())
+                .isEqualTo("unknown op 'dance' (send, tail, status, session, invite, join)");
     }
 
     @Test

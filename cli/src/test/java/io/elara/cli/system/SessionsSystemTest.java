@@ -1,0 +1,188 @@
+package io.elara.cli.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.testing.Await;
+import io.elara.testing.net.FreePorts;
+import io.elara.testing.process.NodeProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sessions made at run time between real {@code elara run} processes that know nothing of each other beforehand: one
+ * creates a session, the others join with invites (one through a member who is not the creator), they talk in a full
+ * mesh, the membership survives a restart, a member gets what it missed from another member while the author is
+ * away, and the creator removes a member. Used-up and garbled invites are refused with one line.
+ */
+class SessionsSystemTest extends SystemTestSupport {
+    private final List<Integer> ports = new ArrayList<>();
+
+    private Path node(String name) {
+        int port = FreePorts.udp();
+        ports.add(port);
+        return write(
+                name + ".yaml",
+                String.join(
+                        "\n",
+                        "name: " + name,
+                        "data-dir: " + name + "-data",
+                        "bind:",
+                        "  address: 127.0.0.1",
+                        "  port: " + port,
+                        ""));
+    }
+
+    private NodeProcess run(String name, Path config) {
+        NodeProcess run = elara(name + " run", "run", "-c", config.toString());
+        run.awaitStderr(name + " ready on", START);
+        return run;
+    }
+
+    private JsonNode team(Path config) {
+        NodeProcess list = finished("session list", 0, "session", "list", "--json", "-c", config.toString());
+        for (JsonNode session : jsonLines(list.stdout()).get(0).path("sessions")) {
+            if (session.path("name").asText().equals("team")) {
+                return session;
+            }
+        }
+        return null;
+    }
+
+    private int connectedMembers(Path config) {
+        JsonNode team = team(config);
+        int connected = 0;
+        if (team != null) {
+            for (JsonNode member : team.path("members")) {
+                connected += member.path("connected").asBoolean() ? 1 : 0;
+            }
+        }
+        return connected;
+    }
+
+    private List<String> history(Path config) {
+        NodeProcess history = finished("history", 0, "history", "-c", config.toString(), "team", "--json");
+        return jsonLines(history.stdout()).stream()
+                .map(e -> e.path("authorName").asText() + ": " + e.path("text").asText())
+                .toList();
+    }
+
+    private String invite(Path config, String... options) {
+        List<String> args = new ArrayList<>(List.of("invite", "team", "-c", config.toString()));
+        args.addAll(List.of(options));
+        NodeProcess invite = finished("invite", 0, args.toArray(String[]::new));
+        String token = invite.stdout().strip();
+        assertThat(token).startsWith("elara-invite1:").doesNotContain("\n");
+        return token;
+    }
+
+    @Test
+    void shouldCreateInviteJoinTalkRestartRelayAndRemove() throws Exception {
+        Path alice = node("alice");
+        Path bob = node("bob");
+        Path carol = node("carol");
+        Path mallory = node("mallory");
+        NodeProcess aliceRun = run("alice", alice);
+        NodeProcess bobRun = run("bob", bob);
+        NodeProcess carolRun = run("carol", carol);
+        NodeProcess malloryRun = run("mallory", mallory);
+
+        NodeProcess create = finished("create", 0, "session", "create", "team", "-c", alice.toString());
+        assertThat(create.stdout()).startsWith("created session 'team' (");
+        NodeProcess again = finished("create again", 1, "session", "create", "team", "-c", alice.toString());
+        assertThat(again.stderr().strip()).isEqualTo("elara: a session named 'team' exists already");
+
+        // Bob joins with alice's single-use invite; carol with bob's: she has never talked to alice.
+        String once = invite(alice, "--uses", "1", "--expires", "10m");
+        NodeProcess bobJoins = finished("bob joins", 0, "join", once, "-c", bob.toString());
+        assertThat(bobJoins.stdout().strip()).isEqualTo("joined session 'team'");
+        NodeProcess carolJoins = finished("carol joins", 0, "join", invite(bob), "-c", carol.toString());
+        assertThat(carolJoins.stdout().strip()).isEqualTo("joined session 'team'");
+        for (Path config : List.of(alice, bob, carol)) {
+            Await.until(() -> connectedMembers(config) == 3, Duration.ofSeconds(30), "a full mesh at " + config);
+        }
+        assertThat(team(carol).path("kind").asText()).isEqualTo("joined");
+        assertThat(team(alice).path("kind").asText()).isEqualTo("created");
+
+        // The single-use invite is spent; a garbled one never leaves mallory's node.
+        NodeProcess late = finished("mallory joins late", 1, "join", once, "-c", mallory.toString());
+        assertThat(late.stderr().strip())
+                .isEqualTo("elara: the inviter refused the join: a JOIN beyond its invite's number of uses");
+        NodeProcess garbled = finished(
+                "mallory garbles", 1, "join", once.substring(0, once.length() - 4) + "AAAA", "-c", mallory.toString());
+        assertThat(garbled.stderr().strip())
+                .startsWith("elara: not a valid invite: ")
+                .doesNotContain("\n");
+        assertThat(team(mallory)).isNull();
+
+        // Everyone's message reaches everyone.
+        for (Path config : List.of(alice, bob, carol)) {
+            String name = config.getFileName().toString().replace(".yaml", "");
+            NodeProcess send = finished(
+                    name + " says hi", 0, "send", "-c", config.toString(), "--session", "team", "hi from " + name);
+            assertThat(send.stdout().strip()).startsWith("acknowledged by ");
+        }
+        for (Path config : List.of(alice, bob, carol)) {
+            Await.until(() -> history(config).size() == 3, Duration.ofSeconds(20), "three messages at " + config);
+            assertThat(history(config))
+                    .containsExactlyInAnyOrder("alice: hi from alice", "bob: hi from bob", "carol: hi from carol");
+        }
+
+        // Bob restarts: the session and its members come back from his database.
+        bobRun.terminate();
+        assertThat(bobRun.waitFor(EXIT)).isEqualTo(143);
+        bobRun = run("bob", bob);
+        Await.until(() -> connectedMembers(bob) == 3, Duration.ofSeconds(30), "bob back in the mesh");
+
+        // Bob goes away; alice says three things only carol hears; alice goes away too; bob returns and gets them
+        // from carol, signed by alice.
+        bobRun.kill();
+        for (int i = 1; i <= 3; i++) {
+            NodeProcess send = elara(
+                    "alice while bob is away",
+                    "send",
+                    "-c",
+                    alice.toString(),
+                    "--session",
+                    "team",
+                    "--timeout-ms",
+                    "1500",
+                    "missed " + i);
+            assertThat(send.waitFor(EXIT)).as(send.describe()).isEqualTo(1);
+        }
+        Await.until(() -> history(carol).size() == 6, Duration.ofSeconds(20), "carol to have alice's three");
+        aliceRun.kill();
+        bobRun = run("bob", bob);
+        Await.until(
+                () -> history(bob).containsAll(List.of("alice: missed 1", "alice: missed 2", "alice: missed 3")),
+                Duration.ofSeconds(60),
+                "bob to get alice's messages from carol");
+        assertThat(history(bob)).hasSize(6).doesNotHaveDuplicates();
+        assertThat(status(this, bob).path("rejects").path("signature_invalid").asLong())
+                .isZero();
+
+        // Alice returns and removes carol.
+        aliceRun = run("alice", alice);
+        Await.until(() -> connectedMembers(alice) == 3, Duration.ofSeconds(30), "alice back in the mesh");
+        NodeProcess notCreator = finished("bob kicks", 1, "session", "kick", "team", "carol", "-c", bob.toString());
+        assertThat(notCreator.stderr().strip()).isEqualTo("elara: only the creator of 'team' can kick members");
+        NodeProcess kick = finished("alice kicks", 0, "session", "kick", "team", "carol", "-c", alice.toString());
+        assertThat(kick.stdout().strip()).isEqualTo("removed carol from 'team'");
+        Await.until(() -> team(carol) == null, Duration.ofSeconds(20), "carol to be out");
+        NodeProcess carolList = finished("carol's list", 0, "session", "list", "-c", carol.toString());
+        assertThat(carolList.stdout()).contains("team  (removed by its creator)");
+        Await.until(() -> team(bob).path("members").size() == 2, Duration.ofSeconds(20), "bob to see two members");
+        NodeProcess carolSends =
+                finished("carol after", 1, "send", "-c", carol.toString(), "--session", "team", "still here?");
+        assertThat(carolSends.stderr().strip()).startsWith("elara: no session named 'team'");
+
+        for (NodeProcess process : List.of(aliceRun, bobRun, carolRun, malloryRun)) {
+            process.terminate();
+            assertThat(process.waitFor(EXIT)).isEqualTo(143);
+            assertThat(process.stderr()).doesNotContain("Exception");
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.elara.node;
+
+import java.util.List;
+
+/**
+ * A session as {@code elara session list} shows it.
+ *
+ * @param name its name on this node
+ * @param id its 128-bit id in hex
+ * @param kind {@code configured} (from the config file), {@code created} (by this node) or {@code joined}
+ * @param creator the creator's node id; null for a configured session
+ * @param members this node first, then the others
+ */
+public record SessionInfo(String name, String id, String kind, String creator, List<Member> members) {
+    public SessionInfo {
+        members = List.copyOf(members);
+    }
+
+    /**
+     * A member.
+     *
+     * @param name its peer name here (this node's own name for itself)
+     * @param nodeId its node id, or null when not known yet (a configured peer not yet met)
+     * @param self whether it is this node
+     * @param connected whether a secure session with it is up
+     */
+    public record Member(String name, String nodeId, boolean self, boolean connected) {}
+}

@@ -1,0 +1,1046 @@
+package io.elara.node;
+
+import io.elara.crypto.identity.NodeId;
+import io.elara.node.config.Names;
+import io.elara.node.event.Event;
+import io.elara.node.event.EventKind;
+import io.elara.node.event.RejectReason;
+import io.elara.node.event.SessionId;
+import io.elara.node.membership.InviteReject;
+import io.elara.node.membership.InviteToken;
+import io.elara.node.membership.Membership;
+import io.elara.node.membership.MembershipOp;
+import io.elara.node.membership.MembershipReject;
+import io.elara.node.peer.Peer;
+import io.elara.node.secure.ExpectedPeer;
+import io.elara.node.session.Session;
+import io.elara.node.session.SessionTable;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions with a signed membership: created here ({@code elara session create}), joined with an invite ({@code elara
+ * join}), left, and changed by their creator ({@code kick}, {@code ban}). Small sessions run as a full mesh: every
+ * member keeps a peer for every other member it has an address for, and sends its events to all of them. Loop thread
+ * only; part of {@link NodeCore}.
+ *
+ * <p><b>Session control messages</b> are events of kind {@link EventKind#SESSION} in the direct session, sent on the
+ * reliable lane to one peer (so they arrive in order, after anything sent before them) and never kept or shown. Their
+ * text is one line of space-separated fields (binary fields in unpadded base64url, session ids in hex):
+ *
+ * <ul>
+ *   <li>{@code op OP}: a signed {@link MembershipOp}. A JOIN is sent by the joiner to its inviter; every node that
+ *       accepts an operation new to it passes it on to the other members it knows (so it floods the mesh once; a
+ *       copy is a {@code membership_duplicate} and goes no further).
+ *   <li>{@code welcome SESSION CREATOR NAME}: the inviter's answer to an accepted JOIN, before it sends every operation
+ *       it holds: what the joiner needs to build the membership (the creator's id) and the session's name.
+ *   <li>{@code refused SESSION REASON}: the inviter's answer to a JOIN that has no effect (invite used up, joiner
+ *       banned, invite expired), so {@code elara join} fails with the reason instead of waiting.
+ *   <li>{@code member SESSION NODE ADDRESS NAME}: where a member can be reached, and its display name: sent to a new
+ *       member about the others, and to the others about it.
+ *   <li>{@code sync SESSION FLAGS OPS DIGEST [AUTHOR=HLC]...}: anti-entropy, sent whenever two members (re)connect
+ *       and every {@link #SYNC_INTERVAL_NS} after: the number and a digest of the membership operations held, and for
+ *       each author the newest stamp of its events held here. The receiver sends back every operation it holds when
+ *       the digests differ, and every event of the session newer than the stamp listed for its author (or every event
+ *       of an author not listed, when FLAGS says the list is complete): the events travel as they were signed by
+ *       their authors, so a member relays for another and the receiver still checks the author's signature. FLAGS is
+ *       {@code q} (answer with a sync of yours) or {@code r} (an answer), followed by {@code a} (every author listed)
+ *       or {@code p} (a part of them: the list did not fit one message).
+ * </ul>
+ *
+ * Who may send what is checked on arrival: an {@code op} comes from a member (or is the sender's own JOIN), a {@code
+ * welcome} or {@code refused} only from the inviter of a join under way, a {@code member} and a {@code sync} only from
+ * a member; anything else is counted as {@code session_control} and ignored. The membership's own checks (signatures,
+ * who may kick, expiry, uses, bans) are {@link Membership}'s; their refusals are counted by reason.
+ */
+final class SessionLayer {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionLayer.class);
+
+    /** How often members that are connected compare their state. */
+    static final long SYNC_INTERVAL_NS = TimeUnit.SECONDS.toNanos(30);
+    /** Events sent to one member per sync at most; the rest follow at the next. */
+    static final int RELAYED_PER_SYNC_MAX = 1024;
+    /** Authors listed in one sync message at most (a longer list is split, flagged partial). */
+    static final int SYNC_AUTHORS_PER_MESSAGE = 24;
+    /** Longest a join waits for its inviter's welcome before it fails. */
+    static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+    /** Joins under way at once, at most. */
+    static final int JOINS_MAX = 16;
+    /** Operations buffered for a join under way, at most. */
+    static final int JOIN_BUFFER_OPS_MAX = Membership.OPS_MAX;
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
+
+    /** A session as {@code elara session list} shows it. */
+    public record Info(String name, SessionId id, String kind, String creator, List<Member> members) {}
+
+    /** A member of a session: its peer name (or this node's name), id, and whether a secure session is up. */
+    public record Member(String name, String nodeId, boolean self, boolean connected) {}
+
+    /** A join under way: the invite, the JOIN sent for it, and who waits for the answer. */
+    private static final class PendingJoin {
+        final InviteToken invite;
+        final MembershipOp join;
+        final Peer inviter;
+        final String localName;
+        final CompletableFuture<String> done;
+        final long deadlineNs;
+        final List<MembershipOp> early = new ArrayList<>();
+
+        PendingJoin(
+                InviteToken invite,
+                MembershipOp join,
+                Peer inviter,
+                String localName,
+                CompletableFuture<String> done,
+                long deadlineNs) {
+            this.invite = invite;
+            this.join = join;
+            this.inviter = inviter;
+            this.localName = localName;
+            this.done = done;
+            this.deadlineNs = deadlineNs;
+        }
+    }
+
+    private final NodeCore core;
+    private final Map<SessionId, PendingJoin> joins = new HashMap<>();
+    private final Map<MembershipReject, Long> refused = new EnumMap<>(MembershipReject.class);
+    /** Display names of members, as their events give them. */
+    private final Map<NodeId, String> displayNames = new HashMap<>();
+    /** Why this node is no longer in a session it was in (left, removed, banned), by session name. */
+    private final Map<String, String> ended = new LinkedHashMap<>();
+    /** The ids of those sessions: what their members still send is late, not hostile. */
+    private final Set<SessionId> endedIds = new java.util.HashSet<>();
+
+    private long nextSyncNs = Long.MIN_VALUE;
+    private long opsApplied;
+    private long eventsRelayed;
+    private long syncsSent;
+
+    SessionLayer(NodeCore core) {
+        this.core = core;
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /** Creates session {@code name} with this node as its creator and only member. */
+    SessionId create(String name, long nowNs) throws SendException {
+        checkNewName(name);
+        SessionId id = new SessionId(
+                core.secureRandom().nextLong(), core.secureRandom().nextLong());
+        Membership membership = Membership.create(id, core.self());
+        Session session = new Session(id, name, List.of(), membership);
+        core.sessions().put(session);
+        ended.remove(name);
+        save(session);
+        LOG.info("created session '{}' ({})", name, id);
+        return id;
+    }
+
+    /**
+     * An invite to session {@code name}: signed by this node, naming {@code addresses} as where it is reached.
+     *
+     * @param uses 0 for no limit
+     */
+    InviteToken invite(String name, int uses, long expiresAtMs, List<InetSocketAddress> addresses, long nowNs)
+            throws SendException {
+        Session session = membershipSession(name);
+        if (expiresAtMs <= nowNs / 1_000_000L) {
+            throw new SendException("the invite would be expired already");
+        }
+        if (addresses.isEmpty()) {
+            throw new SendException("this node has no address to put in an invite");
+        }
+        List<InetSocketAddress> named = addresses.subList(0, Math.min(addresses.size(), InviteToken.CANDIDATES_MAX));
+        try {
+            return InviteToken.create(
+                    core.identity(),
+                    session.id(),
+                    session.name(),
+                    named,
+                    Instant.ofEpochMilli(expiresAtMs),
+                    uses,
+                    core.secureRandom());
+        } catch (IllegalArgumentException e) {
+            throw new SendException(e.getMessage());
+        }
+    }
+
+    /**
+     * Joins with {@code text}, an invite: sends the JOIN to the inviter at the invite's first address and completes
+     * {@code done} with the session's name once the inviter's welcome made this node a member, or fails it with the
+     * reason (a refused invite, no answer within {@link #JOIN_TIMEOUT_NS}).
+     *
+     * @param localName the name the session gets here; null for the invite's
+     */
+    void join(String text, String localName, long nowNs, CompletableFuture<String> done) throws SendException {
+        InviteToken.Decoded decoded = InviteToken.parse(text);
+        if (!decoded.accepted()) {
+            refusedInvite(decoded.reject());
+            throw new SendException("not a valid invite: " + decoded.reject().description());
+        }
+        InviteToken invite = decoded.token();
+        InviteReject verdict = invite.verify(Instant.ofEpochMilli(nowNs / 1_000_000L));
+        if (verdict != InviteReject.NONE) {
+            refusedInvite(verdict);
+            throw new SendException("the invite cannot be used: " + verdict.description());
+        }
+        if (invite.inviter().equals(core.self())) {
+            throw new SendException("this invite is this node's own");
+        }
+        Session existing = core.sessions().byId(invite.sessionId());
+        if (existing != null) {
+            throw new SendException("this node is in session '" + existing.name() + "' already");
+        }
+        String name = localName != null ? localName : invite.sessionName();
+        checkNewName(name);
+        if (joins.containsKey(invite.sessionId())) {
+            throw new SendException("a join of '" + name + "' is under way already");
+        }
+        if (joins.size() >= JOINS_MAX) {
+            throw new SendException("too many joins under way (" + JOINS_MAX + ")");
+        }
+        if (invite.addresses().isEmpty()) {
+            throw new SendException("the invite names no address of its inviter");
+        }
+        Peer inviter = core.peers().byNodeId(invite.inviter());
+        if (inviter == null) {
+            inviter = core.peers().admit(invite.addresses().get(0), nowNs);
+            if (inviter == null) {
+                throw new SendException(
+                        "too many peers (limits.peers-max is " + core.limits().peersMax() + ")");
+            }
+        }
+        MembershipOp join = MembershipOp.join(core.identity(), invite, core.hlcNow(nowNs));
+        PendingJoin pending = new PendingJoin(invite, join, inviter, name, done, nowNs + JOIN_TIMEOUT_NS);
+        joins.put(invite.sessionId(), pending);
+        String problem = control(inviter, "join " + B64.encodeToString(join.encoded()), nowNs);
+        if (problem != null) {
+            joins.remove(invite.sessionId());
+            throw new SendException(problem);
+        }
+        LOG.info("joining '{}' through {}", name, Peer.format(inviter.address()));
+    }
+
+    /** Leaves session {@code name}: the LEAVE goes to every member this node knows, then the session is dropped here. */
+    void leave(String name, long nowNs) throws SendException {
+        Session session = membershipSession(name);
+        if (session.membership().creator().equals(core.self())) {
+            throw new SendException("the creator of '" + name + "' cannot leave it (kick the others, or keep it)");
+        }
+        MembershipOp leave = MembershipOp.leave(core.identity(), session.id(), core.hlcNow(nowNs));
+        List<Peer> members = session.members();
+        session.membership().apply(leave);
+        save(session);
+        broadcast(members, "op " + B64.encodeToString(leave.encoded()), null, nowNs);
+        end(session, "left");
+    }
+
+    /** Removes {@code who} from session {@code name} (this node must be its creator); {@code ban} bars it for good. */
+    void remove(String name, String who, boolean ban, long nowNs) throws SendException {
+        Session session = membershipSession(name);
+        Membership membership = session.membership();
+        if (!membership.creator().equals(core.self())) {
+            throw new SendException("only the creator of '" + name + "' can " + (ban ? "ban" : "kick") + " members");
+        }
+        NodeId subject = resolveMember(session, who);
+        if (subject == null) {
+            throw new SendException(
+                    "'" + who + "' is not a member of '" + name + "' (members: " + memberNames(session) + ")");
+        }
+        if (subject.equals(core.self())) {
+            throw new SendException("the creator cannot " + (ban ? "ban" : "kick") + " itself");
+        }
+        long hlc = core.hlcNow(nowNs);
+        MembershipOp op = ban
+                ? MembershipOp.ban(core.identity(), session.id(), subject, hlc)
+                : MembershipOp.kick(core.identity(), session.id(), subject, hlc);
+        List<Peer> before = session.members();
+        MembershipReject reject = membership.apply(op);
+        if (reject != MembershipReject.NONE && !reject.held()) {
+            throw new SendException("the " + (ban ? "ban" : "kick") + " was refused: " + reject.description());
+        }
+        opsApplied++;
+        save(session);
+        refresh(session);
+        // Everyone who was a member hears of it, the removed one included (so it stops sending).
+        broadcast(before, "op " + B64.encodeToString(op.encoded()), null, nowNs);
+    }
+
+    /** Every session, configured ones included, as {@code elara session list} shows them. */
+    List<Info> list() {
+        List<Info> infos = new ArrayList<>();
+        for (Session session : core.sessions().all()) {
+            if (session.id().isDirect()) {
+                continue;
+            }
+            List<Member> members = new ArrayList<>();
+            Membership membership = session.membership();
+            if (membership == null) {
+                members.add(new Member(core.name(), core.self().toString(), true, true));
+                for (Peer peer : session.members()) {
+                    members.add(new Member(peer.label(), idText(peer), false, peer.session() != null));
+                }
+                infos.add(new Info(session.name(), session.id(), "configured", null, members));
+                continue;
+            }
+            for (NodeId member : membership.members()) {
+                if (member.equals(core.self())) {
+                    members.add(new Member(core.name(), member.toString(), true, true));
+                    continue;
+                }
+                Peer peer = core.peers().byNodeId(member);
+                String label = peer != null ? peer.label() : displayNames.getOrDefault(member, member.shortForm());
+                members.add(new Member(label, member.toString(), false, peer != null && peer.session() != null));
+            }
+            String kind = membership.creator().equals(core.self()) ? "created" : "joined";
+            infos.add(new Info(
+                    session.name(), session.id(), kind, membership.creator().toString(), members));
+        }
+        return infos;
+    }
+
+    /** Why this node is no longer in the sessions it left or was removed from, by name. */
+    Map<String, String> ended() {
+        return Collections.unmodifiableMap(ended);
+    }
+
+    /** Membership operations this node refused or held, by reason. */
+    Map<MembershipReject, Long> refusals() {
+        return Collections.unmodifiableMap(refused);
+    }
+
+    long opsApplied() {
+        return opsApplied;
+    }
+
+    long eventsRelayed() {
+        return eventsRelayed;
+    }
+
+    long syncsSent() {
+        return syncsSent;
+    }
+
+    // ---------------------------------------------------------------- restart
+
+    /** A kept session: its name and membership snapshot (read once, at start; never compared). */
+    @SuppressWarnings("ArrayRecordComponent")
+    record SavedSession(SessionId id, String name, byte[] state) {}
+
+    /** A kept member peer: its id, peer name and last address. */
+    record SavedPeer(NodeId id, String name, InetSocketAddress address) {}
+
+    /**
+     * Takes back the sessions this node was in when it stopped, and the peers of their members. A snapshot that does
+     * not decode is skipped with a warning (the database holds it unchanged); one this node is no longer a member of
+     * is not restored.
+     */
+    void restore(List<SavedSession> saved, List<SavedPeer> savedPeers) {
+        for (SavedSession kept : saved) {
+            Membership.Decoded decoded = Membership.decode(kept.state());
+            if (!decoded.accepted()) {
+                LOG.warn(
+                        "session '{}' is not restored: its stored state is refused ({})",
+                        kept.name(),
+                        decoded.reject().description());
+                continue;
+            }
+            Membership membership = decoded.membership();
+            if (!membership.sessionId().equals(kept.id()) || !membership.isMember(core.self())) {
+                continue;
+            }
+            if (core.sessions().byName(kept.name()) != null || core.sessions().byId(kept.id()) != null) {
+                LOG.warn("session '{}' is not restored: a session of that name or id exists", kept.name());
+                continue;
+            }
+            core.sessions().put(new Session(kept.id(), kept.name(), List.of(), membership));
+        }
+        for (SavedPeer kept : savedPeers) {
+            if (kept.address() == null || kept.name() == null || !isMemberAnywhere(kept.id())) {
+                continue;
+            }
+            if (core.peers().byNodeId(kept.id()) != null
+                    || core.peers().byName(kept.name()) != null
+                    || core.peers().byAddress(kept.address()) != null
+                    || core.peers().size() >= core.limits().peersMax()) {
+                continue;
+            }
+            core.peers().configure(kept.name(), kept.address(), ExpectedPeer.ofNodeId(kept.id()));
+        }
+        for (Session session : core.sessions().all()) {
+            if (session.membership() != null) {
+                refresh(session);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /** A secure session with {@code peer} came up: compare state for every session it shares with this node. */
+    void connected(Peer peer, long nowNs) {
+        NodeId id = peer.provenId();
+        if (id == null) {
+            return;
+        }
+        for (Session session : core.sessions().all()) {
+            Membership membership = session.membership();
+            if (membership != null && membership.isMember(id)) {
+                if (!session.members().contains(peer)) {
+                    ensurePeer(id, null, peer.address());
+                    refresh(session);
+                }
+                sendSync(session, peer, true, nowNs);
+            }
+        }
+    }
+
+    /** Periodic work: syncs with connected members, joins that timed out. */
+    void tick(long nowNs) {
+        if (!joins.isEmpty()) {
+            joins.values().removeIf(join -> {
+                if (nowNs < join.deadlineNs) {
+                    return false;
+                }
+                join.done.completeExceptionally(new SendException("no answer from the inviter at "
+                        + Peer.format(join.inviter.address()) + " within "
+                        + TimeUnit.NANOSECONDS.toSeconds(JOIN_TIMEOUT_NS) + " s"));
+                return true;
+            });
+        }
+        if (nextSyncNs == Long.MIN_VALUE) {
+            // The first tick after start: reach every member this node knows (this dials them), so a restarted node
+            // rejoins the mesh and catches up without waiting for someone to speak.
+            nextSyncNs = nowNs + SYNC_INTERVAL_NS;
+            for (Session session : core.sessions().all()) {
+                if (session.membership() != null) {
+                    for (Peer peer : session.members()) {
+                        sendSync(session, peer, true, nowNs);
+                    }
+                }
+            }
+            return;
+        }
+        if (nowNs < nextSyncNs) {
+            return;
+        }
+        nextSyncNs = nowNs + SYNC_INTERVAL_NS;
+        for (Session session : core.sessions().all()) {
+            if (session.membership() == null) {
+                continue;
+            }
+            for (Peer peer : session.members()) {
+                if (peer.session() != null) {
+                    sendSync(session, peer, true, nowNs);
+                }
+            }
+        }
+    }
+
+    /** When {@link #tick} has work next, or {@link Long#MAX_VALUE}. */
+    long nextDeadlineNs() {
+        long next = Long.MAX_VALUE;
+        for (PendingJoin join : joins.values()) {
+            next = Math.min(next, join.deadlineNs);
+        }
+        if (nextSyncNs != Long.MIN_VALUE && hasMembershipSession()) {
+            next = Math.min(next, nextSyncNs);
+        }
+        return next;
+    }
+
+    /** A received session control message from {@code from}; the event's signature was checked by VALIDATE. */
+    void onControl(Event event, Peer from, long nowNs) {
+        if (from.provenId() != null && !from.provenId().equals(event.author())) {
+            // Session control speaks for the node on the other end of the link only; relays carry chat events.
+            invalid("a session control message from " + from.label() + " signed by another node");
+            return;
+        }
+        displayNames.putIfAbsent(event.author(), event.authorName());
+        String[] fields = event.text().split(" ", -1);
+        try {
+            switch (fields[0]) {
+                case "op" -> onOp(fields, event, from, false, nowNs);
+                case "join" -> onOp(fields, event, from, true, nowNs);
+                case "welcome" -> onWelcome(fields, event, from, nowNs);
+                case "refused" -> onRefused(fields, event);
+                case "member" -> onMember(fields, event, nowNs);
+                case "sync" -> onSync(fields, event, from, nowNs);
+                default -> invalid("unknown session control '" + fields[0] + "' from " + from.label());
+            }
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            invalid("malformed session control from " + from.label() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * An {@code op} (a membership operation passed on by a member) or, when {@code request}, a {@code join} (a
+     * joiner's own JOIN, sent to its inviter, who answers with a welcome or a refusal).
+     */
+    private void onOp(String[] fields, Event event, Peer from, boolean request, long nowNs) {
+        expect(fields, 2);
+        MembershipOp.Decoded decoded = MembershipOp.decode(B64_DECODER.decode(fields[1]));
+        if (!decoded.accepted()) {
+            count(decoded.reject());
+            return;
+        }
+        MembershipOp op = decoded.op();
+        NodeId sender = event.author();
+        if (request && (op.kind() != MembershipOp.Kind.JOIN || !op.subject().equals(sender))) {
+            invalid("a join request that is not the sender's own JOIN, from " + from.label());
+            return;
+        }
+        Session session = core.sessions().byId(op.sessionId());
+        if (session == null || session.membership() == null) {
+            PendingJoin join = joins.get(op.sessionId());
+            if (!request && join != null && sender.equals(join.invite.inviter())) {
+                if (join.early.size() < JOIN_BUFFER_OPS_MAX) {
+                    join.early.add(op); // arrived before the welcome: applied with it
+                }
+            } else if (join == null && !endedIds.contains(op.sessionId())) {
+                invalid("a membership operation for a session this node is not in, from " + from.label());
+            }
+            return;
+        }
+        Membership membership = session.membership();
+        if (!request && !membership.isMember(sender) && !op.subject().equals(sender)) {
+            core.rejects().increment(RejectReason.NOT_MEMBER);
+            return;
+        }
+        boolean wasMember = membership.isMember(op.subject());
+        List<Peer> before = session.members();
+        MembershipReject reject = membership.apply(op);
+        boolean applied = reject == MembershipReject.NONE || reject.held();
+        if (reject != MembershipReject.NONE && reject != MembershipReject.MEMBERSHIP_DUPLICATE) {
+            count(reject);
+        }
+        if (applied) {
+            opsApplied++;
+            save(session);
+        }
+        if (request) {
+            if (membership.isMember(sender)) {
+                Peer joiner = ensurePeer(sender, event.authorName(), from.address());
+                refresh(session);
+                welcome(session, sender, event.authorName(), joiner != null ? joiner : from, nowNs);
+                if (!wasMember) {
+                    broadcast(before, "op " + fields[1], from, nowNs);
+                    broadcast(before, memberLine(session, sender, from.address(), event.authorName()), from, nowNs);
+                }
+            } else {
+                control(from, "refused " + session.id() + " " + reject.label(), nowNs);
+            }
+            return;
+        }
+        if (!applied) {
+            return;
+        }
+        if (!membership.isMember(core.self())) {
+            end(session, op.kind() == MembershipOp.Kind.BAN ? "banned by its creator" : "removed by its creator");
+            return;
+        }
+        refresh(session);
+        // New here: pass it on once, to the members (and a removed subject) other than the one it came from.
+        List<Peer> targets = new ArrayList<>(before);
+        for (Peer peer : session.members()) {
+            if (!targets.contains(peer)) {
+                targets.add(peer);
+            }
+        }
+        broadcast(targets, "op " + fields[1], from, nowNs);
+    }
+
+    /** Answers an accepted JOIN: the welcome, every operation held, and where the other members are. */
+    private void welcome(Session session, NodeId joiner, String joinerName, Peer to, long nowNs) {
+        Membership membership = session.membership();
+        control(
+                to,
+                "welcome " + session.id() + " " + membership.creator() + " "
+                        + B64.encodeToString(session.name().getBytes(StandardCharsets.UTF_8)),
+                nowNs);
+        sendOps(session, to, nowNs);
+        for (NodeId member : membership.members()) {
+            if (member.equals(joiner)) {
+                continue;
+            }
+            if (member.equals(core.self())) {
+                continue;
+            }
+            Peer peer = core.peers().byNodeId(member);
+            if (peer != null) {
+                control(to, memberLine(session, member, peer.address(), peer.label()), nowNs);
+            }
+        }
+        LOG.info("{} joined session '{}'", joinerName, session.name());
+    }
+
+    private void onWelcome(String[] fields, Event event, Peer from, long nowNs) {
+        expect(fields, 4);
+        SessionId id = parseSession(fields[1]);
+        PendingJoin join = joins.get(id);
+        if (join == null || !event.author().equals(join.invite.inviter())) {
+            invalid("a welcome to a session this node is not joining, from " + from.label());
+            return;
+        }
+        NodeId creator = NodeId.parse(fields[2]);
+        joins.remove(id);
+        if (core.sessions().byName(join.localName) != null) {
+            join.done.completeExceptionally(
+                    new SendException("a session named '" + join.localName + "' exists already"));
+            return;
+        }
+        Membership membership = Membership.create(id, creator);
+        Session session = new Session(id, join.localName, List.of(), membership);
+        core.sessions().put(session);
+        ended.remove(join.localName);
+        ensurePeer(event.author(), event.authorName(), from.address());
+        membership.apply(join.join);
+        for (MembershipOp op : join.early) {
+            membership.apply(op);
+        }
+        save(session);
+        refresh(session);
+        sendSync(session, from, true, nowNs);
+        if (membership.isMember(core.self())) {
+            join.done.complete(session.name());
+        } else {
+            // The inviter's own JOIN comes with the operations that follow the welcome.
+            waitingForMembership.put(id, join.done);
+        }
+        LOG.info("joined session '{}'", session.name());
+    }
+
+    /** Joins welcomed but not yet effective here (the operations that admit the inviter are on their way). */
+    private final Map<SessionId, CompletableFuture<String>> waitingForMembership = new HashMap<>();
+
+    private void onRefused(String[] fields, Event event) {
+        expect(fields, 3);
+        SessionId id = parseSession(fields[1]);
+        PendingJoin join = joins.get(id);
+        if (join == null || !event.author().equals(join.invite.inviter())) {
+            invalid("a refusal of a join this node did not ask for");
+            return;
+        }
+        joins.remove(id);
+        MembershipReject reason = MembershipReject.fromLabel(fields[2]);
+        join.done.completeExceptionally(new SendException(
+                "the inviter refused the join: " + (reason != null ? reason.description() : fields[2])));
+    }
+
+    private void onMember(String[] fields, Event event, long nowNs) {
+        expect(fields, 5);
+        SessionId sessionId = parseSession(fields[1]);
+        Session session = core.sessions().byId(sessionId);
+        if (session == null
+                || session.membership() == null
+                || !session.membership().isMember(event.author())) {
+            if (!endedIds.contains(sessionId) && !formerMember(session, event.author())) {
+                invalid("a member address for a session the sender and this node do not share");
+            }
+            return;
+        }
+        NodeId member = NodeId.parse(fields[2]);
+        if (member.equals(core.self())) {
+            return;
+        }
+        InetSocketAddress address = parseAddress(fields[3]);
+        String displayName = new String(B64_DECODER.decode(fields[4]), StandardCharsets.UTF_8);
+        displayNames.putIfAbsent(member, displayName);
+        boolean known = core.peers().byNodeId(member) != null;
+        Peer peer = ensurePeer(member, displayName, address);
+        refresh(session);
+        if (peer != null && !known && session.membership().isMember(member)) {
+            // First contact: introduce this node (its operations first, so the member knows it is one), then sync.
+            sendOps(session, peer, nowNs);
+            sendSync(session, peer, true, nowNs);
+        }
+    }
+
+    private void onSync(String[] fields, Event event, Peer from, long nowNs) {
+        expect(fields, 5);
+        SessionId sessionId = parseSession(fields[1]);
+        Session session = core.sessions().byId(sessionId);
+        if (session == null
+                || session.membership() == null
+                || !session.membership().isMember(event.author())) {
+            if (!endedIds.contains(sessionId) && !formerMember(session, event.author())) {
+                invalid("a sync for a session the sender and this node do not share");
+            }
+            return;
+        }
+        String flags = fields[2];
+        if (flags.length() != 2) {
+            throw new IllegalArgumentException("sync flags '" + flags + "'");
+        }
+        boolean query = flags.charAt(0) == 'q';
+        boolean complete = flags.charAt(1) == 'a';
+        int theirOps = Integer.parseInt(fields[3]);
+        String theirDigest = fields[4];
+        Map<Long, Long> stamps = new HashMap<>();
+        for (int i = 5; i < fields.length; i++) {
+            int eq = fields[i].indexOf('=');
+            stamps.put(
+                    Long.parseUnsignedLong(fields[i].substring(0, eq), 16),
+                    Long.parseUnsignedLong(fields[i].substring(eq + 1), 16));
+        }
+        Membership membership = session.membership();
+        boolean opsDiffer = theirOps != membership.ops().size() || !theirDigest.equals(digest(membership));
+        if (opsDiffer) {
+            sendOps(session, from, nowNs);
+        }
+        int room = Math.min(
+                RELAYED_PER_SYNC_MAX,
+                core.limits().sendQueueMax() - from.sender().queued());
+        int relayed = 0;
+        for (Event held : session.log().ordered()) {
+            if (relayed >= room) {
+                break;
+            }
+            if (held.proof() == null || held.author().equals(event.author()) || !session.admits(held.author())) {
+                continue;
+            }
+            Long stamp = stamps.get(authorKey(held.author()));
+            boolean newer = stamp != null ? Long.compareUnsigned(held.hlc(), stamp) > 0 : complete;
+            if (newer && core.relay(from, held, nowNs)) {
+                relayed++;
+            }
+        }
+        eventsRelayed += relayed;
+        if (query) {
+            sendSync(session, from, false, nowNs);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Sends every operation of {@code session} to {@code peer}, in replay order. */
+    private void sendOps(Session session, Peer peer, long nowNs) {
+        for (MembershipOp op : session.membership().ops()) {
+            if (control(peer, "op " + B64.encodeToString(op.encoded()), nowNs) != null) {
+                return; // its lane is full: the next sync sends them again
+            }
+        }
+    }
+
+    /** Sends this node's sync for {@code session} to {@code peer}: one message, or several when many authors wrote. */
+    private void sendSync(Session session, Peer peer, boolean query, long nowNs) {
+        Map<Long, Long> newest = new HashMap<>();
+        for (Event held : session.log().ordered()) {
+            newest.merge(authorKey(held.author()), held.hlc(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+        }
+        Membership membership = session.membership();
+        String head = "sync " + session.id() + " " + (query ? 'q' : 'r');
+        String tail = " " + membership.ops().size() + " " + digest(membership);
+        List<String> entries = new ArrayList<>();
+        for (Map.Entry<Long, Long> entry : newest.entrySet()) {
+            entries.add(Long.toHexString(entry.getKey()) + "=" + Long.toHexString(entry.getValue()));
+        }
+        Collections.sort(entries);
+        boolean complete = entries.size() <= SYNC_AUTHORS_PER_MESSAGE;
+        int from = 0;
+        do {
+            int to = Math.min(entries.size(), from + SYNC_AUTHORS_PER_MESSAGE);
+            StringBuilder line =
+                    new StringBuilder(head).append(complete ? 'a' : 'p').append(tail);
+            for (String entry : entries.subList(from, to)) {
+                line.append(' ').append(entry);
+            }
+            control(peer, line.toString(), nowNs);
+            syncsSent++;
+            // Only the first part asks for an answer: one answer covers the whole state.
+            head = "sync " + session.id() + " r";
+            from = to;
+        } while (from < entries.size());
+    }
+
+    /** An author's key in a sync: the first 8 bytes of its id. */
+    private static long authorKey(NodeId author) {
+        return ByteBuffer.wrap(author.toBytes()).getLong();
+    }
+
+    /** The first 8 bytes of SHA-256 over the membership snapshot, in hex. */
+    private static String digest(Membership membership) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(membership.encode());
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    private String memberLine(Session session, NodeId member, InetSocketAddress address, String displayName) {
+        return "member " + session.id() + " " + member + " " + Peer.format(address) + " "
+                + B64.encodeToString(displayName.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The peer of member {@code id}: the one that is or proved to be it (named now if it was a stranger), else a new
+     * one at {@code address}. Null when there is no address, or no room.
+     */
+    private Peer ensurePeer(NodeId id, String displayName, InetSocketAddress address) {
+        if (id.equals(core.self())) {
+            return null;
+        }
+        Peer peer = core.peers().byNodeId(id);
+        if (peer == null && address != null) {
+            Peer there = core.peers().byAddress(address);
+            if (there != null
+                    && there.configuredName() == null
+                    && (there.provenId() == null || there.provenId().equals(id))) {
+                peer = there;
+            } else if (there == null && core.peers().size() < core.limits().peersMax()) {
+                peer = core.peers().configure(nameFor(id, displayName), address, ExpectedPeer.ofNodeId(id));
+                core.journal().savePeer(id, peer.label(), Peer.format(address));
+                return peer;
+            }
+        }
+        if (peer != null && peer.configuredName() == null) {
+            core.peers().promote(peer, nameFor(id, displayName), ExpectedPeer.ofNodeId(id));
+            core.journal().savePeer(id, peer.label(), Peer.format(peer.address()));
+        }
+        return peer;
+    }
+
+    /** A free peer name for member {@code id}: its display name if free, else with a part of its id. */
+    private String nameFor(NodeId id, String displayName) {
+        String base = displayName != null ? displayName : displayNames.get(id);
+        List<String> candidates = new ArrayList<>();
+        if (base != null && Names.problem(base) == null) {
+            candidates.add(base);
+            String suffixed = base + "-" + id.shortForm().substring(0, 4).toLowerCase(java.util.Locale.ROOT);
+            if (Names.problem(suffixed) == null) {
+                candidates.add(suffixed);
+            }
+        }
+        candidates.add(id.shortForm().toLowerCase(java.util.Locale.ROOT));
+        candidates.add(id.toString().toLowerCase(java.util.Locale.ROOT));
+        for (String candidate : candidates) {
+            if (core.peers().byName(candidate) == null && !candidate.equals(core.name())) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no free name for " + id);
+    }
+
+    /** Recomputes the peers {@code session}'s events go to from its members. */
+    private void refresh(Session session) {
+        List<Peer> peers = new ArrayList<>();
+        for (NodeId member : session.membership().members()) {
+            if (member.equals(core.self())) {
+                continue;
+            }
+            Peer peer = core.peers().byNodeId(member);
+            if (peer != null) {
+                peers.add(peer);
+            }
+        }
+        session.members(peers);
+        CompletableFuture<String> waiting = waitingForMembership.get(session.id());
+        if (waiting != null && session.membership().isMember(core.self())) {
+            waitingForMembership.remove(session.id());
+            waiting.complete(session.name());
+        }
+    }
+
+    private void save(Session session) {
+        Membership membership = session.membership();
+        core.journal()
+                .saveSession(session.id(), session.name(), membership.ops().size(), membership.encode());
+    }
+
+    /** This node is no longer in {@code session}: it is dropped here (its history stays in the database). */
+    private void end(Session session, String why) {
+        core.sessions().remove(session);
+        ended.put(session.name(), why);
+        endedIds.add(session.id());
+        CompletableFuture<String> waiting = waitingForMembership.remove(session.id());
+        if (waiting != null) {
+            waiting.completeExceptionally(new SendException("session '" + session.name() + "': " + why));
+        }
+        LOG.info("no longer in session '{}': {}", session.name(), why);
+    }
+
+    /** Sends {@code line} to each of {@code peers} but {@code except}. */
+    private void broadcast(List<Peer> peers, String line, Peer except, long nowNs) {
+        for (Peer peer : peers) {
+            if (peer != except) {
+                control(peer, line, nowNs);
+            }
+        }
+    }
+
+    /** Sends one control message to {@code peer}; returns why it could not, or null. */
+    private String control(Peer peer, String line, long nowNs) {
+        CompletableFuture<SendResult> sent = new CompletableFuture<>();
+        String problem = core.queueLocal(
+                core.sessions().byId(SessionId.DIRECT), List.of(peer), EventKind.SESSION, line, nowNs, sent);
+        if (problem != null) {
+            LOG.debug("session control to {} not sent: {}", peer.label(), problem);
+        }
+        return problem;
+    }
+
+    private Session membershipSession(String name) throws SendException {
+        Session session = core.sessions().byName(name);
+        if (session == null || session.id().isDirect()) {
+            throw new SendException("no session named '" + name + "' (this node has: " + sessionNames() + ")");
+        }
+        if (session.membership() == null) {
+            throw new SendException("session '" + name + "' comes from the config file; only created or joined"
+                    + " sessions have invites and members to remove");
+        }
+        return session;
+    }
+
+    private void checkNewName(String name) throws SendException {
+        String problem = Names.problem(name);
+        if (problem != null) {
+            throw new SendException(problem);
+        }
+        if (name.equals(SessionTable.DIRECT_NAME) || core.sessions().byName(name) != null) {
+            throw new SendException("a session named '" + name + "' exists already");
+        }
+    }
+
+    private NodeId resolveMember(Session session, String who) {
+        Set<NodeId> members = session.membership().members();
+        Peer peer = core.peers().byName(who);
+        if (peer != null) {
+            NodeId id = peer.configuredIdentity().nodeId() != null
+                    ? peer.configuredIdentity().nodeId()
+                    : peer.provenId();
+            return id != null && members.contains(id) ? id : null;
+        }
+        NodeId match = null;
+        for (NodeId member : members) {
+            String text = member.toString();
+            if (text.equalsIgnoreCase(who)
+                    || (who.length() >= 6 && text.regionMatches(true, 0, who, 0, who.length()))
+                    || who.equals(displayNames.get(member))) {
+                if (match != null && !match.equals(member)) {
+                    return null; // ambiguous
+                }
+                match = member;
+            }
+        }
+        return match;
+    }
+
+    private String memberNames(Session session) {
+        List<String> names = new ArrayList<>();
+        for (Member member : list().stream()
+                .filter(info -> info.id().equals(session.id()))
+                .findFirst()
+                .orElseThrow()
+                .members()) {
+            names.add(member.name());
+        }
+        return String.join(", ", names);
+    }
+
+    private String sessionNames() {
+        List<String> names = new ArrayList<>();
+        for (Session session : core.sessions().all()) {
+            if (!session.id().isDirect()) {
+                names.add(session.name());
+            }
+        }
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
+    private boolean isMemberAnywhere(NodeId id) {
+        for (Session session : core.sessions().all()) {
+            if (session.membership() != null && session.membership().isMember(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code node} was in {@code session} or this node was (a message crossed the operation that ended it):
+     * what it sends then is late, not hostile, and is dropped without counting.
+     */
+    private boolean formerMember(Session session, NodeId node) {
+        if (session == null || session.membership() == null) {
+            return false;
+        }
+        if (!core.sessions().all().contains(session)) {
+            return true;
+        }
+        for (MembershipOp op : session.membership().ops()) {
+            if (op.subject().equals(node)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean hasMembershipSession() {
+        for (Session session : core.sessions().all()) {
+            if (session.membership() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String idText(Peer peer) {
+        NodeId id = peer.configuredIdentity().nodeId() != null
+                ? peer.configuredIdentity().nodeId()
+                : peer.provenId();
+        return id == null ? null : id.toString();
+    }
+
+    private void count(MembershipReject reject) {
+        LOG.debug("membership operation refused: {}", reject.description());
+        refused.merge(reject, 1L, Long::sum);
+        core.rejects().increment(RejectReason.SESSION_CONTROL);
+    }
+
+    private void refusedInvite(InviteReject reject) {
+        LOG.debug("invite refused: {}", reject.description());
+    }
+
+    private void invalid(String what) {
+        core.rejects().increment(RejectReason.SESSION_CONTROL);
+        LOG.debug("{}", what);
+    }
+
+    private static void expect(String[] fields, int count) {
+        if (fields.length < count) {
+            throw new IllegalArgumentException("'" + fields[0] + "' needs " + count + " fields, got " + fields.length);
+        }
+    }
+
+    private static SessionId parseSession(String hex) {
+        if (hex.length() != 32) {
+            throw new IllegalArgumentException("a session id is 32 hex digits");
+        }
+        return new SessionId(HexFormat.fromHexDigitsToLong(hex, 0, 16), HexFormat.fromHexDigitsToLong(hex, 16, 32));
+    }
+
+    private static InetSocketAddress parseAddress(String text) {
+        return io.elara.node.config.Addresses.parse(text, false);
+    }
+}

@@ -1,0 +1,275 @@
+package io.elara.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.elara.crypto.sign.BatchSigner;
+import io.elara.crypto.sign.EventProof;
+import io.elara.node.CoreNetwork.Member;
+import io.elara.node.event.Event;
+import io.elara.node.event.EventId;
+import io.elara.node.event.EventKind;
+import io.elara.node.event.RejectReason;
+import io.elara.node.event.SessionId;
+import io.elara.node.membership.MembershipReject;
+import io.elara.node.wire.EventFrameCodec;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Created sessions between protected cores on a virtual network: invites, joins, a full mesh of members that found
+ * each other through the inviter, removal by the creator, refusal of what the membership does not allow, and
+ * anti-entropy that lets a member pass on what another missed.
+ */
+class NodeCoreSessionTest {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final long HOUR_MS = TimeUnit.HOURS.toMillis(1);
+
+    private final CoreNetwork network = new CoreNetwork(71);
+    private final Member alice = network.add("alice", 7101, b -> b);
+    private final Member bob = network.add("bob", 7102, b -> b);
+    private final Member carol = network.add("carol", 7103, b -> b);
+
+    private long now() {
+        return network.clock.nowNs();
+    }
+
+    private String invite(Member inviter, int uses) throws SendException {
+        return inviter.core.invite("team", uses, now() / 1_000_000L + HOUR_MS, List.of(inviter.address), now());
+    }
+
+    private void join(Member joiner, String token) throws SendException {
+        CompletableFuture<String> joined = new CompletableFuture<>();
+        joiner.core.join(token, null, now(), joined);
+        network.runUntil(joined::isDone, LIMIT, joiner.name + " to join");
+        assertThat(joined.join()).isEqualTo("team");
+    }
+
+    private List<String> members(Member member) {
+        return member.core.sessionList().stream()
+                .filter(info -> info.name().equals("team"))
+                .flatMap(info -> info.members().stream())
+                .map(SessionInfo.Member::name)
+                .sorted()
+                .toList();
+    }
+
+    private CompletableFuture<SendResult> say(Member from, String text) {
+        return from.core.sendText(SendTarget.session("team"), text, now());
+    }
+
+    /** Alice creates the session; bob joins with her invite, carol with bob's. */
+    private void threeMembers() throws SendException {
+        alice.core.createSession("team", now());
+        join(bob, invite(alice, 0));
+        join(carol, invite(bob, 0));
+        network.runUntil(
+                () -> members(alice).size() == 3 && members(carol).size() == 3 && connectedAll(),
+                LIMIT,
+                "everyone to know everyone");
+    }
+
+    private boolean connectedAll() {
+        for (Member member : List.of(alice, bob, carol)) {
+            for (SessionInfo info : member.core.sessionList()) {
+                if (info.name().equals("team") && !info.members().stream().allMatch(SessionInfo.Member::connected)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Test
+    void shouldJoinByInviteAndReachEveryMemberInAFullMesh() throws Exception {
+        // Goal: two joins, one through a member who is not the creator, give a session whose messages reach every
+        // member. Method: carol never talks to alice before; she learns alice's address from bob's welcome and sends
+        // to her directly.
+        threeMembers();
+        assertThat(members(alice)).containsExactly("alice", "bob", "carol");
+        assertThat(members(bob)).containsExactly("alice", "bob", "carol");
+        assertThat(members(carol)).containsExactly("alice", "bob", "carol");
+        assertThat(carol.core.sessionList().get(0).kind()).isIn("joined", "configured");
+
+        CompletableFuture<SendResult> fromAlice = say(alice, "hello team");
+        CompletableFuture<SendResult> fromCarol = say(carol, "hi from carol");
+        network.runUntil(() -> fromAlice.isDone() && fromCarol.isDone(), LIMIT, "both sends acknowledged");
+        assertThat(fromAlice.join().acknowledgedBy()).containsExactlyInAnyOrder("bob", "carol");
+        assertThat(fromCarol.join().acknowledgedBy()).containsExactlyInAnyOrder("alice", "bob");
+        assertThat(bob.texts()).contains("alice: hello team", "carol: hi from carol");
+        assertThat(alice.texts()).contains("carol: hi from carol");
+        assertThat(carol.texts()).contains("alice: hello team");
+        assertThat(alice.core.history("team")).extracting(Event::text).contains("hello team", "hi from carol");
+        for (Member member : List.of(alice, bob, carol)) {
+            assertThat(member.core.rejects().get(RejectReason.SESSION_CONTROL))
+                    .as(member.name)
+                    .isZero();
+            assertThat(member.core.rejects().get(RejectReason.NOT_MEMBER))
+                    .as(member.name)
+                    .isZero();
+        }
+    }
+
+    @Test
+    void shouldRefuseAJoinBeyondTheInvitesUses() throws Exception {
+        // Goal: an invite for one use admits one node; the second is refused with the reason, and counted.
+        alice.core.createSession("team", now());
+        String once = invite(alice, 1);
+        join(bob, once);
+        CompletableFuture<String> second = new CompletableFuture<>();
+        carol.core.join(once, null, now(), second);
+        network.runUntil(second::isDone, LIMIT, "carol's answer");
+        assertThat(second).isCompletedExceptionally();
+        assertThatThrownBy(second::join)
+                .hasMessageContaining("the inviter refused the join")
+                .hasMessageContaining("beyond its invite's number of uses");
+        assertThat(members(alice)).containsExactly("alice", "bob");
+        assertThat(carol.core.sessionList()).isEmpty();
+        assertThat(alice.core.rejects().get(RejectReason.SESSION_CONTROL)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseForgedAndExpiredInvitesBeforeSendingAnything() throws Exception {
+        alice.core.createSession("team", now());
+        String token = invite(alice, 0);
+        char last = token.charAt(token.length() - 3);
+        String forged = token.substring(0, token.length() - 3)
+                + (last == 'A' ? 'B' : 'A')
+                + token.substring(token.length() - 2);
+        assertThatThrownBy(() -> bob.core.join(forged, null, now(), new CompletableFuture<>()))
+                .isInstanceOf(SendException.class)
+                .hasMessageStartingWith("not a valid invite");
+        String shortLived = alice.core.invite("team", 0, now() / 1_000_000L + 1_000, List.of(alice.address), now());
+        network.runFor(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> bob.core.join(shortLived, null, now(), new CompletableFuture<>()))
+                .isInstanceOf(SendException.class)
+                .hasMessageContaining("expired");
+        assertThat(bob.core.sessionList()).isEmpty();
+        assertThat(members(alice)).containsExactly("alice");
+    }
+
+    @Test
+    void shouldRejectAndCountAnEventFromANonMember() throws Exception {
+        // Goal: a node outside the session cannot put words in it, even signed with its own valid key. Method: a
+        // stranger who learned the session id signs a proper event for it and sends it to alice.
+        threeMembers();
+        Member stranger = network.add("stranger", 7109, b -> b);
+        SessionId team = SessionId.DIRECT;
+        for (SessionInfo info : alice.core.sessionList()) {
+            if (info.name().equals("team")) {
+                team = new SessionId(
+                        Long.parseUnsignedLong(info.id().substring(0, 16), 16),
+                        Long.parseUnsignedLong(info.id().substring(16), 16));
+            }
+        }
+        Event event = new Event(
+                EventId.random(new SplittableRandom(5)),
+                team,
+                stranger.identity.nodeId(),
+                "stranger",
+                alice.core.hlcNow(now()),
+                EventKind.TEXT,
+                "let me in");
+        EventProof[] proof = BatchSigner.sign(stranger.identity, List.of(EventFrameCodec.signedBytes(event)));
+        CompletableFuture<SendResult> sent = stranger.core.sendAsIs(alice.address, event.withProof(proof[0]), now());
+        network.runUntil(sent::isDone, LIMIT, "the stranger's event to arrive");
+        assertThat(alice.core.rejects().get(RejectReason.NOT_MEMBER)).isEqualTo(1);
+        assertThat(alice.texts()).doesNotContain("stranger: let me in");
+        assertThat(alice.core.history("team")).extracting(Event::text).doesNotContain("let me in");
+    }
+
+    @Test
+    void shouldRemoveAKickedMemberEverywhere() throws Exception {
+        // Goal: the creator's KICK reaches every member and the kicked one; nobody sends it the session's events
+        // any more, and it no longer has the session.
+        threeMembers();
+        assertThatThrownBy(() -> bob.core.removeMember("team", "carol", false, now()))
+                .hasMessageContaining("only the creator");
+        alice.core.removeMember("team", "carol", false, now());
+        network.runUntil(
+                () -> members(bob).size() == 2 && carol.core.sessionList().isEmpty(), LIMIT, "the kick everywhere");
+        assertThat(carol.core.endedSessions()).containsEntry("team", "removed by its creator");
+        CompletableFuture<SendResult> after = say(bob, "carol is gone");
+        network.runUntil(after::isDone, LIMIT, "bob's send");
+        assertThat(after.join().acknowledgedBy()).containsExactly("alice");
+        assertThat(carol.texts()).doesNotContain("bob: carol is gone");
+        assertThatThrownBy(() -> carol.core
+                        .sendText(SendTarget.session("team"), "still here?", now())
+                        .join())
+                .hasMessageContaining("no session named 'team'");
+    }
+
+    @Test
+    void shouldBarABannedMemberFromJoiningAgain() throws Exception {
+        alice.core.createSession("team", now());
+        join(bob, invite(alice, 0));
+        alice.core.removeMember("team", "bob", true, now());
+        network.runUntil(() -> bob.core.sessionList().isEmpty(), LIMIT, "the ban at bob");
+        assertThat(bob.core.endedSessions()).containsEntry("team", "banned by its creator");
+        CompletableFuture<String> again = new CompletableFuture<>();
+        bob.core.join(invite(alice, 0), null, now(), again);
+        network.runUntil(again::isDone, LIMIT, "the answer to bob's new join");
+        assertThatThrownBy(again::join).hasMessageContaining("banned");
+        assertThat(members(alice)).containsExactly("alice");
+        assertThat(alice.core.rejects().get(RejectReason.SESSION_CONTROL)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldPassOnWhatAMemberMissedThroughAnotherMember() throws Exception {
+        // Goal: store-and-forward through another member. Method: bob vanishes; alice says three things (carol gets
+        // them, bob cannot); alice vanishes for good; bob returns. Only carol can give bob alice's messages, and
+        // anti-entropy on reconnect does, with alice's signatures intact.
+        threeMembers();
+        bob.cutOff = true;
+        List<CompletableFuture<SendResult>> sends = List.of(say(alice, "one"), say(alice, "two"), say(alice, "three"));
+        network.runUntil(
+                () -> carol.texts().containsAll(List.of("alice: one", "alice: two", "alice: three")),
+                LIMIT,
+                "carol to have alice's messages");
+        alice.cutOff = true;
+        bob.cutOff = false;
+        network.runUntil(
+                () -> bob.texts().containsAll(List.of("alice: one", "alice: two", "alice: three")),
+                Duration.ofMinutes(3),
+                "bob to get alice's messages from carol");
+        assertThat(bob.texts().stream()
+                        .filter(text -> text.startsWith("alice: "))
+                        .toList())
+                .containsExactly("alice: one", "alice: two", "alice: three");
+        assertThat(bob.core.rejects().get(RejectReason.SIGNATURE_INVALID)).isZero();
+        assertThat(sends)
+                .allMatch(send -> !send.isDone() || send.join().acknowledgedBy().contains("carol"));
+    }
+
+    @Test
+    void shouldLetAMemberLeave() throws Exception {
+        threeMembers();
+        bob.core.leaveSession("team", now());
+        network.runUntil(() -> members(alice).size() == 2 && members(carol).size() == 2, LIMIT, "the leave");
+        assertThat(bob.core.sessionList()).isEmpty();
+        assertThat(bob.core.endedSessions()).containsEntry("team", "left");
+        assertThatThrownBy(() -> alice.core.leaveSession("team", now())).hasMessageContaining("creator");
+        assertThat(alice.core.rejects().get(RejectReason.SESSION_CONTROL)).isZero();
+    }
+
+    @Test
+    void shouldExplainWhatCannotBeDone() throws Exception {
+        alice.core.createSession("team", now());
+        assertThatThrownBy(() -> alice.core.createSession("team", now())).hasMessageContaining("exists already");
+        assertThatThrownBy(
+                        () -> alice.core.invite("nope", 0, now() / 1_000_000L + HOUR_MS, List.of(alice.address), now()))
+                .hasMessageContaining("no session named 'nope'");
+        assertThatThrownBy(() -> alice.core.removeMember("team", "nobody", false, now()))
+                .hasMessageContaining("'nobody' is not a member");
+        assertThatThrownBy(() -> bob.core.join("elara-invite1:AAAA", null, now(), new CompletableFuture<>()))
+                .hasMessageStartingWith("not a valid invite");
+        String own = invite(alice, 0);
+        assertThatThrownBy(() -> alice.core.join(own, null, now(), new CompletableFuture<>()))
+                .hasMessageContaining("own");
+        assertThat(MembershipReject.fromLabel("membership_banned")).isEqualTo(MembershipReject.MEMBERSHIP_BANNED);
+    }
+}
