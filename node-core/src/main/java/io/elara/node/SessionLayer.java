@@ -13,16 +13,15 @@ import io.elara.node.membership.MembershipOp;
 import io.elara.node.membership.MembershipReject;
 import io.elara.node.peer.Peer;
 import io.elara.node.secure.ExpectedPeer;
+import io.elara.node.session.ControlMessage;
 import io.elara.node.session.Session;
 import io.elara.node.session.SessionTable;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -86,9 +85,6 @@ final class SessionLayer {
     static final int JOINS_MAX = 16;
     /** Operations buffered for a join under way, at most. */
     static final int JOIN_BUFFER_OPS_MAX = Membership.OPS_MAX;
-
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
 
     /** A session as {@code elara session list} shows it. */
     public record Info(String name, SessionId id, String kind, String creator, List<Member> members) {}
@@ -234,7 +230,7 @@ final class SessionLayer {
         MembershipOp join = MembershipOp.join(core.identity(), invite, core.hlcNow(nowNs));
         PendingJoin pending = new PendingJoin(invite, join, inviter, name, done, nowNs + JOIN_TIMEOUT_NS);
         joins.put(invite.sessionId(), pending);
-        String problem = control(inviter, "join " + B64.encodeToString(join.encoded()), nowNs);
+        String problem = control(inviter, ControlMessage.join(join.encoded()), nowNs);
         if (problem != null) {
             joins.remove(invite.sessionId());
             throw new SendException(problem);
@@ -252,7 +248,7 @@ final class SessionLayer {
         List<Peer> members = session.members();
         session.membership().apply(leave);
         save(session);
-        broadcast(members, "op " + B64.encodeToString(leave.encoded()), null, nowNs);
+        broadcast(members, ControlMessage.op(leave.encoded()), null, nowNs);
         end(session, "left");
     }
 
@@ -284,7 +280,7 @@ final class SessionLayer {
         save(session);
         refresh(session);
         // Everyone who was a member hears of it, the removed one included (so it stops sending).
-        broadcast(before, "op " + B64.encodeToString(op.encoded()), null, nowNs);
+        broadcast(before, ControlMessage.op(op.encoded()), null, nowNs);
     }
 
     /** Every session, configured ones included, as {@code elara session list} shows them. */
@@ -477,19 +473,19 @@ final class SessionLayer {
             return;
         }
         displayNames.putIfAbsent(event.author(), event.authorName());
-        String[] fields = event.text().split(" ", -1);
-        try {
-            switch (fields[0]) {
-                case "op" -> onOp(fields, event, from, false, nowNs);
-                case "join" -> onOp(fields, event, from, true, nowNs);
-                case "welcome" -> onWelcome(fields, event, from, nowNs);
-                case "refused" -> onRefused(fields, event);
-                case "member" -> onMember(fields, event, nowNs);
-                case "sync" -> onSync(fields, event, from, nowNs);
-                default -> invalid("unknown session control '" + fields[0] + "' from " + from.label());
-            }
-        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            invalid("malformed session control from " + from.label() + ": " + e.getMessage());
+        ControlMessage.Parsed parsed = ControlMessage.parse(event.text());
+        if (!parsed.accepted()) {
+            invalid("malformed session control from " + from.label() + ": " + parsed.problem());
+            return;
+        }
+        ControlMessage message = parsed.message();
+        switch (message.verb()) {
+            case OP -> onOp(message, event, from, false, nowNs);
+            case JOIN -> onOp(message, event, from, true, nowNs);
+            case WELCOME -> onWelcome(message, event, from, nowNs);
+            case REFUSED -> onRefused(message, event);
+            case MEMBER -> onMember(message, event, nowNs);
+            case SYNC -> onSync(message, event, from, nowNs);
         }
     }
 
@@ -497,9 +493,8 @@ final class SessionLayer {
      * An {@code op} (a membership operation passed on by a member) or, when {@code request}, a {@code join} (a
      * joiner's own JOIN, sent to its inviter, who answers with a welcome or a refusal).
      */
-    private void onOp(String[] fields, Event event, Peer from, boolean request, long nowNs) {
-        expect(fields, 2);
-        MembershipOp.Decoded decoded = MembershipOp.decode(B64_DECODER.decode(fields[1]));
+    private void onOp(ControlMessage message, Event event, Peer from, boolean request, long nowNs) {
+        MembershipOp.Decoded decoded = MembershipOp.decode(message.payload());
         if (!decoded.accepted()) {
             count(decoded.reject());
             return;
@@ -544,11 +539,15 @@ final class SessionLayer {
                 refresh(session);
                 welcome(session, sender, event.authorName(), joiner != null ? joiner : from, nowNs);
                 if (!wasMember) {
-                    broadcast(before, "op " + fields[1], from, nowNs);
-                    broadcast(before, memberLine(session, sender, from.address(), event.authorName()), from, nowNs);
+                    broadcast(before, ControlMessage.op(op.encoded()), from, nowNs);
+                    broadcast(
+                            before,
+                            ControlMessage.member(session.id(), sender, from.address(), event.authorName()),
+                            from,
+                            nowNs);
                 }
             } else {
-                control(from, "refused " + session.id() + " " + reject.label(), nowNs);
+                control(from, ControlMessage.refused(session.id(), reject.label()), nowNs);
             }
             return;
         }
@@ -567,17 +566,13 @@ final class SessionLayer {
                 targets.add(peer);
             }
         }
-        broadcast(targets, "op " + fields[1], from, nowNs);
+        broadcast(targets, ControlMessage.op(op.encoded()), from, nowNs);
     }
 
     /** Answers an accepted JOIN: the welcome, every operation held, and where the other members are. */
     private void welcome(Session session, NodeId joiner, String joinerName, Peer to, long nowNs) {
         Membership membership = session.membership();
-        control(
-                to,
-                "welcome " + session.id() + " " + membership.creator() + " "
-                        + B64.encodeToString(session.name().getBytes(StandardCharsets.UTF_8)),
-                nowNs);
+        control(to, ControlMessage.welcome(session.id(), membership.creator(), session.name()), nowNs);
         sendOps(session, to, nowNs);
         for (NodeId member : membership.members()) {
             if (member.equals(joiner)) {
@@ -588,21 +583,20 @@ final class SessionLayer {
             }
             Peer peer = core.peers().byNodeId(member);
             if (peer != null) {
-                control(to, memberLine(session, member, peer.address(), peer.label()), nowNs);
+                control(to, ControlMessage.member(session.id(), member, peer.address(), peer.label()), nowNs);
             }
         }
         LOG.info("{} joined session '{}'", joinerName, session.name());
     }
 
-    private void onWelcome(String[] fields, Event event, Peer from, long nowNs) {
-        expect(fields, 4);
-        SessionId id = parseSession(fields[1]);
+    private void onWelcome(ControlMessage message, Event event, Peer from, long nowNs) {
+        SessionId id = message.session();
         PendingJoin join = joins.get(id);
         if (join == null || !event.author().equals(join.invite.inviter())) {
             invalid("a welcome to a session this node is not joining, from " + from.label());
             return;
         }
-        NodeId creator = NodeId.parse(fields[2]);
+        NodeId creator = message.node();
         joins.remove(id);
         if (core.sessions().byName(join.localName) != null) {
             join.done.completeExceptionally(
@@ -633,23 +627,21 @@ final class SessionLayer {
     /** Joins welcomed but not yet effective here (the operations that admit the inviter are on their way). */
     private final Map<SessionId, CompletableFuture<String>> waitingForMembership = new HashMap<>();
 
-    private void onRefused(String[] fields, Event event) {
-        expect(fields, 3);
-        SessionId id = parseSession(fields[1]);
+    private void onRefused(ControlMessage message, Event event) {
+        SessionId id = message.session();
         PendingJoin join = joins.get(id);
         if (join == null || !event.author().equals(join.invite.inviter())) {
             invalid("a refusal of a join this node did not ask for");
             return;
         }
         joins.remove(id);
-        MembershipReject reason = MembershipReject.fromLabel(fields[2]);
+        MembershipReject reason = MembershipReject.fromLabel(message.name());
         join.done.completeExceptionally(new SendException(
-                "the inviter refused the join: " + (reason != null ? reason.description() : fields[2])));
+                "the inviter refused the join: " + (reason != null ? reason.description() : message.name())));
     }
 
-    private void onMember(String[] fields, Event event, long nowNs) {
-        expect(fields, 5);
-        SessionId sessionId = parseSession(fields[1]);
+    private void onMember(ControlMessage message, Event event, long nowNs) {
+        SessionId sessionId = message.session();
         Session session = core.sessions().byId(sessionId);
         if (session == null
                 || session.membership() == null
@@ -659,12 +651,12 @@ final class SessionLayer {
             }
             return;
         }
-        NodeId member = NodeId.parse(fields[2]);
+        NodeId member = message.node();
         if (member.equals(core.self())) {
             return;
         }
-        InetSocketAddress address = parseAddress(fields[3]);
-        String displayName = new String(B64_DECODER.decode(fields[4]), StandardCharsets.UTF_8);
+        InetSocketAddress address = message.address();
+        String displayName = message.name();
         displayNames.putIfAbsent(member, displayName);
         boolean known = core.peers().byNodeId(member) != null;
         Peer peer = ensurePeer(member, displayName, address);
@@ -676,9 +668,8 @@ final class SessionLayer {
         }
     }
 
-    private void onSync(String[] fields, Event event, Peer from, long nowNs) {
-        expect(fields, 5);
-        SessionId sessionId = parseSession(fields[1]);
+    private void onSync(ControlMessage message, Event event, Peer from, long nowNs) {
+        SessionId sessionId = message.session();
         Session session = core.sessions().byId(sessionId);
         if (session == null
                 || session.membership() == null
@@ -688,21 +679,11 @@ final class SessionLayer {
             }
             return;
         }
-        String flags = fields[2];
-        if (flags.length() != 2) {
-            throw new IllegalArgumentException("sync flags '" + flags + "'");
-        }
-        boolean query = flags.charAt(0) == 'q';
-        boolean complete = flags.charAt(1) == 'a';
-        int theirOps = Integer.parseInt(fields[3]);
-        String theirDigest = fields[4];
-        Map<Long, Long> stamps = new HashMap<>();
-        for (int i = 5; i < fields.length; i++) {
-            int eq = fields[i].indexOf('=');
-            stamps.put(
-                    Long.parseUnsignedLong(fields[i].substring(0, eq), 16),
-                    Long.parseUnsignedLong(fields[i].substring(eq + 1), 16));
-        }
+        boolean query = message.flags().charAt(0) == 'q';
+        boolean complete = message.flags().charAt(1) == 'a';
+        int theirOps = message.ops();
+        String theirDigest = message.digest();
+        Map<Long, Long> stamps = message.stamps();
         Membership membership = session.membership();
         boolean opsDiffer = theirOps != membership.ops().size() || !theirDigest.equals(digest(membership));
         if (opsDiffer) {
@@ -736,7 +717,7 @@ final class SessionLayer {
     /** Sends every operation of {@code session} to {@code peer}, in replay order. */
     private void sendOps(Session session, Peer peer, long nowNs) {
         for (MembershipOp op : session.membership().ops()) {
-            if (control(peer, "op " + B64.encodeToString(op.encoded()), nowNs) != null) {
+            if (control(peer, ControlMessage.op(op.encoded()), nowNs) != null) {
                 return; // its lane is full: the next sync sends them again
             }
         }
@@ -749,26 +730,26 @@ final class SessionLayer {
             newest.merge(authorKey(held.author()), held.hlc(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
         }
         Membership membership = session.membership();
-        String head = "sync " + session.id() + " " + (query ? 'q' : 'r');
-        String tail = " " + membership.ops().size() + " " + digest(membership);
-        List<String> entries = new ArrayList<>();
-        for (Map.Entry<Long, Long> entry : newest.entrySet()) {
-            entries.add(Long.toHexString(entry.getKey()) + "=" + Long.toHexString(entry.getValue()));
-        }
-        Collections.sort(entries);
+        List<Map.Entry<Long, Long>> entries = new ArrayList<>(newest.entrySet());
+        entries.sort(Map.Entry.comparingByKey());
         boolean complete = entries.size() <= SYNC_AUTHORS_PER_MESSAGE;
+        String digest = digest(membership);
         int from = 0;
+        boolean first = true;
         do {
             int to = Math.min(entries.size(), from + SYNC_AUTHORS_PER_MESSAGE);
-            StringBuilder line =
-                    new StringBuilder(head).append(complete ? 'a' : 'p').append(tail);
-            for (String entry : entries.subList(from, to)) {
-                line.append(' ').append(entry);
+            Map<Long, Long> part = new LinkedHashMap<>();
+            for (Map.Entry<Long, Long> entry : entries.subList(from, to)) {
+                part.put(entry.getKey(), entry.getValue());
             }
-            control(peer, line.toString(), nowNs);
-            syncsSent++;
             // Only the first part asks for an answer: one answer covers the whole state.
-            head = "sync " + session.id() + " r";
+            String flags = (first && query ? "q" : "r") + (complete ? "a" : "p");
+            control(
+                    peer,
+                    ControlMessage.sync(session.id(), flags, membership.ops().size(), digest, part),
+                    nowNs);
+            syncsSent++;
+            first = false;
             from = to;
         } while (from < entries.size());
     }
@@ -786,11 +767,6 @@ final class SessionLayer {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-    }
-
-    private String memberLine(Session session, NodeId member, InetSocketAddress address, String displayName) {
-        return "member " + session.id() + " " + member + " " + Peer.format(address) + " "
-                + B64.encodeToString(displayName.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -881,7 +857,7 @@ final class SessionLayer {
     }
 
     /** Sends {@code line} to each of {@code peers} but {@code except}. */
-    private void broadcast(List<Peer> peers, String line, Peer except, long nowNs) {
+    private void broadcast(List<Peer> peers, ControlMessage line, Peer except, long nowNs) {
         for (Peer peer : peers) {
             if (peer != except) {
                 control(peer, line, nowNs);
@@ -890,10 +866,10 @@ final class SessionLayer {
     }
 
     /** Sends one control message to {@code peer}; returns why it could not, or null. */
-    private String control(Peer peer, String line, long nowNs) {
+    private String control(Peer peer, ControlMessage message, long nowNs) {
         CompletableFuture<SendResult> sent = new CompletableFuture<>();
         String problem = core.queueLocal(
-                core.sessions().byId(SessionId.DIRECT), List.of(peer), EventKind.SESSION, line, nowNs, sent);
+                core.sessions().byId(SessionId.DIRECT), List.of(peer), EventKind.SESSION, message.text(), nowNs, sent);
         if (problem != null) {
             LOG.debug("session control to {} not sent: {}", peer.label(), problem);
         }
@@ -1025,22 +1001,5 @@ final class SessionLayer {
     private void invalid(String what) {
         core.rejects().increment(RejectReason.SESSION_CONTROL);
         LOG.debug("{}", what);
-    }
-
-    private static void expect(String[] fields, int count) {
-        if (fields.length < count) {
-            throw new IllegalArgumentException("'" + fields[0] + "' needs " + count + " fields, got " + fields.length);
-        }
-    }
-
-    private static SessionId parseSession(String hex) {
-        if (hex.length() != 32) {
-            throw new IllegalArgumentException("a session id is 32 hex digits");
-        }
-        return new SessionId(HexFormat.fromHexDigitsToLong(hex, 0, 16), HexFormat.fromHexDigitsToLong(hex, 16, 32));
-    }
-
-    private static InetSocketAddress parseAddress(String text) {
-        return io.elara.node.config.Addresses.parse(text, false);
     }
 }

@@ -1,0 +1,282 @@
+package io.elara.node.session;
+
+import io.elara.crypto.identity.NodeId;
+import io.elara.node.config.Addresses;
+import io.elara.node.event.SessionId;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One session control message: the text of an event of kind {@code SESSION}, one line of space-separated fields (see
+ * {@code docs/PROTOCOL.md}, "Session control"). {@link #parse} never throws: a line that is not a well-formed message
+ * has a reason instead. {@link #text} writes the one canonical form that {@code parse} reads back.
+ *
+ * @param verb what the message is
+ * @param session the session it is about; null for {@link Verb#JOIN} and {@link Verb#OP}, which carry theirs inside the
+ *     operation
+ * @param payload the encoded membership operation ({@code join}, {@code op}), or null
+ * @param node the creator ({@code welcome}) or the member ({@code member}), or null
+ * @param address the member's address ({@code member}), or null
+ * @param name the session's name ({@code welcome}), the member's display name ({@code member}), the refusal's reason
+ *     label ({@code refused}), or null
+ * @param flags {@code sync}: {@code q} or {@code r}, then {@code a} or {@code p}; else null
+ * @param ops {@code sync}: how many membership operations the sender holds
+ * @param digest {@code sync}: 16 hex digits over the sender's membership snapshot; else null
+ * @param stamps {@code sync}: the newest stamp held per author key (the first 8 bytes of the author's id)
+ */
+@SuppressWarnings("ArrayRecordComponent") // equality is by text; the payload accessor hands out a copy
+public record ControlMessage(
+        Verb verb,
+        SessionId session,
+        byte[] payload,
+        NodeId node,
+        InetSocketAddress address,
+        String name,
+        String flags,
+        int ops,
+        String digest,
+        Map<Long, Long> stamps) {
+    /** Longest display or session name carried, in UTF-8 bytes. */
+    public static final int NAME_BYTES_MAX = 64;
+    /** Most author stamps in one {@code sync}. */
+    public static final int STAMPS_MAX = 64;
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
+
+    /** The kinds of message. */
+    public enum Verb {
+        JOIN("join"),
+        OP("op"),
+        WELCOME("welcome"),
+        REFUSED("refused"),
+        MEMBER("member"),
+        SYNC("sync");
+
+        private final String word;
+
+        Verb(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
+    }
+
+    /** A parsed message, or why the line is none; exactly one of the two is set. */
+    public record Parsed(ControlMessage message, String problem) {
+        public boolean accepted() {
+            return message != null;
+        }
+    }
+
+    public ControlMessage {
+        stamps = stamps == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(stamps));
+    }
+
+    /** A copy of the encoded operation, or null. */
+    @Override
+    public byte[] payload() {
+        return payload == null ? null : payload.clone();
+    }
+
+    public static ControlMessage join(byte[] op) {
+        return new ControlMessage(Verb.JOIN, null, op.clone(), null, null, null, null, 0, null, null);
+    }
+
+    public static ControlMessage op(byte[] op) {
+        return new ControlMessage(Verb.OP, null, op.clone(), null, null, null, null, 0, null, null);
+    }
+
+    public static ControlMessage welcome(SessionId session, NodeId creator, String sessionName) {
+        return new ControlMessage(Verb.WELCOME, session, null, creator, null, sessionName, null, 0, null, null);
+    }
+
+    public static ControlMessage refused(SessionId session, String reasonLabel) {
+        return new ControlMessage(Verb.REFUSED, session, null, null, null, reasonLabel, null, 0, null, null);
+    }
+
+    public static ControlMessage member(SessionId session, NodeId member, InetSocketAddress address, String name) {
+        return new ControlMessage(Verb.MEMBER, session, null, member, address, name, null, 0, null, null);
+    }
+
+    public static ControlMessage sync(SessionId session, String flags, int ops, String digest, Map<Long, Long> stamps) {
+        return new ControlMessage(Verb.SYNC, session, null, null, null, null, flags, ops, digest, stamps);
+    }
+
+    /** The line this message is sent as. */
+    public String text() {
+        StringBuilder out = new StringBuilder(verb.word());
+        switch (verb) {
+            case JOIN, OP -> out.append(' ').append(B64.encodeToString(payload));
+            case WELCOME ->
+                out.append(' ')
+                        .append(session)
+                        .append(' ')
+                        .append(node)
+                        .append(' ')
+                        .append(encodeName(name));
+            case REFUSED -> out.append(' ').append(session).append(' ').append(name);
+            case MEMBER ->
+                out.append(' ')
+                        .append(session)
+                        .append(' ')
+                        .append(node)
+                        .append(' ')
+                        .append(io.elara.node.peer.Peer.format(address))
+                        .append(' ')
+                        .append(encodeName(name));
+            case SYNC -> {
+                out.append(' ')
+                        .append(session)
+                        .append(' ')
+                        .append(flags)
+                        .append(' ')
+                        .append(ops)
+                        .append(' ')
+                        .append(digest);
+                for (Map.Entry<Long, Long> stamp : stamps.entrySet()) {
+                    out.append(' ')
+                            .append(HexFormat.of().toHexDigits(stamp.getKey()))
+                            .append('=')
+                            .append(Long.toHexString(stamp.getValue()));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** Reads {@code text}. Never throws. */
+    public static Parsed parse(String text) {
+        try {
+            return new Parsed(read(text.split(" ", -1)), null);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            return new Parsed(null, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    private static ControlMessage read(String[] f) {
+        Verb verb = null;
+        for (Verb candidate : Verb.values()) {
+            if (candidate.word().equals(f[0])) {
+                verb = candidate;
+            }
+        }
+        if (verb == null) {
+            throw new IllegalArgumentException("unknown session control '" + shorten(f[0]) + "'");
+        }
+        return switch (verb) {
+            case JOIN, OP -> {
+                fields(f, 2, 2);
+                yield new ControlMessage(verb, null, decode(f[1]), null, null, null, null, 0, null, null);
+            }
+            case WELCOME -> {
+                fields(f, 4, 4);
+                yield welcome(session(f[1]), NodeId.parse(f[2]), decodeName(f[3]));
+            }
+            case REFUSED -> {
+                fields(f, 3, 3);
+                if (!f[2].matches("[a-z_]{1,40}")) {
+                    throw new IllegalArgumentException("a reason label is 1 to 40 of a-z and _");
+                }
+                yield refused(session(f[1]), f[2]);
+            }
+            case MEMBER -> {
+                fields(f, 5, 5);
+                yield member(session(f[1]), NodeId.parse(f[2]), Addresses.parse(f[3], false), decodeName(f[4]));
+            }
+            case SYNC -> {
+                fields(f, 5, 5 + STAMPS_MAX);
+                String flags = f[2];
+                if (!flags.matches("[qr][ap]")) {
+                    throw new IllegalArgumentException("sync flags are q or r, then a or p");
+                }
+                if (!f[3].matches("[0-9]{1,5}")) {
+                    throw new IllegalArgumentException("an operation count is 1 to 5 digits");
+                }
+                if (!f[4].matches("[0-9a-f]{16}")) {
+                    throw new IllegalArgumentException("a digest is 16 hex digits");
+                }
+                Map<Long, Long> stamps = new LinkedHashMap<>();
+                for (int i = 5; i < f.length; i++) {
+                    int eq = f[i].indexOf('=');
+                    if (eq != 16 || f[i].length() > 33 || !f[i].matches("[0-9a-f]{16}=[0-9a-f]{1,16}")) {
+                        throw new IllegalArgumentException("a stamp is 16 hex digits, '=', and 1 to 16 hex digits");
+                    }
+                    long author = HexFormat.fromHexDigitsToLong(f[i], 0, 16);
+                    if (stamps.put(author, Long.parseUnsignedLong(f[i].substring(17), 16)) != null) {
+                        throw new IllegalArgumentException("an author listed twice");
+                    }
+                }
+                yield sync(session(f[1]), flags, Integer.parseInt(f[3]), f[4], stamps);
+            }
+        };
+    }
+
+    private static void fields(String[] f, int min, int max) {
+        if (f.length < min || f.length > max) {
+            throw new IllegalArgumentException(
+                    "'" + f[0] + "' has " + f.length + " fields, not " + min + (max == min ? "" : " to " + max));
+        }
+    }
+
+    private static SessionId session(String hex) {
+        if (hex.length() != 32 || !hex.matches("[0-9a-f]{32}")) {
+            throw new IllegalArgumentException("a session id is 32 hex digits");
+        }
+        return new SessionId(HexFormat.fromHexDigitsToLong(hex, 0, 16), HexFormat.fromHexDigitsToLong(hex, 16, 32));
+    }
+
+    private static byte[] decode(String base64) {
+        if (base64.isEmpty() || base64.indexOf('=') >= 0) {
+            throw new IllegalArgumentException("a payload is unpadded base64url");
+        }
+        return B64_DECODER.decode(base64);
+    }
+
+    private static String encodeName(String name) {
+        return B64.encodeToString(name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String decodeName(String base64) {
+        byte[] bytes = decode(base64);
+        if (bytes.length > NAME_BYTES_MAX) {
+            throw new IllegalArgumentException("a name is at most " + NAME_BYTES_MAX + " bytes");
+        }
+        String name = new String(bytes, StandardCharsets.UTF_8);
+        if (!java.util.Arrays.equals(name.getBytes(StandardCharsets.UTF_8), bytes)) {
+            throw new IllegalArgumentException("a name is UTF-8");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                throw new IllegalArgumentException("a name has no control characters");
+            }
+        }
+        return name;
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 16 ? text : text.substring(0, 16) + "…";
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ControlMessage that && text().equals(that.text());
+    }
+
+    @Override
+    public int hashCode() {
+        return text().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ControlMessage[" + shorten(text()) + "]";
+    }
+}

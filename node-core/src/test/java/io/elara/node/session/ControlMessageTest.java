@@ -1,0 +1,103 @@
+package io.elara.node.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elara.crypto.identity.Identity;
+import io.elara.crypto.identity.NodeId;
+import io.elara.node.event.SessionId;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ControlMessageTest {
+    private static final SessionId SESSION = new SessionId(0x0123456789abcdefL, 0xfedcba9876543210L);
+    private static final NodeId NODE = Identity.fromSeed(new byte[32]).nodeId();
+
+    @Test
+    void shouldReadBackEveryKindOfMessageItWrites() throws Exception {
+        Map<Long, Long> stamps = new LinkedHashMap<>();
+        stamps.put(0x0102030405060708L, 0x19a2b3c4d5e60001L);
+        stamps.put(-1L, 7L);
+        List<ControlMessage> messages = List.of(
+                ControlMessage.join(new byte[] {1, 2, 3, (byte) 0xFF}),
+                ControlMessage.op(new byte[] {9}),
+                ControlMessage.welcome(SESSION, NODE, "team chat ✓"),
+                ControlMessage.refused(SESSION, "membership_invite_used_up"),
+                ControlMessage.member(
+                        SESSION, NODE, new InetSocketAddress(InetAddress.getLoopbackAddress(), 7001), "carol"),
+                ControlMessage.member(
+                        SESSION,
+                        NODE,
+                        new InetSocketAddress(
+                                InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}),
+                                7002),
+                        "dee"),
+                ControlMessage.sync(SESSION, "qa", 12, "00112233445566ff", stamps),
+                ControlMessage.sync(SESSION, "rp", 0, "0000000000000000", Map.of()));
+        for (ControlMessage message : messages) {
+            ControlMessage.Parsed parsed = ControlMessage.parse(message.text());
+            assertThat(parsed.problem()).as(message.text()).isNull();
+            assertThat(parsed.message()).isEqualTo(message);
+            assertThat(parsed.message().text()).isEqualTo(message.text());
+        }
+        ControlMessage sync = ControlMessage.parse(messages.get(6).text()).message();
+        assertThat(sync.stamps()).containsExactlyEntriesOf(stamps);
+        assertThat(sync.ops()).isEqualTo(12);
+        assertThat(ControlMessage.parse(messages.get(2).text()).message().name())
+                .isEqualTo("team chat ✓");
+        assertThat(ControlMessage.parse(messages.get(0).text()).message().payload())
+                .containsExactly(1, 2, 3, (byte) 0xFF);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "",
+                "dance",
+                "op",
+                "op AQ==",
+                "op !!!",
+                "op AQ extra",
+                "welcome 0123 x y",
+                "refused 0123456789abcdeffedcba9876543210 Not_A_Label",
+                "member 0123456789abcdeffedcba9876543210 nope 127.0.0.1:1 Y2Fyb2w",
+                "member 0123456789abcdeffedcba9876543210 %s example.org:1 Y2Fyb2w",
+                "member 0123456789abcdeffedcba9876543210 %s 127.0.0.1:1 Yg==",
+                "sync 0123456789abcdeffedcba9876543210 qx 1 0011223344556677",
+                "sync 0123456789abcdeffedcba9876543210 qa 123456 0011223344556677",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 00112233",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0102030405060708=1 0102030405060708=2",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 01=1",
+                "sync 0123456789ABCDEFfedcba9876543210 qa 1 0011223344556677"
+            })
+    void shouldRefuseMalformedLinesWithAReason(String template) {
+        String text = template.replace("%s", NODE.toString());
+        ControlMessage.Parsed parsed = ControlMessage.parse(text);
+        assertThat(parsed.accepted()).as(text).isFalse();
+        assertThat(parsed.problem()).isNotBlank();
+    }
+
+    @Test
+    void shouldRefuseANameWithControlCharactersOrTooLong() {
+        String bell = ControlMessage.welcome(SESSION, NODE, "ring\u0007").text();
+        assertThat(ControlMessage.parse(bell).problem()).contains("control characters");
+        String longName = ControlMessage.welcome(SESSION, NODE, "x".repeat(65)).text();
+        assertThat(ControlMessage.parse(longName).problem()).contains("at most 64 bytes");
+    }
+
+    @Test
+    void shouldRefuseMoreStampsThanASyncCarries() {
+        Map<Long, Long> stamps = new LinkedHashMap<>();
+        for (long i = 0; i <= ControlMessage.STAMPS_MAX; i++) {
+            stamps.put(i, i);
+        }
+        String text = ControlMessage.sync(SESSION, "qp", 1, "0011223344556677", stamps)
+                .text();
+        assertThat(ControlMessage.parse(text).problem()).contains("fields");
+    }
+}
