@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +22,14 @@ import org.junit.jupiter.api.Test;
  * elara export} and {@code elara tail}.
  */
 class PersistenceSystemTest extends SystemTestSupport {
-    private static final int BURST = 1500;
-    private static final int KILL_AFTER = 300;
+    /** The acceptance's burst: 10,000 messages. */
+    private static final int BURST = 10_000;
+    /**
+     * The receiving node is killed after this many acknowledgements: a point in the middle of the burst, drawn anew
+     * each run (and printed); {@code -Delara.crash.killAfter=N} repeats a run.
+     */
+    private static final int KILL_AFTER = Integer.getInteger(
+            "elara.crash.killAfter", 2_000 + ThreadLocalRandom.current().nextInt(6_000));
 
     @Test
     void shouldKeepEveryAcknowledgedMessageThroughAKillInTheMiddleOfABurst() throws Exception {
@@ -51,21 +59,50 @@ class PersistenceSystemTest extends SystemTestSupport {
                 "lobby",
                 "--timeout-ms",
                 "30000");
-        Await.until(() -> burst.stdout().lines().count() >= KILL_AFTER, Duration.ofSeconds(60), "the burst under way");
+        long startNs = System.nanoTime();
+        System.out.println("crash test: a burst of " + BURST + " messages; the receiving node is killed after "
+                + KILL_AFTER + " acknowledgements (repeat with -Delara.crash.killAfter=" + KILL_AFTER + ")");
+        Await.until(() -> burst.stdout().lines().count() >= KILL_AFTER, Duration.ofMinutes(5), "the burst under way");
         bobRun.kill(); // SIGKILL: no shutdown hook, no last write
         assertThat(bobRun.waitFor(EXIT)).isEqualTo(137);
+        long acknowledgedAtKill = burst.stdout().lines().count();
+        System.out.printf(
+                Locale.ROOT,
+                "crash test: killed the receiving node after %d acknowledgements, %.1f s into the burst%n",
+                acknowledgedAtKill,
+                (System.nanoTime() - startNs) / 1e9);
         NodeProcess bobAgain = elara("bob run again", "run", "-c", bob.toString());
         bobAgain.awaitStderr("bob ready on", START);
 
-        assertThat(burst.waitFor(Duration.ofMinutes(3))).as(burst.describe()).isZero();
+        assertThat(burst.waitFor(Duration.ofMinutes(10))).as(burst.describe()).isZero();
+        System.out.printf(
+                Locale.ROOT,
+                "crash test: all %d messages acknowledged %.1f s after the burst began%n",
+                BURST,
+                (System.nanoTime() - startNs) / 1e9);
         assertThat(burst.stdout().lines()).hasSize(BURST).containsOnly("acknowledged by bob");
 
-        // Every acknowledged message is in bob's database, once, in the order sent.
-        NodeProcess history = finished("bob history", 0, "history", "-c", bob.toString(), "lobby", "--json");
-        List<JsonNode> stored = jsonLines(history.stdout());
-        assertThat(stored).extracting(e -> e.path("text").asText()).isEqualTo(texts);
-        assertThat(new HashSet<>(stored.stream().map(e -> e.path("id").asText()).toList()))
-                .hasSize(BURST);
+        // Every acknowledged message is in the database of both nodes, once, in the order sent, with the same event
+        // ids:
+        // the receiving node's (it wrote each before acknowledging it) and the sending node's (it wrote each before
+        // reporting it sent).
+        List<List<String>> ids = new ArrayList<>();
+        for (Path node : List.of(bob, alice)) {
+            String who = node == bob ? "the receiving node" : "the sending node";
+            NodeProcess history = finished(who + " history", 0, "history", "-c", node.toString(), "lobby", "--json");
+            List<JsonNode> stored = jsonLines(history.stdout());
+            assertThat(stored)
+                    .as("the texts in the history of %s", who)
+                    .extracting(e -> e.path("text").asText())
+                    .isEqualTo(texts);
+            assertThat(new HashSet<>(
+                            stored.stream().map(e -> e.path("id").asText()).toList()))
+                    .as("distinct event ids in the history of %s", who)
+                    .hasSize(BURST);
+            ids.add(stored.stream().map(e -> e.path("id").asText()).toList());
+            System.out.println("crash test: " + who + " has all " + BURST + " messages, once each, in order");
+        }
+        assertThat(ids.get(1)).as("the same events at both nodes").isEqualTo(ids.get(0));
 
         // After the restart, bob's backlog (what a new tail starts from) comes from the database: the last 1,000.
         NodeProcess tail = finished("bob tail", 0, "tail", "-c", bob.toString(), "--json", "-n", "5", "--count", "5");
