@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  * <p>When a write fails (the disk is full, the database broke), the journal refuses appends, so the node refuses new
  * sends with the reason and counts received events as {@code store_failed}; every {@link #RETRY_NS} it lets one
  * append through to find out whether the disk has room again, and a successful write clears the failure.
+ *
+ * <p>A delivery reported while no write is under way is written at once; those reported while one is under way go
+ * together when it returns. So a mailbox that drains (acknowledgements, no new events) empties on disk too, in few
+ * writes, without waiting for the next event or mailbox read to carry the removals.
  */
 public final class StoreJournal implements EventJournal {
     /** How long a failed journal refuses appends before it tries a write again. */
@@ -40,6 +44,8 @@ public final class StoreJournal implements EventJournal {
     private final java.util.Set<String> deliveredSinceRead = new java.util.HashSet<>();
 
     private int readsUnderWay;
+    /** Writes handed to the writer whose outcome has not come back yet. */
+    private int writesUnderWay;
     /** Commit points refused by a full writer queue: they ride on the next write that is accepted. */
     private final List<Committed> deferred = new ArrayList<>();
 
@@ -82,6 +88,11 @@ public final class StoreJournal implements EventJournal {
         delivered.add(new MailboxEntry(id, destination, 0, 0, 0, 0, 0));
         if (readsUnderWay > 0) {
             deliveredSinceRead.add(key(id, destination));
+        }
+        if (writesUnderWay == 0) {
+            // Nothing else would carry the removal soon (a drained mailbox brings acknowledgements, no new events): it
+            // goes now, and the removals that arrive while this write runs go together when it returns.
+            submit(null);
         }
     }
 
@@ -163,7 +174,9 @@ public final class StoreJournal implements EventJournal {
                     return null;
                 },
                 (ignored, problem) -> committed(waiting, problem));
-        if (offered != OfferResult.ACCEPTED) {
+        if (offered == OfferResult.ACCEPTED) {
+            writesUnderWay++;
+        } else {
             // The writer is far behind: keep the events and the commit points for the next write.
             batch.addAll(pending);
             pending = batch;
@@ -177,6 +190,7 @@ public final class StoreJournal implements EventJournal {
 
     /** On the loop thread, after the writer ran a write: records the outcome and reaches its commit points. */
     private void committed(List<Committed> waiting, Exception problem) {
+        writesUnderWay--;
         long nowNs = clock.nowNs();
         if (problem == null) {
             writes++;
@@ -188,6 +202,9 @@ public final class StoreJournal implements EventJournal {
         }
         for (Committed point : waiting) {
             point.committed(problem == null, nowNs);
+        }
+        if (writesUnderWay == 0 && !delivered.isEmpty()) {
+            submit(null); // the removals that came in while this write ran
         }
     }
 }
