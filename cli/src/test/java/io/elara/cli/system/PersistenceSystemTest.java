@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.testing.Await;
 import io.elara.testing.net.FreePorts;
 import io.elara.testing.process.NodeProcess;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -255,5 +258,50 @@ class PersistenceSystemTest extends SystemTestSupport {
         assertThat(Files.readString(data.resolve("elara.db")))
                 .as("a refused file is left as it was")
                 .isEqualTo("this is not a database, it is a shopping list");
+    }
+
+    @Test
+    void shouldRefuseANewerSchemaAndADamagedStoreInOneLineAndLeaveTheFileAsItWas() throws Exception {
+        // Goal: a database this elara cannot read safely is refused by both the node and the reading commands, in one
+        // line that names the file and what to do, and left byte for byte as it was (no migration, no repair).
+        int port = FreePorts.udp();
+        Path erin = config("erin", port, "frank", FreePorts.udp());
+        Path database = directory.resolve("erin-data").resolve("elara.db");
+        NodeProcess first = elara("erin run", "run", "-c", erin.toString());
+        first.awaitStderr("erin ready on", START);
+        first.terminate();
+        assertThat(first.waitFor(EXIT)).isEqualTo(143);
+        byte[] fresh = Files.readAllBytes(database); // a real store of this elara's schema, closed cleanly
+
+        // Newer: the schema version in the header (user_version, bytes 60-63) as a later elara would leave it.
+        byte[] newer = fresh.clone();
+        ByteBuffer.wrap(newer).putInt(60, 99);
+        refuseAndLeaveAlone(erin, database, newer, "a newer schema", "has schema version 99; this elara knows up to ");
+
+        // Damaged: the second page (a table's root) overwritten, as a bad sector or a careless copy would leave it.
+        byte[] damaged = fresh.clone();
+        int pageSize = Short.toUnsignedInt(ByteBuffer.wrap(fresh).getShort(16));
+        assertThat(fresh.length).as("a store of more than one page").isGreaterThan(pageSize);
+        Arrays.fill(damaged, pageSize, 2 * pageSize, (byte) 0xFF);
+        refuseAndLeaveAlone(erin, database, damaged, "a damaged store", "is damaged (");
+    }
+
+    private void refuseAndLeaveAlone(Path config, Path database, byte[] contents, String what, String why)
+            throws IOException {
+        Files.write(database, contents);
+        for (String command : List.of("history", "run")) {
+            NodeProcess refused = command.equals("run")
+                    ? finished("run on " + what, 1, "run", "-c", config.toString())
+                    : finished("history of " + what, 1, "history", "-c", config.toString(), "lobby");
+            System.out.println("bad input: elara " + command + " on " + what + " said: "
+                    + refused.stderr().strip());
+            assertThat(refused.stderr())
+                    .as("elara %s on %s", command, what)
+                    .startsWith("elara: " + database + " " + why)
+                    .hasLineCount(1);
+            assertThat(Files.readAllBytes(database))
+                    .as("the file after elara %s on %s", command, what)
+                    .isEqualTo(contents);
+        }
     }
 }
