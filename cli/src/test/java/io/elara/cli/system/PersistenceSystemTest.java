@@ -6,12 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.testing.Await;
 import io.elara.testing.net.FreePorts;
 import io.elara.testing.process.NodeProcess;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,8 +25,14 @@ import org.junit.jupiter.api.Test;
  * elara export} and {@code elara tail}.
  */
 class PersistenceSystemTest extends SystemTestSupport {
-    private static final int BURST = 1500;
-    private static final int KILL_AFTER = 300;
+    /** The acceptance's burst: 10,000 messages. */
+    private static final int BURST = 10_000;
+    /**
+     * The receiving node is killed after this many acknowledgements: a point in the middle of the burst, drawn anew
+     * each run (and printed); {@code -Delara.crash.killAfter=N} repeats a run.
+     */
+    private static final int KILL_AFTER = Integer.getInteger(
+            "elara.crash.killAfter", 2_000 + ThreadLocalRandom.current().nextInt(6_000));
 
     @Test
     void shouldKeepEveryAcknowledgedMessageThroughAKillInTheMiddleOfABurst() throws Exception {
@@ -51,21 +62,50 @@ class PersistenceSystemTest extends SystemTestSupport {
                 "lobby",
                 "--timeout-ms",
                 "30000");
-        Await.until(() -> burst.stdout().lines().count() >= KILL_AFTER, Duration.ofSeconds(60), "the burst under way");
+        long startNs = System.nanoTime();
+        System.out.println("crash test: a burst of " + BURST + " messages; the receiving node is killed after "
+                + KILL_AFTER + " acknowledgements (repeat with -Delara.crash.killAfter=" + KILL_AFTER + ")");
+        Await.until(() -> burst.stdout().lines().count() >= KILL_AFTER, Duration.ofMinutes(5), "the burst under way");
         bobRun.kill(); // SIGKILL: no shutdown hook, no last write
         assertThat(bobRun.waitFor(EXIT)).isEqualTo(137);
+        long acknowledgedAtKill = burst.stdout().lines().count();
+        System.out.printf(
+                Locale.ROOT,
+                "crash test: killed the receiving node after %d acknowledgements, %.1f s into the burst%n",
+                acknowledgedAtKill,
+                (System.nanoTime() - startNs) / 1e9);
         NodeProcess bobAgain = elara("bob run again", "run", "-c", bob.toString());
         bobAgain.awaitStderr("bob ready on", START);
 
-        assertThat(burst.waitFor(Duration.ofMinutes(3))).as(burst.describe()).isZero();
+        assertThat(burst.waitFor(Duration.ofMinutes(10))).as(burst.describe()).isZero();
+        System.out.printf(
+                Locale.ROOT,
+                "crash test: all %d messages acknowledged %.1f s after the burst began%n",
+                BURST,
+                (System.nanoTime() - startNs) / 1e9);
         assertThat(burst.stdout().lines()).hasSize(BURST).containsOnly("acknowledged by bob");
 
-        // Every acknowledged message is in bob's database, once, in the order sent.
-        NodeProcess history = finished("bob history", 0, "history", "-c", bob.toString(), "lobby", "--json");
-        List<JsonNode> stored = jsonLines(history.stdout());
-        assertThat(stored).extracting(e -> e.path("text").asText()).isEqualTo(texts);
-        assertThat(new HashSet<>(stored.stream().map(e -> e.path("id").asText()).toList()))
-                .hasSize(BURST);
+        // Every acknowledged message is in the database of both nodes, once, in the order sent, with the same event
+        // ids:
+        // the receiving node's (it wrote each before acknowledging it) and the sending node's (it wrote each before
+        // reporting it sent).
+        List<List<String>> ids = new ArrayList<>();
+        for (Path node : List.of(bob, alice)) {
+            String who = node == bob ? "the receiving node" : "the sending node";
+            NodeProcess history = finished(who + " history", 0, "history", "-c", node.toString(), "lobby", "--json");
+            List<JsonNode> stored = jsonLines(history.stdout());
+            assertThat(stored)
+                    .as("the texts in the history of %s", who)
+                    .extracting(e -> e.path("text").asText())
+                    .isEqualTo(texts);
+            assertThat(new HashSet<>(
+                            stored.stream().map(e -> e.path("id").asText()).toList()))
+                    .as("distinct event ids in the history of %s", who)
+                    .hasSize(BURST);
+            ids.add(stored.stream().map(e -> e.path("id").asText()).toList());
+            System.out.println("crash test: " + who + " has all " + BURST + " messages, once each, in order");
+        }
+        assertThat(ids.get(1)).as("the same events at both nodes").isEqualTo(ids.get(0));
 
         // After the restart, bob's backlog (what a new tail starts from) comes from the database: the last 1,000.
         NodeProcess tail = finished("bob tail", 0, "tail", "-c", bob.toString(), "--json", "-n", "5", "--count", "5");
@@ -218,5 +258,50 @@ class PersistenceSystemTest extends SystemTestSupport {
         assertThat(Files.readString(data.resolve("elara.db")))
                 .as("a refused file is left as it was")
                 .isEqualTo("this is not a database, it is a shopping list");
+    }
+
+    @Test
+    void shouldRefuseANewerSchemaAndADamagedStoreInOneLineAndLeaveTheFileAsItWas() throws Exception {
+        // Goal: a database this elara cannot read safely is refused by both the node and the reading commands, in one
+        // line that names the file and what to do, and left byte for byte as it was (no migration, no repair).
+        int port = FreePorts.udp();
+        Path erin = config("erin", port, "frank", FreePorts.udp());
+        Path database = directory.resolve("erin-data").resolve("elara.db");
+        NodeProcess first = elara("erin run", "run", "-c", erin.toString());
+        first.awaitStderr("erin ready on", START);
+        first.terminate();
+        assertThat(first.waitFor(EXIT)).isEqualTo(143);
+        byte[] fresh = Files.readAllBytes(database); // a real store of this elara's schema, closed cleanly
+
+        // Newer: the schema version in the header (user_version, bytes 60-63) as a later elara would leave it.
+        byte[] newer = fresh.clone();
+        ByteBuffer.wrap(newer).putInt(60, 99);
+        refuseAndLeaveAlone(erin, database, newer, "a newer schema", "has schema version 99; this elara knows up to ");
+
+        // Damaged: the second page (a table's root) overwritten, as a bad sector or a careless copy would leave it.
+        byte[] damaged = fresh.clone();
+        int pageSize = Short.toUnsignedInt(ByteBuffer.wrap(fresh).getShort(16));
+        assertThat(fresh.length).as("a store of more than one page").isGreaterThan(pageSize);
+        Arrays.fill(damaged, pageSize, 2 * pageSize, (byte) 0xFF);
+        refuseAndLeaveAlone(erin, database, damaged, "a damaged store", "is damaged (");
+    }
+
+    private void refuseAndLeaveAlone(Path config, Path database, byte[] contents, String what, String why)
+            throws IOException {
+        Files.write(database, contents);
+        for (String command : List.of("history", "run")) {
+            NodeProcess refused = command.equals("run")
+                    ? finished("run on " + what, 1, "run", "-c", config.toString())
+                    : finished("history of " + what, 1, "history", "-c", config.toString(), "lobby");
+            System.out.println("bad input: elara " + command + " on " + what + " said: "
+                    + refused.stderr().strip());
+            assertThat(refused.stderr())
+                    .as("elara %s on %s", command, what)
+                    .startsWith("elara: " + database + " " + why)
+                    .hasLineCount(1);
+            assertThat(Files.readAllBytes(database))
+                    .as("the file after elara %s on %s", command, what)
+                    .isEqualTo(contents);
+        }
     }
 }

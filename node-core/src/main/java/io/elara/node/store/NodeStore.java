@@ -300,9 +300,18 @@ public final class NodeStore implements AutoCloseable {
 
     private static StoreException damaged(Path path, String detail, Throwable cause) {
         return new StoreException(
-                path + " is damaged (" + detail + "): restore it from a backup, or move it away to start an empty"
-                        + " store",
+                path + " is damaged (" + oneLine(detail) + "): restore it from a backup, or move it away to start an"
+                        + " empty store",
                 cause);
+    }
+
+    /**
+     * SQLite's own words on one line: {@code quick_check} reports as {@code "*** in database main ***\nTree 2 page 2:
+     * ..."}, and the error is meant to be one line.
+     */
+    static String oneLine(String detail) {
+        String text = detail == null ? "" : detail.replace("*** in database main ***", "");
+        return text.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 
     private static int userVersion(Statement statement) throws SQLException {

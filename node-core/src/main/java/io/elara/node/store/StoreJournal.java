@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * <p>When a write fails (the disk is full, the database broke), the journal refuses appends, so the node refuses new
  * sends with the reason and counts received events as {@code store_failed}; every {@link #RETRY_NS} it lets one
  * append through to find out whether the disk has room again, and a successful write clears the failure.
+ *
+ * <p>A delivery reported while no write is under way is written at once; those reported while one is under way go
+ * together when it returns. So a mailbox that drains (acknowledgements, no new events) empties on disk too, in few
+ * writes, without waiting for the next event or mailbox read to carry the removals.
  */
 public final class StoreJournal implements EventJournal {
     private static final Logger LOG = LoggerFactory.getLogger(StoreJournal.class);
@@ -46,6 +50,8 @@ public final class StoreJournal implements EventJournal {
     private final java.util.Set<String> deliveredSinceRead = new java.util.HashSet<>();
 
     private int readsUnderWay;
+    /** Writes handed to the writer whose outcome has not come back yet. */
+    private int writesUnderWay;
     /** Commit points refused by a full writer queue: they ride on the next write that is accepted. */
     private final List<Committed> deferred = new ArrayList<>();
 
@@ -88,6 +94,11 @@ public final class StoreJournal implements EventJournal {
         delivered.add(new MailboxEntry(id, destination, 0, 0, 0, 0, 0));
         if (readsUnderWay > 0) {
             deliveredSinceRead.add(key(id, destination));
+        }
+        if (writesUnderWay == 0) {
+            // Nothing else would carry the removal soon (a drained mailbox brings acknowledgements, no new events): it
+            // goes now, and the removals that arrive while this write runs go together when it returns.
+            submit(null);
         }
     }
 
@@ -201,7 +212,9 @@ public final class StoreJournal implements EventJournal {
                     return null;
                 },
                 (ignored, problem) -> committed(waiting, problem));
-        if (!offered.accepted()) {
+        if (offered.accepted()) {
+            writesUnderWay++;
+        } else {
             // The writer is far behind: keep the events and the commit points for the next write.
             batch.addAll(pending);
             pending = batch;
@@ -215,6 +228,7 @@ public final class StoreJournal implements EventJournal {
 
     /** On the loop thread, after the writer ran a write: records the outcome and reaches its commit points. */
     private void committed(List<Committed> waiting, Exception problem) {
+        writesUnderWay--;
         long nowNs = clock.nowNs();
         if (problem == null) {
             writes++;
@@ -226,6 +240,9 @@ public final class StoreJournal implements EventJournal {
         }
         for (Committed point : waiting) {
             point.committed(problem == null, nowNs);
+        }
+        if (writesUnderWay == 0 && !delivered.isEmpty()) {
+            submit(null); // the removals that came in while this write ran
         }
     }
 }

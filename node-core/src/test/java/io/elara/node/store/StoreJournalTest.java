@@ -116,6 +116,39 @@ class StoreJournalTest {
     }
 
     @Test
+    void shouldRemoveDeliveredEntriesFromTheMailboxWithoutWaitingForANewEvent() throws Exception {
+        // A peer that comes back drains the mailbox with acknowledgements only; no new event carries the removals, and
+        // yet the mailbox on disk empties (a restart then sends nothing again).
+        List<Event> sent = signedBurst(ADA, SESSION, 0, 300);
+        List<Boolean> reported = new ArrayList<>();
+        onLoop(() -> {
+            for (Event event : sent) {
+                journal.appendOutgoing(event, List.of("bob"));
+            }
+            journal.whenCommitted((ok, nowNs) -> reported.add(ok));
+            return null;
+        });
+        awaitReported(reported);
+        try (NodeStore reader = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.NORMAL)) {
+            assertThat(reader.mailboxSize()).isEqualTo(300);
+            onLoop(() -> {
+                for (Event event : sent) {
+                    journal.delivered(event.id(), "bob");
+                }
+                return null;
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (reader.mailboxSize() > 0) {
+                assertThat(System.nanoTime()).as("the mailbox emptied").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+        }
+        assertThat(onLoop(journal::writes))
+                .as("the removals went in few writes, not one each")
+                .isLessThan(100);
+    }
+
+    @Test
     void shouldNotListInTheMailboxWhatWasDeliveredBeforeTheRead() throws Exception {
         // A delivery is known on the loop before any write carries its removal: a mailbox read must not list it again
         // (that would send a copy the recipient already stored).
