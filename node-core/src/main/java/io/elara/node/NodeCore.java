@@ -166,6 +166,8 @@ public final class NodeCore {
 
     /** How often the mailbox is read for what the lanes no longer hold (store-and-forward to returning peers). */
     static final long MAILBOX_CHECK_NS = TimeUnit.SECONDS.toNanos(30);
+    /** How soon the mailbox is read again after a read that filled a whole page. */
+    static final long MAILBOX_NEXT_PAGE_NS = TimeUnit.SECONDS.toNanos(2);
     /** Mailbox entries sent again per check at most. */
     static final int MAILBOX_RESENT_MAX = 1024;
 
@@ -797,7 +799,14 @@ public final class NodeCore {
             // Store-and-forward: what a lane gave up on (its peer was away past the delivery timeout) waits in the
             // mailbox; every so often it goes again, so a peer that returns gets it.
             nextMailboxCheckNs = nowNs + MAILBOX_CHECK_NS;
-            journal.undelivered(MAILBOX_RESENT_MAX, entries -> resend(entries, currentNowNs));
+            journal.undelivered(MAILBOX_RESENT_MAX, entries -> {
+                resend(entries, currentNowNs);
+                if (entries.size() >= MAILBOX_RESENT_MAX) {
+                    // More waits behind this page: look again soon, so that a peer back from a long absence drains
+                    // at the speed of its lane rather than a page per check.
+                    nextMailboxCheckNs = Math.min(nextMailboxCheckNs, currentNowNs + MAILBOX_NEXT_PAGE_NS);
+                }
+            });
         }
         currentNowNs = nowNs;
         sessionLayer.tick(nowNs);

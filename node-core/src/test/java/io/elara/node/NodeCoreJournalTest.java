@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.elara.node.CoreNetwork.Member;
 import io.elara.node.event.RejectReason;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
@@ -144,5 +145,40 @@ class NodeCoreJournalTest {
         network.runUntil(() -> aliceJournal.waitingFor("bob") == 0, Duration.ofSeconds(90), "the mailbox emptied");
         assertThat(bob.texts()).containsExactly("alice: hello", "alice: while you were away");
         assertThat(bob.core.rejects().get(RejectReason.DUPLICATE)).isZero();
+    }
+
+    @Test
+    void shouldDrainAMailboxLargerThanOnePageWithoutWaitingACheckPerPage() {
+        // Goal: a peer back from a long absence gets everything that waited for it at the speed of the lane. Method:
+        // alice sends more messages than one mailbox read returns (a page) while bob is away past the delivery
+        // timeout; after bob returns, the whole mailbox empties well within one 30 s check after the first page.
+        ManualJournal aliceJournal = new ManualJournal();
+        alice.core.journal(aliceJournal);
+        aliceJournal.autoCommit(this::now);
+        bobJournal.autoCommit(this::now);
+        CompletableFuture<SendResult> hello = send(alice, "bob", "hello");
+        network.runUntil(hello::isDone, LIMIT, "a first message");
+        bob.cutOff = true;
+        int count = NodeCore.MAILBOX_RESENT_MAX + 200;
+        List<CompletableFuture<SendResult>> sends = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sends.add(send(alice, "bob", "while you were away " + i));
+            if (i % 200 == 199) {
+                network.runFor(Duration.ofMillis(50));
+            }
+        }
+        network.runFor(Duration.ofSeconds(40));
+        assertThat(aliceJournal.waitingFor("bob")).isEqualTo(count);
+        assertThat(sends).allMatch(CompletableFuture::isDone);
+
+        bob.cutOff = false;
+        network.runUntil(
+                () -> bob.texts().size() > NodeCore.MAILBOX_RESENT_MAX / 2, Duration.ofSeconds(90), "the first page");
+        long firstPageNs = now();
+        network.runUntil(() -> aliceJournal.waitingFor("bob") == 0, Duration.ofSeconds(90), "the mailbox emptied");
+        assertThat(Duration.ofNanos(now() - firstPageNs))
+                .as("the pages after the first follow within seconds, not one per 30 s check")
+                .isLessThan(Duration.ofSeconds(15));
+        assertThat(bob.texts()).hasSize(count + 1).doesNotHaveDuplicates();
     }
 }
