@@ -47,8 +47,12 @@ class GossipBackpressureTest {
             }
         }
         System.out.printf(
+                java.util.Locale.ROOT,
                 "gossip backpressure: seed %d, queue max %d bytes (bound %d), %d nodes still link the stuck one%n",
-                seed, sim.queuedBytesObservedMax(), GossipConfig.DEFAULT.queueBytesMax(), stillNeighbour);
+                seed,
+                sim.queuedBytesObservedMax(),
+                GossipConfig.DEFAULT.queueBytesMax(),
+                stillNeighbour);
         assertThat(missingElsewhere)
                 .as("seed %d: everyone else got everything", seed)
                 .isZero();

@@ -24,7 +24,7 @@ class GossipBandwidthTest {
         for (int i = 0; i < sizes.length; i++) {
             GossipLatencyTest.Figures figures = GossipLatencyTest.run(sizes[i], 1, link, GossipConfig.DEFAULT, 60);
             System.out.println(figures.line("gossip bandwidth: " + sizes[i] + " members, 5% loss")
-                    + String.format(" (a full mesh: %d payloads)", sizes[i] - 1));
+                    + String.format(java.util.Locale.ROOT, " (a full mesh: %d payloads)", sizes[i] - 1));
             assertThat(figures.violations()).isEmpty();
             assertThat(figures.missing())
                     .as("%d members: every member has every message", sizes[i])

@@ -51,6 +51,7 @@ class GossipLatencyTest {
             List<String> violations) {
         String line(String title) {
             return String.format(
+                    java.util.Locale.ROOT,
                     "%s: p50 %.2f hops, p99 %.2f hops, max %.2f hops, mean path %.2f hops, %.2f%% within 3 hops; per"
                             + " node per message: %.2f duplicates, %.2f payload frames, %.2f frames, %.0f bytes",
                     title,

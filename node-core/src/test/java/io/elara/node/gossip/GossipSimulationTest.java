@@ -44,6 +44,7 @@ class GossipSimulationTest {
         Outcome outcome = run(nodes, seed);
         long wallMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNs);
         System.out.printf(
+                java.util.Locale.ROOT,
                 "gossip churn: %d nodes, seed %d: %d messages, %d crashes, %d leaves, %d joins; partition of %d healed,"
                         + " its messages everywhere %d ms later; all converged at %.1f s virtual; wall %d ms%n",
                 nodes,
