@@ -243,7 +243,15 @@ public final class SendCommand implements Callable<Integer> {
         reply.path("failures")
                 .properties()
                 .forEach(entry -> reasons.add(entry.getValue().asText()));
-        return String.join("; ", reasons);
+        String why = String.join("; ", reasons);
+        List<String> reached = texts(reply.path("acknowledgedBy"));
+        if (reply.path("failures").has("this node") && !reached.isEmpty()) {
+            // The event left before this node's own write failed: the recipients have it. Sending it again would
+            // show it to them twice.
+            return why + " (not kept on this node, but " + String.join(", ", reached)
+                    + " stored it; do not send it again)";
+        }
+        return why;
     }
 
     private static List<String> texts(JsonNode array) {
