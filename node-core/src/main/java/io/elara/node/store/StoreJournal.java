@@ -109,6 +109,23 @@ public final class StoreJournal implements EventJournal {
         submit(null);
         deliveredSinceRead.clear();
         readsUnderWay++;
+        // Entries past their expiry (MAILBOX_KEEP_MS after they were queued) become dead letters first: they are
+        // not sent again, and the dead_letter table says why.
+        long nowMs = clock.nowNs() / 1_000_000L;
+        OfferResult expiring = writer.submit(store -> store.mailboxExpire(nowMs), (moved, problem) -> {
+            if (problem != null) {
+                LOG.warn("could not expire old mailbox entries: {}", problem.getMessage());
+            } else if (moved != null && moved > 0) {
+                expired += moved;
+                LOG.info(
+                        "{} mailbox entries expired undelivered after {} days; they are in the dead letters",
+                        moved,
+                        TimeUnit.MILLISECONDS.toDays(MAILBOX_KEEP_MS));
+            }
+        });
+        if (!expiring.accepted()) {
+            LOG.debug("mailbox expiry skipped: the store's queue is {}", expiring);
+        }
         writer.submit(store -> store.undelivered(limit), (entries, problem) -> {
             readsUnderWay--;
             if (problem == null) {
@@ -174,6 +191,13 @@ public final class StoreJournal implements EventJournal {
         }
         return failure;
     }
+
+    /** Mailbox entries that expired undelivered and became dead letters since start. */
+    public long expired() {
+        return expired;
+    }
+
+    private long expired;
 
     /** Writes that committed, and writes that failed: for status and tests. */
     public long writes() {

@@ -5,6 +5,7 @@ import static io.elara.node.store.StoreTestData.SESSION;
 import static io.elara.node.store.StoreTestData.signedBurst;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elara.node.EventJournal.Undelivered;
 import io.elara.node.event.Event;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,5 +174,45 @@ class StoreJournalTest {
         assertThat(onLoop(() -> read.get(0)))
                 .extracting(u -> u.event().text() + " for " + u.destination())
                 .containsExactly(sent.text() + " for cai");
+    }
+
+    @Test
+    void shouldTurnMailboxEntriesPastTheirExpiryIntoDeadLettersWhenTheMailboxIsRead() throws Exception {
+        // Store-and-forward is bounded in time: an entry nobody took within the keep time is not sent again, and the
+        // dead letters say so. Method: two entries for an absent peer; eight days pass; a mailbox read returns none
+        // and both are dead letters, reason "expired".
+        List<Event> sent = signedBurst(ADA, SESSION, 0, 2);
+        List<Boolean> reported = new ArrayList<>();
+        onLoop(() -> {
+            for (Event event : sent) {
+                journal.appendOutgoing(event, List.of("bob"));
+            }
+            journal.whenCommitted((ok, nowNs) -> reported.add(ok));
+            return null;
+        });
+        awaitReported(reported);
+        List<List<Undelivered>> reads = new ArrayList<>();
+        onLoop(() -> {
+            journal.undelivered(10, reads::add);
+            return null;
+        });
+        awaitReported(reads);
+        assertThat(onLoop(() -> reads.get(0))).hasSize(2);
+
+        clockNs.addAndGet(TimeUnit.MILLISECONDS.toNanos(StoreJournal.MAILBOX_KEEP_MS) + TimeUnit.DAYS.toNanos(1));
+        List<List<Undelivered>> later = new ArrayList<>();
+        onLoop(() -> {
+            journal.undelivered(10, later::add);
+            return null;
+        });
+        awaitReported(later);
+        assertThat(onLoop(() -> later.get(0))).isEmpty();
+        assertThat(onLoop(journal::expired)).isEqualTo(2);
+        try (NodeStore reader = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.NORMAL)) {
+            assertThat(reader.mailboxSize()).isZero();
+            assertThat(reader.deadLetters(10))
+                    .hasSize(2)
+                    .allSatisfy(letter -> assertThat(letter.reason()).contains("expired"));
+        }
     }
 }
