@@ -1234,6 +1234,8 @@ public final class NodeCore {
                 propagate.subscribers());
         Map<String, Long> rejected = new LinkedHashMap<>();
         rejects.snapshot().forEach((reason, count) -> rejected.put(reason.label(), count));
+        // What the membership refused, by its own labels (each is also one of the session_control count above).
+        sessionLayer.refusals().forEach((reason, count) -> rejected.put(reason.label(), count));
         NodeStatus.Security security;
         if (link == null) {
             security = new NodeStatus.Security(false, 0, 0, 0, false, 0, 0);

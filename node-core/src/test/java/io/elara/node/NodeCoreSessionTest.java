@@ -130,6 +130,7 @@ class NodeCoreSessionTest {
         assertThat(members(alice)).containsExactly("alice", "bob");
         assertThat(carol.core.sessionList()).isEmpty();
         assertThat(alice.core.rejects().get(RejectReason.SESSION_CONTROL)).isEqualTo(1);
+        assertThat(alice.core.status(now()).rejects()).containsEntry("membership_invite_used_up", 1L);
     }
 
     @Test

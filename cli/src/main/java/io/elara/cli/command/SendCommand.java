@@ -72,7 +72,10 @@ public final class SendCommand implements Callable<Integer> {
         @Option(names = "--to", paramLabel = "PEER", description = "a configured peer's name, or ip:port")
         String peer;
 
-        @Option(names = "--session", paramLabel = "NAME", description = "a configured session: every member")
+        @Option(
+                names = "--session",
+                paramLabel = "NAME",
+                description = "a session (configured, created or joined): every member")
         String session;
     }
 

@@ -117,6 +117,12 @@ class SessionsSystemTest extends SystemTestSupport {
                 .startsWith("elara: not a valid invite: ")
                 .doesNotContain("\n");
         assertThat(team(mallory)).isNull();
+        assertThat(status(this, alice)
+                        .path("rejects")
+                        .path("membership_invite_used_up")
+                        .asLong())
+                .as("counted at the inviter")
+                .isEqualTo(1);
 
         // Everyone's message reaches everyone.
         for (Path config : List.of(alice, bob, carol)) {
