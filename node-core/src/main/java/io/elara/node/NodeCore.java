@@ -592,9 +592,24 @@ public final class NodeCore {
                 continue;
             }
             int waiting = recipient.sender().queued() + unsignedFor(recipient);
-            if (waiting >= limits.sendQueueMax()) {
+            if (waiting >= limits.sendQueueMax() && !skipsBusy(session, kind, recipients)) {
                 return ("busy: " + waiting + " messages are waiting for " + recipient.label() + " to acknowledge them");
             }
+        }
+        // In a created session one slow member does not hold up the others: its full lane is passed over, and it
+        // gets the message from the session's anti-entropy once it has caught up.
+        List<Peer> busy = List.of();
+        if (skipsBusy(session, kind, recipients)) {
+            List<Peer> ready = new ArrayList<>(recipients.size());
+            busy = new ArrayList<>();
+            for (Peer recipient : recipients) {
+                boolean full = recipient.sender().queued() + unsignedFor(recipient) >= limits.sendQueueMax();
+                (full ? busy : ready).add(recipient);
+            }
+            if (ready.isEmpty()) {
+                return ("busy: every member's lane is full (" + limits.sendQueueMax() + " messages waiting for each)");
+            }
+            recipients = ready;
         }
         Event event =
                 new Event(EventId.random(random), session.id(), self, name, clock.now(nowNs / 1_000_000L), kind, text);
@@ -606,7 +621,14 @@ public final class NodeCore {
         if (durable && journal.failure() != null) {
             return journal.failure();
         }
-        PendingSend pending = new PendingSend(event.id(), recipients.size(), durable, result, durable ? journal : null);
+        PendingSend pending =
+                new PendingSend(event.id(), recipients.size() + busy.size(), durable, result, durable ? journal : null);
+        for (Peer skipped : busy) {
+            pending.failed(
+                    skipped.label(),
+                    "busy: " + limits.sendQueueMax() + " messages are waiting for " + skipped.label()
+                            + "; it gets this one from the session once it has caught up");
+        }
         if (link == null) {
             currentNowNs = nowNs;
             stages.local(event, recipients, pending, result);
@@ -622,6 +644,11 @@ public final class NodeCore {
             signPending(nowNs);
         }
         return null;
+    }
+
+    /** Whether a text to {@code session} passes over members whose lanes are full: created sessions with others. */
+    private static boolean skipsBusy(Session session, EventKind kind, List<Peer> recipients) {
+        return kind == EventKind.TEXT && session.membership() != null && recipients.size() > 1;
     }
 
     /** This node's events for {@code peer} that wait for their signature (at most a batch). */

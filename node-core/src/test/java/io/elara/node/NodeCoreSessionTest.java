@@ -273,4 +273,43 @@ class NodeCoreSessionTest {
                 .hasMessageContaining("own");
         assertThat(MembershipReject.fromLabel("membership_banned")).isEqualTo(MembershipReject.MEMBERSHIP_BANNED);
     }
+
+    @Test
+    void shouldNotLetOneSlowMemberHoldUpTheOthers() throws Exception {
+        // Goal: per-member backpressure in a full mesh. Method: with room for 8 messages per lane, carol stops taking
+        // anything; alice says 30 things. Bob gets every one at once; carol's lane holds 8 and the rest pass her over
+        // (each send reports her as busy) instead of failing the send for everyone. When carol is back, the session's
+        // anti-entropy gives her what was passed over.
+        CoreNetwork small = new CoreNetwork(72);
+        io.elara.node.config.Limits limits = new io.elara.node.config.Limits(64, 8, 1024, 120_000, 4, 4096);
+        Member ann = small.add("ann", 7201, b -> b.limits(limits));
+        Member ben = small.add("ben", 7202, b -> b);
+        Member cat = small.add("cat", 7203, b -> b);
+        ann.core.createSession("team", small.clock.nowNs());
+        for (Member joiner : List.of(ben, cat)) {
+            String token = ann.core.invite(
+                    "team", 0, small.clock.nowNs() / 1_000_000L + HOUR_MS, List.of(ann.address), small.clock.nowNs());
+            CompletableFuture<String> joined = new CompletableFuture<>();
+            joiner.core.join(token, null, small.clock.nowNs(), joined);
+            small.runUntil(joined::isDone, LIMIT, joiner.name + " to join");
+        }
+        small.runFor(Duration.ofSeconds(2));
+        cat.cutOff = true;
+        List<CompletableFuture<SendResult>> sends = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            sends.add(ann.core.sendText(SendTarget.session("team"), "m" + i, small.clock.nowNs()));
+            small.runFor(Duration.ofMillis(20));
+        }
+        small.runUntil(() -> ben.texts().size() == 30, LIMIT, "ben to get all 30");
+        long passedOver = sends.stream()
+                .filter(CompletableFuture::isDone)
+                .filter(send -> send.join().failures().getOrDefault("cat", "").startsWith("busy"))
+                .count();
+        assertThat(passedOver).as("sends that passed the slow member over").isGreaterThanOrEqualTo(20);
+        assertThat(sends).allSatisfy(send -> assertThat(send).isNotCompletedExceptionally());
+
+        cat.cutOff = false;
+        small.runUntil(() -> cat.texts().size() == 30, Duration.ofMinutes(3), "cat to catch up");
+        assertThat(cat.texts()).doesNotHaveDuplicates();
+    }
 }
