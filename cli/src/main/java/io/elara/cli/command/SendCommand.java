@@ -133,11 +133,26 @@ public final class SendCommand implements Callable<Integer> {
         return lines;
     }
 
+    /** Bytes of texts per control request at most, well inside the control socket's request limit. */
+    private static final int TEXTS_PER_REQUEST_BYTES = 32 * 1024;
+
     private int sendThroughRunningNode(DataDirectory data, List<String> messages) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         int unacknowledged = 0;
+        int refused = 0;
         int line = 1;
-        for (String message : messages) {
+        int from = 0;
+        while (from < messages.size()) {
+            // Many lines travel in one request: the node queues them in order and answers each as it completes, so
+            // a long file costs the time of its slowest acknowledgements, not one round trip and commit per line.
+            int to = from;
+            int bytes = 0;
+            while (to < messages.size()
+                    && (to == from || bytes + messages.get(to).length() * 3 < TEXTS_PER_REQUEST_BYTES)) {
+                bytes += messages.get(to).length() * 3 + 4;
+                to++;
+            }
+            List<String> texts = messages.subList(from, to);
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("op", "send");
             if (target.peer != null) {
@@ -145,35 +160,52 @@ public final class SendCommand implements Callable<Integer> {
             } else {
                 request.put("session", target.session);
             }
-            request.put("text", message);
+            request.put("texts", texts);
             if (signal) {
                 request.put("kind", "signal");
             }
             request.put("timeoutMs", timeoutMs);
-            JsonNode reply;
             try (ControlClient client = ControlClient.connect(data.controlSocket())) {
                 client.send(request);
-                reply = client.next();
-            }
-            if (reply == null) {
-                throw new ElaraUserException(ExitCode.FAILURE, "the node closed the connection before answering");
-            }
-            if (json) {
-                out.println(reply);
-            }
-            if (!reply.path("ok").asBoolean()) {
-                String why = failure(reply);
-                if (messages.size() == 1 || !why.startsWith(NOT_YET)) {
-                    throw new ElaraUserException(ExitCode.FAILURE, why);
+                for (int i = 0; i < texts.size(); i++) {
+                    JsonNode reply = client.next();
+                    if (reply == null) {
+                        throw new ElaraUserException(
+                                ExitCode.FAILURE, "the node closed the connection before answering");
+                    }
+                    if (json) {
+                        out.println(reply);
+                    }
+                    if (!reply.path("ok").asBoolean()) {
+                        String why = failure(reply);
+                        if (messages.size() == 1) {
+                            out.flush();
+                            throw new ElaraUserException(ExitCode.FAILURE, why);
+                        }
+                        // Every line is tried and answered on its own: one not acknowledged in time stays queued in
+                        // the running node (its lane and its mailbox); one refused is named, and the rest still go.
+                        if (why.startsWith(NOT_YET)) {
+                            unacknowledged++;
+                        } else {
+                            refused++;
+                        }
+                        spec.commandLine().getErr().println("elara: line " + line + ": " + why);
+                    } else if (!json) {
+                        out.println("acknowledged by " + String.join(", ", texts(reply.path("acknowledgedBy"))));
+                    }
+                    line++;
                 }
-                // Not acknowledged in time, but queued in the running node (its lane and its mailbox): the next lines
-                // are queued behind it rather than dropped.
-                unacknowledged++;
-                spec.commandLine().getErr().println("elara: line " + line + ": " + why);
-            } else if (!json) {
-                out.println("acknowledged by " + String.join(", ", texts(reply.path("acknowledgedBy"))));
             }
-            line++;
+            out.flush();
+            from = to;
+        }
+        if (refused > 0) {
+            throw new ElaraUserException(
+                    ExitCode.FAILURE,
+                    refused + " of " + messages.size() + " messages were refused (see the lines above)"
+                            + (unacknowledged > 0
+                                    ? "; " + unacknowledged + " were not acknowledged in time and stay queued"
+                                    : ""));
         }
         if (unacknowledged > 0) {
             throw new ElaraUserException(

@@ -196,13 +196,21 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /** Sends of one {@code "texts"} request in flight at once, at most (signals: their own, smaller bound). */
+    static final int SEND_WINDOW = 256;
+
     private void send(JsonNode request, LineChannel line) throws IOException, InterruptedException {
-        String text = request.path("text").asText(null);
         String to = request.path("to").asText(null);
         String session = request.path("session").asText(null);
         long timeoutMs = request.path("timeoutMs").asLong(SEND_TIMEOUT_MS_DEFAULT);
-        if (text == null || (to == null) == (session == null)) {
-            line.writeLine(error("send needs \"text\" and one of \"to\" or \"session\""));
+        List<String> texts = new java.util.ArrayList<>();
+        if (request.path("texts").isArray()) {
+            request.path("texts").forEach(text -> texts.add(text.asText()));
+        } else if (request.hasNonNull("text")) {
+            texts.add(request.path("text").asText());
+        }
+        if (texts.isEmpty() || (to == null) == (session == null)) {
+            line.writeLine(error("send needs \"text\" (or \"texts\") and one of \"to\" or \"session\""));
             return;
         }
         String kind = request.path("kind").asText("text");
@@ -210,17 +218,28 @@ public final class ControlServer implements AutoCloseable {
             line.writeLine(error("send \"kind\" is \"text\" or \"signal\", not '" + kind + "'"));
             return;
         }
+        boolean signal = kind.equals("signal");
         SendTarget target = to != null ? SendTarget.peer(to) : SendTarget.session(session);
-        try {
-            CompletableFuture<SendResult> sent =
-                    kind.equals("signal") ? proxy.sendSignal(target, text) : proxy.sendText(target, text);
-            SendResult result = sent.get(timeoutMs, TimeUnit.MILLISECONDS);
-            line.writeLine(ControlJson.MAPPER.writeValueAsString(ControlJson.sendResult(result)));
-        } catch (ExecutionException e) {
-            line.writeLine(error(e.getCause().getMessage()));
-        } catch (TimeoutException e) {
-            line.writeLine(error("not acknowledged by " + target + " within " + timeoutMs
-                    + " ms (the node keeps it in its mailbox and sends it again until the recipient has it)"));
+        // Pipelined: up to a window of sends are queued in the node in the order given, and answered one line each,
+        // in that order, as they complete. The node keeps their order on the wire.
+        int window = signal ? io.elara.node.NodeCore.SIGNAL_QUEUE_MAX / 2 : SEND_WINDOW;
+        java.util.ArrayDeque<CompletableFuture<SendResult>> inFlight = new java.util.ArrayDeque<>();
+        int next = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            while (next < texts.size() && next - i < window) {
+                String text = texts.get(next++);
+                inFlight.add(signal ? proxy.sendSignal(target, text) : proxy.sendText(target, text));
+            }
+            CompletableFuture<SendResult> sent = inFlight.poll();
+            try {
+                SendResult result = sent.get(timeoutMs, TimeUnit.MILLISECONDS);
+                line.writeLine(ControlJson.MAPPER.writeValueAsString(ControlJson.sendResult(result)));
+            } catch (ExecutionException e) {
+                line.writeLine(error(e.getCause().getMessage()));
+            } catch (TimeoutException e) {
+                line.writeLine(error("not acknowledged by " + target + " within " + timeoutMs
+                        + " ms (the node keeps it in its mailbox and sends it again until the recipient has it)"));
+            }
         }
     }
 

@@ -93,6 +93,36 @@ class ControlServerTest {
     }
 
     @Test
+    void shouldAnswerEachOfManyTextsInOneRequestInOrder() throws Exception {
+        // Many lines in one request (more than the in-flight window): each is answered on its own line, in the order
+        // given, and they arrive in that order; one refused line does not stop the others.
+        ControlClient tail = connect(directory.resolve("b"));
+        tail.send(Map.of("op", "tail", "backlog", 0));
+        assertThat(tail.next().path("ok").asBoolean()).isTrue();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < ControlServer.SEND_WINDOW + 44; i++) {
+            texts.add(i == 7 ? "bell\u0007" : "line " + i);
+        }
+        ControlClient send = connect(directory.resolve("a"));
+        send.send(Map.of("op", "send", "session", "lobby", "texts", texts, "timeoutMs", 20_000));
+        for (int i = 0; i < texts.size(); i++) {
+            JsonNode reply = send.next();
+            if (i == 7) {
+                assertThat(reply.path("error").asText()).contains("control characters");
+            } else {
+                assertThat(reply.path("ok").asBoolean())
+                        .as("line " + i + ": " + reply)
+                        .isTrue();
+            }
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            if (i != 7) {
+                assertThat(tail.next().path("text").asText()).isEqualTo("line " + i);
+            }
+        }
+    }
+
+    @Test
     void shouldReplayBacklogBeforeLiveEvents() throws Exception {
         ControlClient send = connect(directory.resolve("a"));
         send.send(Map.of("op", "send", "to", "bob", "text", "earlier"));
