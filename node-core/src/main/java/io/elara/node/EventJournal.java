@@ -61,6 +61,14 @@ public interface EventJournal {
     /** Keeps the name and last address of {@code node}, a member of one of this node's sessions. */
     default void savePeer(NodeId node, String name, String address) {}
 
+    /**
+     * Reads up to {@code limit} kept events of {@code session} from stamp {@code sinceHlc} on, oldest first, and hands
+     * them, on the loop thread, to {@code then} (not at all when the read fails). A journal that keeps nothing has none.
+     */
+    default void history(SessionId session, long sinceHlc, int limit, java.util.function.Consumer<List<Event>> then) {
+        then.accept(List.of());
+    }
+
     /** Calls {@code then}, on the loop thread, once everything appended before this call is committed or has failed. */
     void whenCommitted(Committed then);
 

@@ -1137,6 +1137,11 @@ public final class NodeCore {
         return journal;
     }
 
+    /** The time of the input being handled: what a callback from the journal runs at. */
+    long currentNowNs() {
+        return currentNowNs;
+    }
+
     /** This node's hybrid logical clock at {@code nowNs}, advanced. */
     long hlcNow(long nowNs) {
         return clock.now(nowNs / 1_000_000L);

@@ -689,27 +689,74 @@ final class SessionLayer {
         if (opsDiffer) {
             sendOps(session, from, nowNs);
         }
+        NodeId asker = event.author();
+        if (core.journal().durable()) {
+            // The database holds more than the log in memory (its last 1,000 events): read from the oldest stamp the
+            // asker could lack, off the loop, and pass on what it lacks when the read comes back.
+            long since = oldestWanted(stamps, complete);
+            if (since != Long.MAX_VALUE) {
+                core.journal().history(session.id(), since, HISTORY_READ_MAX, held -> {
+                    if (core.sessions().byId(session.id()) == session && from.session() != null) {
+                        relay(session, held, asker, stamps, complete, from, core.currentNowNs());
+                    }
+                });
+            }
+        } else {
+            relay(session, session.log().ordered(), asker, stamps, complete, from, nowNs);
+        }
+        if (query) {
+            sendSync(session, from, false, nowNs);
+        }
+    }
+
+    /** Events read from the database per sync at most (of which {@link #RELAYED_PER_SYNC_MAX} are passed on). */
+    static final int HISTORY_READ_MAX = 4 * RELAYED_PER_SYNC_MAX;
+
+    /**
+     * The oldest stamp an asker with {@code stamps} may lack events after: 0 when its list is complete (it lacks
+     * every event of the authors it does not list), else just after its oldest stamp; {@link Long#MAX_VALUE} when a
+     * partial list names nobody.
+     */
+    private static long oldestWanted(Map<Long, Long> stamps, boolean complete) {
+        if (complete) {
+            return 0;
+        }
+        long oldest = Long.MAX_VALUE;
+        for (long stamp : stamps.values()) {
+            oldest = Math.min(oldest, stamp + 1);
+        }
+        return oldest;
+    }
+
+    /** Passes on to {@code to} the events of {@code held} (oldest first) that the asker lacks by its stamps. */
+    private void relay(
+            Session session,
+            List<Event> held,
+            NodeId asker,
+            Map<Long, Long> stamps,
+            boolean complete,
+            Peer to,
+            long nowNs) {
         int room = Math.min(
-                RELAYED_PER_SYNC_MAX,
-                core.limits().sendQueueMax() - from.sender().queued());
+                RELAYED_PER_SYNC_MAX, core.limits().sendQueueMax() - to.sender().queued());
         int relayed = 0;
-        for (Event held : session.log().ordered()) {
+        for (Event event : held) {
             if (relayed >= room) {
                 break;
             }
-            if (held.proof() == null || held.author().equals(event.author()) || !session.admits(held.author())) {
+            if (event.proof() == null
+                    || !event.kind().conversational()
+                    || event.author().equals(asker)
+                    || !session.admits(event.author())) {
                 continue;
             }
-            Long stamp = stamps.get(authorKey(held.author()));
-            boolean newer = stamp != null ? Long.compareUnsigned(held.hlc(), stamp) > 0 : complete;
-            if (newer && core.relay(from, held, nowNs)) {
+            Long stamp = stamps.get(authorKey(event.author()));
+            boolean newer = stamp != null ? Long.compareUnsigned(event.hlc(), stamp) > 0 : complete;
+            if (newer && core.relay(to, event, nowNs)) {
                 relayed++;
             }
         }
         eventsRelayed += relayed;
-        if (query) {
-            sendSync(session, from, false, nowNs);
-        }
     }
 
     // ---------------------------------------------------------------- helpers

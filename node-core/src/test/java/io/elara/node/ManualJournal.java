@@ -72,6 +72,20 @@ final class ManualJournal implements EventJournal {
         }
     }
 
+    /** The committed events of {@code session} from {@code sinceHlc} on, oldest first: what the database returns. */
+    @Override
+    public void history(
+            io.elara.node.event.SessionId session,
+            long sinceHlc,
+            int limit,
+            java.util.function.Consumer<List<Event>> then) {
+        then.accept(committed.stream()
+                .filter(event -> event.session().equals(session) && Long.compareUnsigned(event.hlc(), sinceHlc) >= 0)
+                .sorted(Event.ORDER)
+                .limit(limit)
+                .toList());
+    }
+
     /** From now on commits at once, reporting {@code clock}'s time. */
     void autoCommit(java.util.function.LongSupplier clock) {
         autoCommit = clock;

@@ -312,4 +312,41 @@ class NodeCoreSessionTest {
         small.runUntil(() -> cat.texts().size() == 30, Duration.ofMinutes(3), "cat to catch up");
         assertThat(cat.texts()).doesNotHaveDuplicates();
     }
+
+    @Test
+    void shouldPassOnMoreThanTheLogInMemoryFromTheJournal() throws Exception {
+        // Goal: anti-entropy reaches back as far as the database does, not only the last 1,000 events a session keeps
+        // in memory. Method: as in the relay test, with journals; alice says more than 1,000 things while bob is away,
+        // then leaves; carol passes them all on from her journal, a read of at most 1,024 per sync.
+        threeMembers();
+        java.util.Map<Member, ManualJournal> journals = new java.util.HashMap<>();
+        for (Member member : List.of(alice, bob, carol)) {
+            ManualJournal journal = new ManualJournal();
+            journal.autoCommit(this::now);
+            member.core.journal(journal);
+            journals.put(member, journal);
+        }
+        bob.cutOff = true;
+        int count = io.elara.node.session.ChatLog.EVENTS_MAX + 300;
+        List<CompletableFuture<SendResult>> sends = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sends.add(say(alice, "old news " + i));
+            if (i % 100 == 99) {
+                network.runFor(Duration.ofMillis(50));
+            }
+        }
+        network.runUntil(
+                () -> journals.get(carol).committed.size() >= count, LIMIT, "carol to have all of alice's messages");
+        alice.cutOff = true;
+        bob.cutOff = false;
+        network.runUntil(
+                () -> bob.texts().stream()
+                                .filter(text -> text.startsWith("alice: old news"))
+                                .count()
+                        == count,
+                Duration.ofMinutes(5),
+                "bob to get every one of alice's messages from carol");
+        assertThat(bob.texts()).doesNotHaveDuplicates();
+        assertThat(sends).hasSize(count);
+    }
 }

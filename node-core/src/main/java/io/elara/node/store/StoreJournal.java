@@ -148,6 +148,21 @@ public final class StoreJournal implements EventJournal {
     }
 
     @Override
+    public void history(SessionId session, long sinceHlc, int limit, java.util.function.Consumer<List<Event>> then) {
+        submit(null); // what the loop appended goes first, so the read sees it
+        OfferResult offered = writer.submit(store -> store.history(session, sinceHlc, limit), (events, problem) -> {
+            if (problem != null) {
+                LOG.warn("could not read the history of a session for a member: {}", problem.getMessage());
+            } else {
+                then.accept(events);
+            }
+        });
+        if (!offered.accepted()) {
+            LOG.debug("history read skipped: the store's queue is {}", offered);
+        }
+    }
+
+    @Override
     public void saveSession(SessionId session, String name, long version, byte[] state) {
         submit(null); // the events before it go first
         SessionSnapshot snapshot = new SessionSnapshot(session, name, version, state, clock.nowNs() / 1_000_000L);
