@@ -3,6 +3,7 @@ package io.elara.node;
 import io.elara.crypto.identity.Identity;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.config.Addresses;
+import io.elara.node.config.Durability;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlServer;
 import io.elara.node.event.Event;
@@ -138,7 +139,11 @@ public final class Node implements AutoCloseable {
             NodeCore core =
                     new NodeCore(config, identity, new SplittableRandom(random.nextLong()), random, driver.outbox());
             if (options.persist()) {
-                opened = NodeStore.open(directory, NodeStore.Synchronous.FULL);
+                opened = NodeStore.open(
+                        directory,
+                        config.durability() == Durability.NORMAL
+                                ? NodeStore.Synchronous.NORMAL
+                                : NodeStore.Synchronous.FULL);
                 restore(core, opened);
                 List<EventJournal.Undelivered> undelivered = opened.undelivered(UNDELIVERED_RESENT_MAX);
                 store = StoreWriter.start(opened, STORE_QUEUE_OPERATIONS, driver.completions());

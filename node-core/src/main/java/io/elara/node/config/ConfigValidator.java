@@ -149,7 +149,17 @@ final class ConfigValidator {
 
         Limits limits = limits(raw.limits, peers.size());
         List<FlowSpec> flows = FlowValidator.validate(raw.flows, this, baseDirectory, peerIndex.keySet(), sessionNames);
-        return new NodeConfig(source, name, dataDirectory, bind, peers, sessions, limits, flows);
+        Durability durability = Durability.FULL;
+        if (raw.storage != null && raw.storage.durability != null) {
+            durability = Durability.of(raw.storage.durability);
+            if (durability == null) {
+                throw error(
+                        "/storage/durability",
+                        "storage.durability",
+                        "'" + raw.storage.durability + "' is not full or normal");
+            }
+        }
+        return new NodeConfig(source, name, dataDirectory, bind, peers, sessions, limits, flows, durability);
     }
 
     String name(String value, String at, String field) throws ConfigException {

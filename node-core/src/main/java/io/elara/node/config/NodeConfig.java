@@ -17,6 +17,7 @@ import java.util.List;
  * @param sessions configured sessions
  * @param limits bounds
  * @param flows what the node does with the events it delivers (headless peers: bots, recorders, bridges)
+ * @param durability how its database syncs commits ({@code storage.durability})
  */
 public record NodeConfig(
         Path source,
@@ -26,7 +27,8 @@ public record NodeConfig(
         List<PeerConfig> peers,
         List<SessionConfig> sessions,
         Limits limits,
-        List<FlowSpec> flows) {
+        List<FlowSpec> flows,
+        Durability durability) {
     /** The port a node listens on when the config does not say. */
     public static final int DEFAULT_PORT = 7460;
 
@@ -43,7 +45,7 @@ public record NodeConfig(
 
     /** The same config with another bind address, e.g. port 0 for a one-shot sender. */
     public NodeConfig withBind(InetSocketAddress newBind) {
-        return new NodeConfig(source, name, dataDirectory, newBind, peers, sessions, limits, flows);
+        return new NodeConfig(source, name, dataDirectory, newBind, peers, sessions, limits, flows, durability);
     }
 
     /** Builds a config in code, checked by the same rules as a file. */
@@ -90,6 +92,12 @@ public record NodeConfig(
             session.members = new java.util.ArrayList<>(List.of(members));
             raw.sessions = raw.sessions == null ? new java.util.ArrayList<>() : raw.sessions;
             raw.sessions.add(session);
+            return this;
+        }
+
+        public Builder durability(Durability durability) {
+            raw.storage = new RawConfig.RawStorage();
+            raw.storage.durability = durability.word();
             return this;
         }
 

@@ -26,6 +26,14 @@ final class RawConfig {
     @JsonProperty("flows")
     List<RawFlow> flows;
 
+    @JsonProperty("storage")
+    RawStorage storage;
+
+    static final class RawStorage {
+        @JsonProperty("durability")
+        String durability;
+    }
+
     static final class RawBind {
         @JsonProperty("address")
         String address;

@@ -102,6 +102,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadTheStorageDurabilityAndRefuseAnythingButFullOrNormal() throws Exception {
+        assertThat(ConfigLoader.load(write("name: alice\n")).durability()).isEqualTo(Durability.FULL);
+        assertThat(ConfigLoader.load(write("name: alice\nstorage:\n  durability: normal\n"))
+                        .durability())
+                .isEqualTo(Durability.NORMAL);
+        assertThat(error("name: alice\nstorage:\n  durability: always\n"))
+                .isEqualTo("FILE:3:15: storage.durability: 'always' is not full or normal");
+        assertThat(NodeConfig.builder("alice")
+                        .durability(Durability.NORMAL)
+                        .build()
+                        .durability())
+                .isEqualTo(Durability.NORMAL);
+    }
+
+    @Test
     void shouldNameFieldWhenTypeIsWrong() throws Exception {
         assertThat(error("name: alice\nbind:\n  port: seven\n"))
                 .isEqualTo("FILE:3:9: bind.port: expected a whole number, got 'seven'");
