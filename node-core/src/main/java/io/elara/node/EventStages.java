@@ -99,11 +99,37 @@ final class EventStages {
 
     /** Runs cycles until every queued event has crossed all four stages. */
     void run() {
-        while (executor.runCycle() > 0) {
-            // Each cycle moves the queued events through every stage; a new cycle only runs for events queued
-            // meanwhile (a subscriber that sends from its callback).
+        run(null);
+    }
+
+    /**
+     * Runs cycles until every queued event has crossed all four stages, then {@code then} (may be null). Called from
+     * inside a cycle (a stage's handler that sends, such as the session layer answering a sync with many operations),
+     * it runs nothing itself: the cycles already running take the new events, and {@code then} runs after them.
+     */
+    void run(Runnable then) {
+        if (then != null) {
+            afterRun.add(then);
+        }
+        if (running) {
+            return;
+        }
+        running = true;
+        try {
+            while (executor.runCycle() > 0) {
+                // Each cycle moves the queued events through every stage; a new cycle only runs for events queued
+                // meanwhile (a subscriber or a handler that sends).
+            }
+        } finally {
+            running = false;
+        }
+        while (!afterRun.isEmpty()) {
+            afterRun.remove(0).run();
         }
     }
+
+    private boolean running;
+    private final List<Runnable> afterRun = new ArrayList<>();
 
     /** Acts on received session control messages. */
     interface ControlHandler {
@@ -115,6 +141,18 @@ final class EventStages {
     /** Where received session control messages go. */
     void control(ControlHandler handler) {
         this.control = handler;
+    }
+
+    /** Passes received events on, where their session runs on an overlay. */
+    interface Forwarder {
+        void forward(Event event, Peer from, long nowNs);
+    }
+
+    private Forwarder forwarder = (event, from, nowNs) -> {};
+
+    /** What PROPAGATE hands every received event new here to, after the local subscribers. */
+    void forwarder(Forwarder handler) {
+        this.forwarder = handler;
     }
 
     /** Where MERGE makes new events durable. */
@@ -213,6 +251,8 @@ final class EventStages {
             propagate.propagate(item.event(), session(item), recipients, item.receipt(), item.from(), context.nowNs());
             if (item.local()) {
                 eventsSent++;
+            } else if (item.from() != null) {
+                forwarder.forward(item.event(), item.from(), context.nowNs());
             }
         }
         return Control.UNCHANGED;

@@ -256,6 +256,7 @@ public final class NodeCore {
         this.secureRandom = secureRandom;
         this.sessionLayer = new SessionLayer(this);
         stages.control(sessionLayer::onControl);
+        stages.forwarder(sessionLayer::forward);
         if (link != null) {
             link.onEstablished(sessionLayer::connected);
         }
@@ -632,10 +633,7 @@ public final class NodeCore {
         if (link == null) {
             currentNowNs = nowNs;
             stages.local(event, recipients, pending, result);
-            stages.run();
-            if (durable) {
-                afterLocalCommit(List.of(pending));
-            }
+            stages.run(durable ? () -> afterLocalCommit(List.of(pending)) : null);
             return null;
         }
         unsigned.add(new LocalSend(event, recipients, pending, result, nowNs));
@@ -686,10 +684,8 @@ public final class NodeCore {
             }
         }
         unsigned.clear();
-        stages.run();
-        if (!durable.isEmpty()) {
-            afterLocalCommit(durable);
-        }
+        // After the stages appended them to the journal (later, when this runs inside a stage's cycle).
+        stages.run(durable.isEmpty() ? null : () -> afterLocalCommit(durable));
     }
 
     /** Reports this node's commit of its own events to their sends, once the journal has written them. */
@@ -1096,6 +1092,16 @@ public final class NodeCore {
     /** Sessions this node is no longer in, and why (left, removed by the creator, banned), by name. */
     public Map<String, String> endedSessions() {
         return sessionLayer.ended();
+    }
+
+    /** Received events this node passed on to overlay neighbours (copies, one per neighbour). */
+    public long eventsForwarded() {
+        return sessionLayer.eventsForwarded();
+    }
+
+    /** Copies not passed on to an overlay neighbour because its lane was full (anti-entropy brings them later). */
+    public long forwardsSkipped() {
+        return sessionLayer.forwardsSkipped();
     }
 
     /**

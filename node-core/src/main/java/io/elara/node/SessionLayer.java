@@ -14,6 +14,7 @@ import io.elara.node.membership.MembershipReject;
 import io.elara.node.peer.Peer;
 import io.elara.node.secure.ExpectedPeer;
 import io.elara.node.session.ControlMessage;
+import io.elara.node.session.Overlay;
 import io.elara.node.session.Session;
 import io.elara.node.session.SessionTable;
 import java.net.InetSocketAddress;
@@ -37,9 +38,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sessions with a signed membership: created here ({@code elara session create}), joined with an invite ({@code elara
- * join}), left, and changed by their creator ({@code kick}, {@code ban}). Small sessions run as a full mesh: every
- * member keeps a peer for every other member it has an address for, and sends its events to all of them. Loop thread
- * only; part of {@link NodeCore}.
+ * join}), left, and changed by their creator ({@code kick}, {@code ban}). Loop thread only; part of {@link NodeCore}.
+ *
+ * <p><b>Propagation.</b> A session of up to {@link #FULL_MESH_MAX} members runs as a full mesh: every member keeps a
+ * peer for every other member it has an address for, and sends its events to all of them. A larger session runs on an
+ * {@link Overlay}: a member links to at most ten neighbours, sends its own events to them, and passes every event
+ * new to it on to its other neighbours (eager push over the overlay; the stages' seen set drops the copies that
+ * arrive by a second path). Each hop is a reliable lane, so a lost packet is resent on its link while other paths
+ * carry the event on, and anti-entropy with the neighbours repairs what a full lane or an absence kept away. A member
+ * sends each event at most ten times, whatever the session's size.
  *
  * <p><b>Session control messages</b> are events of kind {@link EventKind#SESSION} in the direct session, sent on the
  * reliable lane to one peer (so they arrive in order, after anything sent before them) and never kept or shown. Their
@@ -81,6 +88,12 @@ final class SessionLayer {
     static final int SYNC_AUTHORS_PER_MESSAGE = 24;
     /** Longest a join waits for its inviter's welcome before it fails. */
     static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+    /** Members a session has at most to run as a full mesh; a larger one runs on an {@link Overlay}. */
+    static final int FULL_MESH_MAX = 2 * Overlay.RINGS + 1;
+    /** An overlay neighbour that has not answered for this long is passed over for the next member on its ring. */
+    static final long NEIGHBOUR_DOWN_NS = TimeUnit.SECONDS.toNanos(15);
+    /** How often the neighbours of overlay sessions are recomputed (a neighbour may have gone quiet). */
+    static final long OVERLAY_CHECK_NS = TimeUnit.SECONDS.toNanos(5);
     /** Joins under way at once, at most. */
     static final int JOINS_MAX = 16;
     /** Operations buffered for a join under way, at most. */
@@ -100,6 +113,7 @@ final class SessionLayer {
         final String localName;
         final CompletableFuture<String> done;
         final long deadlineNs;
+        final boolean retried;
         final List<MembershipOp> early = new ArrayList<>();
 
         PendingJoin(
@@ -108,13 +122,15 @@ final class SessionLayer {
                 Peer inviter,
                 String localName,
                 CompletableFuture<String> done,
-                long deadlineNs) {
+                long deadlineNs,
+                boolean retried) {
             this.invite = invite;
             this.join = join;
             this.inviter = inviter;
             this.localName = localName;
             this.done = done;
             this.deadlineNs = deadlineNs;
+            this.retried = retried;
         }
     }
 
@@ -128,7 +144,17 @@ final class SessionLayer {
     /** The ids of those sessions: what their members still send is late, not hostile. */
     private final Set<SessionId> endedIds = new java.util.HashSet<>();
 
+    /** Where members are reached, as welcomes, member messages and connections told this node. */
+    private final Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
+    /** Each overlay session's rings, with the operation count they were built at. */
+    private final Map<SessionId, BuiltOverlay> overlays = new HashMap<>();
+
+    private record BuiltOverlay(int ops, Overlay overlay) {}
+
     private long nextSyncNs = Long.MIN_VALUE;
+    private long nextOverlayCheckNs = Long.MIN_VALUE;
+    private long eventsForwarded;
+    private long forwardsSkipped;
     private long opsApplied;
     private long eventsRelayed;
     private long syncsSent;
@@ -228,7 +254,7 @@ final class SessionLayer {
             }
         }
         MembershipOp join = MembershipOp.join(core.identity(), invite, core.hlcNow(nowNs));
-        PendingJoin pending = new PendingJoin(invite, join, inviter, name, done, nowNs + JOIN_TIMEOUT_NS);
+        PendingJoin pending = new PendingJoin(invite, join, inviter, name, done, nowNs + JOIN_TIMEOUT_NS, false);
         joins.put(invite.sessionId(), pending);
         String problem = control(inviter, ControlMessage.join(join.encoded()), nowNs);
         if (problem != null) {
@@ -278,7 +304,7 @@ final class SessionLayer {
         }
         opsApplied++;
         save(session);
-        refresh(session);
+        refresh(session, nowNs);
         // Everyone who was a member hears of it, the removed one included (so it stops sending).
         broadcast(before, ControlMessage.op(op.encoded()), null, nowNs);
     }
@@ -399,12 +425,13 @@ final class SessionLayer {
         if (id == null) {
             return;
         }
+        addresses.put(id, peer.address());
         for (Session session : core.sessions().all()) {
             Membership membership = session.membership();
             if (membership != null && membership.isMember(id)) {
                 if (!session.members().contains(peer)) {
                     ensurePeer(id, null, peer.address());
-                    refresh(session);
+                    refresh(session, nowNs);
                 }
                 sendSync(session, peer, true, nowNs);
             }
@@ -437,6 +464,16 @@ final class SessionLayer {
             }
             return;
         }
+        if (nowNs >= nextOverlayCheckNs) {
+            // Overlay neighbours that went quiet are replaced by the next member on their ring, and come back once
+            // they answer again.
+            nextOverlayCheckNs = nowNs + OVERLAY_CHECK_NS;
+            for (Session session : core.sessions().all()) {
+                if (overlaid(session)) {
+                    refresh(session, nowNs);
+                }
+            }
+        }
         if (nowNs < nextSyncNs) {
             return;
         }
@@ -461,6 +498,12 @@ final class SessionLayer {
         }
         if (nextSyncNs != Long.MIN_VALUE && hasMembershipSession()) {
             next = Math.min(next, nextSyncNs);
+            for (Session session : core.sessions().all()) {
+                if (overlaid(session) && nextOverlayCheckNs != Long.MIN_VALUE) {
+                    next = Math.min(next, nextOverlayCheckNs);
+                    break;
+                }
+            }
         }
         return next;
     }
@@ -483,8 +526,8 @@ final class SessionLayer {
             case OP -> onOp(message, event, from, false, nowNs);
             case JOIN -> onOp(message, event, from, true, nowNs);
             case WELCOME -> onWelcome(message, event, from, nowNs);
-            case REFUSED -> onRefused(message, event);
-            case MEMBER -> onMember(message, event, nowNs);
+            case REFUSED -> onRefused(message, event, nowNs);
+            case MEMBER -> onMember(message, event, from, nowNs);
             case SYNC -> onSync(message, event, from, nowNs);
         }
     }
@@ -494,6 +537,10 @@ final class SessionLayer {
      * joiner's own JOIN, sent to its inviter, who answers with a welcome or a refusal).
      */
     private void onOp(ControlMessage message, Event event, Peer from, boolean request, long nowNs) {
+        if (!request && heldAlready(message.payload())) {
+            // A copy (the overlay and anti-entropy bring most operations more than once): nothing to check or do.
+            return;
+        }
         MembershipOp.Decoded decoded = MembershipOp.decode(message.payload());
         if (!decoded.accepted()) {
             count(decoded.reject());
@@ -518,11 +565,19 @@ final class SessionLayer {
             return;
         }
         Membership membership = session.membership();
-        if (!request && !membership.isMember(sender) && !op.subject().equals(sender)) {
+        // While this node's own admission is incomplete (it joined through a member whose JOIN it has not seen yet),
+        // the
+        // inviter is not a member in its eyes: its operations are taken all the same, since Membership checks each
+        // one's signatures and rules itself.
+        if (!request
+                && !membership.isMember(sender)
+                && !op.subject().equals(sender)
+                && membership.isMember(core.self())) {
             core.rejects().increment(RejectReason.NOT_MEMBER);
             return;
         }
         boolean wasMember = membership.isMember(op.subject());
+        boolean selfWasMember = membership.isMember(core.self());
         List<Peer> before = session.members();
         MembershipReject reject = membership.apply(op);
         boolean applied = reject == MembershipReject.NONE || reject.held();
@@ -536,7 +591,8 @@ final class SessionLayer {
         if (request) {
             if (membership.isMember(sender)) {
                 Peer joiner = ensurePeer(sender, event.authorName(), from.address());
-                refresh(session);
+                refresh(session); // the welcome comes first: the joiner syncs once it is a member
+
                 welcome(session, sender, event.authorName(), joiner != null ? joiner : from, nowNs);
                 if (!wasMember) {
                     broadcast(before, ControlMessage.op(op.encoded()), from, nowNs);
@@ -555,10 +611,14 @@ final class SessionLayer {
             return;
         }
         if (!membership.isMember(core.self())) {
-            end(session, op.kind() == MembershipOp.Kind.BAN ? "banned by its creator" : "removed by its creator");
+            if (selfWasMember) {
+                end(session, op.kind() == MembershipOp.Kind.BAN ? "banned by its creator" : "removed by its creator");
+            }
+            // Else this node joined through a member whose own admission is still on its way: it waits for the
+            // operations that complete the chain.
             return;
         }
-        refresh(session);
+        refresh(session, nowNs);
         // New here: pass it on once, to the members (and a removed subject) other than the one it came from.
         List<Peer> targets = new ArrayList<>(before);
         for (Peer peer : session.members()) {
@@ -567,6 +627,16 @@ final class SessionLayer {
             }
         }
         broadcast(targets, ControlMessage.op(op.encoded()), from, nowNs);
+    }
+
+    /** Whether a session of this node holds the operation encoded as {@code encoded}. */
+    private boolean heldAlready(byte[] encoded) {
+        for (Session session : core.sessions().all()) {
+            if (session.membership() != null && session.membership().holds(encoded)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Answers an accepted JOIN: the welcome, every operation held, and where the other members are. */
@@ -582,8 +652,10 @@ final class SessionLayer {
                 continue;
             }
             Peer peer = core.peers().byNodeId(member);
-            if (peer != null) {
-                control(to, ControlMessage.member(session.id(), member, peer.address(), peer.label()), nowNs);
+            InetSocketAddress address = peer != null ? peer.address() : addresses.get(member);
+            if (address != null) {
+                String label = peer != null ? peer.label() : displayNames.getOrDefault(member, member.shortForm());
+                control(to, ControlMessage.member(session.id(), member, address, label), nowNs);
             }
         }
         LOG.info("{} joined session '{}'", joinerName, session.name());
@@ -613,7 +685,7 @@ final class SessionLayer {
             membership.apply(op);
         }
         save(session);
-        refresh(session);
+        refresh(session, nowNs);
         sendSync(session, from, true, nowNs);
         if (membership.isMember(core.self())) {
             join.done.complete(session.name());
@@ -627,7 +699,7 @@ final class SessionLayer {
     /** Joins welcomed but not yet effective here (the operations that admit the inviter are on their way). */
     private final Map<SessionId, CompletableFuture<String>> waitingForMembership = new HashMap<>();
 
-    private void onRefused(ControlMessage message, Event event) {
+    private void onRefused(ControlMessage message, Event event, long nowNs) {
         SessionId id = message.session();
         PendingJoin join = joins.get(id);
         if (join == null || !event.author().equals(join.invite.inviter())) {
@@ -636,11 +708,25 @@ final class SessionLayer {
         }
         joins.remove(id);
         MembershipReject reason = MembershipReject.fromLabel(message.name());
+        if (reason == MembershipReject.MEMBERSHIP_INVITER && !join.retried) {
+            // The JOIN was ordered before the inviter's own admission: this node's clock is behind the inviter's (or
+            // the inviter joined in the same millisecond). The refusal carried the inviter's time, which this node's
+            // clock has seen now, so one new JOIN orders after the admission. The first stays a JOIN with no effect.
+            MembershipOp again = MembershipOp.join(core.identity(), join.invite, core.hlcNow(nowNs));
+            PendingJoin retry =
+                    new PendingJoin(join.invite, again, join.inviter, join.localName, join.done, join.deadlineNs, true);
+            joins.put(id, retry);
+            String problem = control(join.inviter, ControlMessage.join(again.encoded()), nowNs);
+            if (problem == null) {
+                return;
+            }
+            joins.remove(id);
+        }
         join.done.completeExceptionally(new SendException(
                 "the inviter refused the join: " + (reason != null ? reason.description() : message.name())));
     }
 
-    private void onMember(ControlMessage message, Event event, long nowNs) {
+    private void onMember(ControlMessage message, Event event, Peer from, long nowNs) {
         SessionId sessionId = message.session();
         Session session = core.sessions().byId(sessionId);
         if (session == null
@@ -658,9 +744,18 @@ final class SessionLayer {
         InetSocketAddress address = message.address();
         String displayName = message.name();
         displayNames.putIfAbsent(member, displayName);
+        InetSocketAddress before = addresses.put(member, address);
+        if (overlaid(session)) {
+            if (before == null) {
+                // New here: pass it on once, so every member of the overlay learns where the new member is.
+                broadcast(session.members(), message, from, nowNs);
+            }
+            refresh(session, nowNs);
+            return;
+        }
         boolean known = core.peers().byNodeId(member) != null;
         Peer peer = ensurePeer(member, displayName, address);
-        refresh(session);
+        refresh(session, nowNs);
         if (peer != null && !known && session.membership().isMember(member)) {
             // First contact: introduce this node (its operations first, so the member knows it is one), then sync.
             sendOps(session, peer, nowNs);
@@ -671,6 +766,24 @@ final class SessionLayer {
     private void onSync(ControlMessage message, Event event, Peer from, long nowNs) {
         SessionId sessionId = message.session();
         Session session = core.sessions().byId(sessionId);
+        if (joins.containsKey(sessionId) || waitingForMembership.containsKey(sessionId)) {
+            // This node is joining: a member that heard of the JOIN first syncs early. It syncs with it once a member.
+            return;
+        }
+        if (session != null
+                && session.membership() != null
+                && session.membership().isMember(core.self())
+                && !session.membership().isMember(event.author())
+                && (message.ops() != session.membership().ops().size()
+                        || !message.digest().equals(digest(session.membership())))) {
+            // Likely a member this node has not heard of yet (its JOIN is still on its way, and
+            // the operations held differ): an answer shows it that they differ, and it sends them. One with the same
+            // operations as this node's is not a member, and is counted below.
+            if (message.flags().charAt(0) == 'q') {
+                sendSync(session, from, false, nowNs);
+            }
+            return;
+        }
         if (session == null
                 || session.membership() == null
                 || !session.membership().isMember(event.author())) {
@@ -865,24 +978,120 @@ final class SessionLayer {
         throw new IllegalStateException("no free name for " + id);
     }
 
-    /** Recomputes the peers {@code session}'s events go to from its members. */
+    /** Recomputes the peers {@code session}'s events go to from its members; nobody new is introduced. */
     private void refresh(Session session) {
+        refresh(session, Long.MIN_VALUE);
+    }
+
+    /**
+     * Recomputes the peers {@code session}'s events go to: every member it can reach (full mesh), or its overlay
+     * neighbours. With {@code nowNs} given, a neighbour new to an overlay session is introduced to (this node's
+     * operations, then a sync), which also dials it.
+     */
+    private void refresh(Session session, long nowNs) {
         List<Peer> peers = new ArrayList<>();
-        for (NodeId member : session.membership().members()) {
-            if (member.equals(core.self())) {
-                continue;
+        if (overlaid(session)) {
+            for (NodeId neighbour : overlay(session).neighbours(id -> usable(id, nowNs))) {
+                Peer peer = core.peers().byNodeId(neighbour);
+                if (peer == null) {
+                    peer = ensurePeer(neighbour, null, addresses.get(neighbour));
+                }
+                if (peer != null) {
+                    peers.add(peer);
+                }
             }
-            Peer peer = core.peers().byNodeId(member);
-            if (peer != null) {
-                peers.add(peer);
+        } else {
+            for (NodeId member : session.membership().members()) {
+                if (member.equals(core.self())) {
+                    continue;
+                }
+                Peer peer = core.peers().byNodeId(member);
+                if (peer != null) {
+                    peers.add(peer);
+                }
             }
         }
+        List<Peer> before = session.members();
         session.members(peers);
+        if (nowNs != Long.MIN_VALUE && overlaid(session)) {
+            for (Peer peer : peers) {
+                if (!before.contains(peer)) {
+                    // A sync dials it; if it does not know yet that this node is a member, it answers with its own
+                    // sync, which shows the operations differ, and this node sends them.
+                    sendSync(session, peer, true, nowNs);
+                }
+            }
+        }
         CompletableFuture<String> waiting = waitingForMembership.get(session.id());
         if (waiting != null && session.membership().isMember(core.self())) {
             waitingForMembership.remove(session.id());
             waiting.complete(session.name());
         }
+    }
+
+    /** Whether {@code session} has more members than a full mesh takes (and this node is one of them). */
+    private boolean overlaid(Session session) {
+        Membership membership = session.membership();
+        return membership != null && membership.members().size() > FULL_MESH_MAX && membership.isMember(core.self());
+    }
+
+    /** {@code session}'s overlay, rebuilt when its membership changed. */
+    private Overlay overlay(Session session) {
+        Membership membership = session.membership();
+        BuiltOverlay built = overlays.get(session.id());
+        if (built == null || built.ops() != membership.ops().size()) {
+            built = new BuiltOverlay(
+                    membership.ops().size(), Overlay.of(session.id(), core.self(), membership.members()));
+            overlays.put(session.id(), built);
+        }
+        return built.overlay();
+    }
+
+    /**
+     * Whether member {@code id} can be an overlay neighbour: its address is known and, if it has been dialled, it has
+     * not left frames unanswered for {@link #NEIGHBOUR_DOWN_NS} (at {@code nowNs}; {@link Long#MIN_VALUE} skips that).
+     */
+    private boolean usable(NodeId id, long nowNs) {
+        Peer peer = core.peers().byNodeId(id);
+        if (peer == null) {
+            return addresses.containsKey(id)
+                    && core.peers().size() < core.limits().peersMax();
+        }
+        long unanswered = peer.unansweredSinceNs();
+        return nowNs == Long.MIN_VALUE
+                || peer.session() != null
+                || unanswered == Long.MIN_VALUE
+                || nowNs - unanswered < NEIGHBOUR_DOWN_NS;
+    }
+
+    /**
+     * Passes {@code event}, received from {@code from} and new here, on to this node's other neighbours when its
+     * session runs on an overlay. A neighbour whose lane is full is passed over (counted): anti-entropy brings it the
+     * event once it has caught up.
+     */
+    void forward(Event event, Peer from, long nowNs) {
+        Session session = core.sessions().byId(event.session());
+        if (session == null || !overlaid(session) || event.proof() == null) {
+            return;
+        }
+        for (Peer peer : session.members()) {
+            if (peer == from || event.author().equals(peer.provenId())) {
+                continue;
+            }
+            if (core.relay(peer, event, nowNs)) {
+                eventsForwarded++;
+            } else {
+                forwardsSkipped++;
+            }
+        }
+    }
+
+    long eventsForwarded() {
+        return eventsForwarded;
+    }
+
+    long forwardsSkipped() {
+        return forwardsSkipped;
     }
 
     private void save(Session session) {

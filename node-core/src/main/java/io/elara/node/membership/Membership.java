@@ -90,6 +90,9 @@ public final class Membership {
     private final NodeId creator;
     private final int opsMax;
     private final NavigableSet<MembershipOp> ops = new TreeSet<>(ORDER);
+    /** The encoded bytes of every operation held, to know a copy before checking its signatures again. */
+    private final Set<ByteBuffer> held = new java.util.HashSet<>();
+
     private Set<NodeId> members;
     private Set<NodeId> bans;
     private Map<MembershipOp, MembershipReject> effects;
@@ -137,9 +140,19 @@ public final class Membership {
         if (reject != MembershipReject.NONE) {
             return reject;
         }
-        ops.add(op);
+        if (ops.add(op)) {
+            held.add(ByteBuffer.wrap(op.encoded()));
+        }
         replay();
         return effects.get(op);
+    }
+
+    /**
+     * Whether an operation encoded as {@code encoded} is held already: a copy that needs no decoding or signature
+     * check ({@link MembershipReject#MEMBERSHIP_DUPLICATE}).
+     */
+    public boolean holds(byte[] encoded) {
+        return held.contains(ByteBuffer.wrap(encoded));
     }
 
     /** The checks that hold for {@code op} on its own, and the bounds of this replica. */
@@ -320,6 +333,7 @@ public final class Membership {
                 return Decoded.rejected(reject);
             }
             membership.ops.add(op);
+            membership.held.add(ByteBuffer.wrap(op.encoded()));
             previous = op;
         }
         if (in.hasRemaining()) {

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * PROPAGATE: hands a merged event on. A local event goes to each recipient's reliable lane (a signal to its signal
  * lane); every event goes to the
- * local subscribers, and into a short history that a new subscriber can start from. Sessions are a full mesh for now:
- * each author sends to every member, so receivers do not forward (gossip arrives with the sessions issue).
- * Loop thread only.
+ * local subscribers, and into a short history that a new subscriber can start from. Whether a received event goes on
+ * to other members is the session layer's call (sessions larger than a full mesh forward over their overlay), made
+ * after this stage. Loop thread only.
  */
 public final class PropagateStage {
     /** Delivered events kept for new subscribers. */
