@@ -6,7 +6,8 @@ import io.elara.node.wire.EventFrameCodec;
 import io.elara.node.wire.FragmentFrameFlyweight;
 import io.elara.node.wire.PacketHeaderFlyweight;
 import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -535,9 +536,6 @@ public final class ReliableSender {
                 + TimeUnit.NANOSECONDS.toMillis(deliveryTimeoutNs) + " ms";
         int failed = queued();
         failAll(reason);
-        epoch = Epoch.next(epoch);
-        nextSequence = 0;
-        clearWindow(0);
         return failed;
     }
 
@@ -620,22 +618,34 @@ public final class ReliableSender {
         }
     }
 
-    /** Fails everything queued, for shutdown. */
+    /**
+     * Fails everything queued (shutdown, a delivery timeout, a peer nobody answers for) and starts a new epoch,
+     * numbered from zero: the receiver may have missed what failed, and a new epoch tells it not to wait for those
+     * numbers. The receipts are told after the lane is cleared, so one that enqueues again from its callback finds a
+     * consistent lane.
+     */
     public void failAll(String reason) {
+        List<SendReceipt> receipts = new ArrayList<>(queued());
         for (Outgoing outgoing : unstored) {
-            outgoing.receipt.failed(peer, reason);
+            receipts.add(outgoing.receipt);
         }
         unstored.clear();
         storedBelow = 0;
         for (long s = cumulative; s < sentEnd; s++) {
-            at(s).receipt.failed(peer, reason);
+            receipts.add(at(s).receipt);
         }
         clearWindow(sentEnd);
-        for (Iterator<Outgoing> it = waiting.iterator(); it.hasNext(); ) {
-            it.next().receipt.failed(peer, reason);
-            it.remove();
+        for (Outgoing outgoing : waiting) {
+            receipts.add(outgoing.receipt);
         }
+        waiting.clear();
         partialFragments = 0;
+        epoch = Epoch.next(epoch);
+        nextSequence = 0;
+        clearWindow(0);
+        for (SendReceipt receipt : receipts) {
+            receipt.failed(peer, reason);
+        }
     }
 
     /**

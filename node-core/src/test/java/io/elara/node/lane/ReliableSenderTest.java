@@ -368,4 +368,22 @@ class ReliableSenderTest {
         sender.collectDue(50 * MS, sink);
         assertThat(sent).as("not event 2, which the receiver holds").containsExactly(0L, 1L);
     }
+
+    @Test
+    void shouldStartANewEpochFromZeroAfterFailingAll() {
+        // Goal: events that were failed (a peer nobody answered) take no sequence numbers with them: the next event
+        // goes out as number 0 of a new epoch, so the receiver neither waits for the failed ones nor mistakes it for
+        // one of them. Found by a partitioned session: the lane went on at 1 while the receiver waited for 0.
+        enqueue(2, 0);
+        sender.collectDue(0, sink);
+        enqueue(3, 0);
+        assertThat(receipt.failed).isEmpty();
+        sender.failAll("nobody answers");
+        assertThat(receipt.failed).hasSize(5);
+        assertThat(sender.queued()).isZero();
+        assertThat(sender.epoch()).isEqualTo(Epoch.next(EPOCH));
+        enqueue(1, MS);
+        assertThat(sender.collectDue(MS, sink)).isEqualTo(1);
+        assertThat(sent).containsExactly(0L, 1L, 0L);
+    }
 }
