@@ -1082,9 +1082,11 @@ public final class NodeCore {
         for (SessionLayer.Info info : sessionLayer.list()) {
             List<SessionInfo.Member> members = new ArrayList<>();
             for (SessionLayer.Member member : info.members()) {
-                members.add(new SessionInfo.Member(member.name(), member.nodeId(), member.self(), member.connected()));
+                members.add(new SessionInfo.Member(
+                        member.name(), member.nodeId(), member.self(), member.connected(), member.neighbour()));
             }
-            infos.add(new SessionInfo(info.name(), info.id().toString(), info.kind(), info.creator(), members));
+            infos.add(new SessionInfo(
+                    info.name(), info.id().toString(), info.kind(), info.creator(), info.propagation(), members));
         }
         return infos;
     }

@@ -9,9 +9,12 @@ import java.util.List;
  * @param id its 128-bit id in hex
  * @param kind {@code configured} (from the config file), {@code created} (by this node) or {@code joined}
  * @param creator the creator's node id; null for a configured session
+ * @param propagation {@code mesh} (events go to every member) or {@code overlay} (to at most ten neighbours, which pass
+ *     them on: sessions of more than eleven members)
  * @param members this node first, then the others
  */
-public record SessionInfo(String name, String id, String kind, String creator, List<Member> members) {
+public record SessionInfo(
+        String name, String id, String kind, String creator, String propagation, List<Member> members) {
     public SessionInfo {
         members = List.copyOf(members);
     }
@@ -23,6 +26,7 @@ public record SessionInfo(String name, String id, String kind, String creator, L
      * @param nodeId its node id, or null when not known yet (a configured peer not yet met)
      * @param self whether it is this node
      * @param connected whether a secure session with it is up
+     * @param neighbour whether this node sends the session's events to it (every member in a mesh)
      */
-    public record Member(String name, String nodeId, boolean self, boolean connected) {}
+    public record Member(String name, String nodeId, boolean self, boolean connected, boolean neighbour) {}
 }

@@ -100,10 +100,11 @@ final class SessionLayer {
     static final int JOIN_BUFFER_OPS_MAX = Membership.OPS_MAX;
 
     /** A session as {@code elara session list} shows it. */
-    public record Info(String name, SessionId id, String kind, String creator, List<Member> members) {}
+    public record Info(
+            String name, SessionId id, String kind, String creator, String propagation, List<Member> members) {}
 
     /** A member of a session: its peer name (or this node's name), id, and whether a secure session is up. */
-    public record Member(String name, String nodeId, boolean self, boolean connected) {}
+    public record Member(String name, String nodeId, boolean self, boolean connected, boolean neighbour) {}
 
     /** A join under way: the invite, the JOIN sent for it, and who waits for the answer. */
     private static final class PendingJoin {
@@ -319,25 +320,35 @@ final class SessionLayer {
             List<Member> members = new ArrayList<>();
             Membership membership = session.membership();
             if (membership == null) {
-                members.add(new Member(core.name(), core.self().toString(), true, true));
+                members.add(new Member(core.name(), core.self().toString(), true, true, false));
                 for (Peer peer : session.members()) {
-                    members.add(new Member(peer.label(), idText(peer), false, peer.session() != null));
+                    members.add(new Member(peer.label(), idText(peer), false, peer.session() != null, true));
                 }
-                infos.add(new Info(session.name(), session.id(), "configured", null, members));
+                infos.add(new Info(session.name(), session.id(), "configured", null, "mesh", members));
                 continue;
             }
             for (NodeId member : membership.members()) {
                 if (member.equals(core.self())) {
-                    members.add(new Member(core.name(), member.toString(), true, true));
+                    members.add(new Member(core.name(), member.toString(), true, true, false));
                     continue;
                 }
                 Peer peer = core.peers().byNodeId(member);
                 String label = peer != null ? peer.label() : displayNames.getOrDefault(member, member.shortForm());
-                members.add(new Member(label, member.toString(), false, peer != null && peer.session() != null));
+                members.add(new Member(
+                        label,
+                        member.toString(),
+                        false,
+                        peer != null && peer.session() != null,
+                        peer != null && session.members().contains(peer)));
             }
             String kind = membership.creator().equals(core.self()) ? "created" : "joined";
             infos.add(new Info(
-                    session.name(), session.id(), kind, membership.creator().toString(), members));
+                    session.name(),
+                    session.id(),
+                    kind,
+                    membership.creator().toString(),
+                    overlaid(session) ? "overlay" : "mesh",
+                    members));
         }
         return infos;
     }
@@ -485,6 +496,16 @@ final class SessionLayer {
             for (Peer peer : session.members()) {
                 if (peer.session() != null) {
                     sendSync(session, peer, true, nowNs);
+                }
+            }
+            if (overlaid(session)) {
+                // Neighbours passed over as unreachable are tried again (this dials them): after a partition heals,
+                // both sides took each other for gone, and this is what links them up again.
+                for (NodeId neighbour : overlay(session).neighbours(id -> usable(id, Long.MIN_VALUE))) {
+                    Peer peer = core.peers().byNodeId(neighbour);
+                    if (peer != null && !session.members().contains(peer)) {
+                        sendSync(session, peer, true, nowNs);
+                    }
                 }
             }
         }

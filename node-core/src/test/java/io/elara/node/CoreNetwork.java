@@ -41,6 +41,8 @@ final class CoreNetwork {
 
     long datagramsCarried;
     long datagramsDropped;
+    /** One side of a partition: datagrams between it and the other members are lost; null for none. */
+    java.util.Set<Member> partitioned;
     /** Sees a copy of every datagram sent, as an on-path observer would; null for none. */
     java.util.function.BiConsumer<InetSocketAddress, byte[]> wiretap;
 
@@ -235,7 +237,10 @@ final class CoreNetwork {
     private void deliver(Datagram datagram, long nowNs) {
         Member to = members.get(datagram.to);
         Member from = members.get(datagram.from);
-        if (to == null || to.cutOff || (from != null && from.cutOff)) {
+        if (to == null
+                || to.cutOff
+                || (from != null && from.cutOff)
+                || (from != null && partitioned != null && partitioned.contains(from) != partitioned.contains(to))) {
             datagramsDropped++;
             return;
         }

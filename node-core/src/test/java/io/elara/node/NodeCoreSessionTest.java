@@ -94,6 +94,7 @@ class NodeCoreSessionTest {
         assertThat(members(bob)).containsExactly("alice", "bob", "carol");
         assertThat(members(carol)).containsExactly("alice", "bob", "carol");
         assertThat(carol.core.sessionList().get(0).kind()).isIn("joined", "configured");
+        assertThat(carol.core.sessionList().get(0).propagation()).isEqualTo("mesh");
 
         CompletableFuture<SendResult> fromAlice = say(alice, "hello team");
         CompletableFuture<SendResult> fromCarol = say(carol, "hi from carol");

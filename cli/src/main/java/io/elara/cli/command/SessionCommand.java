@@ -109,26 +109,31 @@ public final class SessionCommand implements Runnable {
             }
             for (JsonNode session : answer.path("sessions")) {
                 int online = 0;
+                int neighbours = 0;
                 for (JsonNode member : session.path("members")) {
                     online += member.path("connected").asBoolean() ? 1 : 0;
+                    neighbours += member.path("neighbour").asBoolean() ? 1 : 0;
                 }
+                boolean overlay = session.path("propagation").asText().equals("overlay");
                 out.printf(
                         java.util.Locale.ROOT,
-                        "%s  (%s, %d members, %d connected)  %s%n",
+                        "%s  (%s, %d members, %d connected%s)  %s%n",
                         session.path("name").asText(),
                         session.path("kind").asText(),
                         session.path("members").size(),
                         online,
+                        overlay ? ", overlay: sends to " + neighbours + " neighbours" : "",
                         session.path("id").asText());
                 for (JsonNode member : session.path("members")) {
                     String id = member.path("nodeId").asText("");
                     out.printf(
                             java.util.Locale.ROOT,
-                            "  %-16s %s%s%s%n",
+                            "  %-16s %s%s%s%s%n",
                             member.path("name").asText(),
                             member.path("self").asBoolean()
                                     ? "this node"
                                     : member.path("connected").asBoolean() ? "connected" : "not connected",
+                            overlay && member.path("neighbour").asBoolean() ? ", neighbour" : "",
                             id.equals(session.path("creator").asText()) ? ", creator" : "",
                             id.isEmpty() ? "" : "  " + id);
                 }

@@ -45,8 +45,9 @@ public final class ControlJson {
     }
 
     /**
-     * Sessions: {@code [{"name","id","kind","creator","members":[{"name","nodeId","self","connected"}]}]}; {@code
-     * kind} is {@code configured}, {@code created} or {@code joined}.
+     * Sessions: {@code [{"name","id","kind","creator","propagation","members":[{"name","nodeId","self","connected",
+     * "neighbour"}]}]}; {@code kind} is {@code configured}, {@code created} or {@code joined}; {@code propagation} is
+     * {@code mesh} or {@code overlay}.
      */
     public static List<Map<String, Object>> sessions(List<SessionInfo> sessions) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -56,6 +57,7 @@ public final class ControlJson {
             json.put("id", session.id());
             json.put("kind", session.kind());
             json.put("creator", session.creator());
+            json.put("propagation", session.propagation());
             List<Map<String, Object>> members = new ArrayList<>();
             for (SessionInfo.Member member : session.members()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -63,6 +65,7 @@ public final class ControlJson {
                 m.put("nodeId", member.nodeId());
                 m.put("self", member.self());
                 m.put("connected", member.connected());
+                m.put("neighbour", member.neighbour());
                 members.add(m);
             }
             json.put("members", members);
