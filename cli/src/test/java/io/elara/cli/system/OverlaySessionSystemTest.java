@@ -1,0 +1,111 @@
+package io.elara.cli.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.testing.Await;
+import io.elara.testing.net.FreePorts;
+import io.elara.testing.process.NodeProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A session too large for a full mesh, between 13 real {@code elara run} processes on loopback: members join through
+ * other members (most of them not the creator), the session switches to the overlay once it has more than 11
+ * members, each node sends to at most 10 neighbours, and messages from three members reach all 13, each once.
+ */
+class OverlaySessionSystemTest extends SystemTestSupport {
+    private static final int NODES = 13;
+
+    private Path node(String name) {
+        return write(
+                name + ".yaml",
+                String.join(
+                        "\n",
+                        "name: " + name,
+                        "data-dir: " + name + "-data",
+                        "bind:",
+                        "  address: 127.0.0.1",
+                        "  port: " + FreePorts.udp(),
+                        ""));
+    }
+
+    private JsonNode team(Path config) {
+        NodeProcess list = finished("session list", 0, "session", "list", "--json", "-c", config.toString());
+        for (JsonNode session : jsonLines(list.stdout()).get(0).path("sessions")) {
+            if (session.path("name").asText().equals("team")) {
+                return session;
+            }
+        }
+        return null;
+    }
+
+    private List<String> history(Path config) {
+        NodeProcess history = finished("history", 0, "history", "-c", config.toString(), "team", "--json");
+        return jsonLines(history.stdout()).stream()
+                .map(e -> e.path("authorName").asText() + ": " + e.path("text").asText())
+                .toList();
+    }
+
+    @Test
+    void shouldRunALargeSessionOnTheOverlayAndReachEveryMember() throws Exception {
+        List<Path> configs = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) {
+            String name = "n" + i;
+            Path config = node(name);
+            configs.add(config);
+            NodeProcess run = elara(name + " run", "run", "-c", config.toString());
+            run.awaitStderr(name + " ready on", START);
+        }
+        finished("create", 0, "session", "create", "team", "-c", configs.get(0).toString());
+        for (int i = 1; i < NODES; i++) {
+            // Node i joins through node (i - 1) / 2: a tree of inviters, most of them not the creator.
+            Path inviter = configs.get((i - 1) / 2);
+            NodeProcess invite = finished("invite", 0, "invite", "team", "-c", inviter.toString());
+            String token = invite.stdout().strip();
+            NodeProcess join = finished(
+                    "n" + i + " joins", 0, "join", token, "-c", configs.get(i).toString());
+            assertThat(join.stdout().strip()).isEqualTo("joined session 'team'");
+        }
+        for (Path config : configs) {
+            Await.until(
+                    () -> {
+                        JsonNode team = team(config);
+                        return team != null
+                                && team.path("members").size() == NODES
+                                && team.path("propagation").asText().equals("overlay");
+                    },
+                    Duration.ofSeconds(60),
+                    "every member known, on the overlay, at " + config);
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i : new int[] {0, 7, NODES - 1}) {
+            NodeProcess send = finished(
+                    "n" + i + " says hi",
+                    0,
+                    "send",
+                    "-c",
+                    configs.get(i).toString(),
+                    "--session",
+                    "team",
+                    "hi from n" + i);
+            assertThat(send.stdout().strip()).startsWith("acknowledged by ");
+            expected.add("n" + i + ": hi from n" + i);
+        }
+        for (Path config : configs) {
+            Await.until(
+                    () -> history(config).containsAll(expected),
+                    Duration.ofSeconds(60),
+                    "all three messages at " + config);
+            assertThat(history(config)).as(config.toString()).hasSize(3).doesNotHaveDuplicates();
+            int neighbours = 0;
+            for (JsonNode member : team(config).path("members")) {
+                neighbours += member.path("neighbour").asBoolean() ? 1 : 0;
+            }
+            assertThat(neighbours).as("neighbours of " + config).isBetween(2, 10);
+        }
+    }
+}
