@@ -554,6 +554,9 @@ public final class NodeCore {
         } else {
             Peer peer = peers.byName(target.peer());
             if (peer == null) {
+                peer = sessionLayer.revive(target.peer());
+            }
+            if (peer == null) {
                 InetSocketAddress address;
                 try {
                     address = Addresses.parse(target.peer(), false);
@@ -1099,6 +1102,18 @@ public final class NodeCore {
     /** Received events this node passed on to overlay neighbours (copies, one per neighbour). */
     public long eventsForwarded() {
         return sessionLayer.eventsForwarded();
+    }
+
+    /** Closes the secure session with {@code peer}, if any, as for a peer gone quiet: a later send dials again. */
+    void closeSessionWith(Peer peer) {
+        if (link != null) {
+            link.closeIdle(peer);
+        }
+    }
+
+    /** Member peers forgotten because no session needed them any more (made again on demand). */
+    public long peersRetired() {
+        return sessionLayer.peersRetired();
     }
 
     /** Copies not passed on to an overlay neighbour because its lane was full (anti-entropy brings them later). */

@@ -92,6 +92,8 @@ final class SessionLayer {
     static final int FULL_MESH_MAX = 2 * Overlay.RINGS + 1;
     /** An overlay neighbour that has not answered for this long is passed over for the next member on its ring. */
     static final long NEIGHBOUR_DOWN_NS = TimeUnit.SECONDS.toNanos(15);
+    /** A member peer no session has needed for this long is forgotten. */
+    static final long RETIRE_AFTER_NS = TimeUnit.SECONDS.toNanos(120);
     /** How often the neighbours of overlay sessions are recomputed (a neighbour may have gone quiet). */
     static final long OVERLAY_CHECK_NS = TimeUnit.SECONDS.toNanos(5);
     /** Joins under way at once, at most. */
@@ -147,6 +149,12 @@ final class SessionLayer {
 
     /** Where members are reached, as welcomes, member messages and connections told this node. */
     private final Map<NodeId, InetSocketAddress> addresses = new HashMap<>();
+    /** Peers this layer made for members (not from the config file): the ones it may retire when unused. */
+    private final Set<Peer> sessionPeers = new java.util.HashSet<>();
+    /** Names of retired member peers, and whose they were. */
+    private final Map<String, NodeId> retired = new HashMap<>();
+    /** Since when each member peer this layer made has not been needed by any session. */
+    private final Map<Peer, Long> unneededSince = new HashMap<>();
     /** Each overlay session's rings, with the operation count they were built at. */
     private final Map<SessionId, BuiltOverlay> overlays = new HashMap<>();
 
@@ -155,6 +163,7 @@ final class SessionLayer {
     private long nextSyncNs = Long.MIN_VALUE;
     private long nextOverlayCheckNs = Long.MIN_VALUE;
     private long eventsForwarded;
+    private long peersRetired;
     private long forwardsSkipped;
     private long opsApplied;
     private long eventsRelayed;
@@ -419,7 +428,7 @@ final class SessionLayer {
                     || core.peers().size() >= core.limits().peersMax()) {
                 continue;
             }
-            core.peers().configure(kept.name(), kept.address(), ExpectedPeer.ofNodeId(kept.id()));
+            sessionPeers.add(core.peers().configure(kept.name(), kept.address(), ExpectedPeer.ofNodeId(kept.id())));
         }
         for (Session session : core.sessions().all()) {
             if (session.membership() != null) {
@@ -484,6 +493,7 @@ final class SessionLayer {
                     refresh(session, nowNs);
                 }
             }
+            retireUnused(nowNs);
         }
         if (nowNs < nextSyncNs) {
             return;
@@ -967,12 +977,14 @@ final class SessionLayer {
                 peer = there;
             } else if (there == null && core.peers().size() < core.limits().peersMax()) {
                 peer = core.peers().configure(nameFor(id, displayName), address, ExpectedPeer.ofNodeId(id));
+                sessionPeers.add(peer);
                 core.journal().savePeer(id, peer.label(), Peer.format(address));
                 return peer;
             }
         }
         if (peer != null && peer.configuredName() == null) {
             core.peers().promote(peer, nameFor(id, displayName), ExpectedPeer.ofNodeId(id));
+            sessionPeers.add(peer);
             core.journal().savePeer(id, peer.label(), Peer.format(peer.address()));
         }
         return peer;
@@ -1048,6 +1060,86 @@ final class SessionLayer {
             waitingForMembership.remove(session.id());
             waiting.complete(session.name());
         }
+    }
+
+    /**
+     * Forgets the member peers no session has needed for {@link #RETIRE_AFTER_NS} (closing their secure sessions,
+     * which keepalives would otherwise hold open for good): on an overlay a
+     * member meets many peers over time (its inviter, joiners, neighbours before the membership moved them), and
+     * keeping them all would fill {@code limits.peers-max} in a large session. Needed are every member's peer in a full
+     * mesh, and the neighbours (reachable or not) of an overlay session; a configured peer is never retired.
+     */
+    private void retireUnused(long nowNs) {
+        if (sessionPeers.isEmpty()) {
+            return;
+        }
+        Set<Peer> needed = new java.util.HashSet<>();
+        for (Session session : core.sessions().all()) {
+            Membership membership = session.membership();
+            if (membership == null) {
+                needed.addAll(session.members());
+            } else if (overlaid(session)) {
+                needed.addAll(session.members());
+                for (NodeId neighbour : overlay(session).neighbours(id -> usable(id, Long.MIN_VALUE))) {
+                    Peer peer = core.peers().byNodeId(neighbour);
+                    if (peer != null) {
+                        needed.add(peer);
+                    }
+                }
+            } else {
+                for (NodeId member : membership.members()) {
+                    Peer peer = core.peers().byNodeId(member);
+                    if (peer != null) {
+                        needed.add(peer);
+                    }
+                }
+            }
+        }
+        for (PendingJoin join : joins.values()) {
+            needed.add(join.inviter);
+        }
+        for (java.util.Iterator<Peer> it = sessionPeers.iterator(); it.hasNext(); ) {
+            Peer peer = it.next();
+            if (!core.peers().all().contains(peer)) {
+                it.remove();
+            } else if (needed.contains(peer)) {
+                unneededSince.remove(peer);
+            } else if (nowNs - unneededSince.computeIfAbsent(peer, p -> nowNs) >= RETIRE_AFTER_NS
+                    && peer.queued() == 0) {
+                core.closeSessionWith(peer);
+                core.peers().retire(peer);
+                unneededSince.remove(peer);
+                it.remove();
+                peersRetired++;
+                if (peer.provenId() != null || peer.expected().nodeId() != null) {
+                    NodeId id = peer.provenId() != null
+                            ? peer.provenId()
+                            : peer.expected().nodeId();
+                    retired.put(peer.label(), id);
+                    addresses.putIfAbsent(id, peer.address());
+                }
+            }
+        }
+    }
+
+    long peersRetired() {
+        return peersRetired;
+    }
+
+    /**
+     * The peer of the member that was named {@code name} here before it was retired, made again (so {@code elara send
+     * --to NAME} to a member of a large session works whenever); null if no member had that name.
+     */
+    Peer revive(String name) {
+        NodeId id = retired.get(name);
+        if (id == null || !isMemberAnywhere(id)) {
+            return null;
+        }
+        Peer peer = ensurePeer(id, name, addresses.get(id));
+        if (peer != null) {
+            retired.remove(name);
+        }
+        return peer;
     }
 
     /** Whether {@code session} has more members than a full mesh takes (and this node is one of them). */

@@ -149,6 +149,37 @@ class NodeCoreOverlayTest {
         assertThat(forwarded).isLessThanOrEqualTo(10L * 40 * 2 * Overlay.RINGS);
         System.out.printf(
                 Locale.ROOT, "overlay 40 members: forwarded copies per member per message %.1f%n", forwarded / 400.0);
+
+        // Peers met while the session grew (inviters, joiners, neighbours the membership moved away) are forgotten
+        // once idle, so a large session does not fill limits.peers-max; messages still reach everyone, and a member
+        // whose peer was forgotten can still be written to by name.
+        int peersBefore =
+                members.stream().mapToInt(m -> m.core.peers().size()).max().orElseThrow();
+        network.runFor(Duration.ofSeconds(150));
+        long retired = members.stream().mapToLong(m -> m.core.peersRetired()).sum();
+        int peersAfter =
+                members.stream().mapToInt(m -> m.core.peers().size()).max().orElseThrow();
+        System.out.printf(
+                Locale.ROOT,
+                "overlay 40 members: most peers held %d after the joins, %d once idle ones were retired (%d retired)%n",
+                peersBefore,
+                peersAfter,
+                retired);
+        assertThat(retired).isPositive();
+        assertThat(peersAfter).isLessThanOrEqualTo(2 * Overlay.RINGS + 2).isLessThan(peersBefore);
+        assertThat(broadcast(members.get(3), "after retiring")).hasSize(members.size() - 1);
+        Member writer = members.stream()
+                .filter(m -> m.core.peersRetired() > 0)
+                .findFirst()
+                .orElseThrow();
+        String gone = members.stream()
+                .map(m -> m.name)
+                .filter(name -> !name.equals(writer.name) && writer.core.peers().byName(name) == null)
+                .findFirst()
+                .orElseThrow();
+        CompletableFuture<SendResult> direct = writer.core.sendText(SendTarget.peer(gone), "just to you", now());
+        network.runUntil(direct::isDone, LIMIT, "a direct message to a retired member");
+        assertThat(direct.join().acknowledgedBy()).containsExactly(gone);
     }
 
     @Test

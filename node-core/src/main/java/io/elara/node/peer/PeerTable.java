@@ -188,6 +188,22 @@ public final class PeerTable {
         return forgotten;
     }
 
+    /**
+     * Forgets {@code peer}, named or not, if nothing waits for it: a session member's peer this node no longer needs.
+     * Returns whether it was forgotten; a later need makes a new peer for it.
+     */
+    public boolean retire(Peer peer) {
+        if (peer.queued() != 0 || !all.remove(peer)) {
+            return false;
+        }
+        byAddress.remove(peer.address());
+        if (peer.configuredName() != null) {
+            byName.remove(peer.configuredName());
+        }
+        peer.discardReceived();
+        return true;
+    }
+
     /** When the next idle peer becomes forgettable, or {@link Long#MAX_VALUE}. */
     public long nextForgetNs() {
         long next = Long.MAX_VALUE;
