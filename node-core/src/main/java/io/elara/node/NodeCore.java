@@ -1286,7 +1286,11 @@ public final class NodeCore {
                 writer.bytes(),
                 stages.eventsSent(),
                 propagate.delivered(),
-                propagate.subscribers());
+                propagate.subscribers(),
+                sessionLayer.eventsForwarded(),
+                sessionLayer.forwardsSkipped(),
+                sessionLayer.eventsRelayed(),
+                sessionLayer.peersRetired());
         Map<String, Long> rejected = new LinkedHashMap<>();
         rejects.snapshot().forEach((reason, count) -> rejected.put(reason.label(), count));
         // What the membership refused, by its own labels (each is also one of the session_control count above).

@@ -112,6 +112,10 @@ public record NodeStatus(
      * @param eventsSent events this node authored
      * @param eventsDelivered events delivered to local subscribers, own ones included
      * @param subscribers local subscribers now
+     * @param eventsForwarded received events passed on to overlay neighbours (one per copy)
+     * @param forwardsSkipped copies not passed on because the neighbour's lane was full (anti-entropy brings them)
+     * @param eventsRelayed events sent to a member by anti-entropy because it lacked them
+     * @param peersRetired member peers forgotten because no session needed them
      */
     public record Counters(
             long datagramsIn,
@@ -120,5 +124,9 @@ public record NodeStatus(
             long bytesOut,
             long eventsSent,
             long eventsDelivered,
-            int subscribers) {}
+            int subscribers,
+            long eventsForwarded,
+            long forwardsSkipped,
+            long eventsRelayed,
+            long peersRetired) {}
 }

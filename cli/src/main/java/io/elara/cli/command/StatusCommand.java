@@ -93,6 +93,19 @@ public final class StatusCommand implements Callable<Integer> {
                 c.path("bytesOut").asLong(),
                 c.path("eventsSent").asLong(),
                 c.path("eventsDelivered").asLong());
+        long forwarded = c.path("eventsForwarded").asLong();
+        long relayed = c.path("eventsRelayed").asLong();
+        long retired = c.path("peersRetired").asLong();
+        if (forwarded + relayed + retired > 0) {
+            out.printf(
+                    java.util.Locale.ROOT,
+                    "sessions: %d events passed on to overlay neighbours (%d skipped, lane full), %d sent by"
+                            + " anti-entropy, %d member peers retired%n",
+                    forwarded,
+                    c.path("forwardsSkipped").asLong(),
+                    relayed,
+                    retired);
+        }
         JsonNode security = status.path("security");
         if (security.path("enabled").asBoolean()) {
             out.printf(

@@ -128,6 +128,10 @@ public final class ControlJson {
         c.put("eventsSent", counters.eventsSent());
         c.put("eventsDelivered", counters.eventsDelivered());
         c.put("subscribers", counters.subscribers());
+        c.put("eventsForwarded", counters.eventsForwarded());
+        c.put("forwardsSkipped", counters.forwardsSkipped());
+        c.put("eventsRelayed", counters.eventsRelayed());
+        c.put("peersRetired", counters.peersRetired());
         json.put("counters", c);
         NodeStatus.Security security = status.security();
         Map<String, Object> secure = new LinkedHashMap<>();
