@@ -24,6 +24,7 @@ import io.elara.node.lane.MediaSendResult;
 import io.elara.node.lane.ReassemblyBudget;
 import io.elara.node.lane.ReliableReceiver;
 import io.elara.node.lane.ReliableSender;
+import io.elara.node.lane.SendReceipt;
 import io.elara.node.lane.TrafficClass;
 import io.elara.node.peer.Liveness;
 import io.elara.node.peer.PathMtu;
@@ -1179,7 +1180,7 @@ public final class NodeCore {
         if (sender.holds(event.id()) || sender.queued() >= limits.sendQueueMax()) {
             return false;
         }
-        sender.enqueue(event, new PendingSend(event.id(), 1, new CompletableFuture<>()), nowNs);
+        sender.enqueue(event, SendReceipt.NONE, nowNs);
         return true;
     }
 

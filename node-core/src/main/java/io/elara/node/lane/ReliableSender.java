@@ -73,19 +73,6 @@ public final class ReliableSender {
         }
     }
 
-    /** The receipt of every fragment but an event's last: the last one's acknowledgement completes the event. */
-    private static final SendReceipt NO_RECEIPT = new SendReceipt() {
-        @Override
-        public void acknowledged(String peer) {
-            // The event's own receipt rides on its last fragment.
-        }
-
-        @Override
-        public void failed(String peer, String reason) {
-            // Likewise: the last fragment fails with everything before it.
-        }
-    };
-
     private String peer;
     /** Events in flight by sequence number modulo the window: {@code [cumulative, sentEnd)}. */
     private final Outgoing[] window = new Outgoing[WINDOW_EVENTS];
@@ -236,7 +223,7 @@ public final class ReliableSender {
             int length = Math.min(chunk, to - at);
             boolean last = at + length == body.length;
             waiting.add(new Outgoing(
-                    nextSequence++, event, last ? receipt : NO_RECEIPT, queuedNs, body, at, length, chunk));
+                    nextSequence++, event, last ? receipt : SendReceipt.NONE, queuedNs, body, at, length, chunk));
             if (!last) {
                 partialFragments++;
             }
