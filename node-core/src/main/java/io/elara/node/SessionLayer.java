@@ -511,9 +511,8 @@ final class SessionLayer {
             if (overlaid(session)) {
                 // Neighbours passed over as unreachable are tried again (this dials them): after a partition heals,
                 // both sides took each other for gone, and this is what links them up again.
-                for (NodeId neighbour : overlay(session).neighbours(id -> usable(id, Long.MIN_VALUE))) {
-                    Peer peer = core.peers().byNodeId(neighbour);
-                    if (peer != null && !session.members().contains(peer)) {
+                for (Peer peer : ringPeers(session)) {
+                    if (!session.members().contains(peer)) {
                         sendSync(session, peer, true, nowNs);
                     }
                 }
@@ -1080,12 +1079,7 @@ final class SessionLayer {
                 needed.addAll(session.members());
             } else if (overlaid(session)) {
                 needed.addAll(session.members());
-                for (NodeId neighbour : overlay(session).neighbours(id -> usable(id, Long.MIN_VALUE))) {
-                    Peer peer = core.peers().byNodeId(neighbour);
-                    if (peer != null) {
-                        needed.add(peer);
-                    }
-                }
+                needed.addAll(ringPeers(session));
             } else {
                 for (NodeId member : membership.members()) {
                     Peer peer = core.peers().byNodeId(member);
@@ -1175,6 +1169,21 @@ final class SessionLayer {
                 || peer.session() != null
                 || unanswered == Long.MIN_VALUE
                 || nowNs - unanswered < NEIGHBOUR_DOWN_NS;
+    }
+
+    /**
+     * The peers of {@code session}'s overlay neighbours as the rings give them, whether they answer or not (those with
+     * a peer here): the ones to try again, and to keep.
+     */
+    private List<Peer> ringPeers(Session session) {
+        List<Peer> peers = new ArrayList<>();
+        for (NodeId neighbour : overlay(session).neighbours(id -> usable(id, Long.MIN_VALUE))) {
+            Peer peer = core.peers().byNodeId(neighbour);
+            if (peer != null) {
+                peers.add(peer);
+            }
+        }
+        return peers;
     }
 
     /**
