@@ -121,17 +121,23 @@ class NodeCoreJournalTest {
         }
     }
 
-    @Test
-    void shouldForwardFromTheMailboxToAPeerThatReturnsAfterTheDeliveryTimeout() {
-        // Goal: store-and-forward. A peer away for longer than the lane waits still gets what was sent meanwhile.
-        // Method: bob is cut off; alice's message fails at the 30 s delivery timeout (her send says so) but stays in
-        // her mailbox; bob returns at 40 s; within one mailbox check (30 s) it arrives, once, and leaves the mailbox.
+    /** Gives alice a journal too, both committing at once, and has alice's "hello" reach bob; returns hers. */
+    private ManualJournal journalsCommittingAfterAFirstMessage() {
         ManualJournal aliceJournal = new ManualJournal();
         alice.core.journal(aliceJournal);
         aliceJournal.autoCommit(this::now);
         bobJournal.autoCommit(this::now);
         CompletableFuture<SendResult> hello = send(alice, "bob", "hello");
         network.runUntil(hello::isDone, LIMIT, "a first message");
+        return aliceJournal;
+    }
+
+    @Test
+    void shouldForwardFromTheMailboxToAPeerThatReturnsAfterTheDeliveryTimeout() {
+        // Goal: store-and-forward. A peer away for longer than the lane waits still gets what was sent meanwhile.
+        // Method: bob is cut off; alice's message fails at the 30 s delivery timeout (her send says so) but stays in
+        // her mailbox; bob returns at 40 s; within one mailbox check (30 s) it arrives, once, and leaves the mailbox.
+        ManualJournal aliceJournal = journalsCommittingAfterAFirstMessage();
         assertThat(aliceJournal.waitingFor("bob")).isZero();
 
         bob.cutOff = true;
@@ -152,12 +158,7 @@ class NodeCoreJournalTest {
         // Goal: a peer back from a long absence gets everything that waited for it at the speed of the lane. Method:
         // alice sends more messages than one mailbox read returns (a page) while bob is away past the delivery
         // timeout; after bob returns, the whole mailbox empties well within one 30 s check after the first page.
-        ManualJournal aliceJournal = new ManualJournal();
-        alice.core.journal(aliceJournal);
-        aliceJournal.autoCommit(this::now);
-        bobJournal.autoCommit(this::now);
-        CompletableFuture<SendResult> hello = send(alice, "bob", "hello");
-        network.runUntil(hello::isDone, LIMIT, "a first message");
+        ManualJournal aliceJournal = journalsCommittingAfterAFirstMessage();
         bob.cutOff = true;
         int count = NodeCore.MAILBOX_RESENT_MAX + 200;
         List<CompletableFuture<SendResult>> sends = new java.util.ArrayList<>();

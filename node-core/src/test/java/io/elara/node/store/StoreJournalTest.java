@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.elara.node.EventJournal.Undelivered;
 import io.elara.node.event.Event;
+import io.elara.testing.Await;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -67,11 +69,36 @@ class StoreJournalTest {
         return reported;
     }
 
-    private void awaitReported(List<?> reported) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (onLoop(reported::isEmpty)) {
-            assertThat(System.nanoTime()).as("the commit point reached").isLessThan(deadline);
-            Thread.sleep(5);
+    /** Queues {@code events} for {@code destinations}, takes a commit point and waits until it is reached. */
+    private void appendOutgoingAndAwait(List<Event> events, List<String> destinations) throws Exception {
+        List<Boolean> reported = new ArrayList<>();
+        onLoop(() -> {
+            for (Event event : events) {
+                journal.appendOutgoing(event, destinations);
+            }
+            journal.whenCommitted((ok, nowNs) -> reported.add(ok));
+            return null;
+        });
+        awaitReported(reported);
+    }
+
+    private void awaitReported(List<?> reported) {
+        Await.until(() -> !onLoopUnchecked(reported::isEmpty), Duration.ofSeconds(10), "the commit point reached");
+    }
+
+    private static long mailboxSize(NodeStore reader) {
+        try {
+            return reader.mailboxSize();
+        } catch (StoreException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T onLoopUnchecked(java.util.concurrent.Callable<T> task) {
+        try {
+            return onLoop(task);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -121,15 +148,7 @@ class StoreJournalTest {
         // A peer that comes back drains the mailbox with acknowledgements only; no new event carries the removals, and
         // yet the mailbox on disk empties (a restart then sends nothing again).
         List<Event> sent = signedBurst(ADA, SESSION, 0, 300);
-        List<Boolean> reported = new ArrayList<>();
-        onLoop(() -> {
-            for (Event event : sent) {
-                journal.appendOutgoing(event, List.of("bob"));
-            }
-            journal.whenCommitted((ok, nowNs) -> reported.add(ok));
-            return null;
-        });
-        awaitReported(reported);
+        appendOutgoingAndAwait(sent, List.of("bob"));
         try (NodeStore reader = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.NORMAL)) {
             assertThat(reader.mailboxSize()).isEqualTo(300);
             onLoop(() -> {
@@ -138,11 +157,7 @@ class StoreJournalTest {
                 }
                 return null;
             });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (reader.mailboxSize() > 0) {
-                assertThat(System.nanoTime()).as("the mailbox emptied").isLessThan(deadline);
-                Thread.sleep(5);
-            }
+            Await.until(() -> mailboxSize(reader) == 0, Duration.ofSeconds(10), "the mailbox emptied");
         }
         assertThat(onLoop(journal::writes))
                 .as("the removals went in few writes, not one each")
@@ -182,15 +197,7 @@ class StoreJournalTest {
         // dead letters say so. Method: two entries for an absent peer; eight days pass; a mailbox read returns none
         // and both are dead letters, reason "expired".
         List<Event> sent = signedBurst(ADA, SESSION, 0, 2);
-        List<Boolean> reported = new ArrayList<>();
-        onLoop(() -> {
-            for (Event event : sent) {
-                journal.appendOutgoing(event, List.of("bob"));
-            }
-            journal.whenCommitted((ok, nowNs) -> reported.add(ok));
-            return null;
-        });
-        awaitReported(reported);
+        appendOutgoingAndAwait(sent, List.of("bob"));
         List<List<Undelivered>> reads = new ArrayList<>();
         onLoop(() -> {
             journal.undelivered(10, reads::add);
