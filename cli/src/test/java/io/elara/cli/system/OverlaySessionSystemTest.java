@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.testing.Await;
-import io.elara.testing.net.FreePorts;
 import io.elara.testing.process.NodeProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,34 +19,12 @@ import org.junit.jupiter.api.Test;
 class OverlaySessionSystemTest extends SystemTestSupport {
     private static final int NODES = 13;
 
-    private Path node(String name) {
-        return write(
-                name + ".yaml",
-                String.join(
-                        "\n",
-                        "name: " + name,
-                        "data-dir: " + name + "-data",
-                        "bind:",
-                        "  address: 127.0.0.1",
-                        "  port: " + FreePorts.udp(),
-                        ""));
-    }
-
     private JsonNode team(Path config) {
-        NodeProcess list = finished("session list", 0, "session", "list", "--json", "-c", config.toString());
-        for (JsonNode session : jsonLines(list.stdout()).get(0).path("sessions")) {
-            if (session.path("name").asText().equals("team")) {
-                return session;
-            }
-        }
-        return null;
+        return sessionNamed(config, "team");
     }
 
     private List<String> history(Path config) {
-        NodeProcess history = finished("history", 0, "history", "-c", config.toString(), "team", "--json");
-        return jsonLines(history.stdout()).stream()
-                .map(e -> e.path("authorName").asText() + ": " + e.path("text").asText())
-                .toList();
+        return historyLines(config, "team");
     }
 
     @Test
@@ -55,7 +32,7 @@ class OverlaySessionSystemTest extends SystemTestSupport {
         List<Path> configs = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
             // One after the other: thirteen JVMs starting at once on two cores take longer than the start timeout.
-            Path config = node("n" + i);
+            Path config = bareConfig("n" + i);
             configs.add(config);
             elara("n" + i + " run", "run", "-c", config.toString()).awaitStderr("n" + i + " ready on", START);
         }

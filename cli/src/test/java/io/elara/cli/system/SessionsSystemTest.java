@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.testing.Await;
-import io.elara.testing.net.FreePorts;
 import io.elara.testing.process.NodeProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,23 +18,6 @@ import org.junit.jupiter.api.Test;
  * away, and the creator removes a member. Used-up and garbled invites are refused with one line.
  */
 class SessionsSystemTest extends SystemTestSupport {
-    private final List<Integer> ports = new ArrayList<>();
-
-    private Path node(String name) {
-        int port = FreePorts.udp();
-        ports.add(port);
-        return write(
-                name + ".yaml",
-                String.join(
-                        "\n",
-                        "name: " + name,
-                        "data-dir: " + name + "-data",
-                        "bind:",
-                        "  address: 127.0.0.1",
-                        "  port: " + port,
-                        ""));
-    }
-
     private NodeProcess run(String name, Path config) {
         NodeProcess run = elara(name + " run", "run", "-c", config.toString());
         run.awaitStderr(name + " ready on", START);
@@ -43,13 +25,7 @@ class SessionsSystemTest extends SystemTestSupport {
     }
 
     private JsonNode team(Path config) {
-        NodeProcess list = finished("session list", 0, "session", "list", "--json", "-c", config.toString());
-        for (JsonNode session : jsonLines(list.stdout()).get(0).path("sessions")) {
-            if (session.path("name").asText().equals("team")) {
-                return session;
-            }
-        }
-        return null;
+        return sessionNamed(config, "team");
     }
 
     private int connectedMembers(Path config) {
@@ -64,10 +40,7 @@ class SessionsSystemTest extends SystemTestSupport {
     }
 
     private List<String> history(Path config) {
-        NodeProcess history = finished("history", 0, "history", "-c", config.toString(), "team", "--json");
-        return jsonLines(history.stdout()).stream()
-                .map(e -> e.path("authorName").asText() + ": " + e.path("text").asText())
-                .toList();
+        return historyLines(config, "team");
     }
 
     private String invite(Path config, String... options) {
@@ -81,10 +54,10 @@ class SessionsSystemTest extends SystemTestSupport {
 
     @Test
     void shouldCreateInviteJoinTalkRestartRelayAndRemove() throws Exception {
-        Path alice = node("alice");
-        Path bob = node("bob");
-        Path carol = node("carol");
-        Path mallory = node("mallory");
+        Path alice = bareConfig("alice");
+        Path bob = bareConfig("bob");
+        Path carol = bareConfig("carol");
+        Path mallory = bareConfig("mallory");
         NodeProcess aliceRun = run("alice", alice);
         NodeProcess bobRun = run("bob", bob);
         NodeProcess carolRun = run("carol", carol);

@@ -118,6 +118,39 @@ abstract class SystemTestSupport {
         return write(name + ".yaml", yaml);
     }
 
+    /** Writes a config for a node on loopback, on a free port, with no peers: its sessions are made at run time. */
+    Path bareConfig(String name) {
+        return write(
+                name + ".yaml",
+                String.join(
+                        "\n",
+                        "name: " + name,
+                        "data-dir: " + name + "-data",
+                        "bind:",
+                        "  address: 127.0.0.1",
+                        "  port: " + io.elara.testing.net.FreePorts.udp(),
+                        ""));
+    }
+
+    /** Session {@code session} as {@code elara session list --json} shows it on the node of {@code config}; null if none. */
+    JsonNode sessionNamed(Path config, String session) {
+        NodeProcess list = finished("session list", 0, "session", "list", "--json", "-c", config.toString());
+        for (JsonNode listed : jsonLines(list.stdout()).get(0).path("sessions")) {
+            if (listed.path("name").asText().equals(session)) {
+                return listed;
+            }
+        }
+        return null;
+    }
+
+    /** {@code elara history SESSION --json} on the node of {@code config}, as "author: text" lines. */
+    List<String> historyLines(Path config, String session) {
+        NodeProcess history = finished("history", 0, "history", "-c", config.toString(), session, "--json");
+        return jsonLines(history.stdout()).stream()
+                .map(e -> e.path("authorName").asText() + ": " + e.path("text").asText())
+                .toList();
+    }
+
     Path write(String fileName, String text) {
         try {
             Path file = directory.resolve(fileName);
