@@ -62,10 +62,15 @@ public interface EventJournal {
     default void savePeer(NodeId node, String name, String address) {}
 
     /**
-     * Reads up to {@code limit} kept events of {@code session} from stamp {@code sinceHlc} on, oldest first, and hands
-     * them, on the loop thread, to {@code then} (not at all when the read fails). A journal that keeps nothing has none.
+     * Reads the kept events of {@code session} in {@code ranges} (author key and counters, see {@link
+     * io.elara.node.store.NodeStore#numbered}), {@code limit} at most, and hands them, on the loop thread, to {@code
+     * then} (not at all when the read fails). A journal that keeps nothing has none.
      */
-    default void history(SessionId session, long sinceHlc, int limit, java.util.function.Consumer<List<Event>> then) {
+    default void numbered(
+            SessionId session,
+            List<io.elara.crdt.sync.DotRange> ranges,
+            int limit,
+            java.util.function.Consumer<List<Event>> then) {
         then.accept(List.of());
     }
 

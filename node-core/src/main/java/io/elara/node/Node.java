@@ -320,6 +320,9 @@ public final class Node implements AutoCloseable {
             savedPeers.add(new SessionLayer.SavedPeer(peer.nodeId(), peer.name(), address));
         }
         core.restoreSessions(saved, savedPeers);
+        for (SessionId session : core.sessionIds()) {
+            core.restoreHeld(session, store.held(session));
+        }
         List<EventId> ids = new ArrayList<>(store.recentEventIds(ValidateStage.SEEN_EVENTS_MAX));
         Collections.reverse(ids); // oldest first, so the newest are the last forgotten
         List<Event> history = new ArrayList<>();

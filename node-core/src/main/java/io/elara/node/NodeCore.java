@@ -626,6 +626,11 @@ public final class NodeCore {
         if (durable && journal.failure() != null) {
             return journal.failure();
         }
+        if (kind.conversational() && !session.id().isDirect()) {
+            // Numbered only now that nothing can refuse it: a number taken by an event that never left would be a
+            // gap the members' anti-entropy looks for forever.
+            event = event.withCounter(session.nextOwnCounter(self));
+        }
         PendingSend pending =
                 new PendingSend(event.id(), recipients.size() + busy.size(), durable, result, durable ? journal : null);
         for (Peer skipped : busy) {
@@ -722,10 +727,22 @@ public final class NodeCore {
                 continue;
             }
             validate.remember(event.id());
-            if (session.log().insert(event)) {
+            if (session.insert(event)) {
                 boolean local = event.author().equals(self);
                 propagate.restore(new DeliveredEvent(event, session.name(), local, null));
             }
+        }
+    }
+
+    /**
+     * Takes back which numbered events of {@code sessionId} the database holds ({@code stored}), beyond the recent ones
+     * {@link #restore} puts back in memory: what this node's syncs list, and where its own numbering goes on. Call
+     * before the node takes traffic. Loop thread.
+     */
+    public void restoreHeld(SessionId sessionId, io.elara.node.session.HeldEvents stored) {
+        Session session = sessions.byId(sessionId);
+        if (session != null) {
+            session.held().addAll(stored);
         }
     }
 

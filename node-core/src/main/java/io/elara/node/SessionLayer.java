@@ -1,5 +1,6 @@
 package io.elara.node;
 
+import io.elara.crdt.sync.DotRange;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.config.Names;
 import io.elara.node.event.Event;
@@ -14,11 +15,11 @@ import io.elara.node.membership.MembershipReject;
 import io.elara.node.peer.Peer;
 import io.elara.node.secure.ExpectedPeer;
 import io.elara.node.session.ControlMessage;
+import io.elara.node.session.HeldEvents;
 import io.elara.node.session.Overlay;
 import io.elara.node.session.Session;
 import io.elara.node.session.SessionTable;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -62,14 +64,15 @@ import org.slf4j.LoggerFactory;
  *       banned, invite expired), so {@code elara join} fails with the reason instead of waiting.
  *   <li>{@code member SESSION NODE ADDRESS NAME}: where a member can be reached, and its display name: sent to a new
  *       member about the others, and to the others about it.
- *   <li>{@code sync SESSION FLAGS OPS DIGEST [AUTHOR=HLC]...}: anti-entropy, sent whenever two members (re)connect
+ *   <li>{@code sync SESSION FLAGS OPS DIGEST [AUTHOR=HELD]...}: anti-entropy, sent whenever two members (re)connect
  *       and every {@link #SYNC_INTERVAL_NS} after: the number and a digest of the membership operations held, and for
- *       each author the newest stamp of its events held here. The receiver sends back every operation it holds when
- *       the digests differ, and every event of the session newer than the stamp listed for its author (or every event
- *       of an author not listed, when FLAGS says the list is complete): the events travel as they were signed by
- *       their authors, so a member relays for another and the receiver still checks the author's signature. FLAGS is
- *       {@code q} (answer with a sync of yours) or {@code r} (an answer), followed by {@code a} (every author listed)
- *       or {@code p} (a part of them: the list did not fit one message).
+ *       each author which of its numbered events are held here ({@link HeldEvents}: a prefix and the runs beyond gaps).
+ *       The receiver sends back every operation it holds when the digests differ, and exactly the events of the
+ *       session it holds that the sender lacks (every event of an author not listed, when FLAGS says the list is
+ *       complete): the events travel as they were signed by their authors, so a member relays for another and the
+ *       receiver still checks the author's signature. FLAGS is {@code q} (answer with a sync of yours) or {@code r}
+ *       (an answer), followed by {@code a} (every author listed) or {@code p} (a part of them: the list did not fit
+ *       one message).
  * </ul>
  *
  * Who may send what is checked on arrival: an {@code op} comes from a member (or is the sender's own JOIN), a {@code
@@ -85,7 +88,9 @@ final class SessionLayer {
     /** Events sent to one member per sync at most; the rest follow at the next. */
     static final int RELAYED_PER_SYNC_MAX = 1024;
     /** Authors listed in one sync message at most (a longer list is split, flagged partial). */
-    static final int SYNC_AUTHORS_PER_MESSAGE = 24;
+    static final int AUTHORS_PER_SYNC = 24;
+    /** Characters of author fields in one sync message at most, so that it fits one EVENT frame. */
+    static final int SYNC_FIELDS_BYTES = 800;
     /** Longest a join waits for its inviter's welcome before it fails. */
     static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
     /** Members a session has at most to run as a full mesh; a larger one runs on an {@link Overlay}. */
@@ -824,62 +829,64 @@ final class SessionLayer {
         }
         boolean query = message.flags().charAt(0) == 'q';
         boolean complete = message.flags().charAt(1) == 'a';
-        int theirOps = message.ops();
-        String theirDigest = message.digest();
-        Map<Long, Long> stamps = message.stamps();
         Membership membership = session.membership();
-        boolean opsDiffer = theirOps != membership.ops().size() || !theirDigest.equals(digest(membership));
+        boolean opsDiffer =
+                message.ops() != membership.ops().size() || !message.digest().equals(digest(membership));
         if (opsDiffer) {
             sendOps(session, from, nowNs);
         }
-        NodeId asker = event.author();
-        if (core.journal().durable()) {
-            // The database holds more than the log in memory (its last 1,000 events): read from the oldest stamp the
-            // asker could lack, off the loop, and pass on what it lacks when the read comes back.
-            long since = oldestWanted(stamps, complete);
-            if (since != Long.MAX_VALUE) {
-                core.journal().history(session.id(), since, HISTORY_READ_MAX, held -> {
+        Map<Long, HeldEvents.Summary> theirs = message.held();
+        HeldEvents.Summary ofMine = theirs.get(core.self().leadingLong());
+        if (ofMine != null) {
+            // A member holds this node's events up to there: after a crash that lost the newest of them, the next
+            // event numbers past them instead of reusing a number.
+            session.learnOwnCounter(ofMine.max());
+        }
+        int room = Math.min(
+                RELAYED_PER_SYNC_MAX,
+                core.limits().sendQueueMax() - from.sender().queued());
+        List<DotRange> lacking = lacking(session.held(), theirs, complete, room);
+        if (!lacking.isEmpty()) {
+            if (core.journal().durable()) {
+                // The database holds every event, the log in memory only the last 1,000: read off the loop, and pass
+                // on what the member lacks when the read comes back.
+                core.journal().numbered(session.id(), lacking, room, held -> {
                     if (core.sessions().byId(session.id()) == session && from.session() != null) {
-                        relay(session, held, asker, stamps, complete, from, core.currentNowNs());
+                        relay(session, held, lacking, from, core.currentNowNs());
                     }
                 });
+            } else {
+                relay(session, session.log().ordered(), lacking, from, nowNs);
             }
-        } else {
-            relay(session, session.log().ordered(), asker, stamps, complete, from, nowNs);
         }
         if (query) {
             sendSync(session, from, false, nowNs);
         }
     }
 
-    /** Events read from the database per sync at most (of which {@link #RELAYED_PER_SYNC_MAX} are passed on). */
-    static final int HISTORY_READ_MAX = 4 * RELAYED_PER_SYNC_MAX;
-
     /**
-     * The oldest stamp an asker with {@code stamps} may lack events after: 0 when its list is complete (it lacks
-     * every event of the authors it does not list), else just after its oldest stamp; {@link Long#MAX_VALUE} when a
-     * partial list names nobody.
+     * The ranges of events held here that a member holding {@code theirs} lacks, {@code room} events at most, author
+     * by author in key order. An author it did not list lacks everything when its list is complete; with a part of
+     * the list, only the authors listed are compared (the other parts cover the rest).
      */
-    private static long oldestWanted(Map<Long, Long> stamps, boolean complete) {
-        if (complete) {
-            return 0;
+    static List<DotRange> lacking(HeldEvents mine, Map<Long, HeldEvents.Summary> theirs, boolean complete, int room) {
+        List<DotRange> lacking = new ArrayList<>();
+        long budget = room;
+        for (long author : new TreeSet<>(mine.authors())) {
+            HeldEvents.Summary summary = theirs.get(author);
+            if (budget <= 0 || (summary == null && !complete)) {
+                continue;
+            }
+            for (DotRange range : mine.missingFrom(author, summary, budget)) {
+                lacking.add(range);
+                budget -= range.length();
+            }
         }
-        long oldest = Long.MAX_VALUE;
-        for (long stamp : stamps.values()) {
-            oldest = Math.min(oldest, stamp + 1);
-        }
-        return oldest;
+        return lacking;
     }
 
-    /** Passes on to {@code to} the events of {@code held} (oldest first) that the asker lacks by its stamps. */
-    private void relay(
-            Session session,
-            List<Event> held,
-            NodeId asker,
-            Map<Long, Long> stamps,
-            boolean complete,
-            Peer to,
-            long nowNs) {
+    /** Passes on to {@code to} the events of {@code held} that fall in {@code lacking}, as their authors signed them. */
+    private void relay(Session session, List<Event> held, List<DotRange> lacking, Peer to, long nowNs) {
         int room = Math.min(
                 RELAYED_PER_SYNC_MAX, core.limits().sendQueueMax() - to.sender().queued());
         int relayed = 0;
@@ -888,18 +895,27 @@ final class SessionLayer {
                 break;
             }
             if (event.proof() == null
+                    || event.counter() == 0
                     || !event.kind().conversational()
-                    || event.author().equals(asker)
-                    || !session.admits(event.author())) {
+                    || !session.admits(event.author())
+                    || !inAny(lacking, event)) {
                 continue;
             }
-            Long stamp = stamps.get(authorKey(event.author()));
-            boolean newer = stamp != null ? Long.compareUnsigned(event.hlc(), stamp) > 0 : complete;
-            if (newer && core.relay(to, event, nowNs)) {
+            if (core.relay(to, event, nowNs)) {
                 relayed++;
             }
         }
         eventsRelayed += relayed;
+    }
+
+    private static boolean inAny(List<DotRange> ranges, Event event) {
+        long author = event.author().leadingLong();
+        for (DotRange range : ranges) {
+            if (range.replica() == author && event.counter() >= range.first() && event.counter() <= range.last()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- helpers
@@ -913,40 +929,41 @@ final class SessionLayer {
         }
     }
 
-    /** Sends this node's sync for {@code session} to {@code peer}: one message, or several when many authors wrote. */
+    /**
+     * Sends this node's sync for {@code session} to {@code peer}: one message, or several when many authors wrote or
+     * gaps make the list long.
+     */
     private void sendSync(Session session, Peer peer, boolean query, long nowNs) {
-        Map<Long, Long> newest = new HashMap<>();
-        for (Event held : session.log().ordered()) {
-            newest.merge(authorKey(held.author()), held.hlc(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
-        }
-        Membership membership = session.membership();
-        List<Map.Entry<Long, Long>> entries = new ArrayList<>(newest.entrySet());
-        entries.sort(Map.Entry.comparingByKey());
-        boolean complete = entries.size() <= SYNC_AUTHORS_PER_MESSAGE;
-        String digest = digest(membership);
-        int from = 0;
-        boolean first = true;
-        do {
-            int to = Math.min(entries.size(), from + SYNC_AUTHORS_PER_MESSAGE);
-            Map<Long, Long> part = new LinkedHashMap<>();
-            for (Map.Entry<Long, Long> entry : entries.subList(from, to)) {
-                part.put(entry.getKey(), entry.getValue());
+        HeldEvents held = session.held();
+        List<Map<Long, HeldEvents.Summary>> parts = new ArrayList<>();
+        Map<Long, HeldEvents.Summary> part = new LinkedHashMap<>();
+        int length = 0;
+        for (long author : new TreeSet<>(held.authors())) {
+            HeldEvents.Summary summary = held.summary(author, ControlMessage.RUNS_PER_AUTHOR_MAX);
+            int field = ControlMessage.heldField(author, summary).length() + 1;
+            if (!part.isEmpty() && (length + field > SYNC_FIELDS_BYTES || part.size() >= AUTHORS_PER_SYNC)) {
+                parts.add(part);
+                part = new LinkedHashMap<>();
+                length = 0;
             }
+            part.put(author, summary);
+            length += field;
+        }
+        parts.add(part);
+        Membership membership = session.membership();
+        boolean complete = parts.size() == 1;
+        String digest = digest(membership);
+        boolean first = true;
+        for (Map<Long, HeldEvents.Summary> fieldsOfPart : parts) {
             // Only the first part asks for an answer: one answer covers the whole state.
             String flags = (first && query ? "q" : "r") + (complete ? "a" : "p");
             control(
                     peer,
-                    ControlMessage.sync(session.id(), flags, membership.ops().size(), digest, part),
+                    ControlMessage.sync(session.id(), flags, membership.ops().size(), digest, fieldsOfPart),
                     nowNs);
             syncsSent++;
             first = false;
-            from = to;
-        } while (from < entries.size());
-    }
-
-    /** An author's key in a sync: the first 8 bytes of its id. */
-    private static long authorKey(NodeId author) {
-        return ByteBuffer.wrap(author.toBytes()).getLong();
+        }
     }
 
     /** The first 8 bytes of SHA-256 over the membership snapshot, in hex. */

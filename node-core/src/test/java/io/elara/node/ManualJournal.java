@@ -72,18 +72,24 @@ final class ManualJournal implements EventJournal {
         }
     }
 
-    /** The committed events of {@code session} from {@code sinceHlc} on, oldest first: what the database returns. */
+    /** The committed events of {@code session} in {@code ranges}: what the database returns. */
     @Override
-    public void history(
+    public void numbered(
             io.elara.node.event.SessionId session,
-            long sinceHlc,
+            List<io.elara.crdt.sync.DotRange> ranges,
             int limit,
             java.util.function.Consumer<List<Event>> then) {
-        then.accept(committed.stream()
-                .filter(event -> event.session().equals(session) && Long.compareUnsigned(event.hlc(), sinceHlc) >= 0)
-                .sorted(Event.ORDER)
-                .limit(limit)
-                .toList());
+        List<Event> found = new java.util.ArrayList<>();
+        for (io.elara.crdt.sync.DotRange range : ranges) {
+            committed.stream()
+                    .filter(event -> event.session().equals(session)
+                            && event.author().leadingLong() == range.replica()
+                            && event.counter() >= range.first()
+                            && event.counter() <= range.last())
+                    .sorted(java.util.Comparator.comparingLong(Event::counter))
+                    .forEach(found::add);
+        }
+        then.accept(found.size() > limit ? found.subList(0, limit) : found);
     }
 
     /** From now on commits at once, reporting {@code clock}'s time. */

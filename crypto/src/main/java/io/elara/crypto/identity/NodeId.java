@@ -88,6 +88,15 @@ public final class NodeId implements Comparable<NodeId> {
         return key.clone();
     }
 
+    /** The first 8 key bytes, big-endian: a short key for the id where 64 bits tell members apart. No allocation. */
+    public long leadingLong() {
+        long value = 0;
+        for (int i = 0; i < Long.BYTES; i++) {
+            value = (value << 8) | (key[i] & 0xFF);
+        }
+        return value;
+    }
+
     /** Copies the 32 key bytes into {@code target} at {@code offset}. */
     public void copyTo(byte[] target, int offset) {
         System.arraycopy(key, 0, target, offset, LENGTH);

@@ -12,6 +12,9 @@ import java.util.Comparator;
  * @param author the node that created it
  * @param authorName the author's display name at the time (1 to {@link #NAME_LENGTH_MAX} bytes of UTF-8)
  * @param hlc the author's hybrid logical clock when it was created
+ * @param counter the author's number for it in its session, from 1 with no gaps (a dot: author and counter name it
+ *     among the author's events, which is what the session's anti-entropy compares); 0 for an event that is not
+ *     numbered (a direct message, a signal, a session control message, or one stored before counters existed)
  * @param kind what it carries
  * @param text the text, for {@link EventKind#TEXT}
  * @param proof the author's signature of the event's signed bytes (as part of a batch), or null before it is signed
@@ -23,6 +26,7 @@ public record Event(
         NodeId author,
         String authorName,
         long hlc,
+        long counter,
         EventKind kind,
         String text,
         EventProof proof) {
@@ -41,15 +45,45 @@ public record Event(
      */
     public static final int SIGNAL_BYTES_MAX = 256;
 
-    /** An event not signed (yet). */
+    /** Largest counter: the EVENT frame carries 32 bits. */
+    public static final long COUNTER_MAX = 0xFFFF_FFFFL;
+
+    public Event {
+        if (counter < 0 || counter > COUNTER_MAX) {
+            throw new IllegalArgumentException("counter " + counter + " outside 0.." + COUNTER_MAX);
+        }
+    }
+
+    /** An event not signed (yet), not numbered. */
     public Event(
             EventId id, SessionId session, NodeId author, String authorName, long hlc, EventKind kind, String text) {
-        this(id, session, author, authorName, hlc, kind, text, null);
+        this(id, session, author, authorName, hlc, 0, kind, text, null);
+    }
+
+    /** An event not signed (yet), numbered {@code counter} among its author's events in its session. */
+    public Event(
+            EventId id,
+            SessionId session,
+            NodeId author,
+            String authorName,
+            long hlc,
+            long counter,
+            EventKind kind,
+            String text) {
+        this(id, session, author, authorName, hlc, counter, kind, text, null);
+    }
+
+    /** This event, not yet signed, numbered {@code number}. */
+    public Event withCounter(long number) {
+        if (proof != null) {
+            throw new IllegalStateException("a signed event keeps its number");
+        }
+        return new Event(id, session, author, authorName, hlc, number, kind, text, null);
     }
 
     /** This event with its author's proof attached. */
     public Event withProof(EventProof eventProof) {
-        return new Event(id, session, author, authorName, hlc, kind, text, eventProof);
+        return new Event(id, session, author, authorName, hlc, counter, kind, text, eventProof);
     }
 
     /** Causal order with deterministic ties: hybrid logical clock, then author, then id. */

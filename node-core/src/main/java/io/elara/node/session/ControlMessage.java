@@ -1,15 +1,19 @@
 package io.elara.node.session;
 
+import io.elara.crdt.sync.DotRange;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.config.Addresses;
 import io.elara.node.event.SessionId;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One session control message: the text of an event of kind {@code SESSION}, one line of space-separated fields (see
@@ -27,7 +31,7 @@ import java.util.Map;
  * @param flags {@code sync}: {@code q} or {@code r}, then {@code a} or {@code p}; else null
  * @param ops {@code sync}: how many membership operations the sender holds
  * @param digest {@code sync}: 16 hex digits over the sender's membership snapshot; else null
- * @param stamps {@code sync}: the newest stamp held per author key (the first 8 bytes of the author's id)
+ * @param held {@code sync}: per author key (the first 8 bytes of the author's id), the counters of its events held
  */
 @SuppressWarnings("ArrayRecordComponent") // equality is by text; the payload accessor hands out a copy
 public record ControlMessage(
@@ -40,11 +44,13 @@ public record ControlMessage(
         String flags,
         int ops,
         String digest,
-        Map<Long, Long> stamps) {
+        Map<Long, HeldEvents.Summary> held) {
     /** Longest display or session name carried, in UTF-8 bytes. */
     public static final int NAME_BYTES_MAX = 64;
-    /** Most author stamps in one {@code sync}. */
-    public static final int STAMPS_MAX = 64;
+    /** Most authors listed in one {@code sync}. */
+    public static final int AUTHORS_MAX = 64;
+    /** Most runs beyond the prefix listed for one author in a {@code sync}. */
+    public static final int RUNS_PER_AUTHOR_MAX = 16;
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getUrlDecoder();
@@ -77,7 +83,7 @@ public record ControlMessage(
     }
 
     public ControlMessage {
-        stamps = stamps == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(stamps));
+        held = held == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(held));
     }
 
     /** A copy of the encoded operation, or null. */
@@ -106,8 +112,9 @@ public record ControlMessage(
         return new ControlMessage(Verb.MEMBER, session, null, member, address, name, null, 0, null, null);
     }
 
-    public static ControlMessage sync(SessionId session, String flags, int ops, String digest, Map<Long, Long> stamps) {
-        return new ControlMessage(Verb.SYNC, session, null, null, null, null, flags, ops, digest, stamps);
+    public static ControlMessage sync(
+            SessionId session, String flags, int ops, String digest, Map<Long, HeldEvents.Summary> held) {
+        return new ControlMessage(Verb.SYNC, session, null, null, null, null, flags, ops, digest, held);
     }
 
     /** The line this message is sent as. */
@@ -141,11 +148,8 @@ public record ControlMessage(
                         .append(ops)
                         .append(' ')
                         .append(digest);
-                for (Map.Entry<Long, Long> stamp : stamps.entrySet()) {
-                    out.append(' ')
-                            .append(HexFormat.of().toHexDigits(stamp.getKey()))
-                            .append('=')
-                            .append(Long.toHexString(stamp.getValue()));
+                for (Map.Entry<Long, HeldEvents.Summary> author : held.entrySet()) {
+                    out.append(' ').append(heldField(author.getKey(), author.getValue()));
                 }
             }
         }
@@ -192,7 +196,7 @@ public record ControlMessage(
                 yield member(session(f[1]), NodeId.parse(f[2]), Addresses.parse(f[3], false), decodeName(f[4]));
             }
             case SYNC -> {
-                fields(f, 5, 5 + STAMPS_MAX);
+                fields(f, 5, 5 + AUTHORS_MAX);
                 String flags = f[2];
                 if (!flags.matches("[qr][ap]")) {
                     throw new IllegalArgumentException("sync flags are q or r, then a or p");
@@ -203,20 +207,56 @@ public record ControlMessage(
                 if (!f[4].matches("[0-9a-f]{16}")) {
                     throw new IllegalArgumentException("a digest is 16 hex digits");
                 }
-                Map<Long, Long> stamps = new LinkedHashMap<>();
+                Map<Long, HeldEvents.Summary> held = new LinkedHashMap<>();
                 for (int i = 5; i < f.length; i++) {
-                    int eq = f[i].indexOf('=');
-                    if (eq != 16 || f[i].length() > 33 || !f[i].matches("[0-9a-f]{16}=[0-9a-f]{1,16}")) {
-                        throw new IllegalArgumentException("a stamp is 16 hex digits, '=', and 1 to 16 hex digits");
+                    if (!HELD.matcher(f[i]).matches()) {
+                        throw new IllegalArgumentException(
+                                "an author's field is 16 hex digits, '=', a hex counter, and optional '+' runs");
                     }
                     long author = HexFormat.fromHexDigitsToLong(f[i], 0, 16);
-                    if (stamps.put(author, Long.parseUnsignedLong(f[i].substring(17), 16)) != null) {
+                    if (held.put(author, readHeld(author, f[i].substring(17))) != null) {
                         throw new IllegalArgumentException("an author listed twice");
                     }
                 }
-                yield sync(session(f[1]), flags, Integer.parseInt(f[3]), f[4], stamps);
+                yield sync(session(f[1]), flags, Integer.parseInt(f[3]), f[4], held);
             }
         };
+    }
+
+    /** One author in a {@code sync}: key, '=', the prefix, then '+' and comma-separated runs (first-last or one). */
+    private static final Pattern HELD = Pattern.compile(
+            "[0-9a-f]{16}=[0-9a-f]{1,8}(\\+[0-9a-f]{1,8}(-[0-9a-f]{1,8})?(,[0-9a-f]{1,8}(-[0-9a-f]{1,8})?){0,"
+                    + (RUNS_PER_AUTHOR_MAX - 1) + "})?");
+
+    /** The text of one author's entry in a {@code sync}. */
+    public static String heldField(long author, HeldEvents.Summary summary) {
+        StringBuilder out = new StringBuilder(HexFormat.of().toHexDigits(author))
+                .append('=')
+                .append(Long.toHexString(summary.prefix()));
+        char separator = '+';
+        for (DotRange run : summary.beyond()) {
+            out.append(separator).append(Long.toHexString(run.first()));
+            if (run.last() != run.first()) {
+                out.append('-').append(Long.toHexString(run.last()));
+            }
+            separator = ',';
+        }
+        return out.toString();
+    }
+
+    private static HeldEvents.Summary readHeld(long author, String text) {
+        int plus = text.indexOf('+');
+        long prefix = Long.parseLong(plus < 0 ? text : text.substring(0, plus), 16);
+        List<DotRange> runs = new ArrayList<>();
+        if (plus >= 0) {
+            for (String run : text.substring(plus + 1).split(",", -1)) {
+                int dash = run.indexOf('-');
+                long first = Long.parseLong(dash < 0 ? run : run.substring(0, dash), 16);
+                long last = dash < 0 ? first : Long.parseLong(run.substring(dash + 1), 16);
+                runs.add(new DotRange(author, first, last)); // throws IllegalArgumentException when empty or backwards
+            }
+        }
+        return new HeldEvents.Summary(prefix, runs); // throws IllegalArgumentException when unsorted or overlapping
     }
 
     private static void fields(String[] f, int min, int max) {

@@ -1,6 +1,7 @@
 package io.elara.node.session;
 
 import io.elara.crypto.identity.NodeId;
+import io.elara.node.event.Event;
 import io.elara.node.event.SessionId;
 import io.elara.node.membership.Membership;
 import io.elara.node.peer.Peer;
@@ -20,6 +21,8 @@ public final class Session {
     private final Membership membership;
     private List<Peer> members;
     private final ChatLog log = new ChatLog();
+    private final HeldEvents held = new HeldEvents();
+    private long ownCounter;
     private long messages;
 
     public Session(SessionId id, String name, List<Peer> members) {
@@ -64,6 +67,38 @@ public final class Session {
 
     public ChatLog log() {
         return log;
+    }
+
+    /**
+     * Adds a conversational event to the log, and its dot to the events held; returns false when it was already
+     * there.
+     */
+    public boolean insert(Event event) {
+        if (!log.insert(event)) {
+            return false;
+        }
+        held.add(event.author().leadingLong(), event.counter());
+        return true;
+    }
+
+    /** The dots of every numbered event of this session held here, in memory or on disk. */
+    public HeldEvents held() {
+        return held;
+    }
+
+    /**
+     * The counter of this node's next event here: one past every counter of its own seen (held, or reported by a
+     * member, see {@link #learnOwnCounter}), so a node that lost its newest events in a crash does not reuse their
+     * numbers once a member has told it of them.
+     */
+    public long nextOwnCounter(NodeId self) {
+        ownCounter = Math.max(ownCounter, held.max(self.leadingLong())) + 1;
+        return ownCounter;
+    }
+
+    /** A member holds this node's events up to {@code counter}: later events of this node number past it. */
+    public void learnOwnCounter(long counter) {
+        ownCounter = Math.max(ownCounter, counter);
     }
 
     /** Text messages processed in this session since start. */

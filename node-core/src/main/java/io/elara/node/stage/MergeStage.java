@@ -15,6 +15,6 @@ public final class MergeStage {
             // VALIDATE's memory of seen event ids already stopped a repeat of it.
             return true;
         }
-        return session.log().insert(event);
+        return session.insert(event);
     }
 }

@@ -1,11 +1,13 @@
 package io.elara.node.store;
 
+import io.elara.crdt.sync.DotRange;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.EventJournal;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
 import io.elara.node.event.RejectReason;
 import io.elara.node.event.SessionId;
+import io.elara.node.session.HeldEvents;
 import io.elara.node.wire.EventFrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -64,7 +66,7 @@ public final class NodeStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStore.class);
 
     /** The schema version this build creates and understands. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
     /** How long a statement waits for another connection's lock (a reader such as {@code elara history}). */
     public static final int BUSY_TIMEOUT_MS = 5_000;
     /** The reason given to mailbox entries that expired ({@link #mailboxExpire}). */
@@ -143,8 +145,18 @@ public final class NodeStore implements AutoCloseable {
         )""",
     };
 
+    private static final String[] MIGRATION_2 = {
+        // Events carry their author's counter in the session (Event.counter), which anti-entropy asks for by range.
+        // Bodies stored before have no Counter field: it is inserted as 0 (not numbered) after the HLC, at body
+        // offset 76, so they keep decoding. Their proofs signed the old layout, so they are kept and shown but never
+        // offered to a member (anti-entropy offers numbered events only).
+        "ALTER TABLE events ADD COLUMN counter INTEGER NOT NULL DEFAULT 0",
+        "UPDATE events SET body = CAST(substr(body, 1, 76) || zeroblob(4) || substr(body, 77) AS BLOB)",
+        "CREATE INDEX events_by_author ON events (session_id, author, counter) WHERE counter > 0",
+    };
+
     /** Migration {@code n} brings the schema from version {@code n - 1} to {@code n}. */
-    private static final String[][] MIGRATIONS = {MIGRATION_1};
+    static final String[][] MIGRATIONS = {MIGRATION_1, MIGRATION_2};
 
     /** SQLite's synchronous setting, in WAL mode. */
     public enum Synchronous {
@@ -173,7 +185,7 @@ public final class NodeStore implements AutoCloseable {
     }
 
     private static final String INSERT_EVENT = "INSERT OR IGNORE INTO events (id, session_id, author, hlc, kind, body,"
-            + " local, received_from, stored_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " local, received_from, stored_at_ms, counter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_MAILBOX = "INSERT OR IGNORE INTO mailbox (event_id, destination, priority,"
             + " attempts, next_attempt_at_ms, expires_at_ms, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String DELETE_MAILBOX = "DELETE FROM mailbox WHERE event_id = ? AND destination = ?";
@@ -385,6 +397,7 @@ public final class NodeStore implements AutoCloseable {
                 insertEvent.setInt(7, stored.local() ? 1 : 0);
                 insertEvent.setString(8, stored.receivedFrom());
                 insertEvent.setLong(9, nowMs);
+                insertEvent.setLong(10, event.counter());
                 fresh[i] = insertEvent.executeUpdate() == 1;
             }
             return fresh;
@@ -425,6 +438,64 @@ public final class NodeStore implements AutoCloseable {
             return events.size() > limit ? new ArrayList<>(events.subList(0, limit)) : events;
         } catch (SQLException e) {
             throw translate(file, "cannot read the history", e);
+        }
+    }
+
+    /**
+     * The events of {@code session} in {@code ranges} (each a {@link DotRange} whose replica is an author key, the
+     * first 8 bytes of the author's id), in range order and counter order within one, {@code limit} at most: what
+     * anti-entropy passes on to a member that lacks them. Undecodable bodies are skipped and counted.
+     */
+    public List<Event> numbered(SessionId session, List<DotRange> ranges, int limit) throws StoreException {
+        List<Event> events = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT hlc, body FROM events"
+                + " WHERE session_id = ? AND author >= ? AND author <= ? AND counter >= ? AND counter <= ?"
+                + " ORDER BY author, counter LIMIT ?")) {
+            for (DotRange range : ranges) {
+                if (events.size() >= limit) {
+                    break;
+                }
+                select.setBytes(1, sessionBytes(session));
+                select.setBytes(2, authorBound(range.replica(), (byte) 0));
+                select.setBytes(3, authorBound(range.replica(), (byte) 0xFF));
+                select.setLong(4, range.first());
+                select.setLong(5, range.last());
+                select.setInt(6, limit - events.size());
+                readEvents(select, events);
+            }
+            return events;
+        } catch (SQLException e) {
+            throw translate(file, "cannot read events for a member", e);
+        }
+    }
+
+    /** The smallest (fill 0) or largest (fill 0xFF) 32-byte author id whose first 8 bytes are {@code key}. */
+    private static byte[] authorBound(long key, byte fill) {
+        byte[] bound = new byte[NodeId.LENGTH];
+        Arrays.fill(bound, Long.BYTES, bound.length, fill);
+        for (int i = 0; i < Long.BYTES; i++) {
+            bound[i] = (byte) (key >>> (56 - 8 * i));
+        }
+        return bound;
+    }
+
+    /**
+     * The dots (author key, counter) of every numbered event of {@code session} stored: what a node restarting knows
+     * it holds, for anti-entropy, beyond the recent events it puts back in memory.
+     */
+    public HeldEvents held(SessionId session) throws StoreException {
+        HeldEvents held = new HeldEvents();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT author, counter FROM events WHERE session_id = ? AND counter > 0 ORDER BY author, counter")) {
+            select.setBytes(1, sessionBytes(session));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    held.add(NodeId.of(rows.getBytes(1)).leadingLong(), rows.getLong(2));
+                }
+            }
+            return held;
+        } catch (SQLException e) {
+            throw translate(file, "cannot read which events are held", e);
         }
     }
 
@@ -1027,14 +1098,14 @@ public final class NodeStore implements AutoCloseable {
         }
     }
 
-    private static byte[] idBytes(EventId id) {
+    static byte[] idBytes(EventId id) {
         return ByteBuffer.allocate(EventId.LENGTH)
                 .putLong(id.high())
                 .putLong(id.low())
                 .array();
     }
 
-    private static byte[] sessionBytes(SessionId session) {
+    static byte[] sessionBytes(SessionId session) {
         return ByteBuffer.allocate(SessionId.LENGTH)
                 .putLong(session.high())
                 .putLong(session.low())

@@ -148,17 +148,21 @@ public final class StoreJournal implements EventJournal {
     }
 
     @Override
-    public void history(SessionId session, long sinceHlc, int limit, java.util.function.Consumer<List<Event>> then) {
+    public void numbered(
+            SessionId session,
+            List<io.elara.crdt.sync.DotRange> ranges,
+            int limit,
+            java.util.function.Consumer<List<Event>> then) {
         submit(null); // what the loop appended goes first, so the read sees it
-        OfferResult offered = writer.submit(store -> store.history(session, sinceHlc, limit), (events, problem) -> {
+        OfferResult offered = writer.submit(store -> store.numbered(session, ranges, limit), (events, problem) -> {
             if (problem != null) {
-                LOG.warn("could not read the history of a session for a member: {}", problem.getMessage());
+                LOG.warn("could not read the events a member lacks: {}", problem.getMessage());
             } else {
                 then.accept(events);
             }
         });
         if (!offered.accepted()) {
-            LOG.debug("history read skipped: the store's queue is {}", offered);
+            LOG.debug("read for a member skipped: the store's queue is {}", offered);
         }
     }
 

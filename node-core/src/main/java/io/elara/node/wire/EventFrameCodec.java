@@ -33,6 +33,8 @@ import java.nio.charset.StandardCharsets;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |                 Hybrid Logical Clock (64)                     |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                         Counter (32)                          |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |     Kind      |  Name Length  |          Text Length          |
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |            Author Name (Name Length bytes, UTF-8)  ...        |
@@ -52,7 +54,7 @@ import java.nio.charset.StandardCharsets;
  * bytes and nothing more) marks an unsigned event, which only a build with protection off sends and a protected node
  * rejects.
  *
- * <p>The frame length must equal 80 + Name Length + Text Length + the proof's length; anything else makes the packet
+ * <p>The frame length must equal 84 + Name Length + Text Length + the proof's length; anything else makes the packet
  * invalid. A frame that is well formed but whose content is bad (unknown kind, invalid UTF-8) still consumes its
  * sequence number, so one bad event cannot stall the lane behind it.
  */
@@ -62,10 +64,11 @@ public final class EventFrameCodec {
     public static final int SESSION_ID_OFFSET = 20;
     public static final int AUTHOR_OFFSET = 36;
     public static final int HLC_OFFSET = 68;
-    public static final int KIND_OFFSET = 76;
-    public static final int NAME_LENGTH_OFFSET = 77;
-    public static final int TEXT_LENGTH_OFFSET = 78;
-    public static final int FIXED_LENGTH = 80;
+    public static final int COUNTER_OFFSET = 76;
+    public static final int KIND_OFFSET = 80;
+    public static final int NAME_LENGTH_OFFSET = 81;
+    public static final int TEXT_LENGTH_OFFSET = 82;
+    public static final int FIXED_LENGTH = 84;
     /** The proof of an unsigned event: index, count and path length all zero. */
     public static final int UNSIGNED_PROOF_LENGTH = 3;
     /** The longest proof. */
@@ -141,6 +144,7 @@ public final class EventFrameCodec {
                 NodeId.of(authorScratch),
                 name,
                 buffer.getLong(offset + HLC_OFFSET),
+                buffer.getUnsignedInt(offset + COUNTER_OFFSET),
                 kind,
                 text,
                 proof);
@@ -199,6 +203,7 @@ public final class EventFrameCodec {
         event.author().copyTo(author, 0);
         out.put(author);
         out.putLong(event.hlc());
+        out.putInt((int) event.counter());
         out.put((byte) event.kind().code());
         out.put((byte) name.length);
         out.putShort((short) text.length);
@@ -270,6 +275,7 @@ public final class EventFrameCodec {
         event.author().copyTo(authorScratch, 0);
         out.writeBytes(authorScratch);
         out.writeLong(event.hlc());
+        out.writeInt((int) event.counter());
         out.writeByte(event.kind().code());
         out.writeByte(nameLength);
         out.writeShort(textLength);

@@ -133,9 +133,9 @@ class ConfigLoaderTest {
                 .isEqualTo("FILE:3:9: bind.port: 70000 is out of range (0..65535; 0 picks a free port)");
         assertThat(error("name: alice\nlimits:\n  text-bytes-max: 65536\n"))
                 .isEqualTo("FILE:3:19: limits.text-bytes-max: 65536 is out of range (1..65535)");
-        // A peer's reassembly memory holds at least two of the longest events (1,024-byte text: 1,618-byte bodies).
-        assertThat(error("name: alice\nlimits:\n  reassembly-bytes-max-per-peer: 3235\n"))
-                .isEqualTo("FILE:3:34: limits.reassembly-bytes-max-per-peer: 3235 is out of range (3236..4294967296)");
+        // A peer's reassembly memory holds at least two of the longest events (1,024-byte text: 1,622-byte bodies).
+        assertThat(error("name: alice\nlimits:\n  reassembly-bytes-max-per-peer: 3243\n"))
+                .isEqualTo("FILE:3:34: limits.reassembly-bytes-max-per-peer: 3243 is out of range (3244..4294967296)");
         assertThat(error("name: alice\nlimits:\n  reassembly-bytes-max-per-peer: 4000\n  reassembly-bytes-max: 3999\n"))
                 .isEqualTo("FILE:4:25: limits.reassembly-bytes-max: 3999 is out of range (4000..68719476736)");
         assertThat(error("name: alice\nlimits:\n  peers-max: 0\n"))

@@ -2,6 +2,7 @@ package io.elara.node.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.elara.crdt.sync.DotRange;
 import io.elara.crypto.identity.Identity;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.event.SessionId;
@@ -20,9 +21,10 @@ class ControlMessageTest {
 
     @Test
     void shouldReadBackEveryKindOfMessageItWrites() throws Exception {
-        Map<Long, Long> stamps = new LinkedHashMap<>();
-        stamps.put(0x0102030405060708L, 0x19a2b3c4d5e60001L);
-        stamps.put(-1L, 7L);
+        Map<Long, HeldEvents.Summary> held = new LinkedHashMap<>();
+        held.put(0x0102030405060708L, new HeldEvents.Summary(0xFFFF_FFFFL, List.of()));
+        held.put(-1L, new HeldEvents.Summary(7, List.of(new DotRange(-1L, 9, 9), new DotRange(-1L, 11, 0x2a))));
+        held.put(5L, new HeldEvents.Summary(0, List.of(new DotRange(5L, 3, 4))));
         List<ControlMessage> messages = List.of(
                 ControlMessage.join(new byte[] {1, 2, 3, (byte) 0xFF}),
                 ControlMessage.op(new byte[] {9}),
@@ -37,7 +39,7 @@ class ControlMessageTest {
                                 InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}),
                                 7002),
                         "dee"),
-                ControlMessage.sync(SESSION, "qa", 12, "00112233445566ff", stamps),
+                ControlMessage.sync(SESSION, "qa", 12, "00112233445566ff", held),
                 ControlMessage.sync(SESSION, "rp", 0, "0000000000000000", Map.of()));
         for (ControlMessage message : messages) {
             ControlMessage.Parsed parsed = ControlMessage.parse(message.text());
@@ -46,7 +48,8 @@ class ControlMessageTest {
             assertThat(parsed.message().text()).isEqualTo(message.text());
         }
         ControlMessage sync = ControlMessage.parse(messages.get(6).text()).message();
-        assertThat(sync.stamps()).containsExactlyEntriesOf(stamps);
+        assertThat(sync.held()).containsExactlyEntriesOf(held);
+        assertThat(sync.text()).endsWith(" 0102030405060708=ffffffff ffffffffffffffff=7+9,b-2a 0000000000000005=0+3-4");
         assertThat(sync.ops()).isEqualTo(12);
         assertThat(ControlMessage.parse(messages.get(2).text()).message().name())
                 .isEqualTo("team chat ✓");
@@ -73,6 +76,12 @@ class ControlMessageTest {
                 "sync 0123456789abcdeffedcba9876543210 qa 1 00112233",
                 "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0102030405060708=1 0102030405060708=2",
                 "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 01=1",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0102030405060708=3+3",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0102030405060708=3+9,6",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0102030405060708=3+9-7",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0102030405060708=3+",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0102030405060708=3+5,,7",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0102030405060708=123456789",
                 "sync 0123456789ABCDEFfedcba9876543210 qa 1 0011223344556677"
             })
     void shouldRefuseMalformedLinesWithAReason(String template) {
@@ -91,13 +100,21 @@ class ControlMessageTest {
     }
 
     @Test
-    void shouldRefuseMoreStampsThanASyncCarries() {
-        Map<Long, Long> stamps = new LinkedHashMap<>();
-        for (long i = 0; i <= ControlMessage.STAMPS_MAX; i++) {
-            stamps.put(i, i);
+    void shouldRefuseMoreAuthorsOrRunsThanASyncCarries() {
+        Map<Long, HeldEvents.Summary> held = new LinkedHashMap<>();
+        for (long i = 0; i <= ControlMessage.AUTHORS_MAX; i++) {
+            held.put(i, new HeldEvents.Summary(i, List.of()));
         }
-        String text = ControlMessage.sync(SESSION, "qp", 1, "0011223344556677", stamps)
-                .text();
+        String text =
+                ControlMessage.sync(SESSION, "qp", 1, "0011223344556677", held).text();
         assertThat(ControlMessage.parse(text).problem()).contains("fields");
+        List<DotRange> runs = new java.util.ArrayList<>();
+        for (int i = 0; i <= ControlMessage.RUNS_PER_AUTHOR_MAX; i++) {
+            runs.add(new DotRange(1, 3 + 2L * i, 3 + 2L * i));
+        }
+        String gappy = ControlMessage.sync(
+                        SESSION, "qa", 1, "0011223344556677", Map.of(1L, new HeldEvents.Summary(1, runs)))
+                .text();
+        assertThat(ControlMessage.parse(gappy).problem()).contains("author's field");
     }
 }

@@ -8,13 +8,16 @@ import static io.elara.node.store.StoreTestData.event;
 import static io.elara.node.store.StoreTestData.local;
 import static io.elara.node.store.StoreTestData.signed;
 import static io.elara.node.store.StoreTestData.signedBurst;
+import static io.elara.node.store.StoreTestData.text64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.elara.crdt.sync.DotRange;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
 import io.elara.node.event.EventKind;
 import io.elara.node.event.SessionId;
+import io.elara.node.session.HeldEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -140,6 +143,91 @@ class NodeStoreTest {
 
         assertThat(store.history(SESSION, Long.MIN_VALUE, 10)).containsExactly(events.get(0), events.get(2));
         assertThat(store.undecodableEvents()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReadNumberedEventsByAuthorAndRangeAndListWhichAreHeld() throws StoreException {
+        List<Event> ada = new ArrayList<>(signedBurst(ADA, SESSION, 1, 10));
+        ada.remove(6); // her event 7 never arrived
+        ada.remove(3); // nor 4
+        List<Event> bob = new ArrayList<>();
+        for (long counter = 1; counter <= 3; counter++) {
+            bob.add(new Event(
+                    new EventId(9, counter), SESSION, BOB.nodeId(), "bob", counter, counter, EventKind.TEXT, "b"));
+        }
+        bob = signed(BOB, bob);
+        store.writeEvents(local(ada), NOW_MS);
+        store.writeEvents(local(bob), NOW_MS);
+        store.writeEvents(local(signedBurst(ADA, OTHER_SESSION, 1, 20)), NOW_MS);
+        long adaKey = ADA.nodeId().leadingLong();
+        long bobKey = BOB.nodeId().leadingLong();
+
+        HeldEvents held = store.held(SESSION);
+        assertThat(held.summary(adaKey, 16))
+                .isEqualTo(new HeldEvents.Summary(3, List.of(new DotRange(adaKey, 5, 6), new DotRange(adaKey, 8, 10))));
+        assertThat(held.summary(bobKey, 16)).isEqualTo(new HeldEvents.Summary(3, List.of()));
+        assertThat(store.numbered(SESSION, List.of(new DotRange(adaKey, 2, 5), new DotRange(bobKey, 3, 3)), 100))
+                .extracting(Event::text)
+                .containsExactly(text64(2), text64(3), text64(5), bob.get(2).text());
+        assertThat(store.numbered(SESSION, List.of(new DotRange(adaKey, 1, 10)), 4))
+                .as("at most the limit")
+                .extracting(Event::counter)
+                .containsExactly(1L, 2L, 3L, 5L);
+        assertThat(store.numbered(SESSION, List.of(new DotRange(adaKey + 1, 1, 10)), 100))
+                .as("another author key")
+                .isEmpty();
+    }
+
+    @Test
+    void shouldUpgradeAVersion1FileAndKeepItsEventsReadableAsNotNumbered() throws Exception {
+        // A file written before events carried a counter: the version 1 schema, a body in the version 1 layout (the
+        // Counter field absent).
+        store.close();
+        Path old = directory.resolve("version1.db");
+        Event event = signed(
+                        ADA,
+                        List.of(new Event(
+                                new EventId(3, 4), SESSION, ADA.nodeId(), "ada", 77, EventKind.TEXT, "from before")))
+                .get(0);
+        byte[] body = io.elara.node.wire.EventFrameCodec.encodeBody(event);
+        byte[] oldBody = new byte[body.length - 4];
+        System.arraycopy(body, 0, oldBody, 0, 76);
+        System.arraycopy(body, 80, oldBody, 76, body.length - 80);
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + old);
+                java.sql.Statement statement = raw.createStatement()) {
+            for (String sql : NodeStore.MIGRATIONS[0]) {
+                statement.execute(sql);
+            }
+            statement.execute("PRAGMA user_version = 1");
+            try (PreparedStatement insert = raw.prepareStatement("INSERT INTO events (id, session_id, author, hlc,"
+                    + " kind, body, local, received_from, stored_at_ms) VALUES (?, ?, ?, 77, 1, ?, 1, NULL, 0)")) {
+                insert.setBytes(1, NodeStore.idBytes(event.id()));
+                insert.setBytes(2, NodeStore.sessionBytes(SESSION));
+                insert.setBytes(3, ADA.nodeId().toBytes());
+                insert.setBytes(4, oldBody);
+                insert.executeUpdate();
+            }
+        }
+
+        store = NodeStore.open(old, NodeStore.Synchronous.FULL);
+
+        List<Event> history = store.history(SESSION, Long.MIN_VALUE, 10);
+        assertThat(history).extracting(Event::text).containsExactly("from before");
+        assertThat(history.get(0).counter()).isZero();
+        assertThat(history.get(0).proof()).isEqualTo(event.proof());
+        assertThat(store.undecodableEvents()).isZero();
+        assertThat(store.held(SESSION).size())
+                .as("not numbered: never offered to a member")
+                .isZero();
+        Event numbered =
+                signed(ADA, List.of(event(ADA, SESSION, 1, 78, "after"))).get(0);
+        store.writeEvents(local(List.of(numbered)), NOW_MS);
+        assertThat(store.held(SESSION).max(ADA.nodeId().leadingLong())).isEqualTo(1);
+        try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + old);
+                java.sql.Statement statement = raw.createStatement();
+                java.sql.ResultSet version = statement.executeQuery("PRAGMA user_version")) {
+            assertThat(version.getInt(1)).isEqualTo(NodeStore.SCHEMA_VERSION).isEqualTo(2);
+        }
     }
 
     @Test

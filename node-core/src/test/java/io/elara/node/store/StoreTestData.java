@@ -27,9 +27,9 @@ final class StoreTestData {
         return Identity.fromSeed(bytes);
     }
 
-    /** An unsigned text event with id {@code (0, number)}. */
+    /** An unsigned text event with id {@code (0, number)}, its author's event {@code number} in the session. */
     static Event event(Identity author, SessionId session, long number, long hlc, String text) {
-        return new Event(new EventId(0, number), session, author.nodeId(), "ada", hlc, EventKind.TEXT, text);
+        return new Event(new EventId(0, number), session, author.nodeId(), "ada", hlc, number, EventKind.TEXT, text);
     }
 
     /** {@code events}, signed by {@code author} as one batch (at most {@link BatchSigner#BATCH_MAX}). */

@@ -36,12 +36,13 @@ class EventFrameCodecTest {
                 String.format(
                         java.util.Locale.ROOT,
                         "%04x",
-                        80 + 3 + textLength + 3), // 80 fixed + name + text + unsigned proof (0x0058 for "hi")
+                        84 + 3 + textLength + 3), // 84 fixed + name + text + unsigned proof (0x005c for "hi")
                 "00000007", // sequence 7
                 "0102030405060708090a0b0c0d0e0f10", // event id
                 "11111111111111112222222222222222", // session id
                 "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f", // author
                 "0000019b4c3a0005", // hybrid logical clock
+                "a0000002", // counter: the author's event 2,684,354,562 in the session (unsigned 32 bits)
                 "01", // kind TEXT
                 "03", // name length
                 String.format(java.util.Locale.ROOT, "%04x", textLength), // text length
@@ -68,7 +69,14 @@ class EventFrameCodecTest {
         // A SIGNAL frame is an EVENT frame with another type byte (0x09) and kind 2; nothing else differs.
         Event text = WireTestData.event("ada", "hi");
         Event signal = new Event(
-                text.id(), text.session(), text.author(), text.authorName(), text.hlc(), EventKind.SIGNAL, "hi");
+                text.id(),
+                text.session(),
+                text.author(),
+                text.authorName(),
+                text.hlc(),
+                text.counter(),
+                EventKind.SIGNAL,
+                "hi");
         ByteBuf out = Unpooled.buffer();
         try {
             codec.encode(out, FrameType.SIGNAL, 7, signal);
@@ -103,11 +111,11 @@ class EventFrameCodecTest {
     }
 
     /**
-     * The largest text, 65,193 bytes, is where an 80-byte fixed part, a 3-byte name and room for the largest proof
+     * The largest text, 65,189 bytes, is where an 84-byte fixed part, a 3-byte name and room for the largest proof
      * (259 bytes) fill the 16-bit length.
      */
     @ParameterizedTest(name = "text of {0} bytes")
-    @ValueSource(ints = {0, 1, 1023, 1024, 1025, 65_192, 65_193})
+    @ValueSource(ints = {0, 1, 1023, 1024, 1025, 65_188, 65_189})
     void shouldRoundTripWhenTextLengthIsAtABoundary(int length) {
         roundTrip("ada", "x".repeat(length));
     }
@@ -129,8 +137,8 @@ class EventFrameCodecTest {
         try {
             assertThatThrownBy(() -> codec.encode(out, 0, WireTestData.event("n".repeat(256), "hi")))
                     .isInstanceOf(IllegalArgumentException.class);
-            // The frame length field is 16 bits: 80 fixed + 3 name + 65,194 text + 259 proof is one byte too many.
-            assertThatThrownBy(() -> codec.encode(out, 0, WireTestData.event("ada", "x".repeat(65_194))))
+            // The frame length field is 16 bits: 84 fixed + 3 name + 65,190 text + 259 proof is one byte too many.
+            assertThatThrownBy(() -> codec.encode(out, 0, WireTestData.event("ada", "x".repeat(65_190))))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(out.readableBytes()).isZero();
         } finally {
@@ -164,15 +172,30 @@ class EventFrameCodecTest {
                     decoded.author(),
                     decoded.authorName(),
                     decoded.hlc(),
+                    decoded.counter(),
                     decoded.kind(),
                     decoded.text() + "!",
                     decoded.proof());
             assertThat(verifier.verify(author.nodeId(), EventFrameCodec.signedBytes(altered), altered.proof()))
                     .as("a changed text no longer matches the signature")
                     .isFalse();
+            Event renumbered = new Event(
+                    decoded.id(),
+                    decoded.session(),
+                    decoded.author(),
+                    decoded.authorName(),
+                    decoded.hlc(),
+                    decoded.counter() + 1,
+                    decoded.kind(),
+                    decoded.text(),
+                    decoded.proof());
+            assertThat(verifier.verify(author.nodeId(), EventFrameCodec.signedBytes(renumbered), renumbered.proof()))
+                    .as("a relay cannot renumber an event: the counter is signed")
+                    .isFalse();
         }
-        // One verification for the whole genuine batch; each altered event leads to another root, checked and refused.
-        assertThat(verifier.signatureChecks()).isEqualTo(1 + batch);
+        // One verification for the whole genuine batch; each altered or renumbered event leads to another root,
+        // refused.
+        assertThat(verifier.signatureChecks()).isEqualTo(1 + 2 * batch);
     }
 
     @Test

@@ -26,6 +26,7 @@ public final class WireTestData {
                 author(),
                 name,
                 0x0000019B4C3A0005L,
+                0xA0000002L,
                 EventKind.TEXT,
                 text);
     }
