@@ -20,14 +20,11 @@ import io.elara.node.session.Overlay;
 import io.elara.node.session.Session;
 import io.elara.node.session.SessionTable;
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -405,7 +402,7 @@ final class SessionLayer {
      */
     void restore(List<SavedSession> saved, List<SavedPeer> savedPeers) {
         for (SavedSession kept : saved) {
-            Membership.Decoded decoded = Membership.decode(kept.state());
+            Membership.Decoded decoded = Membership.restore(kept.state());
             if (!decoded.accepted()) {
                 LOG.warn(
                         "session '{}' is not restored: its stored state is refused ({})",
@@ -968,12 +965,7 @@ final class SessionLayer {
 
     /** The first 8 bytes of SHA-256 over the membership snapshot, in hex. */
     private static String digest(Membership membership) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(membership.encode());
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return membership.digest();
     }
 
     /**

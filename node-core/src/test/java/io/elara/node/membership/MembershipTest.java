@@ -291,6 +291,30 @@ class MembershipTest {
     }
 
     @Test
+    void shouldRestoreItsOwnSnapshotWithoutSignaturesButWithEveryRule() {
+        // Goal: a node's own stored snapshot is taken back without checking signatures again (they were checked on
+        // arrival), and still with every rule. Method: a damaged signature byte is refused by decode, taken by restore;
+        // an operation the creator would refuse is refused by both.
+        Membership membership = session();
+        membership.apply(MembershipOp.join(ALICE, invite(CREATOR, 0, 1), hlc(1, 0)));
+        byte[] snapshot = membership.encode();
+        byte[] damaged = snapshot.clone();
+        damaged[damaged.length - 1] ^= 1; // the last byte of the JOIN's signature
+        assertThat(Membership.decode(damaged).reject()).isEqualTo(MembershipReject.MEMBERSHIP_SIGNATURE);
+        assertThat(Membership.restore(damaged).membership().members()).isEqualTo(membership.members());
+        assertThat(Membership.restore(snapshot).membership().encode()).isEqualTo(snapshot);
+
+        Membership bobs = Membership.create(SESSION, BOB.nodeId());
+        bobs.apply(MembershipOp.kick(BOB, SESSION, ALICE.nodeId(), hlc(1, 0)));
+        byte[] kicked = bobs.encode();
+        CREATOR.nodeId().copyTo(kicked, 1 + SessionId.LENGTH);
+        assertThat(Membership.restore(kicked).reject()).isEqualTo(MembershipReject.MEMBERSHIP_NOT_CREATOR);
+        assertThat(Membership.restore(Arrays.copyOf(snapshot, snapshot.length - 1))
+                        .reject())
+                .isEqualTo(MembershipReject.MEMBERSHIP_SNAPSHOT);
+    }
+
+    @Test
     void shouldRejectSnapshotWhenDamagedOrOutOfOrder() {
         Membership membership = session();
         MembershipOp first = MembershipOp.join(ALICE, invite(CREATOR, 0, 1), hlc(1, 0));
