@@ -82,7 +82,7 @@ class HeldEventsTest {
             assertThat(found)
                     .as("round %d: mine %s, theirs %s, budget %d", round, mineSet, theirSet, budget)
                     .containsExactlyElementsOf(expected.subList(0, (int) Math.min(budget, expected.size())));
-            assertThat(mine.size()).isEqualTo(mineSet.size());
+            assertThat(mine.size()).isEqualTo(2L * mineSet.size());
             assertThat(mine.max(ADA)).isEqualTo(mineSet.isEmpty() ? 0 : mineSet.last());
             HeldEvents copy = new HeldEvents();
             copy.addAll(mine);
@@ -121,7 +121,13 @@ class HeldEventsTest {
         java.util.Collections.shuffle(shuffled, new Random(counters.hashCode()));
         for (long counter : shuffled) {
             held.add(ADA, counter);
+            held.add(BOB, counter); // another author between each two: the lookup of the last author switches
         }
+        assertThat(held.summary(BOB, Integer.MAX_VALUE).beyond())
+                .extracting(DotRange::first, DotRange::last)
+                .isEqualTo(held.summary(ADA, Integer.MAX_VALUE).beyond().stream()
+                        .map(run -> org.assertj.core.groups.Tuple.tuple(run.first(), run.last()))
+                        .toList());
         return held;
     }
 }
