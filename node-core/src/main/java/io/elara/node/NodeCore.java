@@ -735,6 +735,14 @@ public final class NodeCore {
     }
 
     /**
+     * Membership operations sent since start to members: {as whole memberships (to a joiner, at first contact, or when
+     * a member lacked an older one), only the ones newer than a member's newest}. For tests and benchmarks.
+     */
+    long[] membershipOpsSent() {
+        return sessionLayer.opsSent();
+    }
+
+    /**
      * Takes back which numbered events of {@code sessionId} the database holds ({@code stored}), beyond the recent ones
      * {@link #restore} puts back in memory: what this node's syncs list, and where its own numbering goes on. Call
      * before the node takes traffic. Loop thread.

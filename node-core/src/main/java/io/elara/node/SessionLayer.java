@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -61,10 +62,11 @@ import org.slf4j.LoggerFactory;
  *       banned, invite expired), so {@code elara join} fails with the reason instead of waiting.
  *   <li>{@code member SESSION NODE ADDRESS NAME}: where a member can be reached, and its display name: sent to a new
  *       member about the others, and to the others about it.
- *   <li>{@code sync SESSION FLAGS OPS DIGEST [AUTHOR=HELD]...}: anti-entropy, sent whenever two members (re)connect
- *       and every {@link #SYNC_INTERVAL_NS} after: the number and a digest of the membership operations held, and for
- *       each author which of its numbered events are held here ({@link HeldEvents}: a prefix and the runs beyond gaps).
- *       The receiver sends back every operation it holds when the digests differ, and exactly the events of the
+ *   <li>{@code sync SESSION FLAGS OPS DIGEST NEWEST [AUTHOR=HELD]...}: anti-entropy, sent whenever two members
+ *       (re)connect and every {@link #SYNC_INTERVAL_NS} after: the number, a digest and the newest stamp of the
+ *       membership operations held, and for each author which of its numbered events are held here ({@link
+ *       HeldEvents}: a prefix and the runs beyond gaps). When the digests differ the receiver sends back the operations
+ *       from the sender's newest stamp on, or all of them when it has none that new; and exactly the events of the
  *       session it holds that the sender lacks (every event of an author not listed, when FLAGS says the list is
  *       complete): the events travel as they were signed by their authors, so a member relays for another and the
  *       receiver still checks the author's signature. FLAGS is {@code q} (answer with a sync of yours) or {@code r}
@@ -170,6 +172,10 @@ final class SessionLayer {
     private long opsApplied;
     private long eventsRelayed;
     private long syncsSent;
+    /** Membership operations sent to members whose digest differed: all of them, or only the newer ones. */
+    private long opsSentInFull;
+
+    private long opsSentIncrementally;
 
     SessionLayer(NodeCore core) {
         this.core = core;
@@ -384,6 +390,11 @@ final class SessionLayer {
 
     long syncsSent() {
         return syncsSent;
+    }
+
+    /** Membership operations sent because a member's digest differed: {whole memberships, only newer operations}. */
+    long[] opsSent() {
+        return new long[] {opsSentInFull, opsSentIncrementally};
     }
 
     // ---------------------------------------------------------------- restart
@@ -830,7 +841,7 @@ final class SessionLayer {
         boolean opsDiffer =
                 message.ops() != membership.ops().size() || !message.digest().equals(digest(membership));
         if (opsDiffer) {
-            sendOps(session, from, nowNs);
+            sendOpsMissing(session, from, message.newestOp(), nowNs);
         }
         Map<Long, HeldEvents.Summary> theirs = message.held();
         HeldEvents.Summary ofMine = theirs.get(core.self().leadingLong());
@@ -919,8 +930,42 @@ final class SessionLayer {
 
     /** Sends every operation of {@code session} to {@code peer}, in replay order. */
     private void sendOps(Session session, Peer peer, long nowNs) {
+        opsSentInFull += session.membership().ops().size();
         for (MembershipOp op : session.membership().ops()) {
             if (control(peer, ControlMessage.op(op.encoded()), nowNs) != null) {
+                return; // its lane is full: the next sync sends them again
+            }
+        }
+    }
+
+    /**
+     * Sends a member whose operations differ from this node's what it likely lacks, by comparing the newest stamps.
+     * This node's is newer: only the operations from the member's newest on (the member is behind, an operation still
+     * on its way to it: the common case, answered with a few operations instead of the whole membership). The member's
+     * is newer: nothing, it is the one to send (it does when it reads this node's sync). The same: one side lacks an
+     * older operation, and every operation goes. A member behind in both ways gets the rest at the next sync, which
+     * still differs with the newest stamps now equal.
+     */
+    private void sendOpsMissing(Session session, Peer peer, long theirNewest, long nowNs) {
+        NavigableSet<MembershipOp> ops = session.membership().ops();
+        int order = ops.isEmpty() ? -1 : Long.compareUnsigned(ops.last().hlc(), theirNewest);
+        if (order < 0) {
+            return;
+        }
+        if (order == 0) {
+            sendOps(session, peer, nowNs);
+            return;
+        }
+        List<MembershipOp> newer = new ArrayList<>();
+        for (MembershipOp op : ops.descendingSet()) {
+            if (Long.compareUnsigned(op.hlc(), theirNewest) < 0) {
+                break;
+            }
+            newer.add(op);
+        }
+        opsSentIncrementally += newer.size();
+        for (int i = newer.size() - 1; i >= 0; i--) {
+            if (control(peer, ControlMessage.op(newer.get(i).encoded()), nowNs) != null) {
                 return; // its lane is full: the next sync sends them again
             }
         }
@@ -956,7 +1001,15 @@ final class SessionLayer {
             String flags = (first && query ? "q" : "r") + (complete ? "a" : "p");
             control(
                     peer,
-                    ControlMessage.sync(session.id(), flags, membership.ops().size(), digest, fieldsOfPart),
+                    ControlMessage.sync(
+                            session.id(),
+                            flags,
+                            membership.ops().size(),
+                            digest,
+                            membership.ops().isEmpty()
+                                    ? 0
+                                    : membership.ops().last().hlc(),
+                            fieldsOfPart),
                     nowNs);
             syncsSent++;
             first = false;

@@ -57,8 +57,19 @@ class NodeCoreOverlayTest {
         network.runUntil(() -> everyoneSees(n), LIMIT, "every member to know all " + n);
         // Let the overlay settle: every member dials its neighbours and syncs with them.
         network.runFor(Duration.ofSeconds(2));
+        long whole = 0;
+        long newer = 0;
+        for (Member member : members) {
+            whole += member.core.membershipOpsSent()[0];
+            newer += member.core.membershipOpsSent()[1];
+        }
         System.out.printf(
-                Locale.ROOT, "session of %d built in %d ms%n", n, (System.nanoTime() - startedNs) / 1_000_000L);
+                Locale.ROOT,
+                "session of %d built in %d ms; membership operations sent: %d in whole memberships, %d as newer only%n",
+                n,
+                (System.nanoTime() - startedNs) / 1_000_000L,
+                whole,
+                newer);
     }
 
     private boolean everyoneSees(int n) {

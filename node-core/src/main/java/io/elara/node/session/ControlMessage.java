@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * @param flags {@code sync}: {@code q} or {@code r}, then {@code a} or {@code p}; else null
  * @param ops {@code sync}: how many membership operations the sender holds
  * @param digest {@code sync}: 16 hex digits over the sender's membership snapshot; else null
+ * @param newestOp {@code sync}: the HLC of the newest membership operation the sender holds (0 when none)
  * @param held {@code sync}: per author key (the first 8 bytes of the author's id), the counters of its events held
  */
 @SuppressWarnings("ArrayRecordComponent") // equality is by text; the payload accessor hands out a copy
@@ -44,6 +45,7 @@ public record ControlMessage(
         String flags,
         int ops,
         String digest,
+        long newestOp,
         Map<Long, HeldEvents.Summary> held) {
     /** Longest display or session name carried, in UTF-8 bytes. */
     public static final int NAME_BYTES_MAX = 64;
@@ -93,28 +95,33 @@ public record ControlMessage(
     }
 
     public static ControlMessage join(byte[] op) {
-        return new ControlMessage(Verb.JOIN, null, op.clone(), null, null, null, null, 0, null, null);
+        return new ControlMessage(Verb.JOIN, null, op.clone(), null, null, null, null, 0, null, 0, null);
     }
 
     public static ControlMessage op(byte[] op) {
-        return new ControlMessage(Verb.OP, null, op.clone(), null, null, null, null, 0, null, null);
+        return new ControlMessage(Verb.OP, null, op.clone(), null, null, null, null, 0, null, 0, null);
     }
 
     public static ControlMessage welcome(SessionId session, NodeId creator, String sessionName) {
-        return new ControlMessage(Verb.WELCOME, session, null, creator, null, sessionName, null, 0, null, null);
+        return new ControlMessage(Verb.WELCOME, session, null, creator, null, sessionName, null, 0, null, 0, null);
     }
 
     public static ControlMessage refused(SessionId session, String reasonLabel) {
-        return new ControlMessage(Verb.REFUSED, session, null, null, null, reasonLabel, null, 0, null, null);
+        return new ControlMessage(Verb.REFUSED, session, null, null, null, reasonLabel, null, 0, null, 0, null);
     }
 
     public static ControlMessage member(SessionId session, NodeId member, InetSocketAddress address, String name) {
-        return new ControlMessage(Verb.MEMBER, session, null, member, address, name, null, 0, null, null);
+        return new ControlMessage(Verb.MEMBER, session, null, member, address, name, null, 0, null, 0, null);
     }
 
     public static ControlMessage sync(
-            SessionId session, String flags, int ops, String digest, Map<Long, HeldEvents.Summary> held) {
-        return new ControlMessage(Verb.SYNC, session, null, null, null, null, flags, ops, digest, held);
+            SessionId session,
+            String flags,
+            int ops,
+            String digest,
+            long newestOp,
+            Map<Long, HeldEvents.Summary> held) {
+        return new ControlMessage(Verb.SYNC, session, null, null, null, null, flags, ops, digest, newestOp, held);
     }
 
     /** The line this message is sent as. */
@@ -147,7 +154,9 @@ public record ControlMessage(
                         .append(' ')
                         .append(ops)
                         .append(' ')
-                        .append(digest);
+                        .append(digest)
+                        .append(' ')
+                        .append(HexFormat.of().toHexDigits(newestOp));
                 for (Map.Entry<Long, HeldEvents.Summary> author : held.entrySet()) {
                     out.append(' ').append(heldField(author.getKey(), author.getValue()));
                 }
@@ -178,7 +187,7 @@ public record ControlMessage(
         return switch (verb) {
             case JOIN, OP -> {
                 fields(f, 2, 2);
-                yield new ControlMessage(verb, null, decode(f[1]), null, null, null, null, 0, null, null);
+                yield new ControlMessage(verb, null, decode(f[1]), null, null, null, null, 0, null, 0, null);
             }
             case WELCOME -> {
                 fields(f, 4, 4);
@@ -196,7 +205,7 @@ public record ControlMessage(
                 yield member(session(f[1]), NodeId.parse(f[2]), Addresses.parse(f[3], false), decodeName(f[4]));
             }
             case SYNC -> {
-                fields(f, 5, 5 + AUTHORS_MAX);
+                fields(f, 6, 6 + AUTHORS_MAX);
                 String flags = f[2];
                 if (!flags.matches("[qr][ap]")) {
                     throw new IllegalArgumentException("sync flags are q or r, then a or p");
@@ -207,8 +216,11 @@ public record ControlMessage(
                 if (!f[4].matches("[0-9a-f]{16}")) {
                     throw new IllegalArgumentException("a digest is 16 hex digits");
                 }
+                if (!f[5].matches("[0-9a-f]{16}")) {
+                    throw new IllegalArgumentException("the newest operation's stamp is 16 hex digits");
+                }
                 Map<Long, HeldEvents.Summary> held = new LinkedHashMap<>();
-                for (int i = 5; i < f.length; i++) {
+                for (int i = 6; i < f.length; i++) {
                     if (!HELD.matcher(f[i]).matches()) {
                         throw new IllegalArgumentException(
                                 "an author's field is 16 hex digits, '=', a hex counter, and optional '+' runs");
@@ -218,7 +230,13 @@ public record ControlMessage(
                         throw new IllegalArgumentException("an author listed twice");
                     }
                 }
-                yield sync(session(f[1]), flags, Integer.parseInt(f[3]), f[4], held);
+                yield sync(
+                        session(f[1]),
+                        flags,
+                        Integer.parseInt(f[3]),
+                        f[4],
+                        HexFormat.fromHexDigitsToLong(f[5], 0, 16),
+                        held);
             }
         };
     }

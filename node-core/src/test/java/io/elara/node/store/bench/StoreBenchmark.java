@@ -61,13 +61,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
 public class StoreBenchmark {
-    static final String BODY_NOTE = "406 bytes";
+    static final String BODY_NOTE = "410 bytes";
     private static final int BURST = 1024;
     private static final int ONE_BY_ONE = 64;
     private static final SessionId SESSION = SessionId.forName("bench");
 
     @Param({"FULL", "NORMAL"})
     NodeStore.Synchronous synchronous;
+
+    /** Whether events carry a counter, as a session's texts do (each takes an entry in the counter index), or 0. */
+    @Param({"true"})
+    boolean numbered;
 
     private Path directory;
     private StoreWriter writer;
@@ -110,6 +114,7 @@ public class StoreBenchmark {
                 author.nodeId(),
                 "ada",
                 number,
+                numbered ? number : 0,
                 EventKind.TEXT,
                 String.format(Locale.ROOT, "message %08d %s", number % 100_000_000, "x".repeat(64 - 17)));
     }
