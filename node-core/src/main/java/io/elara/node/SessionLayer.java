@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +101,10 @@ final class SessionLayer {
     static final long RETIRE_AFTER_NS = TimeUnit.SECONDS.toNanos(120);
     /** How often the neighbours of overlay sessions are recomputed (a neighbour may have gone quiet). */
     static final long OVERLAY_CHECK_NS = TimeUnit.SECONDS.toNanos(5);
+    /** Operations sent first to a member whose digest differs with the same newest operation. */
+    static final int RECENT_OPS = 8;
+    /** Members remembered as differing once, at most (past that the memory starts again). */
+    static final int MISMATCHES_REMEMBERED = 4096;
     /** Joins under way at once, at most. */
     static final int JOINS_MAX = 16;
     /** Operations buffered for a join under way, at most. */
@@ -172,6 +177,9 @@ final class SessionLayer {
     private long opsApplied;
     private long eventsRelayed;
     private long syncsSent;
+    /** Members whose last sync differed from this node's with the same newest operation (see sendOpsMissing). */
+    private final Set<NodeId> mismatchedOnce = new HashSet<>();
+
     /** Membership operations sent to members whose digest differed: all of them, or only the newer ones. */
     private long opsSentInFull;
 
@@ -840,8 +848,10 @@ final class SessionLayer {
         Membership membership = session.membership();
         boolean opsDiffer =
                 message.ops() != membership.ops().size() || !message.digest().equals(digest(membership));
-        if (opsDiffer) {
-            sendOpsMissing(session, from, message.newestOp(), nowNs);
+        if (!opsDiffer) {
+            mismatchedOnce.remove(event.author());
+        } else {
+            sendOpsMissing(session, from, event.author(), message.newestOp(), nowNs);
         }
         Map<Long, HeldEvents.Summary> theirs = message.held();
         HeldEvents.Summary ofMine = theirs.get(core.self().leadingLong());
@@ -946,26 +956,50 @@ final class SessionLayer {
      * older operation, and every operation goes. A member behind in both ways gets the rest at the next sync, which
      * still differs with the newest stamps now equal.
      */
-    private void sendOpsMissing(Session session, Peer peer, long theirNewest, long nowNs) {
+    private void sendOpsMissing(Session session, Peer peer, NodeId member, long theirNewest, long nowNs) {
         NavigableSet<MembershipOp> ops = session.membership().ops();
         int order = ops.isEmpty() ? -1 : Long.compareUnsigned(ops.last().hlc(), theirNewest);
         if (order < 0) {
             return;
         }
         if (order == 0) {
-            sendOps(session, peer, nowNs);
+            // The newest stamps agree, so a missing operation is an older one: most likely a recent one still
+            // travelling the overlay. The newest RECENT_OPS go first; only if the digests still differ at the next
+            // sync with this member does the whole membership follow.
+            if (mismatchedOnce.add(member)) {
+                if (mismatchedOnce.size() > MISMATCHES_REMEMBERED) {
+                    mismatchedOnce.clear();
+                    mismatchedOnce.add(member);
+                }
+                sendNewest(session, peer, RECENT_OPS, nowNs);
+            } else {
+                mismatchedOnce.remove(member);
+                sendOps(session, peer, nowNs);
+            }
             return;
         }
-        List<MembershipOp> newer = new ArrayList<>();
+        int newer = 0;
         for (MembershipOp op : ops.descendingSet()) {
             if (Long.compareUnsigned(op.hlc(), theirNewest) < 0) {
                 break;
             }
-            newer.add(op);
+            newer++;
         }
-        opsSentIncrementally += newer.size();
-        for (int i = newer.size() - 1; i >= 0; i--) {
-            if (control(peer, ControlMessage.op(newer.get(i).encoded()), nowNs) != null) {
+        sendNewest(session, peer, newer, nowNs);
+    }
+
+    /** Sends {@code peer} the newest {@code count} operations of {@code session}, oldest of them first. */
+    private void sendNewest(Session session, Peer peer, int count, long nowNs) {
+        List<MembershipOp> newest = new ArrayList<>(count);
+        for (MembershipOp op : session.membership().ops().descendingSet()) {
+            if (newest.size() >= count) {
+                break;
+            }
+            newest.add(op);
+        }
+        opsSentIncrementally += newest.size();
+        for (int i = newest.size() - 1; i >= 0; i--) {
+            if (control(peer, ControlMessage.op(newest.get(i).encoded()), nowNs) != null) {
                 return; // its lane is full: the next sync sends them again
             }
         }
