@@ -629,7 +629,12 @@ public final class NodeCore {
         if (kind.conversational() && !session.id().isDirect()) {
             // Numbered only now that nothing can refuse it: a number taken by an event that never left would be a
             // gap the members' anti-entropy looks for forever.
-            event = event.withCounter(session.nextOwnCounter(self));
+            long counter = session.nextOwnCounter(self);
+            if (counter == 0) {
+                return ("this node has sent " + Event.COUNTER_MAX + " messages in session '" + session.name()
+                        + "', as many as events can number");
+            }
+            event = event.withCounter(counter);
         }
         PendingSend pending =
                 new PendingSend(event.id(), recipients.size() + busy.size(), durable, result, durable ? journal : null);

@@ -177,8 +177,11 @@ final class SessionLayer {
     private long opsApplied;
     private long eventsRelayed;
     private long syncsSent;
-    /** Members whose last sync differed from this node's with the same newest operation (see sendOpsMissing). */
-    private final Set<NodeId> mismatchedOnce = new HashSet<>();
+    /**
+     * Session and member ("SESSION MEMBER") whose last sync differed from this node's with the same newest operation
+     * (see sendOpsMissing).
+     */
+    private final Set<String> mismatchedOnce = new HashSet<>();
 
     /** Membership operations sent to members whose digest differed: all of them, or only the newer ones. */
     private long opsSentInFull;
@@ -845,25 +848,21 @@ final class SessionLayer {
         }
         boolean query = message.flags().charAt(0) == 'q';
         boolean complete = message.flags().charAt(1) == 'a';
-        Membership membership = session.membership();
-        boolean opsDiffer =
-                message.ops() != membership.ops().size() || !message.digest().equals(digest(membership));
-        if (!opsDiffer) {
-            mismatchedOnce.remove(event.author());
-        } else {
-            sendOpsMissing(session, from, event.author(), message.newestOp(), nowNs);
+        // The membership is compared once per sync: its later parts ('c') carry the same operations.
+        if (message.flags().charAt(1) != 'c') {
+            Membership membership = session.membership();
+            String mismatchKey = sessionId + " " + event.author();
+            if (message.ops() == membership.ops().size() && message.digest().equals(digest(membership))) {
+                mismatchedOnce.remove(mismatchKey);
+            } else {
+                sendOpsMissing(session, from, mismatchKey, message.newestOp(), nowNs);
+            }
         }
         Map<Long, HeldEvents.Summary> theirs = message.held();
-        HeldEvents.Summary ofMine = theirs.get(core.self().leadingLong());
-        if (ofMine != null) {
-            // A member holds this node's events up to there: after a crash that lost the newest of them, the next
-            // event numbers past them instead of reusing a number.
-            session.learnOwnCounter(ofMine.max());
-        }
         int room = Math.min(
                 RELAYED_PER_SYNC_MAX,
                 core.limits().sendQueueMax() - from.sender().queued());
-        List<DotRange> lacking = lacking(session.held(), theirs, complete, room);
+        List<DotRange> lacking = lacking(session.held(), theirs, complete, room, memberKeys(session));
         if (!lacking.isEmpty()) {
             if (core.journal().durable()) {
                 // The database holds every event, the log in memory only the last 1,000: read off the loop, and pass
@@ -887,12 +886,19 @@ final class SessionLayer {
      * by author in key order. An author it did not list lacks everything when its list is complete; with a part of
      * the list, only the authors listed are compared (the other parts cover the rest).
      */
-    static List<DotRange> lacking(HeldEvents mine, Map<Long, HeldEvents.Summary> theirs, boolean complete, int room) {
+    static List<DotRange> lacking(
+            HeldEvents mine,
+            Map<Long, HeldEvents.Summary> theirs,
+            boolean complete,
+            int room,
+            java.util.function.LongPredicate admitted) {
         List<DotRange> lacking = new ArrayList<>();
         long budget = room;
         for (long author : new TreeSet<>(mine.authors())) {
             HeldEvents.Summary summary = theirs.get(author);
-            if (budget <= 0 || (summary == null && !complete)) {
+            // A removed member's events are not passed on (the receiver would refuse them): they must not take the
+            // room of the members' events.
+            if (budget <= 0 || (summary == null && !complete) || !admitted.test(author)) {
                 continue;
             }
             for (DotRange range : mine.missingFrom(author, summary, budget)) {
@@ -901,6 +907,18 @@ final class SessionLayer {
             }
         }
         return lacking;
+    }
+
+    /** Whether an author key belongs to a member of {@code session} (the first 8 bytes of its id). */
+    private static java.util.function.LongPredicate memberKeys(Session session) {
+        if (session.membership() == null) {
+            return key -> true;
+        }
+        Set<Long> keys = new HashSet<>();
+        for (NodeId member : session.membership().members()) {
+            keys.add(member.leadingLong());
+        }
+        return keys::contains;
     }
 
     /** Passes on to {@code to} the events of {@code held} that fall in {@code lacking}, as their authors signed them. */
@@ -956,7 +974,7 @@ final class SessionLayer {
      * older operation, and every operation goes. A member behind in both ways gets the rest at the next sync, which
      * still differs with the newest stamps now equal.
      */
-    private void sendOpsMissing(Session session, Peer peer, NodeId member, long theirNewest, long nowNs) {
+    private void sendOpsMissing(Session session, Peer peer, String mismatchKey, long theirNewest, long nowNs) {
         NavigableSet<MembershipOp> ops = session.membership().ops();
         int order = ops.isEmpty() ? -1 : Long.compareUnsigned(ops.last().hlc(), theirNewest);
         if (order < 0) {
@@ -966,14 +984,14 @@ final class SessionLayer {
             // The newest stamps agree, so a missing operation is an older one: most likely a recent one still
             // travelling the overlay. The newest RECENT_OPS go first; only if the digests still differ at the next
             // sync with this member does the whole membership follow.
-            if (mismatchedOnce.add(member)) {
+            if (mismatchedOnce.add(mismatchKey)) {
                 if (mismatchedOnce.size() > MISMATCHES_REMEMBERED) {
                     mismatchedOnce.clear();
-                    mismatchedOnce.add(member);
+                    mismatchedOnce.add(mismatchKey);
                 }
                 sendNewest(session, peer, RECENT_OPS, nowNs);
             } else {
-                mismatchedOnce.remove(member);
+                mismatchedOnce.remove(mismatchKey);
                 sendOps(session, peer, nowNs);
             }
             return;
@@ -1032,7 +1050,8 @@ final class SessionLayer {
         boolean first = true;
         for (Map<Long, HeldEvents.Summary> fieldsOfPart : parts) {
             // Only the first part asks for an answer: one answer covers the whole state.
-            String flags = (first && query ? "q" : "r") + (complete ? "a" : "p");
+            // 'a': the whole list; 'p': the first part of several; 'c': a later part (its membership fields repeat).
+            String flags = (first && query ? "q" : "r") + (complete ? "a" : first ? "p" : "c");
             control(
                     peer,
                     ControlMessage.sync(

@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * @param address the member's address ({@code member}), or null
  * @param name the session's name ({@code welcome}), the member's display name ({@code member}), the refusal's reason
  *     label ({@code refused}), or null
- * @param flags {@code sync}: {@code q} or {@code r}, then {@code a} or {@code p}; else null
+ * @param flags {@code sync}: {@code q} or {@code r}, then {@code a} (whole), {@code p} (first part) or {@code c} (a
+ *     later part); else null
  * @param ops {@code sync}: how many membership operations the sender holds
  * @param digest {@code sync}: 16 hex digits over the sender's membership snapshot; else null
  * @param newestOp {@code sync}: the HLC of the newest membership operation the sender holds (0 when none)
@@ -207,8 +208,8 @@ public record ControlMessage(
             case SYNC -> {
                 fields(f, 6, 6 + AUTHORS_MAX);
                 String flags = f[2];
-                if (!flags.matches("[qr][ap]")) {
-                    throw new IllegalArgumentException("sync flags are q or r, then a or p");
+                if (!flags.matches("[qr][apc]")) {
+                    throw new IllegalArgumentException("sync flags are q or r, then a, p or c");
                 }
                 if (!f[3].matches("[0-9]{1,5}")) {
                     throw new IllegalArgumentException("an operation count is 1 to 5 digits");

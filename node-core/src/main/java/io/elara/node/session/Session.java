@@ -87,18 +87,17 @@ public final class Session {
     }
 
     /**
-     * The counter of this node's next event here: one past every counter of its own seen (held, or reported by a
-     * member, see {@link #learnOwnCounter}), so a node that lost its newest events in a crash does not reuse their
-     * numbers once a member has told it of them.
+     * The counter of this node's next event here: one past every counter of its own held (its own events come back
+     * from members by anti-entropy, so a node that lost its newest ones in a crash numbers past them once a member has
+     * passed them back), or 0 when the counter space is used up (2^32 - 1 events by this node in this session).
      */
     public long nextOwnCounter(NodeId self) {
-        ownCounter = Math.max(ownCounter, held.max(self.leadingLong())) + 1;
-        return ownCounter;
-    }
-
-    /** A member holds this node's events up to {@code counter}: later events of this node number past it. */
-    public void learnOwnCounter(long counter) {
-        ownCounter = Math.max(ownCounter, counter);
+        long next = Math.max(ownCounter, held.max(self.leadingLong())) + 1;
+        if (next > Event.COUNTER_MAX) {
+            return 0;
+        }
+        ownCounter = next;
+        return next;
     }
 
     /** Text messages processed in this session since start. */

@@ -153,6 +153,13 @@ public final class NodeStore implements AutoCloseable {
         "ALTER TABLE events ADD COLUMN counter INTEGER NOT NULL DEFAULT 0",
         "UPDATE events SET body = CAST(substr(body, 1, 76) || zeroblob(4) || substr(body, 77) AS BLOB)",
         "CREATE INDEX events_by_author ON events (session_id, author, counter) WHERE counter > 0",
+        // Messages still waiting in the mailbox were signed in the old layout: sent again in the new one, their
+        // signatures would no longer match, and their recipients would refuse them for a week. They become dead
+        // letters, with the reason.
+        "INSERT INTO dead_letter (event_id, destination, reason, attempts, dead_at_ms)"
+                + " SELECT event_id, destination, 'signed before the event format gained its counter', attempts,"
+                + " CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM mailbox",
+        "DELETE FROM mailbox",
     };
 
     /** Migration {@code n} brings the schema from version {@code n - 1} to {@code n}. */
@@ -450,6 +457,8 @@ public final class NodeStore implements AutoCloseable {
         List<Event> events = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT hlc, body FROM events"
                 + " WHERE session_id = ? AND author >= ? AND author <= ? AND counter >= ? AND counter <= ?"
+                // Verbatim, so that SQLite may use the partial index events_by_author.
+                + " AND counter > 0"
                 + " ORDER BY author, counter LIMIT ?")) {
             for (DotRange range : ranges) {
                 if (events.size() >= limit) {

@@ -207,6 +207,9 @@ class NodeStoreTest {
                 insert.setBytes(4, oldBody);
                 insert.executeUpdate();
             }
+            // Still waiting for a member: signed in the old layout, it could never be delivered in the new one.
+            statement.execute("INSERT INTO mailbox (event_id, destination, priority, attempts, next_attempt_at_ms,"
+                    + " expires_at_ms, created_at_ms) SELECT id, 'bob', 0, 2, 0, 9999999999999, 0 FROM events");
         }
 
         store = NodeStore.open(old, NodeStore.Synchronous.FULL);
@@ -219,6 +222,10 @@ class NodeStoreTest {
         assertThat(store.held(SESSION).size())
                 .as("not numbered: never offered to a member")
                 .isZero();
+        assertThat(store.mailboxSize()).isZero();
+        assertThat(store.deadLetters(10))
+                .singleElement()
+                .satisfies(dead -> assertThat(dead.reason()).contains("counter"));
         Event numbered =
                 signed(ADA, List.of(event(ADA, SESSION, 1, 78, "after"))).get(0);
         store.writeEvents(local(List.of(numbered)), NOW_MS);
