@@ -847,7 +847,6 @@ final class SessionLayer {
             return;
         }
         boolean query = message.flags().charAt(0) == 'q';
-        boolean complete = message.flags().charAt(1) == 'a';
         // The membership is compared once per sync: its later parts ('c') carry the same operations.
         if (message.flags().charAt(1) != 'c') {
             Membership membership = session.membership();
@@ -862,7 +861,8 @@ final class SessionLayer {
         int room = Math.min(
                 RELAYED_PER_SYNC_MAX,
                 core.limits().sendQueueMax() - from.sender().queued());
-        List<DotRange> lacking = lacking(session.held(), theirs, complete, room, memberKeys(session));
+        List<DotRange> lacking =
+                lacking(session.held(), theirs, message.coverFrom(), message.coverTo(), room, memberKeys(session));
         if (!lacking.isEmpty()) {
             if (core.journal().durable()) {
                 // The database holds every event, the log in memory only the last 1,000: read off the loop, and pass
@@ -889,7 +889,8 @@ final class SessionLayer {
     static List<DotRange> lacking(
             HeldEvents mine,
             Map<Long, HeldEvents.Summary> theirs,
-            boolean complete,
+            long coverFrom,
+            long coverTo,
             int room,
             java.util.function.LongPredicate admitted) {
         List<DotRange> lacking = new ArrayList<>();
@@ -898,7 +899,8 @@ final class SessionLayer {
             HeldEvents.Summary summary = theirs.get(author);
             // A removed member's events are not passed on (the receiver would refuse them): they must not take the
             // room of the members' events.
-            if (budget <= 0 || (summary == null && !complete) || !admitted.test(author)) {
+            boolean covered = author >= coverFrom && author <= coverTo;
+            if (budget <= 0 || !covered || !admitted.test(author)) {
                 continue;
             }
             for (DotRange range : mine.missingFrom(author, summary, budget)) {
@@ -1044,11 +1046,20 @@ final class SessionLayer {
             length += field;
         }
         parts.add(part);
+        // Each part covers the author keys from its first to just before the next part's first: an author the
+        // receiver holds in that range and this node does not list is one this node lacks entirely.
+        long[] starts = new long[parts.size()];
+        for (int i = 0; i < parts.size(); i++) {
+            starts[i] =
+                    i == 0 ? Long.MIN_VALUE : parts.get(i).keySet().iterator().next();
+        }
         Membership membership = session.membership();
         boolean complete = parts.size() == 1;
         String digest = digest(membership);
         boolean first = true;
-        for (Map<Long, HeldEvents.Summary> fieldsOfPart : parts) {
+        for (int index = 0; index < parts.size(); index++) {
+            Map<Long, HeldEvents.Summary> fieldsOfPart = parts.get(index);
+            long coverTo = index == parts.size() - 1 ? Long.MAX_VALUE : starts[index + 1] - 1;
             // Only the first part asks for an answer: one answer covers the whole state.
             // 'a': the whole list; 'p': the first part of several; 'c': a later part (its membership fields repeat).
             String flags = (first && query ? "q" : "r") + (complete ? "a" : first ? "p" : "c");
@@ -1062,6 +1073,8 @@ final class SessionLayer {
                             membership.ops().isEmpty()
                                     ? 0
                                     : membership.ops().last().hlc(),
+                            starts[index],
+                            coverTo,
                             fieldsOfPart),
                     nowNs);
             syncsSent++;

@@ -33,6 +33,9 @@ import java.util.regex.Pattern;
  * @param ops {@code sync}: how many membership operations the sender holds
  * @param digest {@code sync}: 16 hex digits over the sender's membership snapshot; else null
  * @param newestOp {@code sync}: the HLC of the newest membership operation the sender holds (0 when none)
+ * @param coverFrom {@code sync}: the smallest author key this part of the list covers (signed order)
+ * @param coverTo {@code sync}: the largest author key this part covers: an author in the range and not listed has
+ *     none of its events held by the sender
  * @param held {@code sync}: per author key (the first 8 bytes of the author's id), the counters of its events held
  */
 @SuppressWarnings("ArrayRecordComponent") // equality is by text; the payload accessor hands out a copy
@@ -47,6 +50,8 @@ public record ControlMessage(
         int ops,
         String digest,
         long newestOp,
+        long coverFrom,
+        long coverTo,
         Map<Long, HeldEvents.Summary> held) {
     /** Longest display or session name carried, in UTF-8 bytes. */
     public static final int NAME_BYTES_MAX = 64;
@@ -96,23 +101,24 @@ public record ControlMessage(
     }
 
     public static ControlMessage join(byte[] op) {
-        return new ControlMessage(Verb.JOIN, null, op.clone(), null, null, null, null, 0, null, 0, null);
+        return new ControlMessage(Verb.JOIN, null, op.clone(), null, null, null, null, 0, null, 0, 0, 0, null);
     }
 
     public static ControlMessage op(byte[] op) {
-        return new ControlMessage(Verb.OP, null, op.clone(), null, null, null, null, 0, null, 0, null);
+        return new ControlMessage(Verb.OP, null, op.clone(), null, null, null, null, 0, null, 0, 0, 0, null);
     }
 
     public static ControlMessage welcome(SessionId session, NodeId creator, String sessionName) {
-        return new ControlMessage(Verb.WELCOME, session, null, creator, null, sessionName, null, 0, null, 0, null);
+        return new ControlMessage(
+                Verb.WELCOME, session, null, creator, null, sessionName, null, 0, null, 0, 0, 0, null);
     }
 
     public static ControlMessage refused(SessionId session, String reasonLabel) {
-        return new ControlMessage(Verb.REFUSED, session, null, null, null, reasonLabel, null, 0, null, 0, null);
+        return new ControlMessage(Verb.REFUSED, session, null, null, null, reasonLabel, null, 0, null, 0, 0, 0, null);
     }
 
     public static ControlMessage member(SessionId session, NodeId member, InetSocketAddress address, String name) {
-        return new ControlMessage(Verb.MEMBER, session, null, member, address, name, null, 0, null, 0, null);
+        return new ControlMessage(Verb.MEMBER, session, null, member, address, name, null, 0, null, 0, 0, 0, null);
     }
 
     public static ControlMessage sync(
@@ -121,8 +127,19 @@ public record ControlMessage(
             int ops,
             String digest,
             long newestOp,
+            long coverFrom,
+            long coverTo,
             Map<Long, HeldEvents.Summary> held) {
-        return new ControlMessage(Verb.SYNC, session, null, null, null, null, flags, ops, digest, newestOp, held);
+        if (coverFrom > coverTo) {
+            throw new IllegalArgumentException("an empty range of author keys");
+        }
+        for (long author : held.keySet()) {
+            if (author < coverFrom || author > coverTo) {
+                throw new IllegalArgumentException("an author listed outside the range the message covers");
+            }
+        }
+        return new ControlMessage(
+                Verb.SYNC, session, null, null, null, null, flags, ops, digest, newestOp, coverFrom, coverTo, held);
     }
 
     /** The line this message is sent as. */
@@ -157,7 +174,11 @@ public record ControlMessage(
                         .append(' ')
                         .append(digest)
                         .append(' ')
-                        .append(HexFormat.of().toHexDigits(newestOp));
+                        .append(HexFormat.of().toHexDigits(newestOp))
+                        .append(' ')
+                        .append(HexFormat.of().toHexDigits(coverFrom))
+                        .append('-')
+                        .append(HexFormat.of().toHexDigits(coverTo));
                 for (Map.Entry<Long, HeldEvents.Summary> author : held.entrySet()) {
                     out.append(' ').append(heldField(author.getKey(), author.getValue()));
                 }
@@ -188,7 +209,7 @@ public record ControlMessage(
         return switch (verb) {
             case JOIN, OP -> {
                 fields(f, 2, 2);
-                yield new ControlMessage(verb, null, decode(f[1]), null, null, null, null, 0, null, 0, null);
+                yield new ControlMessage(verb, null, decode(f[1]), null, null, null, null, 0, null, 0, 0, 0, null);
             }
             case WELCOME -> {
                 fields(f, 4, 4);
@@ -206,7 +227,7 @@ public record ControlMessage(
                 yield member(session(f[1]), NodeId.parse(f[2]), Addresses.parse(f[3], false), decodeName(f[4]));
             }
             case SYNC -> {
-                fields(f, 6, 6 + AUTHORS_MAX);
+                fields(f, 7, 7 + AUTHORS_MAX);
                 String flags = f[2];
                 if (!flags.matches("[qr][apc]")) {
                     throw new IllegalArgumentException("sync flags are q or r, then a, p or c");
@@ -220,8 +241,11 @@ public record ControlMessage(
                 if (!f[5].matches("[0-9a-f]{16}")) {
                     throw new IllegalArgumentException("the newest operation's stamp is 16 hex digits");
                 }
+                if (!f[6].matches("[0-9a-f]{16}-[0-9a-f]{16}")) {
+                    throw new IllegalArgumentException("the range of author keys is 16 hex digits, '-', 16 hex digits");
+                }
                 Map<Long, HeldEvents.Summary> held = new LinkedHashMap<>();
-                for (int i = 6; i < f.length; i++) {
+                for (int i = 7; i < f.length; i++) {
                     if (!HELD.matcher(f[i]).matches()) {
                         throw new IllegalArgumentException(
                                 "an author's field is 16 hex digits, '=', a hex counter, and optional '+' runs");
@@ -237,6 +261,8 @@ public record ControlMessage(
                         Integer.parseInt(f[3]),
                         f[4],
                         HexFormat.fromHexDigitsToLong(f[5], 0, 16),
+                        HexFormat.fromHexDigitsToLong(f[6], 0, 16),
+                        HexFormat.fromHexDigitsToLong(f[6], 17, 33),
                         held);
             }
         };

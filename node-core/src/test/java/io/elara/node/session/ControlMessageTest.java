@@ -39,8 +39,16 @@ class ControlMessageTest {
                                 InetAddress.getByAddress(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}),
                                 7002),
                         "dee"),
-                ControlMessage.sync(SESSION, "qa", 12, "00112233445566ff", 0x19a2b3c4d5e60001L, held),
-                ControlMessage.sync(SESSION, "rp", 0, "0000000000000000", 0, Map.of()));
+                ControlMessage.sync(
+                        SESSION,
+                        "qa",
+                        12,
+                        "00112233445566ff",
+                        0x19a2b3c4d5e60001L,
+                        Long.MIN_VALUE,
+                        Long.MAX_VALUE,
+                        held),
+                ControlMessage.sync(SESSION, "rc", 0, "0000000000000000", 0, 5, 9, Map.of()));
         for (ControlMessage message : messages) {
             ControlMessage.Parsed parsed = ControlMessage.parse(message.text());
             assertThat(parsed.problem()).as(message.text()).isNull();
@@ -50,8 +58,8 @@ class ControlMessageTest {
         ControlMessage sync = ControlMessage.parse(messages.get(6).text()).message();
         assertThat(sync.held()).containsExactlyEntriesOf(held);
         assertThat(sync.text())
-                .endsWith(
-                        " 19a2b3c4d5e60001 0102030405060708=ffffffff ffffffffffffffff=7+9,b-2a 0000000000000005=0+3-4");
+                .endsWith(" 19a2b3c4d5e60001 8000000000000000-7fffffffffffffff"
+                        + " 0102030405060708=ffffffff ffffffffffffffff=7+9,b-2a 0000000000000005=0+3-4");
         assertThat(sync.ops()).isEqualTo(12);
         assertThat(sync.newestOp()).isEqualTo(0x19a2b3c4d5e60001L);
         assertThat(ControlMessage.parse(messages.get(2).text()).message().name())
@@ -74,19 +82,22 @@ class ControlMessageTest {
                 "member 0123456789abcdeffedcba9876543210 nope 127.0.0.1:1 Y2Fyb2w",
                 "member 0123456789abcdeffedcba9876543210 %s example.org:1 Y2Fyb2w",
                 "member 0123456789abcdeffedcba9876543210 %s 127.0.0.1:1 Yg==",
-                "sync 0123456789abcdeffedcba9876543210 qx 1 0011223344556677 0000000000000000",
-                "sync 0123456789abcdeffedcba9876543210 qa 123456 0011223344556677 0000000000000000",
+                "sync 0123456789abcdeffedcba9876543210 qx 1 0011223344556677 0000000000000000 8000000000000000-7fffffffffffffff",
+                "sync 0123456789abcdeffedcba9876543210 qa 123456 0011223344556677 0000000000000000 8000000000000000-7fffffffffffffff",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 0000000000000001",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 0000000000000009-0000000000000001",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 0000000000000001-0000000000000002 0102030405060708=1",
                 "sync 0123456789abcdeffedcba9876543210 qa 1 00112233 0000000000000000",
                 "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677",
                 "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 00ff",
-                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 0102030405060708=1 0102030405060708=2",
-                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 01=1",
-                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 0102030405060708=3+3",
-                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 0102030405060708=3+9,6",
-                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 0102030405060708=3+9-7",
-                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 0102030405060708=3+",
-                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 0102030405060708=3+5,,7",
-                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 0102030405060708=123456789",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 8000000000000000-7fffffffffffffff 0102030405060708=1 0102030405060708=2",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 8000000000000000-7fffffffffffffff 01=1",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 8000000000000000-7fffffffffffffff 0102030405060708=3+3",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 8000000000000000-7fffffffffffffff 0102030405060708=3+9,6",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 8000000000000000-7fffffffffffffff 0102030405060708=3+9-7",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 8000000000000000-7fffffffffffffff 0102030405060708=3+",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 8000000000000000-7fffffffffffffff 0102030405060708=3+5,,7",
+                "sync 0123456789abcdeffedcba9876543210 qa 1 0011223344556677 0000000000000000 8000000000000000-7fffffffffffffff 0102030405060708=123456789",
                 "sync 0123456789ABCDEFfedcba9876543210 qa 1 0011223344556677 0000000000000000"
             })
     void shouldRefuseMalformedLinesWithAReason(String template) {
@@ -110,7 +121,7 @@ class ControlMessageTest {
         for (long i = 0; i <= ControlMessage.AUTHORS_MAX; i++) {
             held.put(i, new HeldEvents.Summary(i, List.of()));
         }
-        String text = ControlMessage.sync(SESSION, "qp", 1, "0011223344556677", 0, held)
+        String text = ControlMessage.sync(SESSION, "qp", 1, "0011223344556677", 0, Long.MIN_VALUE, Long.MAX_VALUE, held)
                 .text();
         assertThat(ControlMessage.parse(text).problem()).contains("fields");
         List<DotRange> runs = new java.util.ArrayList<>();
@@ -118,7 +129,7 @@ class ControlMessageTest {
             runs.add(new DotRange(1, 3 + 2L * i, 3 + 2L * i));
         }
         String gappy = ControlMessage.sync(
-                        SESSION, "qa", 1, "0011223344556677", 0, Map.of(1L, new HeldEvents.Summary(1, runs)))
+                        SESSION, "qa", 1, "0011223344556677", 0, 0, 1, Map.of(1L, new HeldEvents.Summary(1, runs)))
                 .text();
         assertThat(ControlMessage.parse(gappy).problem()).contains("author's field");
     }
