@@ -205,9 +205,14 @@ final class EventStages {
             }
             Event event = item.event();
             if (event.kind().conversational() && !append(item)) {
-                // Not durable, so not shown and not acknowledged as stored; forgotten as seen, so that a copy sent
-                // again once the journal works is taken.
+                // Not durable, so not shown and not acknowledged as stored; forgotten as seen and taken out of the
+                // session's log and held events, so that a copy sent again once the journal works is taken (and not
+                // acknowledged as a duplicate of what was never stored).
                 validate.forget(event.id());
+                Session session = session(item);
+                if (session != null) {
+                    session.forget(event);
+                }
                 if (item.local()) {
                     item.refusal().completeExceptionally(new SendException(journal.failure()));
                 } else {

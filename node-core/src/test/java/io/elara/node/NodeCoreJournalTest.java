@@ -121,6 +121,28 @@ class NodeCoreJournalTest {
         }
     }
 
+    @Test
+    void shouldTakeAMessageItCouldNotStoreWhenItArrivesAgainFromTheMailbox() {
+        // Goal: an event whose write failed is not held after all. Method: bob's journal refuses alice's message (not
+        // shown, not acknowledged); bob's disk has room again; alice's mailbox sends the message again, and bob now
+        // keeps and shows it, once. Before, bob's log still held it, so the copy was taken for a duplicate.
+        ManualJournal aliceJournal = new ManualJournal();
+        alice.core.journal(aliceJournal);
+        aliceJournal.autoCommit(this::now);
+        bobJournal.fail("the disk is full: /data/elara.db");
+        CompletableFuture<SendResult> sent = send(alice, "bob", "lost?");
+        network.runFor(Duration.ofSeconds(2));
+        assertThat(bob.texts()).isEmpty();
+        assertThat(sent).isNotDone();
+        bobJournal.fail(null);
+        bobJournal.autoCommit(this::now);
+        network.runUntil(
+                () -> bob.texts().contains("alice: lost?"), Duration.ofMinutes(3), "the message from alice's mailbox");
+        network.runFor(Duration.ofSeconds(5));
+        assertThat(bob.texts()).containsExactly("alice: lost?");
+        assertThat(bobJournal.committedTexts()).containsExactly("lost?");
+    }
+
     /** Gives alice a journal too, both committing at once, and has alice's "hello" reach bob; returns hers. */
     private ManualJournal journalsCommittingAfterAFirstMessage() {
         ManualJournal aliceJournal = new ManualJournal();

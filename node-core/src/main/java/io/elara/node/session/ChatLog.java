@@ -31,6 +31,11 @@ public final class ChatLog {
         return true;
     }
 
+    /** Takes {@code id} out again (its journal write failed); returns false when it was not here. */
+    public boolean remove(EventId id) {
+        return events.remove(id) != null;
+    }
+
     public boolean contains(EventId id) {
         return events.containsKey(id);
     }

@@ -116,6 +116,40 @@ public final class HeldEvents {
         return true;
     }
 
+    /**
+     * Takes {@code author}:{@code counter} out again (the event's journal write failed, so this node does not hold it
+     * after all); false when it was not held.
+     */
+    public boolean remove(long author, long counter) {
+        if (!contains(author, counter)) {
+            return false;
+        }
+        Author held = authors.get(author);
+        if (counter <= held.prefix) {
+            long oldPrefix = held.prefix;
+            held.prefix = counter - 1;
+            if (counter < oldPrefix) {
+                if (held.runs == null) {
+                    held.runs = new TreeMap<>();
+                }
+                held.runs.put(counter + 1, oldPrefix);
+            }
+            return true;
+        }
+        Map.Entry<Long, Long> run = held.runs.floorEntry(counter);
+        held.runs.remove(run.getKey());
+        if (run.getKey() < counter) {
+            held.runs.put(run.getKey(), counter - 1);
+        }
+        if (counter < run.getValue()) {
+            held.runs.put(counter + 1, run.getValue());
+        }
+        if (held.runs.isEmpty()) {
+            held.runs = null;
+        }
+        return true;
+    }
+
     /** Records every dot of {@code other}. */
     public void addAll(HeldEvents other) {
         for (Map.Entry<Long, Author> entry : other.authors.entrySet()) {

@@ -81,6 +81,16 @@ public final class Session {
         return true;
     }
 
+    /**
+     * Takes a conversational event out of the log and the events held again: its journal write failed, so it is not
+     * held after all, and a copy sent again must be taken as new.
+     */
+    public void forget(Event event) {
+        if (log.remove(event.id())) {
+            held.remove(event.author().leadingLong(), event.counter());
+        }
+    }
+
     /** The dots of every numbered event of this session held here, in memory or on disk. */
     public HeldEvents held() {
         return held;

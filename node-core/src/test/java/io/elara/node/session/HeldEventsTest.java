@@ -90,6 +90,34 @@ class HeldEventsTest {
         }
     }
 
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12, 13, 14})
+    void shouldHoldExactlyWhatIsLeftWhenDotsAreTakenOutAgain(long seed) {
+        Random random = new Random(seed);
+        for (int round = 0; round < 200; round++) {
+            NavigableSet<Long> left = randomSet(random);
+            HeldEvents held = new HeldEvents();
+            for (long counter : left) {
+                held.add(ADA, counter);
+            }
+            for (long counter : new ArrayList<>(left)) {
+                if (random.nextInt(3) == 0) {
+                    assertThat(held.remove(ADA, counter)).isTrue();
+                    left.remove(counter);
+                }
+            }
+            assertThat(held.remove(ADA, 1_000)).as("never held").isFalse();
+            HeldEvents expected = new HeldEvents();
+            for (long counter : left) {
+                expected.add(ADA, counter);
+            }
+            assertThat(held.summary(ADA, Integer.MAX_VALUE))
+                    .as("round %d: %s", round, left)
+                    .isEqualTo(expected.summary(ADA, Integer.MAX_VALUE));
+            assertThat(held.size()).isEqualTo(left.size());
+        }
+    }
+
     @Test
     void shouldListOnlyTheFirstRunsWhenAskedForFewer() {
         HeldEvents held = new HeldEvents();
