@@ -829,7 +829,7 @@ final class SessionLayer {
                 && session.membership().isMember(core.self())
                 && !session.membership().isMember(event.author())
                 && (message.ops() != session.membership().ops().size()
-                        || !message.digest().equals(digest(session.membership())))) {
+                        || !message.digest().equals(session.membership().digest()))) {
             // Likely a member this node has not heard of yet (its JOIN is still on its way, and
             // the operations held differ): an answer shows it that they differ, and it sends them. One with the same
             // operations as this node's is not a member, and is counted below.
@@ -851,7 +851,7 @@ final class SessionLayer {
         if (message.flags().charAt(1) != 'c') {
             Membership membership = session.membership();
             String mismatchKey = sessionId + " " + event.author();
-            if (message.ops() == membership.ops().size() && message.digest().equals(digest(membership))) {
+            if (message.ops() == membership.ops().size() && message.digest().equals(membership.digest())) {
                 mismatchedOnce.remove(mismatchKey);
             } else {
                 sendOpsMissing(session, from, mismatchKey, message.newestOp(), nowNs);
@@ -1055,7 +1055,7 @@ final class SessionLayer {
         }
         Membership membership = session.membership();
         boolean complete = parts.size() == 1;
-        String digest = digest(membership);
+        String digest = membership.digest();
         boolean first = true;
         for (int index = 0; index < parts.size(); index++) {
             Map<Long, HeldEvents.Summary> fieldsOfPart = parts.get(index);
@@ -1080,11 +1080,6 @@ final class SessionLayer {
             syncsSent++;
             first = false;
         }
-    }
-
-    /** The first 8 bytes of SHA-256 over the membership snapshot, in hex. */
-    private static String digest(Membership membership) {
-        return membership.digest();
     }
 
     /**

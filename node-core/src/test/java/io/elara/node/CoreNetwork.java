@@ -142,6 +142,14 @@ final class CoreNetwork {
                     .map(d -> d.event().authorName() + ": " + d.event().text())
                     .toList();
         }
+
+        /** How many of {@code lines} ("name: text") written by others this node has not received. */
+        long missing(List<String> lines) {
+            List<String> texts = texts();
+            return lines.stream()
+                    .filter(line -> !line.startsWith(name + ":") && !texts.contains(line))
+                    .count();
+        }
     }
 
     /** Handshake randomness from a seed, so that a test's run repeats exactly. */

@@ -89,14 +89,6 @@ class NodeCoreLargeSessionTest {
                 (System.nanoTime() - startedNs) / 1_000_000L);
     }
 
-    /** How many of {@code lines} written by others {@code member} has not received. */
-    private static long missing(Member member, List<String> lines) {
-        List<String> texts = member.texts();
-        return lines.stream()
-                .filter(line -> !line.startsWith(member.name + ":") && !texts.contains(line))
-                .count();
-    }
-
     @Test
     void shouldReachEveryoneAndConvergeAfterAPartitionHealsWithAThousandMembers() throws Exception {
         restoredSession();
@@ -168,7 +160,7 @@ class NodeCoreLargeSessionTest {
         network.partitioned = null;
         long healedNs = now();
         network.runUntil(
-                () -> members.stream().allMatch(m -> missing(m, lines) == 0),
+                () -> members.stream().allMatch(m -> m.missing(lines) == 0),
                 Duration.ofMinutes(3),
                 "every message to reach every member after the partition healed");
         System.out.printf(

@@ -222,7 +222,7 @@ class NodeCoreOverlayTest {
         network.partitioned = null;
         long healedNs = now();
         network.runUntil(
-                () -> members.stream().allMatch(m -> missing(m, lines) == 0),
+                () -> members.stream().allMatch(m -> m.missing(lines) == 0),
                 LIMIT,
                 "every message to reach every member after the partition healed");
         System.out.printf(
@@ -236,14 +236,6 @@ class NodeCoreOverlayTest {
                     .as(member.name)
                     .doesNotHaveDuplicates();
         }
-    }
-
-    /** How many of {@code lines} written by others {@code member} has not received. */
-    private static long missing(Member member, List<String> lines) {
-        List<String> texts = member.texts();
-        return lines.stream()
-                .filter(line -> !line.startsWith(member.name + ":") && !texts.contains(line))
-                .count();
     }
 
     @Test
