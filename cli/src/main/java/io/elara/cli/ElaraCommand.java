@@ -10,6 +10,7 @@ import io.elara.cli.command.InviteCommand;
 import io.elara.cli.command.JoinCommand;
 import io.elara.cli.command.KeyCommand;
 import io.elara.cli.command.PipelineCommand;
+import io.elara.cli.command.PresenceCommand;
 import io.elara.cli.command.RunCommand;
 import io.elara.cli.command.SendCommand;
 import io.elara.cli.command.SessionCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
             TailCommand.class,
             StatusCommand.class,
             SessionCommand.class,
+            PresenceCommand.class,
             InviteCommand.class,
             JoinCommand.class,
             HistoryCommand.class,

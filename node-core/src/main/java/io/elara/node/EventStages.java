@@ -204,7 +204,7 @@ final class EventStages {
                 continue;
             }
             Event event = item.event();
-            if (event.kind().conversational() && !append(item)) {
+            if (event.kind().numbered() && !append(item)) {
                 // Not durable, so not shown and not acknowledged as stored; forgotten as seen and taken out of the
                 // session's log and held events, so that a copy sent again once the journal works is taken (and not
                 // acknowledged as a duplicate of what was never stored).

@@ -322,6 +322,7 @@ public final class Node implements AutoCloseable {
         core.restoreSessions(saved, savedPeers);
         for (SessionId session : core.sessionIds()) {
             core.restoreHeld(session, store.held(session));
+            core.restoreState(session, store.state(session));
         }
         List<EventId> ids = new ArrayList<>(store.recentEventIds(ValidateStage.SEEN_EVENTS_MAX));
         Collections.reverse(ids); // oldest first, so the newest are the last forgotten

@@ -34,6 +34,7 @@ import io.elara.node.secure.ExpectedPeer;
 import io.elara.node.secure.SecureEndpoint;
 import io.elara.node.secure.SecureReject;
 import io.elara.node.session.Session;
+import io.elara.node.session.SessionState;
 import io.elara.node.session.SessionTable;
 import io.elara.node.stage.MergeStage;
 import io.elara.node.stage.ProcessStage;
@@ -622,11 +623,11 @@ public final class NodeCore {
         if (content != RejectReason.NONE) {
             return describeLocal(content, text, limits.textBytesMax());
         }
-        boolean durable = journal.durable() && kind.conversational();
+        boolean durable = journal.durable() && kind.numbered();
         if (durable && journal.failure() != null) {
             return journal.failure();
         }
-        if (kind.conversational() && !session.id().isDirect()) {
+        if (kind.numbered() && !session.id().isDirect()) {
             // Numbered only now that nothing can refuse it: a number taken by an event that never left would be a
             // gap the members' anti-entropy looks for forever.
             long counter = session.nextOwnCounter(self);
@@ -658,9 +659,12 @@ public final class NodeCore {
         return null;
     }
 
-    /** Whether a text to {@code session} passes over members whose lanes are full: created sessions with others. */
+    /**
+     * Whether a text or state change to {@code session} passes over members whose lanes are full: created sessions
+     * with others.
+     */
     private static boolean skipsBusy(Session session, EventKind kind, List<Peer> recipients) {
-        return kind == EventKind.TEXT && session.membership() != null && recipients.size() > 1;
+        return kind.numbered() && session.membership() != null && recipients.size() > 1;
     }
 
     /** This node's events for {@code peer} that wait for their signature (at most a batch). */
@@ -693,7 +697,7 @@ public final class NodeCore {
         for (int i = 0; i < proofs.length; i++) {
             LocalSend send = unsigned.get(i);
             stages.local(send.event().withProof(proofs[i]), send.recipients(), send.pending(), send.result());
-            if (journal.durable() && send.event().kind().conversational()) {
+            if (journal.durable() && send.event().kind().numbered()) {
                 durable.add(send.pending());
             }
         }
@@ -728,7 +732,7 @@ public final class NodeCore {
         }
         for (Event event : history) {
             Session session = sessions.byId(event.session());
-            if (session == null || !event.kind().conversational()) {
+            if (session == null || !event.kind().numbered()) {
                 continue;
             }
             validate.remember(event.id());
@@ -756,6 +760,17 @@ public final class NodeCore {
         Session session = sessions.byId(sessionId);
         if (session != null) {
             session.held().addAll(stored);
+        }
+    }
+
+    /**
+     * Takes back the shared state (presence, topic) of {@code sessionId} the database holds. Call before the node
+     * takes traffic. Loop thread.
+     */
+    public void restoreState(SessionId sessionId, io.elara.crdt.register.LwwMap<String, String> stored) {
+        Session session = sessions.byId(sessionId);
+        if (session != null) {
+            session.state().restore(stored);
         }
     }
 
@@ -836,6 +851,9 @@ public final class NodeCore {
                 "the message is " + ByteBufUtil.utf8Bytes(text) + " bytes; the limit is " + textBytesMax
                         + " bytes of UTF-8";
             case TEXT_CONTROL -> "the message contains control characters (terminal escapes are not sent)";
+            case STATE_INVALID ->
+                "'" + text + "' is not a state change: KEY=VALUE with a key of a-z, 0-9 and '-' and a one-line value of"
+                        + " at most " + SessionState.VALUE_BYTES_MAX + " bytes";
             default -> "the message was refused: " + reason.description();
         };
     }
@@ -1117,12 +1135,46 @@ public final class NodeCore {
             List<SessionInfo.Member> members = new ArrayList<>();
             for (SessionLayer.Member member : info.members()) {
                 members.add(new SessionInfo.Member(
-                        member.name(), member.nodeId(), member.self(), member.connected(), member.neighbour()));
+                        member.name(),
+                        member.nodeId(),
+                        member.self(),
+                        member.connected(),
+                        member.neighbour(),
+                        member.presence()));
             }
             infos.add(new SessionInfo(
-                    info.name(), info.id().toString(), info.kind(), info.creator(), info.propagation(), members));
+                    info.name(),
+                    info.id().toString(),
+                    info.kind(),
+                    info.creator(),
+                    info.propagation(),
+                    info.topic(),
+                    members));
         }
         return infos;
+    }
+
+    /**
+     * Sets {@code key} to {@code value} in session {@code sessionName}'s shared state (an empty value clears it), as a
+     * signed {@link EventKind#STATE} event sent to the members like text: stored first, repaired by anti-entropy for a
+     * member that missed it. {@code result} completes as {@link #sendText}'s does; it fails at once with the reason
+     * when the change cannot be made (no such session, a malformed key or value).
+     */
+    public void setState(
+            String sessionName, String key, String value, long nowNs, CompletableFuture<SendResult> result) {
+        Session session = sessions.byName(sessionName);
+        String problem;
+        if (session == null || session.id().isDirect()) {
+            problem = "no session named '" + sessionName + "' (this node has: " + sessionNames() + ")";
+        } else if (!SessionState.validKey(key)) {
+            problem = "'" + key + "' is not a state key: 1 to " + SessionState.KEY_LENGTH_MAX
+                    + " characters of a-z, 0-9 and '-', starting with a letter";
+        } else {
+            problem = queueLocal(session, session.members(), EventKind.STATE, key + "=" + value, nowNs, result);
+        }
+        if (problem != null) {
+            result.completeExceptionally(new SendException(problem));
+        }
     }
 
     /** Sessions this node is no longer in, and why (left, removed by the creator, banned), by name. */

@@ -11,10 +11,11 @@ import java.util.List;
  * @param creator the creator's node id; null for a configured session
  * @param propagation {@code mesh} (events go to every member) or {@code overlay} (to at most ten neighbours, which pass
  *     them on: sessions of more than eleven members)
+ * @param topic the session's topic, null when none is set
  * @param members this node first, then the others
  */
 public record SessionInfo(
-        String name, String id, String kind, String creator, String propagation, List<Member> members) {
+        String name, String id, String kind, String creator, String propagation, String topic, List<Member> members) {
     public SessionInfo {
         members = List.copyOf(members);
     }
@@ -27,6 +28,9 @@ public record SessionInfo(
      * @param self whether it is this node
      * @param connected whether a secure session with it is up
      * @param neighbour whether this node sends the session's events to it (every member in a mesh)
+     * @param presence the presence it set in this session ({@code online|away|busy|offline}, then optionally a space
+     *     and a status text), null when it set none
      */
-    public record Member(String name, String nodeId, boolean self, boolean connected, boolean neighbour) {}
+    public record Member(
+            String name, String nodeId, boolean self, boolean connected, boolean neighbour, String presence) {}
 }

@@ -112,10 +112,20 @@ final class SessionLayer {
 
     /** A session as {@code elara session list} shows it. */
     public record Info(
-            String name, SessionId id, String kind, String creator, String propagation, List<Member> members) {}
+            String name,
+            SessionId id,
+            String kind,
+            String creator,
+            String propagation,
+            String topic,
+            List<Member> members) {}
 
-    /** A member of a session: its peer name (or this node's name), id, and whether a secure session is up. */
-    public record Member(String name, String nodeId, boolean self, boolean connected, boolean neighbour) {}
+    /**
+     * A member of a session: its peer name (or this node's name), id, whether a secure session is up, and the presence
+     * it set in the session (null when none).
+     */
+    public record Member(
+            String name, String nodeId, boolean self, boolean connected, boolean neighbour, String presence) {}
 
     /** A join under way: the invite, the JOIN sent for it, and who waits for the answer. */
     private static final class PendingJoin {
@@ -348,16 +358,27 @@ final class SessionLayer {
             List<Member> members = new ArrayList<>();
             Membership membership = session.membership();
             if (membership == null) {
-                members.add(new Member(core.name(), core.self().toString(), true, true, false));
+                members.add(new Member(
+                        core.name(), core.self().toString(), true, true, false, presence(session, core.self())));
                 for (Peer peer : session.members()) {
-                    members.add(new Member(peer.label(), idText(peer), false, peer.session() != null, true));
+                    NodeId id = peer.configuredIdentity().nodeId() != null
+                            ? peer.configuredIdentity().nodeId()
+                            : peer.provenId();
+                    members.add(new Member(
+                            peer.label(),
+                            id == null ? null : id.toString(),
+                            false,
+                            peer.session() != null,
+                            true,
+                            presence(session, id)));
                 }
-                infos.add(new Info(session.name(), session.id(), "configured", null, "mesh", members));
+                infos.add(new Info(session.name(), session.id(), "configured", null, "mesh", topic(session), members));
                 continue;
             }
             for (NodeId member : membership.members()) {
                 if (member.equals(core.self())) {
-                    members.add(new Member(core.name(), member.toString(), true, true, false));
+                    members.add(
+                            new Member(core.name(), member.toString(), true, true, false, presence(session, member)));
                     continue;
                 }
                 Peer peer = core.peers().byNodeId(member);
@@ -367,7 +388,8 @@ final class SessionLayer {
                         member.toString(),
                         false,
                         peer != null && peer.session() != null,
-                        peer != null && session.members().contains(peer)));
+                        peer != null && session.members().contains(peer),
+                        presence(session, member)));
             }
             String kind = membership.creator().equals(core.self()) ? "created" : "joined";
             infos.add(new Info(
@@ -376,9 +398,18 @@ final class SessionLayer {
                     kind,
                     membership.creator().toString(),
                     overlaid(session) ? "overlay" : "mesh",
+                    topic(session),
                     members));
         }
         return infos;
+    }
+
+    private static String presence(Session session, NodeId member) {
+        return member == null ? null : session.state().presence(member).orElse(null);
+    }
+
+    private static String topic(Session session) {
+        return session.state().topic().orElse(null);
     }
 
     /** Why this node is no longer in the sessions it left or was removed from, by name. */
@@ -934,7 +965,7 @@ final class SessionLayer {
             }
             if (event.proof() == null
                     || event.counter() == 0
-                    || !event.kind().conversational()
+                    || !event.kind().numbered()
                     || !session.admits(event.author())
                     || !inAny(lacking, event)) {
                 continue;
@@ -1480,13 +1511,6 @@ final class SessionLayer {
             }
         }
         return false;
-    }
-
-    private static String idText(Peer peer) {
-        NodeId id = peer.configuredIdentity().nodeId() != null
-                ? peer.configuredIdentity().nodeId()
-                : peer.provenId();
-        return id == null ? null : id.toString();
     }
 
     private void count(MembershipReject reject) {

@@ -360,4 +360,72 @@ class NodeCoreSessionTest {
         assertThat(bob.texts()).doesNotHaveDuplicates();
         assertThat(sends).hasSize(count);
     }
+
+    private CompletableFuture<SendResult> setState(Member member, String key, String value) {
+        CompletableFuture<SendResult> result = new CompletableFuture<>();
+        member.core.setState("team", key, value, now(), result);
+        return result;
+    }
+
+    private static SessionInfo team(Member member) {
+        return member.core.sessionList().stream()
+                .filter(info -> info.name().equals("team"))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static String presenceOf(Member at, Member of) {
+        return team(at).members().stream()
+                .filter(member -> member.name().equals(of.name))
+                .findFirst()
+                .orElseThrow()
+                .presence();
+    }
+
+    @Test
+    void shouldShareEachMembersPresenceAndTheTopicAndRepairWhatAMemberMissed() throws Exception {
+        // Goal: presence and the topic live in the session's state: every member sees the same, a change made while a
+        // member is away reaches it when it is back (through another member, signed by its author), and none of it
+        // counts as a chat message. Method: three members; bob is cut off while alice goes away and carol sets the
+        // topic; alice is then cut off for good, so only carol can give bob alice's change.
+        threeMembers();
+        assertThat(setState(alice, "presence", "online").isCompletedExceptionally())
+                .isFalse();
+        network.runUntil(() -> "online".equals(presenceOf(carol, alice)), LIMIT, "carol to see alice online");
+        assertThat(presenceOf(bob, alice)).isEqualTo("online");
+
+        bob.cutOff = true;
+        CompletableFuture<SendResult> away = setState(alice, "presence", "away at lunch");
+        CompletableFuture<SendResult> topic = setState(carol, "topic", "release on friday");
+        network.runUntil(
+                () -> "away at lunch".equals(presenceOf(carol, alice))
+                        && team(alice).topic() != null,
+                LIMIT,
+                "alice and carol to see each other's changes");
+        alice.cutOff = true;
+        bob.cutOff = false;
+        network.runUntil(
+                () -> "away at lunch".equals(presenceOf(bob, alice))
+                        && "release on friday".equals(team(bob).topic()),
+                Duration.ofMinutes(3),
+                "bob to get the changes he missed from carol");
+        // Stored by their authors at once; acknowledged by the members that were there.
+        assertThat(List.of(away, topic)).allSatisfy(change -> assertThat(change).isNotCompletedExceptionally());
+        assertThat(presenceOf(bob, alice)).isEqualTo(presenceOf(carol, alice));
+        assertThat(presenceOf(bob, bob)).as("bob set none").isNull();
+        assertThat(bob.core.rejects().get(RejectReason.SIGNATURE_INVALID)).isZero();
+        assertThat(bob.core.status(now()).sessions())
+                .allSatisfy(
+                        session -> assertThat(session.messages()).as("not chat").isZero());
+
+        // A key a member may not write, and a malformed change, are refused before anything is sent.
+        assertThat(setState(bob, "Bad Key", "x"))
+                .failsWithin(Duration.ZERO)
+                .withThrowableThat()
+                .withMessageContaining("is not a state key");
+        assertThat(setState(bob, "topic", "two\nlines"))
+                .failsWithin(Duration.ZERO)
+                .withThrowableThat()
+                .withMessageContaining("is not a state change");
+    }
 }

@@ -2,7 +2,6 @@ package io.elara.cli.command;
 
 import io.elara.cli.ExitCode;
 import io.elara.cli.output.HumanFormat;
-import io.elara.crdt.clock.Hlc;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlJson;
 import io.elara.node.event.SessionId;
@@ -67,8 +66,7 @@ public final class HistoryCommand implements Callable<Integer> {
                     throw new UncheckedIOException(e);
                 }
             } else {
-                out.println(HumanFormat.event(
-                        Instant.ofEpochMilli(Hlc.physicalMs(event.hlc())), session, event.authorName(), event.text()));
+                out.println(HumanFormat.event(event, session));
             }
         });
         out.flush();

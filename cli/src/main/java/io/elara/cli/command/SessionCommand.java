@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code elara session create|list|leave|kick|ban}: a running node's sessions and their members. */
+/** {@code elara session create|list|leave|topic|kick|ban}: a running node's sessions and their members. */
 @Command(
         name = "session",
         description = "Create, list and leave sessions of a running node; remove members of one you created.",
@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             SessionCommand.Create.class,
             SessionCommand.ListSessions.class,
             SessionCommand.Leave.class,
+            SessionCommand.Topic.class,
             SessionCommand.Kick.class,
             SessionCommand.Ban.class
         },
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
             "  elara session create team -c alice.yaml",
             "  elara invite team --uses 3 --expires 1h -c alice.yaml",
             "  elara session list -c alice.yaml",
+            "  elara session topic team release on Friday -c alice.yaml",
             "  elara session kick team bob -c alice.yaml"
         })
 public final class SessionCommand implements Runnable {
@@ -42,7 +44,7 @@ public final class SessionCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing session command (create, list, leave, kick, ban)");
+                spec.commandLine(), "missing session command (create, list, leave, topic, kick, ban)");
     }
 
     /** Sends one session request to the running node and returns its answer, or exits with the node's reason. */
@@ -124,17 +126,23 @@ public final class SessionCommand implements Runnable {
                         online,
                         overlay ? ", overlay: sends to " + neighbours + " neighbours" : "",
                         session.path("id").asText());
+                if (session.hasNonNull("topic")) {
+                    out.println("  topic: " + session.path("topic").asText());
+                }
                 for (JsonNode member : session.path("members")) {
                     String id = member.path("nodeId").asText("");
                     out.printf(
                             java.util.Locale.ROOT,
-                            "  %-16s %s%s%s%s%n",
+                            "  %-16s %s%s%s%s%s%n",
                             member.path("name").asText(),
                             member.path("self").asBoolean()
                                     ? "this node"
                                     : member.path("connected").asBoolean() ? "connected" : "not connected",
                             overlay && member.path("neighbour").asBoolean() ? ", neighbour" : "",
                             id.equals(session.path("creator").asText()) ? ", creator" : "",
+                            member.hasNonNull("presence")
+                                    ? ", " + member.path("presence").asText()
+                                    : "",
                             id.isEmpty() ? "" : "  " + id);
                 }
             }
@@ -161,6 +169,50 @@ public final class SessionCommand implements Runnable {
         public Integer call() throws IOException {
             ask(config, request("leave", name));
             spec.commandLine().getOut().println("left session '" + name + "'");
+            return ExitCode.OK;
+        }
+    }
+
+    @Command(
+            name = "topic",
+            description = "Set the topic of a session (any member may), clear it with --clear, or print it.")
+    static final class Topic implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ConfigOption config;
+
+        @Parameters(index = "0", paramLabel = "SESSION", description = "a session this node is in")
+        String name;
+
+        @Parameters(index = "1..*", paramLabel = "TEXT", description = "the new topic (none: print the topic)")
+        java.util.List<String> text = java.util.List.of();
+
+        @Option(names = "--clear", description = "clear the topic")
+        boolean clear;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            String topic = String.join(" ", text).strip();
+            if (clear && !topic.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give a topic or --clear, not both");
+            }
+            if (!clear && topic.isEmpty()) {
+                for (JsonNode session : ask(config, request("list", null)).path("sessions")) {
+                    if (session.path("name").asText().equals(name)) {
+                        out.println(
+                                session.hasNonNull("topic")
+                                        ? session.path("topic").asText()
+                                        : "(no topic)");
+                        return ExitCode.OK;
+                    }
+                }
+                throw new io.elara.cli.ElaraUserException(ExitCode.FAILURE, "no session named '" + name + "'");
+            }
+            JsonNode answer = PresenceCommand.setState(config, name, io.elara.node.session.SessionState.TOPIC, topic);
+            PresenceCommand.report(out, answer, false, clear ? "topic cleared" : "topic set");
             return ExitCode.OK;
         }
     }

@@ -5,9 +5,9 @@ import io.elara.cli.ExitCode;
 import io.elara.crdt.clock.Hlc;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.config.SessionConfig;
+import io.elara.node.control.ControlJson;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
-import io.elara.node.event.EventKind;
 import io.elara.node.event.SessionId;
 import io.elara.node.session.SessionTable;
 import io.elara.node.store.DataDirectory;
@@ -151,7 +151,7 @@ final class StoredHistory {
     /** One event as {@code elara history --json} and {@code elara export} print it. */
     static Map<String, Object> json(Event event, String sessionName) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("type", event.kind() == EventKind.SIGNAL ? "signal" : "text");
+        json.put("type", ControlJson.type(event));
         json.put("id", event.id().toString());
         json.put("session", sessionName);
         json.put("author", event.author().toString());
@@ -159,6 +159,7 @@ final class StoredHistory {
         json.put("time", Instant.ofEpochMilli(Hlc.physicalMs(event.hlc())).toString());
         json.put("hlc", Hlc.format(event.hlc()));
         json.put("text", event.text());
+        ControlJson.putState(event, json);
         return json;
     }
 }

@@ -3,7 +3,9 @@ package io.elara.cli.output;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.crdt.clock.Hlc;
 import io.elara.node.DeliveredEvent;
+import io.elara.node.event.Event;
 import io.elara.node.event.EventKind;
+import io.elara.node.session.SessionState;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -23,12 +25,40 @@ public final class HumanFormat {
     }
 
     public static String event(DeliveredEvent delivered) {
+        return event(delivered.event(), delivered.session());
+    }
+
+    /** An event of session {@code session}: what its author said, or, for a state change, what it changed. */
+    public static String event(Event event, String session) {
+        Instant time = Instant.ofEpochMilli(Hlc.physicalMs(event.hlc()));
+        if (event.kind() == EventKind.STATE) {
+            SessionState.Change change = SessionState.parse(event.text());
+            if (change != null) {
+                return state(time, session, event.authorName(), change.key(), change.value());
+            }
+        }
         return event(
-                Instant.ofEpochMilli(Hlc.physicalMs(delivered.event().hlc())),
-                delivered.session(),
-                delivered.event().authorName(),
-                (delivered.event().kind() == EventKind.SIGNAL ? SIGNAL_MARK : "")
-                        + delivered.event().text());
+                time,
+                session,
+                event.authorName(),
+                (event.kind() == EventKind.SIGNAL ? SIGNAL_MARK : "") + event.text());
+    }
+
+    /**
+     * A state change, marked apart from chat: {@code 21:20:05 [lobby] * alice is away: lunch}, {@code * alice set the
+     * topic: release on Friday}, {@code * alice cleared the topic}.
+     */
+    public static String state(Instant time, String session, String author, String key, String value) {
+        String what;
+        if (key.equals(SessionState.PRESENCE) && !value.isEmpty()) {
+            int space = value.indexOf(' ');
+            what = space < 0 ? "is " + value : "is " + value.substring(0, space) + ": " + value.substring(space + 1);
+        } else if (value.isEmpty()) {
+            what = "cleared the " + key;
+        } else {
+            what = "set the " + key + ": " + value;
+        }
+        return TIME.format(time) + " [" + session + "] * " + author + " " + what;
     }
 
     /** Put before a signal's text: a control message, not something someone said. */
@@ -36,6 +66,14 @@ public final class HumanFormat {
 
     /** An event as the control protocol sends it (see {@code ControlJson.event}). */
     public static String event(JsonNode json) {
+        if (json.path("type").asText().equals("state") && json.has("key")) {
+            return state(
+                    Instant.parse(json.path("time").asText()),
+                    json.path("session").asText(),
+                    json.path("authorName").asText(),
+                    json.path("key").asText(),
+                    json.path("value").asText());
+        }
         return event(
                 Instant.parse(json.path("time").asText()),
                 json.path("session").asText(),

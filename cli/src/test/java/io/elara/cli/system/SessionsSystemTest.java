@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * Sessions made at run time between real {@code elara run} processes that know nothing of each other beforehand: one
  * creates a session, the others join with invites (one through a member who is not the creator), they talk in a full
  * mesh, the membership survives a restart, a member gets what it missed from another member while the author is
- * away, and the creator removes a member. Used-up and garbled invites are refused with one line.
+ * away, and the creator removes a member. Presence and the topic reach every member, survive a restart, and reach a
+ * member that was away through another. Used-up and garbled invites are refused with one line.
  */
 class SessionsSystemTest extends SystemTestSupport {
     private NodeProcess run(String name, Path config) {
@@ -37,6 +38,28 @@ class SessionsSystemTest extends SystemTestSupport {
             }
         }
         return connected;
+    }
+
+    /** The presence {@code member} set in the session, as the node of {@code config} lists it; null when none. */
+    private String presence(Path config, String member) {
+        JsonNode team = team(config);
+        if (team != null) {
+            for (JsonNode each : team.path("members")) {
+                if (each.path("name").asText().equals(member)) {
+                    return each.path("presence").isNull()
+                            ? null
+                            : each.path("presence").asText();
+                }
+            }
+        }
+        return null;
+    }
+
+    private String topic(Path config) {
+        JsonNode team = team(config);
+        return team == null || team.path("topic").isNull()
+                ? null
+                : team.path("topic").asText();
     }
 
     private List<String> history(Path config) {
@@ -110,10 +133,47 @@ class SessionsSystemTest extends SystemTestSupport {
                     .containsExactlyInAnyOrder("alice: hi from alice", "bob: hi from bob", "carol: hi from carol");
         }
 
-        // Bob restarts: the session and its members come back from his database.
+        // The session's shared state: alice's presence and carol's topic reach everyone, and are not chat.
+        NodeProcess away = finished("alice away", 0, "presence", "away", "at", "lunch", "-c", alice.toString());
+        assertThat(away.stdout().strip()).isEqualTo("presence 'away at lunch' in 'team': 2 members acknowledged");
+        NodeProcess setTopic = finished(
+                "carol sets the topic",
+                0,
+                "session",
+                "topic",
+                "team",
+                "release",
+                "on",
+                "friday",
+                "-c",
+                carol.toString());
+        assertThat(setTopic.stdout().strip()).isEqualTo("topic set in 'team': 2 members acknowledged");
+        for (Path config : List.of(alice, bob, carol)) {
+            Await.until(
+                    () -> "away at lunch".equals(presence(config, "alice"))
+                            && "release on friday".equals(topic(config)),
+                    Duration.ofSeconds(20),
+                    "the presence and topic at " + config);
+        }
+        assertThat(finished("bob reads the topic", 0, "session", "topic", "team", "-c", bob.toString())
+                        .stdout()
+                        .strip())
+                .isEqualTo("release on friday");
+        assertThat(finished("bob's history", 0, "history", "team", "-c", bob.toString())
+                        .stdout())
+                .contains("[team] * alice is away: at lunch")
+                .contains("[team] * carol set the topic: release on friday");
+        assertThat(history(bob)).hasSize(3);
+        NodeProcess badPresence = finished("alice mistypes", 2, "presence", "gone", "-c", alice.toString());
+        assertThat(badPresence.stderr().strip())
+                .isEqualTo("elara: unknown presence 'gone' (online, away, busy or offline)");
+
+        // Bob restarts: the session, its members and its state come back from his database.
         bobRun.terminate();
         assertThat(bobRun.waitFor(EXIT)).isEqualTo(143);
         bobRun = run("bob", bob);
+        assertThat(topic(bob)).as("read back from bob's database").isEqualTo("release on friday");
+        assertThat(presence(bob, "alice")).isEqualTo("away at lunch");
         Await.until(() -> connectedMembers(bob) == 3, Duration.ofSeconds(30), "bob back in the mesh");
 
         // Bob goes away; alice says three things only carol hears; alice goes away too; bob returns and gets them
@@ -132,7 +192,11 @@ class SessionsSystemTest extends SystemTestSupport {
                     "missed " + i);
             assertThat(send.waitFor(EXIT)).as(send.describe()).isEqualTo(1);
         }
+        NodeProcess busy = finished("alice busy while bob is away", 0, "presence", "busy", "-c", alice.toString());
+        assertThat(busy.stdout().strip())
+                .isEqualTo("presence 'busy' in 'team': stored; members not reached yet get it when they are back");
         Await.until(() -> history(carol).size() == 6, Duration.ofSeconds(20), "carol to have alice's three");
+        Await.until(() -> "busy".equals(presence(carol, "alice")), Duration.ofSeconds(20), "carol to see alice busy");
         aliceRun.kill();
         bobRun = run("bob", bob);
         Await.until(
@@ -140,6 +204,10 @@ class SessionsSystemTest extends SystemTestSupport {
                 Duration.ofSeconds(60),
                 "bob to get alice's messages from carol");
         assertThat(history(bob)).hasSize(6).doesNotHaveDuplicates();
+        Await.until(
+                () -> "busy".equals(presence(bob, "alice")),
+                Duration.ofSeconds(30),
+                "bob to get alice's presence from carol");
         assertThat(status(this, bob).path("rejects").path("signature_invalid").asLong())
                 .isZero();
 

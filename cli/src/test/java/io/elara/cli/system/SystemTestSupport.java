@@ -144,9 +144,11 @@ abstract class SystemTestSupport {
     }
 
     /** {@code elara history SESSION --json} on the node of {@code config}, as "author: text" lines. */
+    /** The chat lines ({@code "author: text"}) {@code elara history --json} prints, state changes left out. */
     List<String> historyLines(Path config, String session) {
         NodeProcess history = finished("history", 0, "history", "-c", config.toString(), session, "--json");
         return jsonLines(history.stdout()).stream()
+                .filter(e -> !e.path("type").asText().equals("state"))
                 .map(e -> e.path("authorName").asText() + ": " + e.path("text").asText())
                 .toList();
     }

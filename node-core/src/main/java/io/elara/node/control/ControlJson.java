@@ -9,6 +9,7 @@ import io.elara.node.SendResult;
 import io.elara.node.SessionInfo;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventKind;
+import io.elara.node.session.SessionState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,13 +27,14 @@ public final class ControlJson {
     private ControlJson() {}
 
     /**
-     * An event: {@code {"type":"text","id","session","author","authorName","local","time","hlc","text"}}. {@code time}
-     * is the author's clock (ISO-8601, UTC) and {@code hlc} its full hybrid-logical-clock value.
+     * An event: {@code {"type","id","session","author","authorName","local","time","hlc","text"}}, with {@code
+     * "key","value"} after them for a state change. {@code type} is {@code text}, {@code signal} or {@code state};
+     * {@code time} is the author's clock (ISO-8601, UTC) and {@code hlc} its full hybrid-logical-clock value.
      */
     public static Map<String, Object> event(DeliveredEvent delivered) {
         Event event = delivered.event();
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("type", event.kind() == EventKind.SIGNAL ? "signal" : "text");
+        json.put("type", type(event));
         json.put("id", event.id().toString());
         json.put("session", delivered.session());
         json.put("author", event.author().toString());
@@ -41,13 +43,32 @@ public final class ControlJson {
         json.put("time", Instant.ofEpochMilli(Hlc.physicalMs(event.hlc())).toString());
         json.put("hlc", Hlc.format(event.hlc()));
         json.put("text", event.text());
+        putState(event, json);
         return json;
     }
 
+    /** What an event is, as the {@code type} field of the JSON forms names it: text, signal or state. */
+    public static String type(Event event) {
+        return switch (event.kind()) {
+            case SIGNAL -> "signal";
+            case STATE -> "state";
+            default -> "text";
+        };
+    }
+
+    /** For a state change, puts its {@code key} and {@code value} (empty when it clears the key) into {@code json}. */
+    public static void putState(Event event, Map<String, Object> json) {
+        SessionState.Change change = event.kind() == EventKind.STATE ? SessionState.parse(event.text()) : null;
+        if (change != null) {
+            json.put("key", change.key());
+            json.put("value", change.value());
+        }
+    }
+
     /**
-     * Sessions: {@code [{"name","id","kind","creator","propagation","members":[{"name","nodeId","self","connected",
-     * "neighbour"}]}]}; {@code kind} is {@code configured}, {@code created} or {@code joined}; {@code propagation} is
-     * {@code mesh} or {@code overlay}.
+     * Sessions: {@code [{"name","id","kind","creator","propagation","topic","members":[{"name","nodeId","self",
+     * "connected","neighbour","presence"}]}]}; {@code kind} is {@code configured}, {@code created} or {@code joined};
+     * {@code propagation} is {@code mesh} or {@code overlay}; {@code topic} and {@code presence} are null when unset.
      */
     public static List<Map<String, Object>> sessions(List<SessionInfo> sessions) {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -58,6 +79,7 @@ public final class ControlJson {
             json.put("kind", session.kind());
             json.put("creator", session.creator());
             json.put("propagation", session.propagation());
+            json.put("topic", session.topic());
             List<Map<String, Object>> members = new ArrayList<>();
             for (SessionInfo.Member member : session.members()) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -66,6 +88,7 @@ public final class ControlJson {
                 m.put("self", member.self());
                 m.put("connected", member.connected());
                 m.put("neighbour", member.neighbour());
+                m.put("presence", member.presence());
                 members.add(m);
             }
             json.put("members", members);

@@ -52,6 +52,8 @@ public final class ControlServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
     private static final long SEND_TIMEOUT_MS_DEFAULT = 10_000;
+    /** How long a state change waits for the members' acknowledgements before it answers "waiting". */
+    private static final long STATE_TIMEOUT_MS_DEFAULT = 3_000;
 
     private final Path path;
     private final ServerSocketChannel server;
@@ -184,7 +186,9 @@ public final class ControlServer implements AutoCloseable {
                 case "session" -> session(json, line);
                 case "invite" -> invite(json, line);
                 case "join" -> join(json, line);
-                default -> line.writeLine(error("unknown op '" + op + "' (send, tail, status, session, invite, join)"));
+                case "state" -> state(json, line);
+                default ->
+                    line.writeLine(error("unknown op '" + op + "' (send, tail, status, session, invite, join, state)"));
             }
         } catch (IOException e) {
             LOG.debug("control client went away: {}", e.getMessage());
@@ -355,6 +359,77 @@ public final class ControlServer implements AutoCloseable {
             }
         }
         answer(answer, 10_000, line);
+    }
+
+    /**
+     * {@code {"op":"state","session":N,"key":K,"value":V,"timeoutMs":M}}: sets {@code K} to {@code V} (an empty value
+     * clears it) in session {@code N}'s shared state, or, without {@code "session"}, in every session this node is in.
+     * Answers {@code {"ok":true,"sessions":[{"session","acknowledgedBy","failures"} or {"session","waiting":true}]}}:
+     * {@code waiting} when not every member acknowledged within the timeout (this node stored the change, and members
+     * not reached get it when they are back).
+     */
+    private void state(JsonNode request, LineChannel line) throws IOException, InterruptedException {
+        String session = request.path("session").asText(null);
+        String key = request.path("key").asText(null);
+        String value = request.path("value").asText(null);
+        long timeoutMs = request.path("timeoutMs").asLong(STATE_TIMEOUT_MS_DEFAULT);
+        if (key == null || value == null) {
+            line.writeLine(error("state needs \"key\" and \"value\""));
+            return;
+        }
+        CompletableFuture<Map<String, CompletableFuture<SendResult>>> started = proxy.call((core, nowNs, result) -> {
+            List<String> names = new java.util.ArrayList<>();
+            if (session != null) {
+                names.add(session);
+            } else {
+                core.sessionList().forEach(info -> names.add(info.name()));
+            }
+            if (names.isEmpty()) {
+                throw new io.elara.node.SendException(
+                        "this node is in no session (create one with: elara session create NAME)");
+            }
+            Map<String, CompletableFuture<SendResult>> sends = new LinkedHashMap<>();
+            for (String name : names) {
+                CompletableFuture<SendResult> sent = new CompletableFuture<>();
+                core.setState(name, key, value, nowNs, sent);
+                sends.put(name, sent);
+            }
+            result.complete(sends);
+        });
+        Map<String, CompletableFuture<SendResult>> sends;
+        try {
+            sends = started.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            line.writeLine(error(e instanceof ExecutionException ? e.getCause().getMessage() : "node did not answer"));
+            return;
+        }
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        List<Map<String, Object>> answers = new java.util.ArrayList<>();
+        for (Map.Entry<String, CompletableFuture<SendResult>> send : sends.entrySet()) {
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("session", send.getKey());
+            try {
+                SendResult result =
+                        send.getValue().get(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+                String notStored = result.failures().get("this node");
+                if (notStored != null) {
+                    line.writeLine(error(notStored));
+                    return;
+                }
+                answer.putAll(ControlJson.sendResult(result));
+                answer.remove("ok");
+            } catch (ExecutionException e) {
+                // A refusal (no such session, a malformed key or value) fails before anything is stored.
+                line.writeLine(error(e.getCause().getMessage()));
+                return;
+            } catch (TimeoutException e) {
+                answer.put("waiting", true);
+            }
+            answers.add(answer);
+        }
+        Map<String, Object> json = ok();
+        json.put("sessions", answers);
+        line.writeLine(ControlJson.MAPPER.writeValueAsString(json));
     }
 
     /** {@code {"op":"invite","session":N,"uses":U,"expiresInMs":E}}: answers {@code "token"}. */

@@ -14,7 +14,13 @@ public enum EventKind {
      * anti-entropy digest), always in the direct session: reliable on the reliable lane, never kept in a log, never
      * shown; the node's session layer acts on it. At most {@code limits.text-bytes-max} bytes of text.
      */
-    SESSION(3);
+    SESSION(3),
+    /**
+     * A change to the session's shared state: this member's presence, or the session's topic ({@code KEY=VALUE}, see
+     * {@link io.elara.node.session.SessionState}). Numbered, journaled and repaired by anti-entropy like text, merged
+     * into last-writer-wins registers, never counted or shown as a chat message.
+     */
+    STATE(4);
 
     private final int code;
 
@@ -26,9 +32,12 @@ public enum EventKind {
         return code;
     }
 
-    /** True for the kinds that are part of a conversation: journaled, kept in the session's log and shown. */
-    public boolean conversational() {
-        return this == TEXT;
+    /**
+     * True for the kinds that are part of a session's history: numbered by their author, journaled, kept in the
+     * session's log, and passed on to a member that lacks them by anti-entropy. Text and state.
+     */
+    public boolean numbered() {
+        return this == TEXT || this == STATE;
     }
 
     /** The kind with wire code {@code code}, or null when unknown. */
@@ -37,6 +46,7 @@ public enum EventKind {
             case 1 -> TEXT;
             case 2 -> SIGNAL;
             case 3 -> SESSION;
+            case 4 -> STATE;
             default -> null;
         };
     }

@@ -65,6 +65,10 @@ public enum RejectReason {
     DUPLICATE("duplicate", "event already seen"),
     NOT_MEMBER("not_member", "event whose author is not a member of its session"),
     SESSION_CONTROL("session_control", "session control message that is malformed, misplaced or not allowed"),
+    STATE_INVALID(
+            "state_invalid",
+            "state change that is not KEY=VALUE (a key of [a-z0-9-], a one-line value of 512 bytes at"
+                    + " most) or is sent outside a session"),
     STORE_FAILED("store_failed", "event this node could not store (its database refused the write); not acknowledged");
 
     private final String label;

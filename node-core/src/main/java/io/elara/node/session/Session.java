@@ -2,13 +2,14 @@ package io.elara.node.session;
 
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.event.Event;
+import io.elara.node.event.EventKind;
 import io.elara.node.event.SessionId;
 import io.elara.node.membership.Membership;
 import io.elara.node.peer.Peer;
 import java.util.List;
 
 /**
- * A session: its id, name, the peers in it, and its chat log. Loop thread only.
+ * A session: its id, name, the peers in it, its chat log and its shared state. Loop thread only.
  *
  * <p>A session from the config file lists its peers and has no {@link #membership}: whoever the config names is in it.
  * A session created with {@code elara session create} or joined with an invite has a {@link Membership} built from
@@ -22,6 +23,7 @@ public final class Session {
     private List<Peer> members;
     private final ChatLog log = new ChatLog();
     private final HeldEvents held = new HeldEvents();
+    private final SessionState state = new SessionState();
     private long ownCounter;
     private long messages;
 
@@ -70,14 +72,17 @@ public final class Session {
     }
 
     /**
-     * Adds a conversational event to the log, and its dot to the events held; returns false when it was already
-     * there.
+     * Adds a numbered event (text or state) to the log, its dot to the events held, and a state change to the state;
+     * returns false when it was already there.
      */
     public boolean insert(Event event) {
         if (!log.insert(event)) {
             return false;
         }
         held.add(event.author().leadingLong(), event.counter());
+        if (event.kind() == EventKind.STATE) {
+            state.apply(event);
+        }
         return true;
     }
 
@@ -89,6 +94,11 @@ public final class Session {
         if (log.remove(event.id())) {
             held.remove(event.author().leadingLong(), event.counter());
         }
+    }
+
+    /** The session's shared state: presence and topic, from its {@link io.elara.node.event.EventKind#STATE} events. */
+    public SessionState state() {
+        return state;
     }
 
     /** The dots of every numbered event of this session held here, in memory or on disk. */

@@ -10,8 +10,8 @@ import io.elara.node.session.Session;
 public final class MergeStage {
     /** Applies {@code event} to {@code session}; returns false when the state already had it. */
     public boolean merge(Event event, Session session) {
-        if (!event.kind().conversational()) {
-            // A signal or session control message, not part of the conversation: it is not kept in the log.
+        if (!event.kind().numbered()) {
+            // A signal or session control message, not part of the session's history: it is not kept in the log.
             // VALIDATE's memory of seen event ids already stopped a repeat of it.
             return true;
         }

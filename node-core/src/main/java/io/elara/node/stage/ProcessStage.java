@@ -29,6 +29,9 @@ public final class ProcessStage {
             case SESSION -> {
                 // Session control: the node's session layer acts on it after MERGE.
             }
+            case STATE -> {
+                // A presence or topic change: MERGE applies it to the session's state.
+            }
         }
     }
 }

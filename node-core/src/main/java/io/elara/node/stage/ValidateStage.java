@@ -7,6 +7,7 @@ import io.elara.node.event.EventId;
 import io.elara.node.event.EventKind;
 import io.elara.node.event.RejectReason;
 import io.elara.node.session.Session;
+import io.elara.node.session.SessionState;
 import io.elara.node.session.SessionTable;
 import io.elara.node.wire.EventFrameCodec;
 import io.netty.buffer.ByteBufUtil;
@@ -70,6 +71,9 @@ public final class ValidateStage {
         if (!session.admits(event.author())) {
             return RejectReason.NOT_MEMBER;
         }
+        if (event.kind() == EventKind.STATE && session.id().isDirect()) {
+            return RejectReason.STATE_INVALID;
+        }
         if (seen.contains(event.id())) {
             return RejectReason.DUPLICATE;
         }
@@ -124,6 +128,9 @@ public final class ValidateStage {
         }
         if (textBytes > textBytesMax) {
             return RejectReason.TEXT_TOO_LONG;
+        }
+        if (event.kind() == EventKind.STATE && SessionState.parse(text) == null) {
+            return RejectReason.STATE_INVALID;
         }
         if (hasControl(text, true)) {
             return RejectReason.TEXT_CONTROL;

@@ -1,13 +1,17 @@
 package io.elara.node.store;
 
+import io.elara.crdt.register.LwwMap;
+import io.elara.crdt.register.LwwRegister;
 import io.elara.crdt.sync.DotRange;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.EventJournal;
 import io.elara.node.event.Event;
 import io.elara.node.event.EventId;
+import io.elara.node.event.EventKind;
 import io.elara.node.event.RejectReason;
 import io.elara.node.event.SessionId;
 import io.elara.node.session.HeldEvents;
+import io.elara.node.session.SessionState;
 import io.elara.node.wire.EventFrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -66,7 +70,7 @@ public final class NodeStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStore.class);
 
     /** The schema version this build creates and understands. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
     /** How long a statement waits for another connection's lock (a reader such as {@code elara history}). */
     public static final int BUSY_TIMEOUT_MS = 5_000;
     /** The reason given to mailbox entries that expired ({@link #mailboxExpire}). */
@@ -162,8 +166,25 @@ public final class NodeStore implements AutoCloseable {
         "DELETE FROM mailbox",
     };
 
+    private static final String[] MIGRATION_3 = {
+        // A session's shared state (SessionState): per entry key, the newest value by (hlc, replica), written in the
+        // transaction that stores the STATE event, so that a start reads one row per key instead of every state event
+        // ever sent. value is NULL for a cleared key. HLCs stay below 2^63 (milliseconds shifted by 16 bits), so
+        // SQLite's signed comparison orders them as the unsigned one of LwwRegister does. Schema 2 had no STATE
+        // events, so there is nothing to fill in.
+        """
+        CREATE TABLE session_state (
+            session_id BLOB NOT NULL CHECK (length(session_id) = 16),
+            key TEXT NOT NULL,
+            hlc INTEGER NOT NULL,
+            replica INTEGER NOT NULL,
+            value TEXT,
+            PRIMARY KEY (session_id, key)
+        ) WITHOUT ROWID""",
+    };
+
     /** Migration {@code n} brings the schema from version {@code n - 1} to {@code n}. */
-    static final String[][] MIGRATIONS = {MIGRATION_1, MIGRATION_2};
+    static final String[][] MIGRATIONS = {MIGRATION_1, MIGRATION_2, MIGRATION_3};
 
     /** SQLite's synchronous setting, in WAL mode. */
     public enum Synchronous {
@@ -195,6 +216,11 @@ public final class NodeStore implements AutoCloseable {
             + " local, received_from, stored_at_ms, counter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_MAILBOX = "INSERT OR IGNORE INTO mailbox (event_id, destination, priority,"
             + " attempts, next_attempt_at_ms, expires_at_ms, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPSERT_STATE = "INSERT INTO session_state (session_id, key, hlc, replica, value)"
+            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, key) DO UPDATE"
+            + " SET hlc = excluded.hlc, replica = excluded.replica, value = excluded.value"
+            + " WHERE excluded.hlc > session_state.hlc"
+            + " OR (excluded.hlc = session_state.hlc AND excluded.replica > session_state.replica)";
     private static final String DELETE_MAILBOX = "DELETE FROM mailbox WHERE event_id = ? AND destination = ?";
     private static final String MAILBOX_SIZE = "SELECT entries FROM mailbox_size WHERE id = 0";
 
@@ -406,9 +432,46 @@ public final class NodeStore implements AutoCloseable {
                 insertEvent.setLong(9, nowMs);
                 insertEvent.setLong(10, event.counter());
                 fresh[i] = insertEvent.executeUpdate() == 1;
+                if (fresh[i] && event.kind() == EventKind.STATE) {
+                    writeState(event);
+                }
             }
             return fresh;
         });
+    }
+
+    /** Keeps the change a STATE event makes in session_state, unless a newer one is there. */
+    private void writeState(Event event) throws SQLException {
+        SessionState.Change change = SessionState.parse(event.text());
+        if (change == null) {
+            return; // VALIDATE refuses such an event; a caller that skipped it stores the event and no state
+        }
+        PreparedStatement upsert = prepared(UPSERT_STATE);
+        upsert.setBytes(1, sessionBytes(event.session()));
+        upsert.setString(2, SessionState.entryKey(change.key(), event.author()));
+        upsert.setLong(3, event.hlc());
+        upsert.setLong(4, event.author().leadingLong());
+        upsert.setString(5, change.value().isEmpty() ? null : change.value());
+        upsert.executeUpdate();
+    }
+
+    /** The shared state of {@code session} stored: each key's newest value, cleared keys as registers with none. */
+    public LwwMap<String, String> state(SessionId session) throws StoreException {
+        Map<String, LwwRegister<String>> entries = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT key, hlc, replica, value FROM session_state WHERE session_id = ?")) {
+            select.setBytes(1, sessionBytes(session));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    entries.put(
+                            rows.getString(1),
+                            LwwRegister.of(Optional.ofNullable(rows.getString(4)), rows.getLong(2), rows.getLong(3)));
+                }
+            }
+            return LwwMap.of(entries);
+        } catch (SQLException e) {
+            throw translate(file, "cannot read the session's state", e);
+        }
     }
 
     /**

@@ -233,8 +233,53 @@ class NodeStoreTest {
         try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + old);
                 java.sql.Statement statement = raw.createStatement();
                 java.sql.ResultSet version = statement.executeQuery("PRAGMA user_version")) {
-            assertThat(version.getInt(1)).isEqualTo(NodeStore.SCHEMA_VERSION).isEqualTo(2);
+            assertThat(version.getInt(1)).isEqualTo(NodeStore.SCHEMA_VERSION).isEqualTo(3);
         }
+    }
+
+    @Test
+    void shouldKeepTheNewestStateChangePerKeyAcrossARestart() throws StoreException {
+        // Goal: what a start reads back as a session's shared state is what merging every stored change gives, however
+        // late an older change arrived. Method: ada's and bob's presence and topic changes stored out of order, one
+        // twice, then the store reopened.
+        Event adaAway = stateChange(ADA, 1, 200, "presence=away lunch");
+        Event adaOnline = stateChange(ADA, 2, 300, "presence=online");
+        Event bobTopic = stateChange(BOB, 1, 250, "topic=release friday");
+        Event adaTopic = stateChange(ADA, 3, 250, "topic=freeze");
+        Event bobCleared = stateChange(BOB, 2, 400, "topic=");
+        store.writeEvents(local(List.of(adaOnline, bobTopic)), NOW_MS);
+        store.writeEvents(local(List.of(adaAway, adaTopic, adaOnline)), NOW_MS);
+        io.elara.node.session.SessionState merged = new io.elara.node.session.SessionState();
+        List.of(adaAway, adaOnline, bobTopic, adaTopic).forEach(merged::apply);
+        assertThat(store.state(SESSION)).isEqualTo(merged.asLwwMap());
+        assertThat(store.state(SESSION).get("presence@" + ADA.nodeId())).contains("online");
+        // ADA and BOB tie at 250; the larger author key wins, as it does in memory.
+        assertThat(store.state(SESSION).get("topic")).isEqualTo(merged.topic()).isPresent();
+
+        store.writeEvents(local(List.of(bobCleared)), NOW_MS);
+        store.close();
+        store = NodeStore.open(data, NodeStore.Synchronous.FULL);
+        assertThat(store.state(SESSION).get("topic")).as("cleared").isEmpty();
+        assertThat(store.state(SESSION).entries()).containsKey("topic");
+        assertThat(store.state(OTHER_SESSION).entries()).isEmpty();
+        assertThat(store.held(SESSION).max(BOB.nodeId().leadingLong()))
+                .as("numbered like text")
+                .isEqualTo(2);
+    }
+
+    private static Event stateChange(io.elara.crypto.identity.Identity author, long number, long hlc, String text) {
+        return signed(
+                        author,
+                        List.of(new Event(
+                                new EventId(hlc, number),
+                                SESSION,
+                                author.nodeId(),
+                                "m",
+                                hlc,
+                                number,
+                                EventKind.STATE,
+                                text)))
+                .get(0);
     }
 
     @Test
