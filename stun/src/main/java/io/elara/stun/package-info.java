@@ -1,2 +1,2 @@
-/** STUN for Elara: the message codec now; the server, NAT probing, ICE and TURN with the NAT traversal issue. */
+/** STUN for Elara: the message codec (RFC 8489, checked against RFC 5769), the responder and client, NAT probing. */
 package io.elara.stun;
