@@ -262,6 +262,18 @@ class NodeCoreRejectTest {
             journal.autoCommit(network.clock::nowNs);
         });
         cases.put(RejectReason.TEXT_CONTROL, () -> eventFrom(event("bell\u0007")));
+        cases.put(RejectReason.STATE_INVALID, () -> {
+            Event text = event("presence: away");
+            eventFrom(new Event(
+                    text.id(),
+                    text.session(),
+                    text.author(),
+                    text.authorName(),
+                    text.hlc(),
+                    1,
+                    EventKind.STATE,
+                    "presence: away"));
+        });
         cases.put(
                 RejectReason.HLC_FUTURE,
                 () -> eventFrom(new Event(

@@ -147,7 +147,7 @@ class ControlServerTest {
         ControlClient badOp = connect(directory.resolve("a"));
         badOp.send(Map.of("op", "dance"));
         assertThat(badOp.next().path("error").asText())
-                .isEqualTo("unknown op 'dance' (send, tail, status, session, invite, join)");
+                .isEqualTo("unknown op 'dance' (send, tail, status, session, invite, join, state)");
     }
 
     @Test
