@@ -90,13 +90,15 @@ public final class StunMessage {
     }
 
     private final int messageType;
+    private final int cookie;
     private final byte[] transactionId;
     private final List<Attribute> attributes;
     /** The bytes this message was decoded from (null when built): MESSAGE-INTEGRITY is checked over them. */
     private final byte[] raw;
 
-    private StunMessage(int messageType, byte[] transactionId, List<Attribute> attributes, byte[] raw) {
+    private StunMessage(int messageType, int cookie, byte[] transactionId, List<Attribute> attributes, byte[] raw) {
         this.messageType = messageType;
+        this.cookie = cookie;
         this.transactionId = transactionId;
         this.attributes = attributes;
         this.raw = raw;
@@ -118,6 +120,16 @@ public final class StunMessage {
     public static Decoded decode(byte[] bytes) {
         StunHeaderFlyweight header = new StunHeaderFlyweight();
         StunReject framing = header.wrap(io.netty.buffer.Unpooled.wrappedBuffer(bytes), 0, bytes.length);
+        if (framing == StunReject.BAD_MAGIC_COOKIE) {
+            // RFC 3489 ("classic STUN") had no magic cookie: those four bytes began a 128-bit transaction id. Such a
+            // request is still answered (RFC 8489 section 11), so it is framed by the same rules.
+            int length = header.messageLength();
+            framing = (length & 3) != 0
+                    ? StunReject.LENGTH_NOT_ALIGNED
+                    : length != bytes.length - StunHeaderFlyweight.HEADER_LENGTH
+                            ? StunReject.LENGTH_MISMATCH
+                            : StunReject.NONE;
+        }
         if (framing != StunReject.NONE) {
             return new Decoded(null, framing);
         }
@@ -164,6 +176,7 @@ public final class StunMessage {
         return new Decoded(
                 new StunMessage(
                         header.messageType(),
+                        u32(bytes, StunHeaderFlyweight.MAGIC_COOKIE_OFFSET),
                         Arrays.copyOfRange(
                                 bytes,
                                 StunHeaderFlyweight.TRANSACTION_ID_OFFSET,
@@ -195,6 +208,19 @@ public final class StunMessage {
                 | ((method & 0x0F80) << 2)
                 | ((messageClass & 0b01) << 4)
                 | ((messageClass & 0b10) << 7);
+    }
+
+    /**
+     * Whether this is an RFC 3489 message (no magic cookie): its transaction id is 128 bits, the four bytes where the
+     * cookie would be ({@link #classicCookie}) and {@link #transactionId}, and it knows no XOR- addresses.
+     */
+    public boolean classic() {
+        return cookie != StunHeaderFlyweight.MAGIC_COOKIE;
+    }
+
+    /** The four bytes where the magic cookie is, as an int: the cookie, or the start of a classic transaction id. */
+    public int classicCookie() {
+        return cookie;
     }
 
     /** A copy of the 96-bit transaction id. */
@@ -348,12 +374,17 @@ public final class StunMessage {
         if (transactionId.length != StunHeaderFlyweight.TRANSACTION_ID_LENGTH) {
             throw new IllegalArgumentException("a transaction id is 12 bytes, not " + transactionId.length);
         }
-        return new Builder(messageType(method, messageClass), transactionId.clone());
+        return new Builder(messageType(method, messageClass), StunHeaderFlyweight.MAGIC_COOKIE, transactionId.clone());
+    }
+
+    /** Starts a response of {@code messageClass} to {@code request}: same method, same transaction id (and cookie). */
+    public static Builder responseTo(StunMessage request, int messageClass) {
+        return new Builder(messageType(request.method(), messageClass), request.cookie, request.transactionId.clone());
     }
 
     /** A decoded message's type, transaction id and attributes (with their padding), to encode again. */
     public Builder toBuilder() {
-        Builder builder = new Builder(messageType, transactionId.clone());
+        Builder builder = new Builder(messageType, cookie, transactionId.clone());
         for (Attribute attribute : attributes) {
             if (attribute.type != StunAttributes.MESSAGE_INTEGRITY && attribute.type != StunAttributes.FINGERPRINT) {
                 builder.attributes.add(attribute);
@@ -365,11 +396,13 @@ public final class StunMessage {
     /** Builds a message's bytes. */
     public static final class Builder {
         private final int messageType;
+        private final int cookie;
         private final byte[] transactionId;
         private final List<Attribute> attributes = new ArrayList<>();
 
-        private Builder(int messageType, byte[] transactionId) {
+        private Builder(int messageType, int cookie, byte[] transactionId) {
             this.messageType = messageType;
+            this.cookie = cookie;
             this.transactionId = transactionId;
         }
 
@@ -460,7 +493,7 @@ public final class StunMessage {
         public byte[] encode(byte[] integrityKey, boolean fingerprint) {
             byte[] out = new byte[encodedLength(integrityKey != null, fingerprint)];
             putU16(out, 0, messageType);
-            putU32(out, StunHeaderFlyweight.MAGIC_COOKIE_OFFSET, StunHeaderFlyweight.MAGIC_COOKIE);
+            putU32(out, StunHeaderFlyweight.MAGIC_COOKIE_OFFSET, cookie);
             System.arraycopy(
                     transactionId,
                     0,
