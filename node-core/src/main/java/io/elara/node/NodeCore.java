@@ -51,8 +51,7 @@ import io.elara.node.wire.PacketHeaderFlyweight;
 import io.elara.node.wire.PacketReader;
 import io.elara.node.wire.PingFrameFlyweight;
 import io.elara.node.wire.PongFrameFlyweight;
-import io.elara.stun.codec.StunHeaderFlyweight;
-import io.elara.stun.codec.StunReject;
+import io.elara.stun.server.StunResponder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
@@ -112,7 +111,8 @@ public final class NodeCore {
     private final PropagateStage propagate;
     private final RejectCounters rejects = new RejectCounters();
     private final PacketHeaderFlyweight header = new PacketHeaderFlyweight();
-    private final StunHeaderFlyweight stunHeader = new StunHeaderFlyweight();
+    private final StunResponder stunResponder;
+    private long stunAnswered;
     private final EventFrameCodec eventDecoder = new EventFrameCodec();
     private final AckFrameFlyweight ackFrame = new AckFrameFlyweight();
     private final PingFrameFlyweight pingFrame = new PingFrameFlyweight();
@@ -256,6 +256,13 @@ public final class NodeCore {
         this.writer = new PacketWriter(outbox, this::transmit);
         this.stages = new EventStages(() -> currentNowNs, sessions, validate, process, merge, propagate, rejects);
         this.secureRandom = secureRandom;
+        byte[] nonceSecret = new byte[32];
+        if (secureRandom != null) {
+            secureRandom.nextBytes(nonceSecret);
+        } else {
+            random.nextBytes(nonceSecret);
+        }
+        this.stunResponder = new StunResponder(StunResponder.Settings.defaults(), null, nonceSecret);
         this.sessionLayer = new SessionLayer(this);
         stages.control(sessionLayer::onControl);
         stages.forwarder(sessionLayer::forward);
@@ -297,8 +304,7 @@ public final class NodeCore {
         }
         switch (Demux.classify(buffer.getUnsignedByte(offset))) {
             case Demux.STUN -> {
-                StunReject stun = stunHeader.wrap(buffer, offset, length);
-                return reject(stun == StunReject.NONE ? RejectReason.STUN_UNSUPPORTED : RejectReason.STUN_MALFORMED);
+                return onStun(buffer, offset, length, from, nowNs);
             }
             case Demux.ELARA -> {
                 byte first = buffer.getByte(offset);
@@ -320,6 +326,33 @@ public final class NodeCore {
                 return reject(RejectReason.UNKNOWN_PROTOCOL);
             }
         }
+    }
+
+    /**
+     * A STUN datagram: a request is answered by this node's {@link StunResponder} (every node is a STUN server for the
+     * others, on its own port); what it drops is counted by reason.
+     */
+    private int onStun(ByteBuf buffer, int offset, int length, InetSocketAddress from, long nowNs) {
+        byte[] request = new byte[length];
+        buffer.getBytes(offset, request);
+        byte[] response = stunResponder.handle(request, from, nowNs);
+        if (response != null) {
+            ByteBuf datagram = outbox.allocate();
+            datagram.writeBytes(response);
+            stunAnswered++;
+            outbox.send(datagram, from);
+            return 0;
+        }
+        return switch (stunResponder.lastOutcome()) {
+            case RATE_LIMITED -> reject(RejectReason.STUN_RATE_LIMITED);
+            case NOT_A_REQUEST -> reject(RejectReason.STUN_UNEXPECTED);
+            default -> reject(RejectReason.STUN_MALFORMED);
+        };
+    }
+
+    /** STUN requests this node answered (with a success or an error response). */
+    public long stunAnswered() {
+        return stunAnswered;
     }
 
     private int onTransport(ByteBuf buffer, InetSocketAddress from, long nowNs) {

@@ -149,7 +149,19 @@ class NodeCoreRejectTest {
                                 "welcome to nothing"))));
         cases.put(RejectReason.UNKNOWN_PROTOCOL, () -> raw(0x40, 1, 2, 3)); // TURN channel range
         cases.put(RejectReason.STUN_MALFORMED, () -> raw(0x00, 0x01, 0x00, 0x00));
-        cases.put(RejectReason.STUN_UNSUPPORTED, () -> raw(stunBindingRequest()));
+        cases.put(RejectReason.STUN_UNEXPECTED, () -> {
+            // A Binding success response this node never asked for.
+            byte[] response = stunBindingRequest();
+            response[1] = 0x01;
+            response[0] = 0x01;
+            raw(response);
+        });
+        cases.put(RejectReason.STUN_RATE_LIMITED, () -> {
+            // One source's burst is answered; the request after it is not.
+            for (int i = 0; i <= 20; i++) {
+                raw(stunBindingRequest());
+            }
+        });
         cases.put(RejectReason.PACKET_TOO_SHORT, () -> raw(0xE0, 0x00, 0x00));
         cases.put(RejectReason.PACKET_TOO_LONG, () -> {
             byte[] big = new byte[PacketHeaderFlyweight.PACKET_LENGTH_MAX + 1];
@@ -435,11 +447,38 @@ class NodeCoreRejectTest {
     @Test
     void shouldNotAnswerOrAllocateForGarbage() {
         setUp(false);
-        for (RejectReason reason : List.of(RejectReason.UNKNOWN_PROTOCOL, RejectReason.STUN_UNSUPPORTED)) {
+        for (RejectReason reason :
+                List.of(RejectReason.UNKNOWN_PROTOCOL, RejectReason.STUN_MALFORMED, RejectReason.STUN_UNEXPECTED)) {
             cases.get(reason).run();
         }
         NodeStatus status = target.core.status(network.clock.nowNs());
         assertThat(status.counters().datagramsOut()).isZero();
+        assertThat(target.core.stunAnswered()).isZero();
         assertThat(status.peers()).extracting(NodeStatus.PeerStatus::name).containsExactly("friend");
+    }
+
+    @Test
+    void shouldAnswerAStunBindingRequestOnItsPortWithoutTakingThePeerIn() {
+        // Goal: every node is a STUN server for the others on the port it talks Elara on. Method: a Binding request
+        // from a stranger gets a response, to the stranger, naming the stranger's address; no peer is made for it.
+        setUp(false);
+        java.util.List<byte[]> toStranger = new java.util.ArrayList<>();
+        network.wiretap = (recipient, bytes) -> {
+            if (recipient.equals(STRANGER)) {
+                toStranger.add(bytes);
+            }
+        };
+        raw(stunBindingRequest());
+        network.runFor(java.time.Duration.ofMillis(10));
+        assertThat(target.core.stunAnswered()).isEqualTo(1);
+        assertThat(toStranger).hasSize(1);
+        io.elara.stun.codec.StunMessage response =
+                io.elara.stun.codec.StunMessage.decode(toStranger.get(0)).message();
+        assertThat(response.address(io.elara.stun.codec.StunAttributes.XOR_MAPPED_ADDRESS))
+                .isEqualTo(STRANGER);
+        assertThat(target.core.rejects().total()).isZero();
+        assertThat(target.core.status(network.clock.nowNs()).peers())
+                .extracting(NodeStatus.PeerStatus::name)
+                .containsExactly("friend");
     }
 }

@@ -9,8 +9,9 @@ public enum RejectReason {
 
     // Demultiplexing (first byte, RFC 7983).
     UNKNOWN_PROTOCOL("unknown_protocol", "first byte matches neither STUN nor Elara"),
-    STUN_MALFORMED("stun_malformed", "STUN range but not a well-formed STUN header"),
-    STUN_UNSUPPORTED("stun_unsupported", "well-formed STUN; this node does not answer STUN yet"),
+    STUN_MALFORMED("stun_malformed", "STUN range but not a well-formed STUN message"),
+    STUN_RATE_LIMITED("stun_rate_limited", "a STUN request beyond the global or its source's rate; not answered"),
+    STUN_UNEXPECTED("stun_unexpected", "a STUN response or indication this node did not ask for"),
 
     // Packet header.
     PACKET_TOO_SHORT("packet_too_short", "shorter than the Elara packet header"),
