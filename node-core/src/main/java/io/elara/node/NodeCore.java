@@ -1406,7 +1406,8 @@ public final class NodeCore {
                 sessionLayer.eventsForwarded(),
                 sessionLayer.forwardsSkipped(),
                 sessionLayer.eventsRelayed(),
-                sessionLayer.peersRetired());
+                sessionLayer.peersRetired(),
+                stunAnswered);
         Map<String, Long> rejected = new LinkedHashMap<>();
         rejects.snapshot().forEach((reason, count) -> rejected.put(reason.label(), count));
         // What the membership refused, by its own labels (each is also one of the session_control count above).

@@ -116,6 +116,7 @@ public record NodeStatus(
      * @param forwardsSkipped copies not passed on because the neighbour's lane was full (anti-entropy brings them)
      * @param eventsRelayed events sent to a member by anti-entropy because it lacked them
      * @param peersRetired member peers forgotten because no session needed them
+     * @param stunAnswered STUN requests this node answered on its port (success or error responses)
      */
     public record Counters(
             long datagramsIn,
@@ -128,5 +129,6 @@ public record NodeStatus(
             long eventsForwarded,
             long forwardsSkipped,
             long eventsRelayed,
-            long peersRetired) {}
+            long peersRetired,
+            long stunAnswered) {}
 }

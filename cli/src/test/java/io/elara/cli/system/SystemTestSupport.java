@@ -192,4 +192,97 @@ abstract class SystemTestSupport {
         NodeProcess status = test.finished("status", 0, "status", "-c", config.toString(), "--json");
         return jsonLines(status.stdout()).get(0);
     }
+
+    /** An external program's run: its exit code (-1 when it was killed at its timeout) and its output. */
+    record ToolRun(int exit, String output) {}
+
+    private static boolean toolsInstalled;
+
+    /**
+     * Makes sure the external programs {@code commands} are there, installing them with {@code scripts/test-tools}
+     * (Debian packages, as root) once per JVM. Where they cannot be installed the test is skipped with the reason,
+     * except under CI, where it fails: CI runs as root and must run every test.
+     */
+    static synchronized void requireTools(String... commands) {
+        Path script = repositoryRoot().resolve("scripts/test-tools");
+        String problem = null;
+        if (!toolsInstalled) {
+            try {
+                Process install = new ProcessBuilder("bash", script.toString())
+                        .redirectErrorStream(true)
+                        .start();
+                String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!install.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || install.exitValue() != 0) {
+                    problem = output.strip();
+                } else {
+                    toolsInstalled = true;
+                }
+            } catch (IOException e) {
+                problem = "cannot run " + script + ": " + e.getMessage();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                problem = "interrupted while installing test tools";
+            }
+        }
+        for (String command : commands) {
+            if (problem == null && !onPath(command)) {
+                problem = command + " is not installed";
+            }
+        }
+        if (problem != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI must run this test, but: " + problem);
+            }
+            org.junit.jupiter.api.Assumptions.abort("skipped: " + problem);
+        }
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator, -1)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException(
+                    "not inside the repository: " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    /**
+     * Runs the external program {@code command} to completion, killing it after {@code timeout}; its output (stdout
+     * and stderr together) is kept in this test's log folder as {@code NAME.out}.
+     */
+    ToolRun tool(String name, Duration timeout, String... command) {
+        try {
+            Files.createDirectories(logDirectory);
+            Path log = logDirectory.resolve(name.replaceAll("[^A-Za-z0-9]+", "-") + ".out");
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .directory(directory.toFile())
+                    .start();
+            int exit = -1;
+            if (process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                exit = process.exitValue();
+            } else {
+                process.destroyForcibly().waitFor();
+            }
+            return new ToolRun(exit, Files.readString(log, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running " + name, e);
+        }
+    }
 }

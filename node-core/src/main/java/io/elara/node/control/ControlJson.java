@@ -155,6 +155,7 @@ public final class ControlJson {
         c.put("forwardsSkipped", counters.forwardsSkipped());
         c.put("eventsRelayed", counters.eventsRelayed());
         c.put("peersRetired", counters.peersRetired());
+        c.put("stunAnswered", counters.stunAnswered());
         json.put("counters", c);
         NodeStatus.Security security = status.security();
         Map<String, Object> secure = new LinkedHashMap<>();
