@@ -16,6 +16,7 @@ import io.elara.cli.command.SendCommand;
 import io.elara.cli.command.SessionCommand;
 import io.elara.cli.command.SimCommand;
 import io.elara.cli.command.StatusCommand;
+import io.elara.cli.command.StunCommand;
 import io.elara.cli.command.TailCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,6 +46,7 @@ import picocli.CommandLine.Spec;
             PresenceCommand.class,
             InviteCommand.class,
             JoinCommand.class,
+            StunCommand.class,
             HistoryCommand.class,
             ExportCommand.class,
             SimCommand.class,

@@ -66,4 +66,88 @@ class StunInteropSystemTest extends SystemTestSupport {
         assertThat(port.find()).isTrue();
         return Integer.parseInt(port.group(1));
     }
+
+    @Test
+    void shouldReportTheNetworkAndAllocateARelayOnCoturn() throws Exception {
+        // Goal: Elara's own client against a standard server. Method: coturn on two loopback addresses (so it does
+        // RFC 5780) with one long-term user; an elara node as a plain STUN server beside it.
+        requireTools("turnserver");
+        Path config = bareConfig("plain");
+        NodeProcess node = elara("plain run", "run", "-c", config.toString());
+        node.awaitStderr("plain ready on", START);
+        Path password = write("turn.pw", Coturn.PASSWORD + "\n");
+        try (Coturn coturn = Coturn.start(directory)) {
+            String server = "127.0.0.1:" + coturn.port;
+            JsonNode report = JSON.readTree(finished("stun against coturn", 0, "stun", "--server", server, "--json")
+                    .stdout());
+            String socketPort = report.path("socket").asText().replaceFirst(".*:", "");
+            assertThat(report.path("reflexive").asText()).isEqualTo("127.0.0.1:" + socketPort);
+            assertThat(report.path("otherAddress").asText()).isEqualTo("127.0.0.2:" + (coturn.port + 1));
+            assertThat(report.path("nat").asBoolean()).isFalse();
+            assertThat(report.path("mapping").asText()).startsWith("none (no NAT");
+            assertThat(report.path("filtering").asText()).isEqualTo("endpoint-independent");
+            assertThat(report.path("relayNeeded").asText()).startsWith("no:");
+
+            // A relay from coturn, asked for with the long-term credential; the node answers the Binding part.
+            JsonNode relayed = JSON.readTree(finished(
+                            "stun with turn",
+                            0,
+                            "stun",
+                            "--server",
+                            "127.0.0.1:" + portOf(config),
+                            "--turn",
+                            server,
+                            "--turn-user",
+                            Coturn.USER,
+                            "--turn-password-file",
+                            password.toString(),
+                            "--json")
+                    .stdout());
+            assertThat(relayed.path("turn").path("error").isNull())
+                    .as(relayed.toString())
+                    .isTrue();
+            assertThat(relayed.path("turn").path("relayed").asText()).matches("127\\.0\\.0\\.1:\\d+");
+            assertThat(relayed.path("turn").path("reflexive").asText()).startsWith("127.0.0.1:");
+            assertThat(relayed.path("turn").path("lifetimeSeconds").asInt()).isPositive();
+
+            // Refusals are one clear line and exit 1: a wrong password, a server that is no TURN server, silence.
+            Path wrong = write("wrong.pw", "not it\n");
+            NodeProcess refused = finished(
+                    "stun with a wrong password",
+                    1,
+                    "stun",
+                    "--server",
+                    server,
+                    "--turn",
+                    server,
+                    "--turn-user",
+                    Coturn.USER,
+                    "--turn-password-file",
+                    wrong.toString());
+            assertThat(refused.stdout()).contains("refused the credentials of 'elara' (401 Unauthorized)");
+            NodeProcess notTurn = finished(
+                    "stun with an elara node as turn",
+                    1,
+                    "stun",
+                    "--server",
+                    server,
+                    "--turn",
+                    "127.0.0.1:" + portOf(config),
+                    "--turn-user",
+                    Coturn.USER,
+                    "--turn-password-file",
+                    password.toString());
+            assertThat(notTurn.stdout()).contains("refused the allocation: 400");
+        }
+        int silent = io.elara.testing.net.FreePorts.udp();
+        NodeProcess nobody =
+                finished("stun to nobody", 1, "stun", "--server", "127.0.0.1:" + silent, "--timeout-ms", "500");
+        assertThat(nobody.stdout()).contains("no answer from the STUN server 127.0.0.1:" + silent);
+        NodeProcess garbled = finished("stun with a bad address", 2, "stun", "--server", "not an address");
+        assertThat(garbled.stderr().strip())
+                .startsWith("elara: --server not an address: ")
+                .doesNotContain("\n");
+        node.terminate();
+        assertThat(node.waitFor(EXIT)).isEqualTo(143);
+    }
 }
