@@ -35,10 +35,8 @@ final class Coturn implements AutoCloseable {
     static Coturn start(Path directory) {
         int port = freePair();
         int relayLow = 20_000 + (port % 20_000);
-        Path log = directory.resolve("turnserver.log");
-        List<String> command = List.of(
+        List<String> command = new java.util.ArrayList<>(List.of(
                 "turnserver",
-                "-n",
                 "--listening-ip=127.0.0.1",
                 "--listening-ip=127.0.0.2",
                 "--listening-port=" + port,
@@ -46,27 +44,66 @@ final class Coturn implements AutoCloseable {
                 "--relay-ip=127.0.0.1",
                 "--min-port=" + relayLow,
                 "--max-port=" + (relayLow + 50),
+                "--allow-loopback-peers"));
+        return start(directory, command, port, true);
+    }
+
+    /**
+     * Starts coturn in network namespace {@code namespace} on {@code primary} and {@code alternate} (port 3478, the
+     * alternate port 3479), relaying from {@code primary}; ready once its log says its listeners are up.
+     */
+    static Coturn inNamespace(Path directory, String namespace, String primary, String alternate) {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                namespace,
+                "turnserver",
+                "--listening-ip=" + primary,
+                "--listening-ip=" + alternate,
+                "--listening-port=3478",
+                "--alt-listening-port=3479",
+                "--relay-ip=" + primary,
+                "--min-port=49160",
+                "--max-port=49260"));
+        return start(directory, command, 3478, false);
+    }
+
+    private static Coturn start(Path directory, List<String> base, int port, boolean probe) {
+        Path log = directory.resolve("turnserver-" + port + ".log");
+        List<String> command = new java.util.ArrayList<>(base);
+        command.addAll(List.of(
+                "-n",
                 "--lt-cred-mech",
                 "--user=" + USER + ":" + PASSWORD,
                 "--realm=" + REALM,
-                "--userdb=" + directory.resolve("turnserver.sqlite"),
-                "--allow-loopback-peers",
+                "--userdb=" + directory.resolve("turnserver-" + port + ".sqlite"),
                 "--no-cli",
                 "--no-tls",
                 "--no-dtls",
-                "--pidfile=" + directory.resolve("turnserver.pid"),
-                "--log-file=stdout");
+                "--pidfile=" + directory.resolve("turnserver-" + port + ".pid"),
+                "--log-file=stdout"));
         try {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
             Coturn coturn = new Coturn(process, port, log);
+            if (!probe) {
+                io.elara.testing.Await.until(
+                        () -> !process.isAlive() || logged(log, "SQLite DB connection success"),
+                        Duration.ofSeconds(20),
+                        "coturn to start");
+                if (!process.isAlive()) {
+                    throw new AssertionError("coturn exited: " + Files.readString(log));
+                }
+                return coturn;
+            }
             // Ready once it answers a Binding request.
-            try (io.elara.cli.stun.StunProbe probe =
+            try (io.elara.cli.stun.StunProbe client =
                     new io.elara.cli.stun.StunProbe(new DatagramSocket(0, InetAddress.getLoopbackAddress()), 250)) {
                 io.elara.testing.Await.until(
-                        () -> !process.isAlive() || answers(probe, coturn.address()),
+                        () -> !process.isAlive() || answers(client, coturn.address()),
                         Duration.ofSeconds(20),
                         "coturn to start");
             }
@@ -76,6 +113,14 @@ final class Coturn implements AutoCloseable {
             return coturn;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start turnserver", e);
+        }
+    }
+
+    private static boolean logged(Path log, String text) {
+        try {
+            return Files.readString(log).contains(text);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -1,0 +1,150 @@
+package io.elara.cli.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code elara stun} behind real NATs: {@code scripts/nat-lab} builds, in network namespaces, a public segment with
+ * coturn on two addresses and two LANs behind NAT routers of a chosen kind (iptables). From each LAN host, {@code
+ * elara stun} must classify its NAT as RFC 5780 defines it, and a host behind a symmetric NAT must get a relay from
+ * coturn. The lab is taken down again, also when building it fails half-way. Needs root; CI runs it as root.
+ */
+class NatLabSystemTest extends SystemTestSupport {
+    private static final Duration TOOL = Duration.ofSeconds(60);
+    private final String prefix = "el" + (ProcessHandle.current().pid() % 100_000);
+
+    @BeforeAll
+    static void tools() {
+        requireTools("ip", "iptables", "turnserver");
+        String user = System.getProperty("user.name");
+        if (!"root".equals(user)) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI must run the NAT lab as root");
+            }
+            org.junit.jupiter.api.Assumptions.abort("skipped: network namespaces and iptables need root");
+        }
+    }
+
+    private Path script() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (!dir.resolve("mvnw").toFile().isFile()) {
+            dir = dir.getParent();
+        }
+        return dir.resolve("scripts/nat-lab");
+    }
+
+    private ToolRun lab(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", script().toString()));
+        command.addAll(List.of(args));
+        return tool("nat-lab " + String.join(" ", args), TOOL, command.toArray(String[]::new));
+    }
+
+    /** {@code elara stun ARGS --json} on the LAN host {@code lan} (1 or 2), parsed. */
+    private JsonNode stunFrom(int lan, Coturn server, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                prefix + "-lan" + lan,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("elara.jar"),
+                "stun",
+                "--server",
+                "203.0.113.1:" + server.port,
+                "--json"));
+        command.addAll(List.of(args));
+        ToolRun run = tool("stun from lan" + lan, TOOL, command.toArray(String[]::new));
+        assertThat(run.exit()).as(run.output()).isIn(0, 1);
+        return JSON.readTree(run.output()
+                .lines()
+                .filter(line -> line.startsWith("{"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no JSON report: " + run.output())));
+    }
+
+    private List<String> namespaces() {
+        return tool("ip netns list", TOOL, "ip", "netns", "list")
+                .output()
+                .lines()
+                .map(line -> line.split(" ", 2)[0])
+                .filter(name -> name.startsWith(prefix + "-"))
+                .toList();
+    }
+
+    @Test
+    void shouldClassifyEachNatAndRelayFromBehindASymmetricOne() throws Exception {
+        try {
+            ToolRun up = lab("up", prefix, "full-cone", "symmetric");
+            assertThat(up.exit()).as(up.output()).isZero();
+            try (Coturn coturn = Coturn.inNamespace(directory, prefix + "-pub", "203.0.113.1", "203.0.113.2")) {
+                JsonNode fullCone = stunFrom(1, coturn);
+                assertThat(fullCone.path("reflexive").asText()).startsWith("203.0.113.11:");
+                assertThat(fullCone.path("nat").asBoolean()).isTrue();
+                assertThat(fullCone.path("mapping").asText()).isEqualTo("endpoint-independent");
+                assertThat(fullCone.path("filtering").asText()).isEqualTo("endpoint-independent");
+                assertThat(fullCone.path("relayNeeded").asText()).startsWith("no:");
+
+                Path password = write("turn.pw", Coturn.PASSWORD + "\n");
+                JsonNode symmetric = stunFrom(
+                        2,
+                        coturn,
+                        "--turn",
+                        "203.0.113.1:3478",
+                        "--turn-user",
+                        Coturn.USER,
+                        "--turn-password-file",
+                        password.toString());
+                assertThat(symmetric.path("reflexive").asText()).startsWith("203.0.113.12:");
+                assertThat(symmetric.path("mapping").asText()).isEqualTo("address-and-port-dependent");
+                assertThat(symmetric.path("filtering").asText()).isEqualTo("address-and-port-dependent");
+                assertThat(symmetric.path("relayNeeded").asText()).startsWith("likely:");
+                assertThat(symmetric.path("turn").path("error").isNull())
+                        .as(symmetric.toString())
+                        .isTrue();
+                assertThat(symmetric.path("turn").path("relayed").asText()).startsWith("203.0.113.1:");
+                assertThat(symmetric.path("turn").path("reflexive").asText()).startsWith("203.0.113.12:");
+            }
+
+            // A cone NAT (Linux's own MASQUERADE): endpoint-independent mapping, but it filters by address and port.
+            assertThat(lab("up", prefix, "cone", "cone").exit()).isZero();
+            try (Coturn coturn = Coturn.inNamespace(directory, prefix + "-pub", "203.0.113.1", "203.0.113.2")) {
+                JsonNode cone = stunFrom(1, coturn);
+                assertThat(cone.path("mapping").asText()).isEqualTo("endpoint-independent");
+                assertThat(cone.path("filtering").asText()).isEqualTo("address-and-port-dependent");
+            }
+        } finally {
+            lab("down", prefix);
+        }
+        assertThat(namespaces()).as("everything the lab made is gone").isEmpty();
+    }
+
+    @Test
+    void shouldRemoveWhatItBuiltWhenBuildingFailsHalfWay() {
+        // The name the script gives the first router's WAN interface is taken in the root namespace, so building
+        // fails after the namespaces exist.
+        String taken = prefix + "w1";
+        ToolRun block = tool("block", TOOL, "ip", "link", "add", taken, "type", "veth", "peer", "name", prefix + "z1");
+        assertThat(block.exit()).as(block.output()).isZero();
+        try {
+            ToolRun up = lab("up", prefix, "cone", "symmetric");
+            assertThat(up.exit()).isNotZero();
+            assertThat(up.output()).contains("building the lab failed; removing it");
+            assertThat(namespaces()).isEmpty();
+        } finally {
+            tool("unblock", TOOL, "ip", "link", "del", taken);
+            lab("down", prefix);
+        }
+        ToolRun unknown = lab("up", prefix, "cone", "wide-open");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.output().strip())
+                .isEqualTo("nat-lab: unknown NAT kind 'wide-open' (full-cone, cone, symmetric)");
+        assertThat(namespaces()).isEmpty();
+    }
+}
