@@ -204,6 +204,9 @@ public final class NodeStore implements AutoCloseable {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     private long transactions;
+    /** Mailbox inserts and removals asked of this store (by the writer thread; read by tests once it is idle). */
+    private final java.util.concurrent.atomic.AtomicLong mailboxWrites = new java.util.concurrent.atomic.AtomicLong();
+
     private long undecodableEvents;
     private boolean inBatch;
 
@@ -402,6 +405,11 @@ public final class NodeStore implements AutoCloseable {
     /** Transactions committed since the store was opened (migrations not counted). */
     public long transactions() {
         return transactions;
+    }
+
+    /** Mailbox inserts and removals asked of this store since it was opened. */
+    long mailboxWrites() {
+        return mailboxWrites.get();
     }
 
     /** Stored event bodies that no longer decode, found (and skipped) by reads since the store was opened. */
@@ -689,6 +697,7 @@ public final class NodeStore implements AutoCloseable {
      * @throws MailboxFullException when the mailbox holds {@code entriesMax} entries
      */
     public boolean mailboxAdd(MailboxEntry entry, int entriesMax) throws StoreException {
+        mailboxWrites.incrementAndGet();
         return write("queue a message", () -> {
             long size;
             try (ResultSet rows = prepared(MAILBOX_SIZE).executeQuery()) {
@@ -712,6 +721,7 @@ public final class NodeStore implements AutoCloseable {
 
     /** Removes the entry: {@code destination} acknowledged the event. False when there was none. */
     public boolean mailboxAck(EventId eventId, String destination) throws StoreException {
+        mailboxWrites.incrementAndGet();
         return write("remove an acknowledged message", () -> {
             PreparedStatement deleteMailbox = prepared(DELETE_MAILBOX);
             deleteMailbox.setBytes(1, idBytes(eventId));

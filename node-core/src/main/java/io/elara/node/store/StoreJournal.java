@@ -46,6 +46,17 @@ public final class StoreJournal implements EventJournal {
     private List<MailboxEntry> queued = new ArrayList<>();
     /** Mailbox entries to remove: their destination reported the event stored. */
     private List<MailboxEntry> delivered = new ArrayList<>();
+    /**
+     * Deliveries ({@code key(id, destination)}) reported while the write that queues their mailbox entry may not have
+     * run yet. Shared with the writer thread: an entry found here is not written at all, and neither is its removal
+     * ({@link #skipped}). Most acknowledgements on a fast link beat the commit of the entry they acknowledge, so this
+     * saves the mailbox an insert and a delete per message. Every key leaves again: at the insert it saves, or at the
+     * removal the loop submits for it anyway.
+     */
+    private final java.util.Set<String> deliveredEarly = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Entries the writer did not write because their delivery came first: their removal is skipped too. Writer only. */
+    private final java.util.Set<String> skipped = new java.util.HashSet<>();
+
     /** Deliveries reported while a mailbox read is under way: the read may still list them. */
     private final java.util.Set<String> deliveredSinceRead = new java.util.HashSet<>();
 
@@ -92,6 +103,9 @@ public final class StoreJournal implements EventJournal {
     @Override
     public void delivered(EventId id, String destination) {
         delivered.add(new MailboxEntry(id, destination, 0, 0, 0, 0, 0));
+        if (writesUnderWay > 0 || !queued.isEmpty()) {
+            deliveredEarly.add(key(id, destination));
+        }
         if (readsUnderWay > 0) {
             deliveredSinceRead.add(key(id, destination));
         }
@@ -247,10 +261,19 @@ public final class StoreJournal implements EventJournal {
                         store.writeEvents(batch, nowMs);
                     }
                     for (MailboxEntry entry : toQueue) {
-                        store.mailboxAdd(entry, MAILBOX_ENTRIES_MAX);
+                        String key = key(entry.eventId(), entry.destination());
+                        if (deliveredEarly.remove(key)) {
+                            skipped.add(key);
+                        } else {
+                            store.mailboxAdd(entry, MAILBOX_ENTRIES_MAX);
+                        }
                     }
                     for (MailboxEntry entry : toRemove) {
-                        store.mailboxAck(entry.eventId(), entry.destination());
+                        String key = key(entry.eventId(), entry.destination());
+                        deliveredEarly.remove(key);
+                        if (!skipped.remove(key)) {
+                            store.mailboxAck(entry.eventId(), entry.destination());
+                        }
                     }
                     return null;
                 },

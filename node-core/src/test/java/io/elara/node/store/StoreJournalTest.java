@@ -165,6 +165,41 @@ class StoreJournalTest {
     }
 
     @Test
+    void shouldNotWriteAMailboxEntryWhoseDeliveryCameBeforeItsWrite() throws Exception {
+        // Goal: on a fast link a recipient reports a message stored before the sender's own write of it commits; its
+        // mailbox entry is then never needed, and is neither written nor removed. Method: 200 messages for bob and
+        // carol; bob's acknowledgements come before the commit point, carol's after it.
+        List<Event> sent = signedBurst(ADA, SESSION, 0, 200);
+        List<Boolean> reported = new ArrayList<>();
+        onLoop(() -> {
+            for (Event event : sent) {
+                journal.appendOutgoing(event, List.of("bob", "carol"));
+            }
+            for (Event event : sent) {
+                journal.delivered(event.id(), "bob");
+            }
+            journal.whenCommitted((ok, nowNs) -> reported.add(ok));
+            return null;
+        });
+        Await.until(() -> !onLoopUnchecked(reported::isEmpty), Duration.ofSeconds(10), "the commit point reached");
+        try (NodeStore reader = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.NORMAL)) {
+            assertThat(reader.eventCount()).isEqualTo(200);
+            assertThat(reader.mailboxPending("bob")).isEmpty();
+            assertThat(reader.mailboxPending("carol")).hasSize(200);
+            onLoop(() -> {
+                for (Event event : sent) {
+                    journal.delivered(event.id(), "carol");
+                }
+                return null;
+            });
+            Await.until(() -> mailboxSize(reader) == 0, Duration.ofSeconds(10), "carol's entries removed");
+        }
+        assertThat(store.mailboxWrites())
+                .as("carol's 200 inserts and 200 removals; nothing for bob")
+                .isEqualTo(400);
+    }
+
+    @Test
     void shouldNotListInTheMailboxWhatWasDeliveredBeforeTheRead() throws Exception {
         // A delivery is known on the loop before any write carries its removal: a mailbox read must not list it again
         // (that would send a copy the recipient already stored).
