@@ -63,7 +63,7 @@ public final class StoreJournal implements EventJournal {
     private int readsUnderWay;
     /** Writes handed to the writer whose outcome has not come back yet. */
     private int writesUnderWay;
-    /** Commit points refused by a full writer queue: they ride on the next write that is accepted. */
+    /** Commit points waiting for the write under way (group commit) or refused by a full writer queue: they ride on the next write. */
     private final List<Committed> deferred = new ArrayList<>();
 
     private String failure;
@@ -212,8 +212,18 @@ public final class StoreJournal implements EventJournal {
         }
     }
 
+    /**
+     * Group commit: while a write is under way, a commit point waits, with what was appended before it, for that write
+     * to return, and all that waited then goes as one write. A receiver asks for a commit point after every packet that
+     * delivered events (its ACK's Stored Below follows the commits); one writer operation and one completion back on
+     * the loop per packet cost more than the inserts themselves. A point waits at most one write longer than before.
+     */
     @Override
     public void whenCommitted(Committed then) {
+        if (writesUnderWay > 0) {
+            deferred.add(then);
+            return;
+        }
         submit(then);
     }
 
@@ -307,8 +317,10 @@ public final class StoreJournal implements EventJournal {
         for (Committed point : waiting) {
             point.committed(problem == null, nowNs);
         }
-        if (writesUnderWay == 0 && !delivered.isEmpty()) {
-            submit(null); // the removals that came in while this write ran
+        if (writesUnderWay == 0 && (!delivered.isEmpty() || !deferred.isEmpty())) {
+            // The removals and the commit points (with the events appended before them) that came in while this write
+            // ran go together now.
+            submit(null);
         }
     }
 }

@@ -165,6 +165,33 @@ class StoreJournalTest {
     }
 
     @Test
+    void shouldGroupCommitPointsThatComeWhileAWriteIsUnderWay() throws Exception {
+        // Goal: a receiver asks for a commit point after every packet; those that come while a write runs share the
+        // next one. Method: 100 points, an event before each, in one go on the loop: the first is written at once,
+        // the other 99 wait for it and go as one more write. Every point is reached, in order, with its event on disk.
+        List<Event> events = signedBurst(ADA, SESSION, 0, 100);
+        List<Integer> reached = new ArrayList<>();
+        onLoop(() -> {
+            for (int i = 0; i < events.size(); i++) {
+                int point = i;
+                journal.append(events.get(i), false, "bob");
+                journal.whenCommitted((ok, nowNs) -> {
+                    if (ok) {
+                        reached.add(point);
+                    }
+                });
+            }
+            return null;
+        });
+        Await.until(() -> onLoopUnchecked(reached::size) == 100, Duration.ofSeconds(10), "every point reached");
+        assertThat(onLoop(() -> List.copyOf(reached))).isSorted();
+        assertThat(onLoop(journal::writes)).as("writes for 100 commit points").isLessThanOrEqualTo(2);
+        try (NodeStore reader = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.NORMAL)) {
+            assertThat(reader.eventCount()).isEqualTo(100);
+        }
+    }
+
+    @Test
     void shouldNotWriteAMailboxEntryWhoseDeliveryCameBeforeItsWrite() throws Exception {
         // Goal: on a fast link a recipient reports a message stored before the sender's own write of it commits; its
         // mailbox entry is then never needed, and is neither written nor removed. Method: 200 messages for bob and
