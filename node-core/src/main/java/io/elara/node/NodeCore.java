@@ -650,8 +650,8 @@ public final class NodeCore {
             }
             recipients = ready;
         }
-        Event event =
-                new Event(EventId.random(random), session.id(), self, name, clock.now(nowNs / 1_000_000L), kind, text);
+        long hlc = clock.now(nowNs / 1_000_000L);
+        Event event = new Event(EventId.ordered(hlc, random), session.id(), self, name, hlc, kind, text);
         RejectReason content = validate.checkContent(event);
         if (content != RejectReason.NONE) {
             return describeLocal(content, text, limits.textBytesMax());
