@@ -74,6 +74,9 @@ public interface EventJournal {
         then.accept(List.of());
     }
 
+    /** Called on every pass of the node's loop: time-driven work (the journal's deferred writes) goes from here. */
+    default void tick(long nowNs) {}
+
     /** Calls {@code then}, on the loop thread, once everything appended before this call is committed or has failed. */
     void whenCommitted(Committed then);
 

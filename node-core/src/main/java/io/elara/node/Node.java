@@ -145,6 +145,12 @@ public final class Node implements AutoCloseable {
                                 ? NodeStore.Synchronous.NORMAL
                                 : NodeStore.Synchronous.FULL);
                 restore(core, opened);
+                // Own events whose mailbox entries the journal had not yet written when the node last stopped.
+                int recovered = opened.recoverDeferredMailbox(
+                        options.clock().nowNs() / 1_000_000L, StoreJournal.MAILBOX_KEEP_MS);
+                if (recovered > 0) {
+                    LOG.info("{} messages sent before the last stop queued again for their recipients", recovered);
+                }
                 List<EventJournal.Undelivered> undelivered = opened.undelivered(UNDELIVERED_RESENT_MAX);
                 store = StoreWriter.start(opened, STORE_QUEUE_OPERATIONS, driver.completions());
                 opened = null; // the writer owns it now

@@ -917,6 +917,7 @@ public final class NodeCore {
             });
         }
         currentNowNs = nowNs;
+        journal.tick(nowNs);
         sessionLayer.tick(nowNs);
         if (signNow(nowNs)) {
             signPending(nowNs); // what the session layer queued

@@ -70,7 +70,7 @@ public final class NodeStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStore.class);
 
     /** The schema version this build creates and understands. */
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
     /** How long a statement waits for another connection's lock (a reader such as {@code elara history}). */
     public static final int BUSY_TIMEOUT_MS = 5_000;
     /** The reason given to mailbox entries that expired ({@link #mailboxExpire}). */
@@ -183,8 +183,19 @@ public final class NodeStore implements AutoCloseable {
         ) WITHOUT ROWID""",
     };
 
+    private static final String[] MIGRATION_4 = {
+        // The journal writes an own event's mailbox entries only once it has waited a while unacknowledged
+        // (StoreJournal.MAILBOX_DEFER_NS): most are acknowledged before that, and then cost the mailbox nothing. So
+        // that a crash in between loses no entry, an own event keeps the labels of its destinations (joined by a
+        // newline), and mailbox_deferred holds the seq of the oldest own event whose entries may still be unwritten
+        // (NULL: none). A start queues the entries of every own event from there on (recoverDeferredMailbox).
+        "ALTER TABLE events ADD COLUMN destinations TEXT",
+        "CREATE TABLE mailbox_deferred (id INTEGER PRIMARY KEY CHECK (id = 0), from_seq INTEGER)",
+        "INSERT INTO mailbox_deferred VALUES (0, NULL)",
+    };
+
     /** Migration {@code n} brings the schema from version {@code n - 1} to {@code n}. */
-    static final String[][] MIGRATIONS = {MIGRATION_1, MIGRATION_2, MIGRATION_3};
+    static final String[][] MIGRATIONS = {MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4};
 
     /** SQLite's synchronous setting, in WAL mode. */
     public enum Synchronous {
@@ -216,7 +227,10 @@ public final class NodeStore implements AutoCloseable {
     }
 
     private static final String INSERT_EVENT = "INSERT OR IGNORE INTO events (id, session_id, author, hlc, kind, body,"
-            + " local, received_from, stored_at_ms, counter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " local, received_from, stored_at_ms, counter, destinations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String DEFER_MAILBOX = "UPDATE mailbox_deferred SET from_seq ="
+            + " coalesce((SELECT seq FROM events WHERE id = ?), (SELECT min(seq) FROM events WHERE local = 1)) WHERE id = 0";
+    private static final String DEFER_NONE = "UPDATE mailbox_deferred SET from_seq = NULL WHERE id = 0";
     private static final String INSERT_MAILBOX = "INSERT OR IGNORE INTO mailbox (event_id, destination, priority,"
             + " attempts, next_attempt_at_ms, expires_at_ms, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String UPSERT_STATE = "INSERT INTO session_state (session_id, key, hlc, replica, value)"
@@ -442,6 +456,8 @@ public final class NodeStore implements AutoCloseable {
                 insertEvent.setString(8, stored.receivedFrom());
                 insertEvent.setLong(9, nowMs);
                 insertEvent.setLong(10, event.counter());
+                insertEvent.setString(
+                        11, stored.destinations().isEmpty() ? null : String.join("\n", stored.destinations()));
                 fresh[i] = insertEvent.executeUpdate() == 1;
                 if (fresh[i] && event.kind() == EventKind.STATE) {
                     writeState(event);
@@ -719,6 +735,69 @@ public final class NodeStore implements AutoCloseable {
             insertMailbox.setLong(6, entry.expiresAtMs());
             insertMailbox.setLong(7, entry.createdAtMs());
             return insertMailbox.executeUpdate() == 1;
+        });
+    }
+
+    /**
+     * Records where the own events whose mailbox entries are not written start: at {@code oldest} (stored already, in
+     * this transaction or before), or nowhere when it is null. A start queues the entries of {@code oldest} and every
+     * own event stored after it ({@link #recoverDeferredMailbox}).
+     */
+    public void deferMailbox(EventId oldest) throws StoreException {
+        write("note the deferred mailbox", () -> {
+            if (oldest == null) {
+                prepared(DEFER_NONE).executeUpdate();
+            } else {
+                PreparedStatement defer = prepared(DEFER_MAILBOX);
+                defer.setBytes(1, idBytes(oldest));
+                defer.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * At start, before anything else writes: queues in the mailbox, for each of its destinations, every own event whose
+     * entries the journal had deferred and may not have written before the node stopped (see {@link #deferMailbox}),
+     * and clears the mark. An entry that exists already stays as it is; the mailbox's bound does not apply (these were
+     * accepted sends). Returns how many entries were added.
+     */
+    public int recoverDeferredMailbox(long nowMs, long keepMs) throws StoreException {
+        return write("queue the deferred mailbox entries", () -> {
+            Long fromSeq = null;
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT from_seq FROM mailbox_deferred WHERE id = 0")) {
+                if (rows.next()) {
+                    long value = rows.getLong(1);
+                    fromSeq = rows.wasNull() ? null : value;
+                }
+            }
+            if (fromSeq == null) {
+                return 0;
+            }
+            int added = 0;
+            try (PreparedStatement select = connection.prepareStatement("SELECT id, destinations FROM events"
+                    + " WHERE seq >= ? AND local = 1 AND destinations IS NOT NULL ORDER BY seq")) {
+                select.setLong(1, fromSeq);
+                PreparedStatement insertMailbox = prepared(INSERT_MAILBOX);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        byte[] id = rows.getBytes(1);
+                        for (String destination : rows.getString(2).split("\n", -1)) {
+                            insertMailbox.setBytes(1, id);
+                            insertMailbox.setString(2, destination);
+                            insertMailbox.setInt(3, 0);
+                            insertMailbox.setInt(4, 0);
+                            insertMailbox.setLong(5, nowMs);
+                            insertMailbox.setLong(6, nowMs + keepMs);
+                            insertMailbox.setLong(7, nowMs);
+                            added += insertMailbox.executeUpdate();
+                        }
+                    }
+                }
+            }
+            prepared(DEFER_NONE).executeUpdate();
+            return added;
         });
     }
 

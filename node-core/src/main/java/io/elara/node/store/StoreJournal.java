@@ -26,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * <p>A delivery reported while no write is under way is written at once; those reported while one is under way go
  * together when it returns. So a mailbox that drains (acknowledgements, no new events) empties on disk too, in few
  * writes, without waiting for the next event or mailbox read to carry the removals.
+ *
+ * <p>An own event's mailbox entries are written only once it has waited {@link #MAILBOX_DEFER_NS} without every
+ * destination reporting it stored: on a working link the reports come within round trips, and the entry would be
+ * inserted and deleted again for nothing (with its indexes and the mailbox's count, that was most of a sender's disk
+ * work). Until then the event's row keeps its destinations, and each write notes the oldest own event whose entries
+ * are not written ({@link NodeStore#deferMailbox}); a start after a crash queues that event and every own event after
+ * it for their destinations ({@link NodeStore#recoverDeferredMailbox}). A crash so costs a copy of up to a few
+ * seconds of sends to peers that may have them already (they recognise the ids), never a lost entry.
  */
 public final class StoreJournal implements EventJournal {
     private static final Logger LOG = LoggerFactory.getLogger(StoreJournal.class);
@@ -37,25 +45,38 @@ public final class StoreJournal implements EventJournal {
     /** Mailbox entries at most: beyond, a send is refused (the mailbox is full) rather than kept without bound. */
     static final int MAILBOX_ENTRIES_MAX = 100_000;
     /** How long an undelivered message waits in the mailbox: a week. */
-    static final long MAILBOX_KEEP_MS = TimeUnit.DAYS.toMillis(7);
+    public static final long MAILBOX_KEEP_MS = TimeUnit.DAYS.toMillis(7);
+    /** How long an own event waits for its destinations' reports before its mailbox entries are written. */
+    public static final long MAILBOX_DEFER_NS = TimeUnit.SECONDS.toNanos(2);
 
     private final StoreWriter writer;
     private final Clock clock;
+    private final long deferNs;
     private List<StoredEvent> pending = new ArrayList<>();
-    /** Mailbox entries of this node's own pending events, written after them in the same operation. */
-    private List<MailboxEntry> queued = new ArrayList<>();
     /** Mailbox entries to remove: their destination reported the event stored. */
     private List<MailboxEntry> delivered = new ArrayList<>();
     /**
-     * Deliveries ({@code key(id, destination)}) reported while the write that queues their mailbox entry may not have
-     * run yet. Shared with the writer thread: an entry found here is not written at all, and neither is its removal
-     * ({@link #skipped}). Most acknowledgements on a fast link beat the commit of the entry they acknowledge, so this
-     * saves the mailbox an insert and a delete per message. Every key leaves again: at the insert it saves, or at the
-     * removal the loop submits for it anyway.
+     * Own events whose mailbox entries are not written (yet), in the order they were appended, with the destinations
+     * that have not reported them stored. An event leaves when the last of those reports, or when its entries are
+     * written ({@link #submit}), after {@link #deferNs}.
      */
-    private final java.util.Set<String> deliveredEarly = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** Entries the writer did not write because their delivery came first: their removal is skipped too. Writer only. */
-    private final java.util.Set<String> skipped = new java.util.HashSet<>();
+    private final java.util.LinkedHashMap<EventId, Unreported> unreported = new java.util.LinkedHashMap<>();
+
+    /** An own event waiting for reports, and since when (the loop's clock). */
+    private static final class Unreported {
+        final EventId id;
+        final List<String> destinations;
+        final long appendedNs;
+
+        Unreported(EventId id, List<String> destinations, long appendedNs) {
+            this.id = id;
+            this.destinations = destinations;
+            this.appendedNs = appendedNs;
+        }
+    }
+
+    /** What a write did with the mailbox entries it was given: how many events' entries it wrote, and why it stopped. */
+    private record Spilled(int events, String full) {}
 
     /** Deliveries reported while a mailbox read is under way: the read may still list them. */
     private final java.util.Set<String> deliveredSinceRead = new java.util.HashSet<>();
@@ -72,16 +93,26 @@ public final class StoreJournal implements EventJournal {
     private long failedWrites;
 
     public StoreJournal(StoreWriter writer, Clock clock) {
+        this(writer, clock, MAILBOX_DEFER_NS);
+    }
+
+    /** With mailbox entries deferred {@code deferNs} (0: written with their event). */
+    public StoreJournal(StoreWriter writer, Clock clock, long deferNs) {
         this.writer = writer;
         this.clock = clock;
+        this.deferNs = deferNs;
     }
 
     @Override
     public boolean append(Event event, boolean local, String receivedFrom) {
+        return append(new StoredEvent(event, local, receivedFrom));
+    }
+
+    private boolean append(StoredEvent stored) {
         if (failure != null && clock.nowNs() - failedAtNs < RETRY_NS) {
             return false;
         }
-        pending.add(new StoredEvent(event, local, receivedFrom));
+        pending.add(stored);
         if (pending.size() >= PENDING_MAX) {
             submit(null);
         }
@@ -90,22 +121,27 @@ public final class StoreJournal implements EventJournal {
 
     @Override
     public boolean appendOutgoing(Event event, List<String> destinations) {
-        if (!append(event, true, null)) {
+        if (!append(new StoredEvent(event, true, null, destinations))) {
             return false;
         }
-        long nowMs = clock.nowNs() / 1_000_000L;
-        for (String destination : destinations) {
-            queued.add(MailboxEntry.queued(event.id(), destination, 0, nowMs, nowMs + MAILBOX_KEEP_MS));
+        if (!destinations.isEmpty()) {
+            unreported.put(event.id(), new Unreported(event.id(), new ArrayList<>(destinations), clock.nowNs()));
         }
         return true;
     }
 
     @Override
     public void delivered(EventId id, String destination) {
-        delivered.add(new MailboxEntry(id, destination, 0, 0, 0, 0, 0));
-        if (writesUnderWay > 0 || !queued.isEmpty()) {
-            deliveredEarly.add(key(id, destination));
+        Unreported waiting = unreported.get(id);
+        if (waiting != null) {
+            // Its entries are not written: nothing to remove on disk.
+            waiting.destinations.remove(destination);
+            if (waiting.destinations.isEmpty()) {
+                unreported.remove(id);
+            }
+            return;
         }
+        delivered.add(new MailboxEntry(id, destination, 0, 0, 0, 0, 0));
         if (readsUnderWay > 0) {
             deliveredSinceRead.add(key(id, destination));
         }
@@ -155,6 +191,20 @@ public final class StoreJournal implements EventJournal {
                 deliveredSinceRead.clear();
             }
         });
+    }
+
+    /**
+     * Writes the mailbox entries of the own events that waited {@link #deferNs} for their reports: called by the node's
+     * loop on every pass, so that entries are written in time even when nothing else is.
+     */
+    @Override
+    public void tick(long nowNs) {
+        if (writesUnderWay == 0 && !unreported.isEmpty()) {
+            Unreported oldest = unreported.values().iterator().next();
+            if (nowNs - oldest.appendedNs >= deferNs) {
+                submit(null);
+            }
+        }
     }
 
     private static String key(EventId id, String destination) {
@@ -255,8 +305,6 @@ public final class StoreJournal implements EventJournal {
     private void submit(Committed then) {
         List<StoredEvent> batch = pending;
         pending = new ArrayList<>();
-        List<MailboxEntry> toQueue = queued;
-        queued = new ArrayList<>();
         List<MailboxEntry> toRemove = delivered;
         delivered = new ArrayList<>();
         List<Committed> waiting = new ArrayList<>(deferred);
@@ -264,55 +312,110 @@ public final class StoreJournal implements EventJournal {
         if (then != null) {
             waiting.add(then);
         }
-        long nowMs = clock.nowNs() / 1_000_000L; // the node's clock is wall time, kept monotonic
+        long nowNs = clock.nowNs();
+        long nowMs = nowNs / 1_000_000L; // the node's clock is wall time, kept monotonic
+        // The own events that waited long enough have their entries written now; the oldest of the rest is noted, so
+        // that a start after a crash knows from where entries may be missing.
+        List<Unreported> toSpill = new ArrayList<>();
+        for (java.util.Iterator<Unreported> it = unreported.values().iterator(); it.hasNext(); ) {
+            Unreported next = it.next();
+            if (nowNs - next.appendedNs < deferNs) {
+                break;
+            }
+            toSpill.add(next);
+            it.remove();
+        }
+        EventId oldestLeft =
+                unreported.isEmpty() ? null : unreported.keySet().iterator().next();
         OfferResult offered = writer.submit(
                 store -> {
                     if (!batch.isEmpty()) {
                         store.writeEvents(batch, nowMs);
                     }
-                    for (MailboxEntry entry : toQueue) {
-                        String key = key(entry.eventId(), entry.destination());
-                        if (deliveredEarly.remove(key)) {
-                            skipped.add(key);
-                        } else {
-                            store.mailboxAdd(entry, MAILBOX_ENTRIES_MAX);
+                    int spilled = 0;
+                    String full = null;
+                    EventId oldest = oldestLeft;
+                    for (Unreported entry : toSpill) {
+                        try {
+                            for (String destination : entry.destinations) {
+                                store.mailboxAdd(
+                                        MailboxEntry.queued(entry.id, destination, 0, nowMs, nowMs + MAILBOX_KEEP_MS),
+                                        MAILBOX_ENTRIES_MAX);
+                            }
+                        } catch (MailboxFullException e) {
+                            // This event's entries and those after it stay deferred, and the mark stays on them.
+                            full = e.getMessage();
+                            oldest = entry.id;
+                            break;
                         }
+                        spilled++;
+                    }
+                    if (spilled > 0 || !batch.isEmpty() || full != null) {
+                        store.deferMailbox(oldest);
                     }
                     for (MailboxEntry entry : toRemove) {
-                        String key = key(entry.eventId(), entry.destination());
-                        deliveredEarly.remove(key);
-                        if (!skipped.remove(key)) {
-                            store.mailboxAck(entry.eventId(), entry.destination());
-                        }
+                        store.mailboxAck(entry.eventId(), entry.destination());
                     }
-                    return null;
+                    return new Spilled(spilled, full);
                 },
-                (ignored, problem) -> committed(waiting, problem));
+                (outcome, problem) -> committed(waiting, batch, toSpill, outcome, problem));
         if (offered.accepted()) {
             writesUnderWay++;
         } else {
-            // The writer is far behind: keep the events and the commit points for the next write.
+            // The writer is far behind: keep the events, the entries and the commit points for the next write.
             batch.addAll(pending);
             pending = batch;
-            toQueue.addAll(queued);
-            queued = toQueue;
             toRemove.addAll(delivered);
             delivered = toRemove;
             deferred.addAll(waiting);
+            restore(toSpill);
+        }
+    }
+
+    /** Puts {@code entries}, taken from the front of {@link #unreported}, back in front of it. */
+    private void restore(List<Unreported> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<Unreported> rest = new ArrayList<>(unreported.values());
+        unreported.clear();
+        for (Unreported entry : entries) {
+            unreported.put(entry.id, entry);
+        }
+        for (Unreported entry : rest) {
+            unreported.put(entry.id, entry);
         }
     }
 
     /** On the loop thread, after the writer ran a write: records the outcome and reaches its commit points. */
-    private void committed(List<Committed> waiting, Exception problem) {
+    private void committed(
+            List<Committed> waiting,
+            List<StoredEvent> batch,
+            List<Unreported> toSpill,
+            Spilled outcome,
+            Exception problem) {
         writesUnderWay--;
         long nowNs = clock.nowNs();
         if (problem == null) {
             writes++;
-            failure = null;
+            failure = outcome.full();
+            if (failure != null) {
+                // The events are stored; the entries that did not fit wait, and new sends are refused for a while.
+                failedAtNs = nowNs;
+                restore(toSpill.subList(outcome.events(), toSpill.size()));
+            }
         } else {
             failedWrites++;
             failure = problem.getMessage();
             failedAtNs = nowNs;
+            // Nothing was written: the events of this batch were not stored (their sends fail with the commit point),
+            // and the entries that were to be written wait for the next write.
+            for (StoredEvent stored : batch) {
+                if (stored.local()) {
+                    unreported.remove(stored.event().id());
+                }
+            }
+            restore(toSpill);
         }
         for (Committed point : waiting) {
             point.committed(problem == null, nowNs);

@@ -1,6 +1,7 @@
 package io.elara.node.store;
 
 import io.elara.node.event.Event;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -9,10 +10,18 @@ import java.util.Objects;
  * @param event the event, with its proof when it has one
  * @param local true when this node authored it
  * @param receivedFrom the label of the peer it came from, or null for a local event (or when unknown)
+ * @param destinations for this node's own event, the peers it was sent to (their labels), kept with the event so that
+ *     a restart can queue it again for them when the journal had not yet written their mailbox entries ({@link
+ *     StoreJournal}); empty otherwise
  */
-public record StoredEvent(Event event, boolean local, String receivedFrom) {
+public record StoredEvent(Event event, boolean local, String receivedFrom, List<String> destinations) {
     public StoredEvent {
         Objects.requireNonNull(event, "event");
+        destinations = List.copyOf(destinations);
+    }
+
+    public StoredEvent(Event event, boolean local, String receivedFrom) {
+        this(event, local, receivedFrom, List.of());
     }
 
     /** An event this node authored. */

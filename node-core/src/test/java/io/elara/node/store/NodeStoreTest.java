@@ -233,7 +233,7 @@ class NodeStoreTest {
         try (Connection raw = DriverManager.getConnection("jdbc:sqlite:" + old);
                 java.sql.Statement statement = raw.createStatement();
                 java.sql.ResultSet version = statement.executeQuery("PRAGMA user_version")) {
-            assertThat(version.getInt(1)).isEqualTo(NodeStore.SCHEMA_VERSION).isEqualTo(3);
+            assertThat(version.getInt(1)).isEqualTo(NodeStore.SCHEMA_VERSION).isEqualTo(4);
         }
     }
 

@@ -42,7 +42,8 @@ class StoreJournalTest {
     void open() throws Exception {
         store = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.FULL);
         writer = StoreWriter.start(store, 1024, loop);
-        journal = new StoreJournal(writer, clockNs::get);
+        // Mailbox entries written with their events, as before the deferral; the deferral's own tests make their own.
+        journal = new StoreJournal(writer, clockNs::get, 0);
     }
 
     @AfterEach
@@ -192,25 +193,31 @@ class StoreJournalTest {
     }
 
     @Test
-    void shouldNotWriteAMailboxEntryWhoseDeliveryCameBeforeItsWrite() throws Exception {
-        // Goal: on a fast link a recipient reports a message stored before the sender's own write of it commits; its
-        // mailbox entry is then never needed, and is neither written nor removed. Method: 200 messages for bob and
-        // carol; bob's acknowledgements come before the commit point, carol's after it.
+    void shouldWriteMailboxEntriesOnlyForMessagesStillUnreportedWhenTheDeferralEnds() throws Exception {
+        // Goal: on a working link recipients report a message stored within round trips; its mailbox entry is then
+        // never needed, and is neither written nor removed. Method: 200 messages for bob and carol with the node's
+        // deferral; bob reports all of them at once, carol none; the deferral passes; only carol's 200 entries are
+        // written, and removed when she reports.
+        journal = new StoreJournal(writer, clockNs::get);
         List<Event> sent = signedBurst(ADA, SESSION, 0, 200);
-        List<Boolean> reported = new ArrayList<>();
+        appendOutgoingAndAwait(sent, List.of("bob", "carol"));
         onLoop(() -> {
-            for (Event event : sent) {
-                journal.appendOutgoing(event, List.of("bob", "carol"));
-            }
             for (Event event : sent) {
                 journal.delivered(event.id(), "bob");
             }
-            journal.whenCommitted((ok, nowNs) -> reported.add(ok));
             return null;
         });
-        Await.until(() -> !onLoopUnchecked(reported::isEmpty), Duration.ofSeconds(10), "the commit point reached");
         try (NodeStore reader = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.NORMAL)) {
             assertThat(reader.eventCount()).isEqualTo(200);
+            assertThat(reader.mailboxSize())
+                    .as("nothing written within the deferral")
+                    .isZero();
+            clockNs.addAndGet(StoreJournal.MAILBOX_DEFER_NS);
+            onLoop(() -> {
+                journal.tick(clockNs.get());
+                return null;
+            });
+            Await.until(() -> mailboxSize(reader) == 200, Duration.ofSeconds(10), "carol's entries written");
             assertThat(reader.mailboxPending("bob")).isEmpty();
             assertThat(reader.mailboxPending("carol")).hasSize(200);
             onLoop(() -> {
@@ -224,6 +231,71 @@ class StoreJournalTest {
         assertThat(store.mailboxWrites())
                 .as("carol's 200 inserts and 200 removals; nothing for bob")
                 .isEqualTo(400);
+    }
+
+    @Test
+    void shouldQueueAgainAfterACrashEveryMessageWhoseEntriesWereStillDeferred() throws Exception {
+        // Goal: the deferral loses nothing when the node dies within it. Method: 30 messages for bob and carol; bob
+        // reports 10 of them; the deferral ends and their entries are written (20 for bob, 30 for carol); 10 more
+        // messages are stored, still deferred, when the node stops dead. A start then queues those 10 for both
+        // (neither had reported them on disk), leaves the 50 written entries as they were, and clears its mark.
+        journal = new StoreJournal(writer, clockNs::get);
+        List<Event> burst = signedBurst(ADA, SESSION, 0, 40);
+        List<Event> first = burst.subList(0, 30);
+        List<Event> late = burst.subList(30, 40);
+        appendOutgoingAndAwait(first, List.of("bob", "carol"));
+        onLoop(() -> {
+            for (Event event : first.subList(0, 10)) {
+                journal.delivered(event.id(), "bob");
+            }
+            return null;
+        });
+        clockNs.addAndGet(StoreJournal.MAILBOX_DEFER_NS);
+        appendOutgoingAndAwait(late, List.of("bob", "carol"));
+        try (NodeStore reader = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.NORMAL)) {
+            Await.until(() -> mailboxSize(reader) == 50, Duration.ofSeconds(10), "the first 30 messages' entries");
+        }
+        writer.close(); // the node dies: nothing more reaches the disk
+        try (NodeStore restarted = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.FULL)) {
+            assertThat(restarted.recoverDeferredMailbox(1_000L, StoreJournal.MAILBOX_KEEP_MS))
+                    .isEqualTo(20);
+            assertThat(restarted.mailboxPending("bob")).hasSize(30);
+            assertThat(restarted.mailboxPending("carol")).hasSize(40);
+            assertThat(restarted.undelivered(100))
+                    .filteredOn(entry -> late.contains(entry.event()))
+                    .extracting(Undelivered::destination)
+                    .containsOnly("bob", "carol")
+                    .hasSize(20);
+            assertThat(restarted.recoverDeferredMailbox(2_000L, StoreJournal.MAILBOX_KEEP_MS))
+                    .as("the mark is cleared: a second start queues nothing")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void shouldWriteNoMailboxEntryForAMessageEveryRecipientReportedAndQueueNothingAfterACleanRun() throws Exception {
+        // A message all its recipients reported before the deferral ended never reaches the mailbox, and once a later
+        // write moved the mark past it, a start does not queue it again either.
+        journal = new StoreJournal(writer, clockNs::get);
+        List<Event> burst = signedBurst(ADA, SESSION, 0, 20);
+        appendOutgoingAndAwait(burst.subList(0, 10), List.of("bob"));
+        onLoop(() -> {
+            for (Event event : burst.subList(0, 10)) {
+                journal.delivered(event.id(), "bob");
+            }
+            return null;
+        });
+        List<Boolean> reported = appendAndMark(burst.subList(10, 20)); // events of others: no mailbox
+        awaitReported(reported);
+        writer.close();
+        try (NodeStore restarted = NodeStore.open(directory.resolve("elara.db"), NodeStore.Synchronous.FULL)) {
+            assertThat(restarted.recoverDeferredMailbox(1_000L, StoreJournal.MAILBOX_KEEP_MS))
+                    .isZero();
+            assertThat(restarted.mailboxSize()).isZero();
+            assertThat(store.mailboxWrites())
+                    .as("no entry written or removed while running")
+                    .isZero();
+        }
     }
 
     @Test
