@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "elara",
         mixinStandardHelpOptions = true,
+        // --help and --version on every subcommand too: "elara send --help" is what a user tries first.
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionProvider.class,
         description = {
             "Elara: peer-to-peer realtime communication over UDP.",

@@ -40,8 +40,10 @@ public final class EndToEndOptions {
     @Option(
             names = "--warmup",
             paramLabel = "TIME",
-            defaultValue = "2s",
-            description = "sending before the window opens, for the JIT; 0s for none (default: ${DEFAULT-VALUE})")
+            defaultValue = "10s",
+            description = "sending before the window opens, for the JIT; 0s for none (default: ${DEFAULT-VALUE}: the"
+                    + " JIT compiles the node's paths for about 15 s, and a shorter warm-up measures it more than the"
+                    + " node)")
     String warmup;
 
     @Option(
