@@ -51,6 +51,7 @@ import io.elara.node.wire.PacketHeaderFlyweight;
 import io.elara.node.wire.PacketReader;
 import io.elara.node.wire.PingFrameFlyweight;
 import io.elara.node.wire.PongFrameFlyweight;
+import io.elara.stun.codec.StunMessage;
 import io.elara.stun.server.StunResponder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -112,6 +113,9 @@ public final class NodeCore {
     private final RejectCounters rejects = new RejectCounters();
     private final PacketHeaderFlyweight header = new PacketHeaderFlyweight();
     private final StunResponder stunResponder;
+    /** This node's reflexive addresses, from the STUN servers of its config. */
+    private final ReflexiveDiscovery reflexive;
+
     private long stunAnswered;
     private final EventFrameCodec eventDecoder = new EventFrameCodec();
     private final AckFrameFlyweight ackFrame = new AckFrameFlyweight();
@@ -263,6 +267,7 @@ public final class NodeCore {
             random.nextBytes(nonceSecret);
         }
         this.stunResponder = new StunResponder(StunResponder.Settings.defaults(), null, nonceSecret);
+        this.reflexive = new ReflexiveDiscovery(config.stunServers(), random);
         this.sessionLayer = new SessionLayer(this);
         stages.control(sessionLayer::onControl);
         stages.forwarder(sessionLayer::forward);
@@ -333,6 +338,14 @@ public final class NodeCore {
      * others, on its own port); what it drops is counted by reason.
      */
     private int onStun(ByteBuf buffer, int offset, int length, InetSocketAddress from, long nowNs) {
+        if (reflexive.waiting() && length > 1 && (buffer.getByte(offset) & 0x01) != 0) {
+            // The class bits of a response (C1 is the low bit of the first byte): perhaps the answer to this node's
+            // own Binding request to a STUN server of its config.
+            StunMessage.Decoded decoded = StunMessage.decode(buffer, offset, length);
+            if (decoded.ok() && reflexive.onResponse(decoded.message(), from, nowNs)) {
+                return 0;
+            }
+        }
         byte[] request = new byte[length];
         buffer.getBytes(offset, request);
         byte[] response = stunResponder.handle(request, from, nowNs);
@@ -348,6 +361,24 @@ public final class NodeCore {
             case NOT_A_REQUEST -> reject(RejectReason.STUN_UNEXPECTED);
             default -> reject(RejectReason.STUN_MALFORMED);
         };
+    }
+
+    /**
+     * This node's server-reflexive addresses as the STUN servers of its config last reported them (empty without
+     * servers, or before the first answer). Any thread.
+     */
+    public List<InetSocketAddress> reflexiveAddresses() {
+        return reflexive.addresses();
+    }
+
+    /** Binding requests to this node's STUN servers sent, answered, and given up on. */
+    public long stunServerAnswers() {
+        return reflexive.answers();
+    }
+
+    /** Whether traffic to {@code peer} can flow now: its secure session is up (or this core sends unprotected). */
+    boolean connected(Peer peer) {
+        return link == null || peer.session() != null;
     }
 
     /** STUN requests this node answered (with a success or an error response). */
@@ -918,6 +949,13 @@ public final class NodeCore {
         }
         currentNowNs = nowNs;
         journal.tick(nowNs);
+        if (reflexive.enabled()) {
+            reflexive.flush(nowNs, (request, server) -> {
+                ByteBuf datagram = outbox.allocate();
+                datagram.writeBytes(request);
+                outbox.send(datagram, server);
+            });
+        }
         sessionLayer.tick(nowNs);
         if (signNow(nowNs)) {
             signPending(nowNs); // what the session layer queued
@@ -1066,6 +1104,7 @@ public final class NodeCore {
             // Otherwise an acknowledgement making room arrives as a datagram, and flush follows every datagram batch.
         }
         long next = Math.min(peers.nextForgetNs(), sessionLayer.nextDeadlineNs());
+        next = Math.min(next, reflexive.nextDeadlineNs());
         if (!unsigned.isEmpty()) {
             next = Math.min(next, unsigned.get(0).queuedNs() + SIGN_DEFER_NS_MAX);
         }

@@ -93,6 +93,11 @@ final class SessionLayer {
     static final int SYNC_FIELDS_BYTES = 800;
     /** Longest a join waits for its inviter's welcome before it fails. */
     static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+    /**
+     * How long a join waits for a secure session with the inviter at one of the invite's addresses before it tries the
+     * next (a host address of another network, or a reflexive one this network cannot reach, stays silent).
+     */
+    static final long CANDIDATE_WAIT_NS = TimeUnit.SECONDS.toNanos(3);
     /** Members a session has at most to run as a full mesh; a larger one runs on an {@link Overlay}. */
     static final int FULL_MESH_MAX = 2 * Overlay.RINGS + 1;
     /** An overlay neighbour that has not answered for this long is passed over for the next member on its ring. */
@@ -131,7 +136,12 @@ final class SessionLayer {
     private static final class PendingJoin {
         final InviteToken invite;
         final MembershipOp join;
-        final Peer inviter;
+        /** The inviter, at the address being tried. */
+        Peer inviter;
+        /** Which of the invite's addresses is being tried, and until when; -1 when the inviter was known already. */
+        int candidate = -1;
+
+        long candidateDeadlineNs = Long.MAX_VALUE;
         final String localName;
         final CompletableFuture<String> done;
         final long deadlineNs;
@@ -285,6 +295,7 @@ final class SessionLayer {
             throw new SendException("the invite names no address of its inviter");
         }
         Peer inviter = core.peers().byNodeId(invite.inviter());
+        boolean known = inviter != null;
         if (inviter == null) {
             inviter = core.peers().admit(invite.addresses().get(0), nowNs);
             if (inviter == null) {
@@ -294,6 +305,10 @@ final class SessionLayer {
         }
         MembershipOp join = MembershipOp.join(core.identity(), invite, core.hlcNow(nowNs));
         PendingJoin pending = new PendingJoin(invite, join, inviter, name, done, nowNs + JOIN_TIMEOUT_NS, false);
+        if (!known && invite.addresses().size() > 1) {
+            pending.candidate = 0;
+            pending.candidateDeadlineNs = nowNs + CANDIDATE_WAIT_NS;
+        }
         joins.put(invite.sessionId(), pending);
         String problem = control(inviter, ControlMessage.join(join.encoded()), nowNs);
         if (problem != null) {
@@ -518,6 +533,7 @@ final class SessionLayer {
         if (!joins.isEmpty()) {
             joins.values().removeIf(join -> {
                 if (nowNs < join.deadlineNs) {
+                    tryNextCandidate(join, nowNs);
                     return false;
                 }
                 join.done.completeExceptionally(new SendException("no answer from the inviter at "
@@ -575,11 +591,45 @@ final class SessionLayer {
         }
     }
 
+    /**
+     * A join whose inviter stayed silent at one of the invite's addresses for {@link #CANDIDATE_WAIT_NS} goes to the
+     * next: the JOIN is sent again to the inviter there. Whichever address answers first carries the join; the
+     * inviter takes a second copy of the same JOIN as the one operation it is.
+     */
+    private void tryNextCandidate(PendingJoin join, long nowNs) {
+        List<InetSocketAddress> addresses = join.invite.addresses();
+        if (join.candidate < 0 || nowNs < join.candidateDeadlineNs) {
+            return;
+        }
+        if (core.connected(join.inviter)) {
+            join.candidate = -1; // this address works: the join waits for the answer there
+            join.candidateDeadlineNs = Long.MAX_VALUE;
+            return;
+        }
+        if (join.candidate + 1 >= addresses.size()) {
+            join.candidateDeadlineNs = Long.MAX_VALUE; // the last one: it has until the join's deadline
+            return;
+        }
+        join.candidate++;
+        join.candidateDeadlineNs = nowNs + CANDIDATE_WAIT_NS;
+        InetSocketAddress next = addresses.get(join.candidate);
+        Peer peer = core.peers().admit(next, nowNs);
+        if (peer == null) {
+            return; // no room for another peer: the join waits on the address it has
+        }
+        LOG.info("no answer from the inviter at {}; trying {}", Peer.format(join.inviter.address()), Peer.format(next));
+        join.inviter = peer;
+        String problem = control(peer, ControlMessage.join(join.join.encoded()), nowNs);
+        if (problem != null) {
+            LOG.debug("JOIN to {} not sent: {}", Peer.format(next), problem);
+        }
+    }
+
     /** When {@link #tick} has work next, or {@link Long#MAX_VALUE}. */
     long nextDeadlineNs() {
         long next = Long.MAX_VALUE;
         for (PendingJoin join : joins.values()) {
-            next = Math.min(next, join.deadlineNs);
+            next = Math.min(next, Math.min(join.deadlineNs, join.candidateDeadlineNs));
         }
         if (nextSyncNs != Long.MIN_VALUE && hasMembershipSession()) {
             next = Math.min(next, nextSyncNs);

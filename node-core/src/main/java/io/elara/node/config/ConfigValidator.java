@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
 
 /** Turns a bound {@link RawConfig} into a {@link NodeConfig}, or fails with the first problem, located. */
 final class ConfigValidator {
+    /** STUN servers a config may list. */
+    static final int STUN_SERVERS_MAX = 8;
+
     /** Node, peer and session names: what shows on screen and is typed in commands. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -159,7 +162,35 @@ final class ConfigValidator {
                         "'" + raw.storage.durability + "' is not full or normal");
             }
         }
-        return new NodeConfig(source, name, dataDirectory, bind, peers, sessions, limits, flows, durability);
+        List<InetSocketAddress> stunServers = new ArrayList<>();
+        if (raw.stun != null && raw.stun.servers != null) {
+            if (raw.stun.servers.size() > STUN_SERVERS_MAX) {
+                throw error(
+                        "/stun/servers",
+                        "stun.servers",
+                        "at most " + STUN_SERVERS_MAX + " servers, got " + raw.stun.servers.size());
+            }
+            for (int i = 0; i < raw.stun.servers.size(); i++) {
+                String server = raw.stun.servers.get(i);
+                String at = "/stun/servers/" + i;
+                String field = "stun.servers[" + i + "]";
+                if (server == null || server.isBlank()) {
+                    throw error(at, field, "empty; a STUN server is HOST:PORT");
+                }
+                InetSocketAddress address;
+                try {
+                    address = Addresses.parse(server, true);
+                } catch (IllegalArgumentException e) {
+                    throw error(at, field, e.getMessage());
+                }
+                if (stunServers.contains(address)) {
+                    throw error(at, field, "'" + server + "' is listed twice");
+                }
+                stunServers.add(address);
+            }
+        }
+        return new NodeConfig(
+                source, name, dataDirectory, bind, peers, sessions, limits, flows, durability, stunServers);
     }
 
     String name(String value, String at, String field) throws ConfigException {

@@ -28,7 +28,8 @@ public record NodeConfig(
         List<SessionConfig> sessions,
         Limits limits,
         List<FlowSpec> flows,
-        Durability durability) {
+        Durability durability,
+        List<InetSocketAddress> stunServers) {
     /** The port a node listens on when the config does not say. */
     public static final int DEFAULT_PORT = 7460;
 
@@ -36,6 +37,21 @@ public record NodeConfig(
         peers = List.copyOf(peers);
         sessions = List.copyOf(sessions);
         flows = List.copyOf(flows);
+        stunServers = List.copyOf(stunServers);
+    }
+
+    /** A config with no STUN servers. */
+    public NodeConfig(
+            Path source,
+            String name,
+            Path dataDirectory,
+            InetSocketAddress bind,
+            List<PeerConfig> peers,
+            List<SessionConfig> sessions,
+            Limits limits,
+            List<FlowSpec> flows,
+            Durability durability) {
+        this(source, name, dataDirectory, bind, peers, sessions, limits, flows, durability, List.of());
     }
 
     /** A builder for a node named {@code name}; validation happens in {@link Builder#build}. */
@@ -45,7 +61,8 @@ public record NodeConfig(
 
     /** The same config with another bind address, e.g. port 0 for a one-shot sender. */
     public NodeConfig withBind(InetSocketAddress newBind) {
-        return new NodeConfig(source, name, dataDirectory, newBind, peers, sessions, limits, flows, durability);
+        return new NodeConfig(
+                source, name, dataDirectory, newBind, peers, sessions, limits, flows, durability, stunServers);
     }
 
     /** Builds a config in code, checked by the same rules as a file. */
@@ -92,6 +109,16 @@ public record NodeConfig(
             session.members = new java.util.ArrayList<>(List.of(members));
             raw.sessions = raw.sessions == null ? new java.util.ArrayList<>() : raw.sessions;
             raw.sessions.add(session);
+            return this;
+        }
+
+        /** Adds a STUN server ({@code HOST:PORT}) to ask for this node's reflexive address. */
+        public Builder stunServer(String address) {
+            if (raw.stun == null) {
+                raw.stun = new RawConfig.RawStun();
+                raw.stun.servers = new java.util.ArrayList<>();
+            }
+            raw.stun.servers.add(address);
             return this;
         }
 

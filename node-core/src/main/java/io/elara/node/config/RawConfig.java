@@ -29,6 +29,14 @@ final class RawConfig {
     @JsonProperty("storage")
     RawStorage storage;
 
+    @JsonProperty("stun")
+    RawStun stun;
+
+    static final class RawStun {
+        @JsonProperty("servers")
+        List<String> servers;
+    }
+
     static final class RawStorage {
         @JsonProperty("durability")
         String durability;

@@ -441,9 +441,16 @@ public final class ControlServer implements AutoCloseable {
             line.writeLine(error("invite needs \"session\""));
             return;
         }
-        List<InetSocketAddress> addresses = inviteAddresses;
+        List<InetSocketAddress> host = inviteAddresses;
         answer(
                 proxy.call((core, nowNs, result) -> {
+                    // The host addresses first (a joiner on the same network), then those the STUN servers of the
+                    // config saw (a joiner elsewhere, through this node's NAT); a joiner tries them in this order.
+                    java.util.Set<InetSocketAddress> candidates = new java.util.LinkedHashSet<>(host);
+                    candidates.addAll(core.reflexiveAddresses());
+                    List<InetSocketAddress> addresses = candidates.stream()
+                            .limit(io.elara.node.membership.InviteToken.CANDIDATES_MAX)
+                            .toList();
                     Map<String, Object> json = ok();
                     json.put("token", core.invite(session, uses, nowNs / 1_000_000L + expiresInMs, addresses, nowNs));
                     result.complete(json);

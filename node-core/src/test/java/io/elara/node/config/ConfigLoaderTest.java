@@ -117,6 +117,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadTheStunServersAndNameABadOne() throws Exception {
+        assertThat(ConfigLoader.load(write("name: alice\n")).stunServers()).isEmpty();
+        assertThat(ConfigLoader.load(write("name: alice\nstun:\n  servers: [127.0.0.1:3478, '[::1]:3479']\n"))
+                        .stunServers())
+                .extracting(java.net.InetSocketAddress::getPort)
+                .containsExactly(3478, 3479);
+        assertThat(error("name: alice\nstun:\n  servers: [127.0.0.1:3478, 'stun.example']\n"))
+                .isEqualTo("FILE:3:29: stun.servers[1]: 'stun.example' is not host:port");
+        assertThat(error("name: alice\nstun:\n  servers: [127.0.0.1:3478, 127.0.0.1:3478]\n"))
+                .isEqualTo("FILE:3:29: stun.servers[1]: '127.0.0.1:3478' is listed twice");
+        assertThat(error("name: alice\nstun:\n  server: 127.0.0.1:3478\n"))
+                .isEqualTo("FILE:3:3: stun: unknown key 'server' (known here: servers)");
+    }
+
+    @Test
     void shouldNameFieldWhenTypeIsWrong() throws Exception {
         assertThat(error("name: alice\nbind:\n  port: seven\n"))
                 .isEqualTo("FILE:3:9: bind.port: expected a whole number, got 'seven'");
