@@ -3,6 +3,9 @@ package io.elara.cli.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.node.membership.InviteToken;
+import io.elara.testing.Await;
+import io.elara.testing.process.NodeProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -123,6 +126,98 @@ class NatLabSystemTest extends SystemTestSupport {
             lab("down", prefix);
         }
         assertThat(namespaces()).as("everything the lab made is gone").isEmpty();
+    }
+
+    @Test
+    void shouldConnectTwoNodesDirectlyFromBehindAFullConeNatToAFullConeAndASymmetricOne() throws Exception {
+        // Goal: two people behind home routers chat without opening ports. Method: alice runs behind a full-cone NAT,
+        // bob behind a full-cone NAT, then behind a symmetric one; each node learns its reflexive address from coturn
+        // (stun.servers); alice's invite carries her LAN address, then her reflexive one; bob joins with it (his JOIN
+        // gets no answer at her LAN address, which his network cannot reach, and goes on to the reflexive one), and
+        // each one's message reaches the other.
+        try {
+            for (String bobNat : List.of("full-cone", "symmetric")) {
+                ToolRun up = lab("up", prefix, "full-cone", bobNat);
+                assertThat(up.exit()).as(up.output()).isZero();
+                try (Coturn coturn = Coturn.inNamespace(directory, prefix + "-pub", "203.0.113.1", "203.0.113.2")) {
+                    chatAcross(coturn, bobNat);
+                }
+            }
+        } finally {
+            lab("down", prefix);
+        }
+    }
+
+    /** A node config for a LAN host: every address, the node's default port, coturn as its STUN server. */
+    private Path natConfig(String name, Coturn coturn) {
+        return write(
+                name + ".yaml",
+                String.join(
+                        "\n",
+                        "name: " + name,
+                        "data-dir: " + name + "-data",
+                        "bind:",
+                        "  address: 0.0.0.0",
+                        "  port: 7460",
+                        "stun:",
+                        "  servers: [203.0.113.1:" + coturn.port + "]",
+                        ""));
+    }
+
+    private List<java.net.InetSocketAddress> inviteAddresses(Path config) {
+        String token = finished("invite", 0, "invite", "team", "-c", config.toString())
+                .stdout()
+                .strip();
+        InviteToken.Decoded decoded = InviteToken.parse(token);
+        assertThat(decoded.reject()).isEqualTo(io.elara.node.membership.InviteReject.NONE);
+        return decoded.token().addresses();
+    }
+
+    private void chatAcross(Coturn coturn, String bobNat) {
+        String alice = "alice-" + bobNat;
+        String bob = "bob-" + bobNat;
+        Path aliceConfig = natConfig(alice, coturn);
+        Path bobConfig = natConfig(bob, coturn);
+        NodeProcess aliceRun = elaraIn(prefix + "-lan1", alice + " run", "run", "-c", aliceConfig.toString());
+        NodeProcess bobRun = elaraIn(prefix + "-lan2", bob + " run", "run", "-c", bobConfig.toString());
+        try {
+            aliceRun.awaitStderr(alice + " ready on", START);
+            bobRun.awaitStderr(bob + " ready on", START);
+            finished("create", 0, "session", "create", "team", "-c", aliceConfig.toString());
+            Await.until(
+                    () -> inviteAddresses(aliceConfig).stream()
+                            .anyMatch(address -> address.getHostString().equals("203.0.113.11")),
+                    Duration.ofSeconds(20),
+                    "alice's invite to carry her reflexive address");
+            String token = finished("invite", 0, "invite", "team", "-c", aliceConfig.toString())
+                    .stdout()
+                    .strip();
+            assertThat(InviteToken.parse(token).token().addresses())
+                    .extracting(java.net.InetSocketAddress::getHostString)
+                    .as("her LAN address, then the one her NAT gave her (then loopback)")
+                    .startsWith("10.1.0.2", "203.0.113.11");
+
+            NodeProcess join = finished(bob + " joins", 0, "join", token, "-c", bobConfig.toString());
+            assertThat(join.stdout()).contains("team");
+            assertThat(bobRun.stderr()).contains("trying 203.0.113.11:7460");
+            for (Path config : List.of(bobConfig, aliceConfig)) {
+                String name = config.getFileName().toString().replace(".yaml", "");
+                NodeProcess send = finished(
+                        name + " says hi", 0, "send", "-c", config.toString(), "--session", "team", "hi from " + name);
+                assertThat(send.stdout().strip()).startsWith("acknowledged by ");
+            }
+            for (Path config : List.of(aliceConfig, bobConfig)) {
+                Await.until(
+                        () -> historyLines(config, "team").size() == 2,
+                        Duration.ofSeconds(20),
+                        "both messages at " + config);
+                assertThat(historyLines(config, "team"))
+                        .containsExactlyInAnyOrder(alice + ": hi from " + alice, bob + ": hi from " + bob);
+            }
+        } finally {
+            aliceRun.close();
+            bobRun.close();
+        }
     }
 
     @Test

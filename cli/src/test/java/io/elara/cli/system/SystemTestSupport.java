@@ -64,6 +64,13 @@ abstract class SystemTestSupport {
         return process;
     }
 
+    /** Starts {@code elara ARGS} in network namespace {@code namespace}. */
+    NodeProcess elaraIn(String namespace, String name, String... args) {
+        NodeProcess process = builder(name, args).inNamespace(namespace).start();
+        processes.add(process);
+        return process;
+    }
+
     /** Starts {@code elara ARGS} in a JVM given {@code jvmOption} (such as {@code -Dkey=value}). */
     NodeProcess elaraWithJvmOption(String name, String jvmOption, String... args) {
         NodeProcess process = builder(name, args).jvmOption(jvmOption).start();

@@ -445,9 +445,16 @@ public final class ControlServer implements AutoCloseable {
         answer(
                 proxy.call((core, nowNs, result) -> {
                     // The host addresses first (a joiner on the same network), then those the STUN servers of the
-                    // config saw (a joiner elsewhere, through this node's NAT); a joiner tries them in this order.
-                    java.util.Set<InetSocketAddress> candidates = new java.util.LinkedHashSet<>(host);
+                    // config saw (a joiner elsewhere, through this node's NAT), then loopback (a joiner on this
+                    // machine); a joiner tries them in this order.
+                    java.util.Set<InetSocketAddress> candidates = new java.util.LinkedHashSet<>();
+                    for (InetSocketAddress address : host) {
+                        if (!address.getAddress().isLoopbackAddress()) {
+                            candidates.add(address);
+                        }
+                    }
                     candidates.addAll(core.reflexiveAddresses());
+                    candidates.addAll(host);
                     List<InetSocketAddress> addresses = candidates.stream()
                             .limit(io.elara.node.membership.InviteToken.CANDIDATES_MAX)
                             .toList();

@@ -171,6 +171,7 @@ public final class NodeProcess implements AutoCloseable {
         private Path workDirectory;
         private Path stdin;
         private boolean terminal;
+        private String namespace;
 
         private Builder(List<String> args) {
             this.args = args;
@@ -199,6 +200,15 @@ public final class NodeProcess implements AutoCloseable {
 
         public Builder jvmOption(String option) {
             jvmOptions.add(option);
+            return this;
+        }
+
+        /**
+         * Runs the process in network namespace {@code name} ({@code ip netns exec}, which becomes the process: its pid
+         * and signals are the node's). Needs root.
+         */
+        public Builder inNamespace(String name) {
+            this.namespace = name;
             return this;
         }
 
@@ -232,6 +242,9 @@ public final class NodeProcess implements AutoCloseable {
                 command.add("-jar");
                 command.add(jar().toString());
                 command.addAll(args);
+                if (namespace != null) {
+                    command.addAll(0, List.of("ip", "netns", "exec", namespace));
+                }
                 if (terminal) {
                     StringBuilder line = new StringBuilder();
                     for (String word : command) {
