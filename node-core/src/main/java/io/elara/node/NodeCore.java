@@ -1472,7 +1472,12 @@ public final class NodeCore {
                     batchesSigned,
                     validate.signatureChecks());
         }
-        return new NodeStatus(name, self.toString(), null, peerStatus, sessionStatus, counters, rejected, security);
+        List<String> mapped = new ArrayList<>();
+        for (InetSocketAddress address : reflexive.addresses()) {
+            mapped.add(Peer.format(address));
+        }
+        return new NodeStatus(
+                name, self.toString(), null, peerStatus, sessionStatus, counters, rejected, security, mapped);
     }
 
     /**

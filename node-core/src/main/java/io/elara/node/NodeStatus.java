@@ -26,17 +26,19 @@ public record NodeStatus(
         List<SessionStatus> sessions,
         Counters counters,
         Map<String, Long> rejects,
-        Security security) {
+        Security security,
+        List<String> reflexive) {
 
     public NodeStatus {
         peers = List.copyOf(peers);
+        reflexive = List.copyOf(reflexive);
         sessions = List.copyOf(sessions);
         rejects = Collections.unmodifiableMap(new LinkedHashMap<>(rejects));
     }
 
     /** The same status with the bound address filled in. */
     public NodeStatus withListen(String address) {
-        return new NodeStatus(name, id, address, peers, sessions, counters, rejects, security);
+        return new NodeStatus(name, id, address, peers, sessions, counters, rejects, security, reflexive);
     }
 
     /** The count under {@code reason}'s label, 0 if none. */

@@ -34,6 +34,7 @@ class NodeCoreReflexiveTest {
         network.rebind(alice, 40001);
         network.runUntil(() -> !alice.core.reflexiveAddresses().isEmpty(), LIMIT, "alice's reflexive address");
         assertThat(alice.core.reflexiveAddresses()).containsExactly(CoreNetwork.address(40001));
+        assertThat(alice.core.status(now()).reflexive()).containsExactly("127.0.0.1:40001");
         assertThat(bob.core.stunAnswered()).isEqualTo(1);
         assertThat(alice.core.rejects().total())
                 .as("the answer was taken, not dropped")

@@ -46,6 +46,11 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.println(status.path("name").asText() + "  " + status.path("id").asText());
         out.println("listening on " + status.path("listen").asText());
+        if (!status.path("reflexive").isEmpty()) {
+            java.util.List<String> mapped = new java.util.ArrayList<>();
+            status.path("reflexive").forEach(address -> mapped.add(address.asText()));
+            out.println("seen from outside at " + String.join(", ", mapped) + " (STUN)");
+        }
         out.println("peers:" + (status.path("peers").isEmpty() ? " none" : ""));
         for (JsonNode peer : status.path("peers")) {
             double rtt = peer.path("rttMs").asDouble();

@@ -189,6 +189,10 @@ class NatLabSystemTest extends SystemTestSupport {
                             .anyMatch(address -> address.getHostString().equals("203.0.113.11")),
                     Duration.ofSeconds(20),
                     "alice's invite to carry her reflexive address");
+            assertThat(status(this, aliceConfig).path("reflexive").toString()).isEqualTo("[\"203.0.113.11:7460\"]");
+            assertThat(finished("status", 0, "status", "-c", aliceConfig.toString())
+                            .stdout())
+                    .contains("seen from outside at 203.0.113.11:7460 (STUN)");
             String token = finished("invite", 0, "invite", "team", "-c", aliceConfig.toString())
                     .stdout()
                     .strip();

@@ -113,6 +113,7 @@ public final class ControlJson {
         json.put("name", status.name());
         json.put("id", status.id());
         json.put("listen", status.listen());
+        json.put("reflexive", status.reflexive());
         List<Map<String, Object>> peers = new ArrayList<>();
         for (NodeStatus.PeerStatus peer : status.peers()) {
             Map<String, Object> p = new LinkedHashMap<>();
