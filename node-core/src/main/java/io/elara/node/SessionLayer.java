@@ -536,9 +536,7 @@ final class SessionLayer {
                     tryNextCandidate(join, nowNs);
                     return false;
                 }
-                join.done.completeExceptionally(new SendException("no answer from the inviter at "
-                        + Peer.format(join.inviter.address()) + " within "
-                        + TimeUnit.NANOSECONDS.toSeconds(JOIN_TIMEOUT_NS) + " s"));
+                join.done.completeExceptionally(new SendException(unanswered(join)));
                 return true;
             });
         }
@@ -589,6 +587,23 @@ final class SessionLayer {
                 }
             }
         }
+    }
+
+    /** Why a join got no answer, in words for the user: where it tried, and what that suggests. */
+    private static String unanswered(PendingJoin join) {
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(JOIN_TIMEOUT_NS);
+        List<InetSocketAddress> addresses = join.invite.addresses();
+        if (join.candidate < 0 && addresses.size() <= 1) {
+            return "no answer from the inviter at " + Peer.format(join.inviter.address()) + " within " + seconds + " s";
+        }
+        List<String> tried = new ArrayList<>();
+        for (InetSocketAddress address : addresses) {
+            tried.add(Peer.format(address));
+        }
+        return "no answer from the inviter at any of its " + addresses.size() + " addresses ("
+                + String.join(", ", tried)
+                + ") within " + seconds + " s: it is offline, or behind a NAT that lets nobody in first (its 'elara"
+                + " stun' report says which); relayed joins are not supported yet";
     }
 
     /**

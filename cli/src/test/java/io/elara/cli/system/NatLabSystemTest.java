@@ -143,6 +143,13 @@ class NatLabSystemTest extends SystemTestSupport {
                     chatAcross(coturn, bobNat);
                 }
             }
+            // The other way round, alice behind a symmetric NAT lets nobody in first: without a relay the join gives
+            // up in bounded time, and says where it tried and why.
+            ToolRun up = lab("up", prefix, "symmetric", "full-cone");
+            assertThat(up.exit()).as(up.output()).isZero();
+            try (Coturn coturn = Coturn.inNamespace(directory, prefix + "-pub", "203.0.113.1", "203.0.113.2")) {
+                refusedAcross(coturn);
+            }
         } finally {
             lab("down", prefix);
         }
@@ -218,6 +225,37 @@ class NatLabSystemTest extends SystemTestSupport {
                 assertThat(historyLines(config, "team"))
                         .containsExactlyInAnyOrder(alice + ": hi from " + alice, bob + ": hi from " + bob);
             }
+        } finally {
+            aliceRun.close();
+            bobRun.close();
+        }
+    }
+
+    private void refusedAcross(Coturn coturn) {
+        Path aliceConfig = natConfig("erin-symmetric", coturn);
+        Path bobConfig = natConfig("frank-full-cone", coturn);
+        NodeProcess aliceRun = elaraIn(prefix + "-lan1", "erin-symmetric run", "run", "-c", aliceConfig.toString());
+        NodeProcess bobRun = elaraIn(prefix + "-lan2", "frank-full-cone run", "run", "-c", bobConfig.toString());
+        try {
+            aliceRun.awaitStderr("erin-symmetric ready on", START);
+            bobRun.awaitStderr("frank-full-cone ready on", START);
+            finished("create", 0, "session", "create", "team", "-c", aliceConfig.toString());
+            Await.until(
+                    () -> inviteAddresses(aliceConfig).stream()
+                            .anyMatch(address -> address.getHostString().equals("203.0.113.11")),
+                    Duration.ofSeconds(20),
+                    "alice's invite to carry her reflexive address");
+            String token = finished("invite", 0, "invite", "team", "-c", aliceConfig.toString())
+                    .stdout()
+                    .strip();
+            long startNs = System.nanoTime();
+            NodeProcess join = finished("bob joins", 1, "join", token, "-c", bobConfig.toString());
+            assertThat(Duration.ofNanos(System.nanoTime() - startNs)).isLessThan(Duration.ofSeconds(40));
+            assertThat(join.stderr().strip())
+                    .startsWith("elara: no answer from the inviter at any of its ")
+                    .contains("10.1.0.2:7460, 203.0.113.11:")
+                    .contains("relayed joins are not supported yet")
+                    .doesNotContain("\n");
         } finally {
             aliceRun.close();
             bobRun.close();
