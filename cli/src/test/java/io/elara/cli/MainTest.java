@@ -27,6 +27,19 @@ class MainTest {
     }
 
     @Test
+    void shouldAnswerHelpOnEverySubcommandAsTheUsageErrorsPromise() {
+        // A usage error says "see 'elara send --help'": that must work, on nested commands too.
+        for (String[] command : new String[][] {{"send"}, {"bench", "throughput"}, {"session", "create"}}) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+            args[command.length] = "--help";
+            Cli.Result help = Cli.run(args);
+            assertThat(help.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(help.out()).startsWith("Usage: elara " + String.join(" ", command));
+            assertThat(help.err()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldExplainInOneLineWhenUsageIsWrong() {
         Cli.Result none = Cli.run();
         assertThat(none.exitCode()).isEqualTo(ExitCode.USAGE);
