@@ -113,6 +113,40 @@ public final class NodeCore {
     private final RejectCounters rejects = new RejectCounters();
     private final PacketHeaderFlyweight header = new PacketHeaderFlyweight();
     private final StunResponder stunResponder;
+    /** This node's relayed address on the TURN server of its config; null without one. */
+    private final TurnRelay turn;
+
+    /** Sends through {@link #turn} what is for another relay on its server, and the rest as it is. */
+    private static final class RelayingOutbox implements Outbox {
+        private final Outbox network;
+        private final TurnRelay turn;
+
+        RelayingOutbox(Outbox network, TurnRelay turn) {
+            this.network = network;
+            this.turn = turn;
+        }
+
+        @Override
+        public ByteBuf allocate() {
+            return network.allocate();
+        }
+
+        @Override
+        public void send(ByteBuf datagram, InetSocketAddress recipient) {
+            if (!turn.relays(recipient)) {
+                network.send(datagram, recipient);
+                return;
+            }
+            byte[] bytes = new byte[datagram.readableBytes()];
+            datagram.readBytes(bytes);
+            datagram.release();
+            byte[] wrapped = turn.wrap(bytes, recipient);
+            ByteBuf indication = network.allocate();
+            indication.writeBytes(wrapped);
+            network.send(indication, turn.server());
+        }
+    }
+
     /** This node's reflexive addresses, from the STUN servers of its config. */
     private final ReflexiveDiscovery reflexive;
 
@@ -236,11 +270,17 @@ public final class NodeCore {
             Identity identity,
             RandomGenerator random,
             SecureRandom secureRandom,
-            Outbox outbox,
+            Outbox network,
             BatchVerifier verifier,
             boolean protect) {
         this.identity = identity;
         this.self = identity.nodeId();
+        io.elara.node.config.TurnServer turnServer = config.turn();
+        this.turn = turnServer == null
+                ? null
+                : new TurnRelay(turnServer.server(), turnServer.user(), turnServer.password(), random);
+        // Everything the core sends goes through here: to another relay on the TURN server, through this node's own.
+        Outbox outbox = turn == null ? network : new RelayingOutbox(network, turn);
         this.outbox = outbox;
         this.name = config.name();
         this.limits = config.limits();
@@ -346,6 +386,23 @@ public final class NodeCore {
                 return 0;
             }
         }
+        if (turn != null && from.equals(turn.server())) {
+            // The TURN server: an answer to this node's allocation, or a Data indication carrying a datagram from
+            // another relay, taken as if it came from there.
+            StunMessage.Decoded decoded = StunMessage.decode(buffer, offset, length);
+            int[] delivered = new int[1];
+            if (decoded.ok()
+                    && turn.onStun(decoded.message(), from, nowNs, inner -> {
+                        ByteBuf datagram = io.netty.buffer.Unpooled.wrappedBuffer(inner.datagram());
+                        try {
+                            delivered[0] += onDatagram(datagram, inner.peer(), nowNs);
+                        } finally {
+                            datagram.release();
+                        }
+                    })) {
+                return delivered[0];
+            }
+        }
         byte[] request = new byte[length];
         buffer.getBytes(offset, request);
         byte[] response = stunResponder.handle(request, from, nowNs);
@@ -374,6 +431,18 @@ public final class NodeCore {
     /** Binding requests to this node's STUN servers sent, answered, and given up on. */
     public long stunServerAnswers() {
         return reflexive.answers();
+    }
+
+    /** Sends a whole STUN message as one datagram. */
+    private void sendStun(byte[] message, InetSocketAddress to) {
+        ByteBuf datagram = outbox.allocate();
+        datagram.writeBytes(message);
+        outbox.send(datagram, to);
+    }
+
+    /** This node's relayed address on the TURN server of its config, once it has one; null otherwise. Any thread. */
+    public InetSocketAddress relayedAddress() {
+        return turn == null ? null : turn.relayed();
     }
 
     /** Whether traffic to {@code peer} can flow now: its secure session is up (or this core sends unprotected). */
@@ -950,11 +1019,10 @@ public final class NodeCore {
         currentNowNs = nowNs;
         journal.tick(nowNs);
         if (reflexive.enabled()) {
-            reflexive.flush(nowNs, (request, server) -> {
-                ByteBuf datagram = outbox.allocate();
-                datagram.writeBytes(request);
-                outbox.send(datagram, server);
-            });
+            reflexive.flush(nowNs, this::sendStun);
+        }
+        if (turn != null) {
+            turn.flush(nowNs, this::sendStun);
         }
         sessionLayer.tick(nowNs);
         if (signNow(nowNs)) {
@@ -1105,6 +1173,9 @@ public final class NodeCore {
         }
         long next = Math.min(peers.nextForgetNs(), sessionLayer.nextDeadlineNs());
         next = Math.min(next, reflexive.nextDeadlineNs());
+        if (turn != null) {
+            next = Math.min(next, turn.nextDeadlineNs());
+        }
         if (!unsigned.isEmpty()) {
             next = Math.min(next, unsigned.get(0).queuedNs() + SIGN_DEFER_NS_MAX);
         }
@@ -1476,8 +1547,15 @@ public final class NodeCore {
         for (InetSocketAddress address : reflexive.addresses()) {
             mapped.add(Peer.format(address));
         }
+        String relayed = null;
+        if (turn != null) {
+            InetSocketAddress address = turn.relayed();
+            relayed = address != null
+                    ? Peer.format(address)
+                    : "none: " + (turn.problem() == null ? "allocating" : turn.problem());
+        }
         return new NodeStatus(
-                name, self.toString(), null, peerStatus, sessionStatus, counters, rejected, security, mapped);
+                name, self.toString(), null, peerStatus, sessionStatus, counters, rejected, security, mapped, relayed);
     }
 
     /**

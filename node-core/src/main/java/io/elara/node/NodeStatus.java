@@ -27,7 +27,8 @@ public record NodeStatus(
         Counters counters,
         Map<String, Long> rejects,
         Security security,
-        List<String> reflexive) {
+        List<String> reflexive,
+        String relayed) {
 
     public NodeStatus {
         peers = List.copyOf(peers);
@@ -38,7 +39,7 @@ public record NodeStatus(
 
     /** The same status with the bound address filled in. */
     public NodeStatus withListen(String address) {
-        return new NodeStatus(name, id, address, peers, sessions, counters, rejects, security, reflexive);
+        return new NodeStatus(name, id, address, peers, sessions, counters, rejects, security, reflexive, relayed);
     }
 
     /** The count under {@code reason}'s label, 0 if none. */

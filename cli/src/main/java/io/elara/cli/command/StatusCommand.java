@@ -51,6 +51,13 @@ public final class StatusCommand implements Callable<Integer> {
             status.path("reflexive").forEach(address -> mapped.add(address.asText()));
             out.println("seen from outside at " + String.join(", ", mapped) + " (STUN)");
         }
+        if (status.path("relayed").isTextual()) {
+            String relayed = status.path("relayed").asText();
+            out.println(
+                    relayed.startsWith("none: ")
+                            ? "no relay: " + relayed.substring("none: ".length())
+                            : "relayed at " + relayed + " (TURN)");
+        }
         out.println("peers:" + (status.path("peers").isEmpty() ? " none" : ""));
         for (JsonNode peer : status.path("peers")) {
             double rtt = peer.path("rttMs").asDouble();

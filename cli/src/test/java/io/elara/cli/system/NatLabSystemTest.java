@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.node.membership.InviteToken;
 import io.elara.testing.Await;
 import io.elara.testing.process.NodeProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -150,6 +151,12 @@ class NatLabSystemTest extends SystemTestSupport {
             try (Coturn coturn = Coturn.inNamespace(directory, prefix + "-pub", "203.0.113.1", "203.0.113.2")) {
                 refusedAcross(coturn);
             }
+            // Both behind symmetric NATs, both with a relay on the same TURN server: they connect relay to relay.
+            ToolRun both = lab("up", prefix, "symmetric", "symmetric");
+            assertThat(both.exit()).as(both.output()).isZero();
+            try (Coturn coturn = Coturn.inNamespace(directory, prefix + "-pub", "203.0.113.1", "203.0.113.2")) {
+                relayedAcross(coturn);
+            }
         } finally {
             lab("down", prefix);
         }
@@ -228,6 +235,60 @@ class NatLabSystemTest extends SystemTestSupport {
         } finally {
             aliceRun.close();
             bobRun.close();
+        }
+    }
+
+    private void relayedAcross(Coturn coturn) throws java.io.IOException {
+        Path password = write("turn.pw", Coturn.PASSWORD + "\n");
+        String turn = String.join(
+                "\n",
+                "  turn:",
+                "    server: 203.0.113.1:" + coturn.port,
+                "    user: " + Coturn.USER,
+                "    password-file: " + password.getFileName(),
+                "");
+        Path gail = write("gail.yaml", Files.readString(natConfig("gail", coturn)) + turn);
+        Path hugo = write("hugo.yaml", Files.readString(natConfig("hugo", coturn)) + turn);
+        NodeProcess gailRun = elaraIn(prefix + "-lan1", "gail run", "run", "-c", gail.toString());
+        NodeProcess hugoRun = elaraIn(prefix + "-lan2", "hugo run", "run", "-c", hugo.toString());
+        try {
+            gailRun.awaitStderr("gail ready on", START);
+            hugoRun.awaitStderr("hugo ready on", START);
+            for (Path config : List.of(gail, hugo)) {
+                Await.until(
+                        () -> status(this, config).path("relayed").asText().startsWith("203.0.113."),
+                        Duration.ofSeconds(20),
+                        "a relayed address for " + config);
+            }
+            assertThat(finished("status", 0, "status", "-c", gail.toString()).stdout())
+                    .containsPattern("relayed at 203\\.0\\.113\\.\\d+:\\d+ \\(TURN\\)");
+            finished("create", 0, "session", "create", "team", "-c", gail.toString());
+            String token = finished("invite", 0, "invite", "team", "-c", gail.toString())
+                    .stdout()
+                    .strip();
+            String relayed = status(this, gail).path("relayed").asText();
+            assertThat(InviteToken.parse(token).token().addresses())
+                    .extracting(address -> address.getHostString() + ":" + address.getPort())
+                    .contains(relayed);
+            finished("hugo joins", 0, "join", token, "-c", hugo.toString());
+            assertThat(hugoRun.stderr()).contains("trying " + relayed);
+            for (Path config : List.of(hugo, gail)) {
+                String name = config.getFileName().toString().replace(".yaml", "");
+                NodeProcess send = finished(
+                        name + " says hi", 0, "send", "-c", config.toString(), "--session", "team", "hi from " + name);
+                assertThat(send.stdout().strip()).startsWith("acknowledged by ");
+            }
+            for (Path config : List.of(gail, hugo)) {
+                Await.until(
+                        () -> historyLines(config, "team").size() == 2,
+                        Duration.ofSeconds(20),
+                        "both messages at " + config);
+                assertThat(historyLines(config, "team"))
+                        .containsExactlyInAnyOrder("gail: hi from gail", "hugo: hi from hugo");
+            }
+        } finally {
+            gailRun.close();
+            hugoRun.close();
         }
     }
 

@@ -3,6 +3,7 @@ package io.elara.cli.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.testing.Await;
 import io.elara.testing.net.FreePorts;
 import io.elara.testing.process.NodeProcess;
 import java.nio.file.Path;
@@ -65,6 +66,55 @@ class StunInteropSystemTest extends SystemTestSupport {
         Matcher port = Pattern.compile("port: (\\d+)").matcher(java.nio.file.Files.readString(config));
         assertThat(port.find()).isTrue();
         return Integer.parseInt(port.group(1));
+    }
+
+    @Test
+    void shouldHoldARelayOnCoturnFromTheNodesPortAndSayWhyWhenRefused() throws Exception {
+        // Goal: a running node takes its relayed address on coturn with the config's credential, and a wrong one is
+        // reported in status, in one line, without stopping the node. Method: two nodes on loopback, one with the
+        // right password, one with a wrong one.
+        requireTools("turnserver");
+        try (Coturn coturn = Coturn.start(directory)) {
+            write("right.pw", Coturn.PASSWORD + "\n");
+            write("wrong.pw", "not it\n");
+            Path right = turnConfig("relayed", coturn, "right.pw");
+            Path wrong = turnConfig("refused", coturn, "wrong.pw");
+            NodeProcess relayed = elara("relayed run", "run", "-c", right.toString());
+            NodeProcess refused = elara("refused run", "run", "-c", wrong.toString());
+            relayed.awaitStderr("relayed ready on", START);
+            refused.awaitStderr("refused ready on", START);
+            Await.until(
+                    () -> status(this, right).path("relayed").asText().matches("127\\.0\\.0\\.[12]:\\d+"),
+                    Duration.ofSeconds(20),
+                    "a relayed address");
+            Await.until(
+                    () -> status(this, wrong).path("relayed").asText().startsWith("none: the TURN server refused"),
+                    Duration.ofSeconds(20),
+                    "the refusal in status");
+            assertThat(status(this, wrong).path("relayed").asText())
+                    .isEqualTo("none: the TURN server refused the allocation: wrong user or password (401)");
+            assertThat(finished("status", 0, "status", "-c", wrong.toString()).stdout())
+                    .contains("no relay: the TURN server refused the allocation: wrong user or password (401)");
+            assertThat(refused.isAlive()).isTrue();
+        }
+    }
+
+    private Path turnConfig(String name, Coturn coturn, String passwordFile) {
+        return write(
+                name + ".yaml",
+                String.join(
+                        "\n",
+                        "name: " + name,
+                        "data-dir: " + name + "-data",
+                        "bind:",
+                        "  address: 127.0.0.1",
+                        "  port: " + io.elara.testing.net.FreePorts.udp(),
+                        "stun:",
+                        "  turn:",
+                        "    server: 127.0.0.1:" + coturn.port,
+                        "    user: " + Coturn.USER,
+                        "    password-file: " + passwordFile,
+                        ""));
     }
 
     @Test

@@ -189,8 +189,46 @@ final class ConfigValidator {
                 stunServers.add(address);
             }
         }
+        TurnServer turn = null;
+        if (raw.stun != null && raw.stun.turn != null) {
+            turn = turn(raw.stun.turn, baseDirectory);
+        }
         return new NodeConfig(
-                source, name, dataDirectory, bind, peers, sessions, limits, flows, durability, stunServers);
+                source, name, dataDirectory, bind, peers, sessions, limits, flows, durability, stunServers, turn);
+    }
+
+    private TurnServer turn(RawConfig.RawTurn raw, Path baseDirectory) throws ConfigException {
+        if (raw.server == null || raw.server.isBlank()) {
+            throw error("/stun/turn", "stun.turn.server", "missing; a TURN server is HOST:PORT");
+        }
+        InetSocketAddress server;
+        try {
+            server = Addresses.parse(raw.server, true);
+        } catch (IllegalArgumentException e) {
+            throw error("/stun/turn/server", "stun.turn.server", e.getMessage());
+        }
+        if (raw.user == null || raw.user.isBlank()) {
+            throw error("/stun/turn", "stun.turn.user", "missing; the TURN server's user name");
+        }
+        if (raw.passwordFile == null || raw.passwordFile.isBlank()) {
+            throw error("/stun/turn", "stun.turn.password-file", "missing; a file holding the TURN password");
+        }
+        Path file = baseDirectory.resolve(raw.passwordFile);
+        String password;
+        try {
+            password = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8)
+                    .strip();
+        } catch (java.io.IOException | RuntimeException e) {
+            throw error(
+                    "/stun/turn/password-file",
+                    "stun.turn.password-file",
+                    "cannot read " + file + ": " + e.getClass().getSimpleName().replace("Exception", "") + " "
+                            + e.getMessage());
+        }
+        if (password.isEmpty()) {
+            throw error("/stun/turn/password-file", "stun.turn.password-file", file + " is empty");
+        }
+        return new TurnServer(server, raw.user, password);
     }
 
     String name(String value, String at, String field) throws ConfigException {

@@ -29,7 +29,8 @@ public record NodeConfig(
         Limits limits,
         List<FlowSpec> flows,
         Durability durability,
-        List<InetSocketAddress> stunServers) {
+        List<InetSocketAddress> stunServers,
+        TurnServer turn) {
     /** The port a node listens on when the config does not say. */
     public static final int DEFAULT_PORT = 7460;
 
@@ -51,7 +52,7 @@ public record NodeConfig(
             Limits limits,
             List<FlowSpec> flows,
             Durability durability) {
-        this(source, name, dataDirectory, bind, peers, sessions, limits, flows, durability, List.of());
+        this(source, name, dataDirectory, bind, peers, sessions, limits, flows, durability, List.of(), null);
     }
 
     /** A builder for a node named {@code name}; validation happens in {@link Builder#build}. */
@@ -62,7 +63,7 @@ public record NodeConfig(
     /** The same config with another bind address, e.g. port 0 for a one-shot sender. */
     public NodeConfig withBind(InetSocketAddress newBind) {
         return new NodeConfig(
-                source, name, dataDirectory, newBind, peers, sessions, limits, flows, durability, stunServers);
+                source, name, dataDirectory, newBind, peers, sessions, limits, flows, durability, stunServers, turn);
     }
 
     /** Builds a config in code, checked by the same rules as a file. */

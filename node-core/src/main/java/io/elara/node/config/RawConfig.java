@@ -35,6 +35,20 @@ final class RawConfig {
     static final class RawStun {
         @JsonProperty("servers")
         List<String> servers;
+
+        @JsonProperty("turn")
+        RawTurn turn;
+    }
+
+    static final class RawTurn {
+        @JsonProperty("server")
+        String server;
+
+        @JsonProperty("user")
+        String user;
+
+        @JsonProperty("password-file")
+        String passwordFile;
     }
 
     static final class RawStorage {

@@ -114,6 +114,7 @@ public final class ControlJson {
         json.put("id", status.id());
         json.put("listen", status.listen());
         json.put("reflexive", status.reflexive());
+        json.put("relayed", status.relayed());
         List<Map<String, Object>> peers = new ArrayList<>();
         for (NodeStatus.PeerStatus peer : status.peers()) {
             Map<String, Object> p = new LinkedHashMap<>();

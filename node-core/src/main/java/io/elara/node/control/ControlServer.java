@@ -454,6 +454,10 @@ public final class ControlServer implements AutoCloseable {
                         }
                     }
                     candidates.addAll(core.reflexiveAddresses());
+                    InetSocketAddress relayed = core.relayedAddress();
+                    if (relayed != null) {
+                        candidates.add(relayed); // a joiner that relays through the same TURN server
+                    }
                     candidates.addAll(host);
                     List<InetSocketAddress> addresses = candidates.stream()
                             .limit(io.elara.node.membership.InviteToken.CANDIDATES_MAX)

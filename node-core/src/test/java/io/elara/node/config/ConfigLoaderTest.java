@@ -128,7 +128,25 @@ class ConfigLoaderTest {
         assertThat(error("name: alice\nstun:\n  servers: [127.0.0.1:3478, 127.0.0.1:3478]\n"))
                 .isEqualTo("FILE:3:29: stun.servers[1]: '127.0.0.1:3478' is listed twice");
         assertThat(error("name: alice\nstun:\n  server: 127.0.0.1:3478\n"))
-                .isEqualTo("FILE:3:3: stun: unknown key 'server' (known here: servers)");
+                .isEqualTo("FILE:3:3: stun: unknown key 'server' (known here: servers, turn)");
+    }
+
+    @Test
+    void shouldReadTheTurnServerWithItsPasswordFromAFileAndNameWhatIsMissing() throws Exception {
+        java.nio.file.Files.writeString(directory.resolve("turn.pw"), "turn secret\n");
+        NodeConfig config = ConfigLoader.load(
+                write(
+                        "name: alice\nstun:\n  turn:\n    server: 127.0.0.1:3478\n    user: elara\n    password-file: turn.pw\n"));
+        assertThat(config.turn().server().getPort()).isEqualTo(3478);
+        assertThat(config.turn().user()).isEqualTo("elara");
+        assertThat(config.turn().password()).isEqualTo("turn secret");
+        assertThat(config.turn().toString()).doesNotContain("secret");
+        assertThat(error("name: alice\nstun:\n  turn:\n    server: 127.0.0.1:3478\n    password-file: turn.pw\n"))
+                .isEqualTo("FILE:4:5: stun.turn.user: missing; the TURN server's user name");
+        String unreadable = "name: alice\nstun:\n  turn:\n    server: 127.0.0.1:3478\n    user: elara\n";
+        assertThat(error(unreadable + "    password-file: nowhere.pw\n"))
+                .startsWith("FILE:6:20: stun.turn.password-file: cannot read ")
+                .contains("nowhere.pw");
     }
 
     @Test
