@@ -21,6 +21,7 @@ import io.elara.node.store.StoreException;
 import io.elara.node.store.StoreJournal;
 import io.elara.node.store.StoreWriter;
 import io.elara.node.time.Clock;
+import io.elara.node.transport.IceUpgrades;
 import io.elara.node.transport.SystemClock;
 import io.elara.node.transport.UdpDriver;
 import java.io.IOException;
@@ -95,6 +96,8 @@ public final class Node implements AutoCloseable {
     private final FlowRuntime flows;
     /** The database's writer, or null when nothing is persisted. */
     private final StoreWriter store;
+    /** ICE for relayed peers, or null without a TURN server in the config. */
+    private final IceUpgrades ice;
 
     private Node(
             NodeConfig config,
@@ -105,7 +108,8 @@ public final class Node implements AutoCloseable {
             DataDirectory.Lock lock,
             ControlServer control,
             FlowRuntime flows,
-            StoreWriter store) {
+            StoreWriter store,
+            IceUpgrades ice) {
         this.config = config;
         this.identity = identity;
         this.driver = driver;
@@ -115,6 +119,7 @@ public final class Node implements AutoCloseable {
         this.control = control;
         this.flows = flows;
         this.store = store;
+        this.ice = ice;
     }
 
     /**
@@ -129,6 +134,7 @@ public final class Node implements AutoCloseable {
         FlowRuntime flows = null;
         NodeStore opened = null;
         StoreWriter store = null;
+        IceUpgrades ice = null;
         boolean started = false;
         try {
             if (options.lockDataDirectory()) {
@@ -157,6 +163,11 @@ public final class Node implements AutoCloseable {
                 core.journal(new StoreJournal(store, options.clock()));
                 core.resend(undelivered, options.clock().nowNs());
             }
+            if (config.turn() != null) {
+                // Peers reached through the relay may have a direct path that ICE finds.
+                ice = new IceUpgrades(core, driver.completions(), options.clock(), config.stunServers());
+                core.iceSignals(ice);
+            }
             NodeProxy proxy = new NodeProxy(driver::wakeUp);
             InetSocketAddress local = driver.bind(config.bind(), core, proxy);
             // A first pass of the loop with no input: what the database gave back to send (the mailbox) leaves now.
@@ -174,7 +185,7 @@ public final class Node implements AutoCloseable {
                         running == null ? null : running::statusJson);
                 control.inviteAddresses(inviteAddresses(local));
             }
-            Node node = new Node(config, identity, driver, proxy, local, lock, control, flows, store);
+            Node node = new Node(config, identity, driver, proxy, local, lock, control, flows, store, ice);
             started = true;
             LOG.debug("node {} bound to {} ({} transport)", config.name(), local, driver.epoll() ? "epoll" : "nio");
             return node;
@@ -186,6 +197,9 @@ public final class Node implements AutoCloseable {
             if (!started) {
                 if (flows != null) {
                     flows.close();
+                }
+                if (ice != null) {
+                    ice.close();
                 }
                 if (driver != null) {
                     driver.close();
@@ -243,6 +257,9 @@ public final class Node implements AutoCloseable {
         }
         if (flows != null) {
             flows.close();
+        }
+        if (ice != null) {
+            ice.close(); // before the loop stops: nothing of ICE's reaches a loop that is gone
         }
         driver.close();
         if (store != null) {

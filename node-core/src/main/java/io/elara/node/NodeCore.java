@@ -52,12 +52,14 @@ import io.elara.node.wire.PacketReader;
 import io.elara.node.wire.PingFrameFlyweight;
 import io.elara.node.wire.PongFrameFlyweight;
 import io.elara.stun.codec.StunMessage;
+import io.elara.stun.ice.IceDescription;
 import io.elara.stun.server.StunResponder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,12 +118,35 @@ public final class NodeCore {
     /** This node's relayed address on the TURN server of its config; null without one. */
     private final TurnRelay turn;
 
-    /** Sends through {@link #turn} what is for another relay on its server, and the rest as it is. */
-    private static final class RelayingOutbox implements Outbox {
+    /**
+     * Where the node's I/O shell runs ICE for peers reached through a TURN relay (see {@link #iceSignals}). Called on
+     * the loop thread; implementations hand the work to threads of their own and call back through the loop.
+     */
+    public interface IceSignals {
+        /** A relayed peer's secure session came up and this side controls: gather, then {@link #sendIce} an offer. */
+        void start(NodeId peer, InetSocketAddress address);
+
+        /** The peer sent its offer (this side is controlled) or its answer (this side controls). */
+        void received(NodeId peer, InetSocketAddress address, boolean offer, IceDescription description);
+    }
+
+    /** A path to a peer that is not this node's own UDP port: the pair ICE selected. Loop thread only. */
+    public interface DirectPath {
+        /** Sends one datagram to the peer and releases it. */
+        void send(ByteBuf datagram);
+    }
+
+    /**
+     * Everything the core sends goes through here: to a peer with an ICE path, on that path; to another relay on this
+     * node's TURN server, through this node's own relay; the rest out of the node's port as it is.
+     */
+    private static final class PathOutbox implements Outbox {
         private final Outbox network;
         private final TurnRelay turn;
+        /** Peer address (as the core knows it) to the ICE path that replaces it; loop thread only. */
+        private final Map<InetSocketAddress, DirectPath> direct = new HashMap<>();
 
-        RelayingOutbox(Outbox network, TurnRelay turn) {
+        PathOutbox(Outbox network, TurnRelay turn) {
             this.network = network;
             this.turn = turn;
         }
@@ -133,7 +158,14 @@ public final class NodeCore {
 
         @Override
         public void send(ByteBuf datagram, InetSocketAddress recipient) {
-            if (!turn.relays(recipient)) {
+            if (!direct.isEmpty()) {
+                DirectPath path = direct.get(recipient);
+                if (path != null) {
+                    path.send(datagram);
+                    return;
+                }
+            }
+            if (turn == null || !turn.relays(recipient)) {
                 network.send(datagram, recipient);
                 return;
             }
@@ -146,6 +178,12 @@ public final class NodeCore {
             network.send(indication, turn.server());
         }
     }
+
+    private final PathOutbox paths;
+    /** The shell's ICE runner; null when this node runs no ICE. */
+    private IceSignals iceSignals;
+    /** Per relayed peer address: how its ICE upgrade stands, or the selected path, for status. */
+    private final Map<InetSocketAddress, String> iceStates = new HashMap<>();
 
     /** This node's reflexive addresses, from the STUN servers of its config. */
     private final ReflexiveDiscovery reflexive;
@@ -279,8 +317,8 @@ public final class NodeCore {
         this.turn = turnServer == null
                 ? null
                 : new TurnRelay(turnServer.server(), turnServer.user(), turnServer.password(), random);
-        // Everything the core sends goes through here: to another relay on the TURN server, through this node's own.
-        Outbox outbox = turn == null ? network : new RelayingOutbox(network, turn);
+        this.paths = new PathOutbox(network, turn);
+        Outbox outbox = paths;
         this.outbox = outbox;
         this.name = config.name();
         this.limits = config.limits();
@@ -443,6 +481,62 @@ public final class NodeCore {
     /** This node's relayed address on the TURN server of its config, once it has one; null otherwise. Any thread. */
     public InetSocketAddress relayedAddress() {
         return turn == null ? null : turn.relayed();
+    }
+
+    /** Whether datagrams to {@code address} go through this node's TURN relay (another relay on its server). */
+    boolean relayed(InetSocketAddress address) {
+        return turn != null && turn.relays(address);
+    }
+
+    /** Sets the shell's ICE runner, before the node starts; relayed peers are then offered ICE. */
+    public void iceSignals(IceSignals signals) {
+        this.iceSignals = signals;
+    }
+
+    IceSignals iceSignals() {
+        return iceSignals;
+    }
+
+    /** Sends an ICE offer or answer to the peer proven to be {@code peer}; false when it is gone. Loop thread. */
+    public boolean sendIce(NodeId peer, boolean offer, IceDescription description, long nowNs) {
+        Peer target = peers.byNodeId(peer);
+        if (target == null) {
+            return false;
+        }
+        return sessionLayer.sendIce(target, offer, description, nowNs);
+    }
+
+    /**
+     * From now on, datagrams to {@code address} take {@code path}; {@code description} says which, for status. Datagrams
+     * that arrive on the path are given to {@link #onDatagram} as from {@code address}. Loop thread.
+     */
+    public void usePath(InetSocketAddress address, DirectPath path, String description) {
+        paths.direct.put(address, path);
+        iceStates.put(address, description);
+    }
+
+    /** Datagrams to {@code address} go the way they went before its ICE path; {@code why} is shown in status. */
+    public void dropPath(InetSocketAddress address, String why) {
+        paths.direct.remove(address);
+        iceStates.put(address, why);
+    }
+
+    /** How the ICE upgrade to {@code address} stands (checking, or why it found no path), for status. Loop thread. */
+    public void iceState(InetSocketAddress address, String state) {
+        iceStates.put(address, state);
+    }
+
+    /** How datagrams reach {@code peer}: {@code direct}, {@code ICE ...} or {@code relayed (TURN)...}. */
+    private String path(Peer peer) {
+        InetSocketAddress address = peer.address();
+        if (paths.direct.containsKey(address)) {
+            return "ICE " + iceStates.get(address);
+        }
+        if (!relayed(address)) {
+            return "direct";
+        }
+        String ice = iceStates.get(address);
+        return ice == null ? "relayed (TURN)" : "relayed (TURN); ICE " + ice;
     }
 
     /** Whether traffic to {@code peer} can flow now: its secure session is up (or this core sends unprotected). */
@@ -1499,7 +1593,8 @@ public final class NodeCore {
                     peer.provenId() == null ? null : peer.provenId().toString(),
                     link == null ? "off" : secureState(peer, nowNs),
                     peer.migrations(),
-                    peer.pathMtu().datagramLengthMax()));
+                    peer.pathMtu().datagramLengthMax(),
+                    path(peer)));
         }
         List<NodeStatus.SessionStatus> sessionStatus = new ArrayList<>();
         for (Session session : sessions.all()) {

@@ -83,6 +83,9 @@ public record NodeStatus(
      *     {@link io.elara.node.peer.Liveness#IDLE_TIMEOUT_NS} of silence), {@code none}, or {@code off}
      * @param migrations how many times its address changed under an authenticated packet or handshake (NAT rebinds)
      * @param pathMtu the largest datagram confirmed to reach it, sealed bytes (1,200 until a probe confirms more)
+     * @param path how datagrams reach it: {@code direct} (from this node's port), {@code relayed (TURN)} with how its
+     *     ICE upgrade stands ({@code ; ICE checking}, {@code ; ICE found no direct path: why}), or {@code ICE} and the
+     *     pair ICE selected
      */
     public record PeerStatus(
             String name,
@@ -98,7 +101,8 @@ public record NodeStatus(
             String nodeId,
             String secure,
             long migrations,
-            int pathMtu) {}
+            int pathMtu,
+            String path) {}
 
     /**
      * @param name session name

@@ -19,6 +19,7 @@ import io.elara.node.session.HeldEvents;
 import io.elara.node.session.Overlay;
 import io.elara.node.session.Session;
 import io.elara.node.session.SessionTable;
+import io.elara.stun.ice.IceDescription;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -516,6 +517,11 @@ final class SessionLayer {
             return;
         }
         addresses.put(id, peer.address());
+        NodeCore.IceSignals ice = core.iceSignals();
+        if (ice != null && core.relayed(peer.address()) && core.self().compareTo(id) < 0) {
+            // Reached through TURN: ICE may find a direct path. The side with the smaller id controls and offers.
+            ice.start(id, peer.address());
+        }
         for (Session session : core.sessions().all()) {
             Membership membership = session.membership();
             if (membership != null && membership.isMember(id)) {
@@ -679,7 +685,35 @@ final class SessionLayer {
             case REFUSED -> onRefused(message, event, nowNs);
             case MEMBER -> onMember(message, event, from, nowNs);
             case SYNC -> onSync(message, event, from, nowNs);
+            case ICE -> onIce(message, event, from);
         }
+    }
+
+    /** An ICE offer or answer from a relayed peer: handed to the node's ICE runner, if it has one. */
+    private void onIce(ControlMessage message, Event event, Peer from) {
+        NodeCore.IceSignals ice = core.iceSignals();
+        if (ice == null || !core.relayed(from.address())) {
+            invalid("an ICE " + (message.offer() ? "offer" : "answer") + " from " + from.label()
+                    + ", which this node does not reach through a relay");
+            return;
+        }
+        boolean controlling = core.self().compareTo(event.author()) < 0;
+        if (message.offer() == controlling) {
+            invalid("an ICE " + (message.offer() ? "offer" : "answer") + " from " + from.label()
+                    + " in the wrong role (the node with the smaller id offers)");
+            return;
+        }
+        IceDescription.Parsed parsed = IceDescription.parse(message.description());
+        if (!parsed.accepted()) {
+            invalid("a malformed ICE description from " + from.label() + ": " + parsed.problem());
+            return;
+        }
+        ice.received(event.author(), from.address(), message.offer(), parsed.description());
+    }
+
+    /** Sends an ICE offer or answer to {@code peer}; false when it could not be queued. */
+    boolean sendIce(Peer peer, boolean offer, IceDescription description, long nowNs) {
+        return control(peer, ControlMessage.ice(offer, description.text()), nowNs) == null;
     }
 
     /**

@@ -64,7 +64,7 @@ public final class StatusCommand implements Callable<Integer> {
             long heard = peer.path("lastHeardMsAgo").asLong();
             out.printf(
                     java.util.Locale.ROOT,
-                    "  %-16s %-22s rtt %s  mtu %s  heard %s  queued %d  sent %d (%d again)  received %d  secure %s%s%s%s%n",
+                    "  %-16s %-22s rtt %s  mtu %s  heard %s  queued %d  sent %d (%d again)  received %d  secure %s%s%s%s%s%n",
                     peer.path("name").asText(),
                     peer.path("address").asText(),
                     rtt < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f ms", rtt),
@@ -75,6 +75,9 @@ public final class StatusCommand implements Callable<Integer> {
                     peer.path("retransmissions").asLong(),
                     peer.path("eventsReceived").asLong(),
                     peer.path("secure").asText(),
+                    peer.path("path").isTextual() && !peer.path("path").asText().equals("direct")
+                            ? "  path " + peer.path("path").asText()
+                            : "",
                     peer.path("clockOffsetMs").isNumber()
                             ? String.format(
                                     java.util.Locale.ROOT,

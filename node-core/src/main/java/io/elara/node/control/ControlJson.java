@@ -132,6 +132,7 @@ public final class ControlJson {
             p.put("secure", peer.secure());
             p.put("migrations", peer.migrations());
             p.put("pathMtu", peer.pathMtu());
+            p.put("path", peer.path());
             peers.add(p);
         }
         json.put("peers", peers);

@@ -70,7 +70,9 @@ public record ControlMessage(
         WELCOME("welcome"),
         REFUSED("refused"),
         MEMBER("member"),
-        SYNC("sync");
+        SYNC("sync"),
+        /** An ICE offer ({@code o}) or answer ({@code a}) between two connected nodes: a description's text. */
+        ICE("ice");
 
         private final String word;
 
@@ -142,11 +144,34 @@ public record ControlMessage(
                 Verb.SYNC, session, null, null, null, null, flags, ops, digest, newestOp, coverFrom, coverTo, held);
     }
 
+    /** Longest ICE description carried, in UTF-8 bytes. */
+    public static final int ICE_BYTES_MAX = 2048;
+
+    /** An ICE offer (this side controls) or answer, carrying {@code description}, an ICE description's one line. */
+    public static ControlMessage ice(boolean offer, String description) {
+        byte[] bytes = description.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > ICE_BYTES_MAX) {
+            throw new IllegalArgumentException("an ICE description is at most " + ICE_BYTES_MAX + " bytes");
+        }
+        return new ControlMessage(Verb.ICE, null, bytes, null, null, null, offer ? "o" : "a", 0, null, 0, 0, 0, null);
+    }
+
+    /** For {@link Verb#ICE}: whether it is the offer (from the controlling side). */
+    public boolean offer() {
+        return "o".equals(flags);
+    }
+
+    /** For {@link Verb#ICE}: the description's text. */
+    public String description() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
     /** The line this message is sent as. */
     public String text() {
         StringBuilder out = new StringBuilder(verb.word());
         switch (verb) {
             case JOIN, OP -> out.append(' ').append(B64.encodeToString(payload));
+            case ICE -> out.append(' ').append(flags).append(' ').append(B64.encodeToString(payload));
             case WELCOME ->
                 out.append(' ')
                         .append(session)
@@ -210,6 +235,17 @@ public record ControlMessage(
             case JOIN, OP -> {
                 fields(f, 2, 2);
                 yield new ControlMessage(verb, null, decode(f[1]), null, null, null, null, 0, null, 0, 0, 0, null);
+            }
+            case ICE -> {
+                fields(f, 3, 3);
+                if (!f[1].equals("o") && !f[1].equals("a")) {
+                    throw new IllegalArgumentException("an ICE message is an offer (o) or an answer (a)");
+                }
+                byte[] description = decode(f[2]);
+                if (description.length > ICE_BYTES_MAX) {
+                    throw new IllegalArgumentException("an ICE description is at most " + ICE_BYTES_MAX + " bytes");
+                }
+                yield ice(f[1].equals("o"), new String(description, StandardCharsets.UTF_8));
             }
             case WELCOME -> {
                 fields(f, 4, 4);

@@ -48,7 +48,9 @@ class ControlMessageTest {
                         Long.MIN_VALUE,
                         Long.MAX_VALUE,
                         held),
-                ControlMessage.sync(SESSION, "rc", 0, "0000000000000000", 0, 5, 9, Map.of()));
+                ControlMessage.sync(SESSION, "rc", 0, "0000000000000000", 0, 5, 9, Map.of()),
+                ControlMessage.ice(true, "uF4g 0123456789abcdefABCDEF+/ host,1,2130706431,10.1.0.2:40000"),
+                ControlMessage.ice(false, "aB12 0123456789abcdefABCDEF+/ srflx,2,1694498815,203.0.113.12:7"));
         for (ControlMessage message : messages) {
             ControlMessage.Parsed parsed = ControlMessage.parse(message.text());
             assertThat(parsed.problem()).as(message.text()).isNull();
@@ -105,6 +107,24 @@ class ControlMessageTest {
         ControlMessage.Parsed parsed = ControlMessage.parse(text);
         assertThat(parsed.accepted()).as(text).isFalse();
         assertThat(parsed.problem()).isNotBlank();
+    }
+
+    @Test
+    void shouldCarryAnIceOfferAndAnswerAndRefuseOtherRolesAndOversizedDescriptions() {
+        ControlMessage offer =
+                ControlMessage.parse(ControlMessage.ice(true, "u f").text()).message();
+        assertThat(offer.offer()).isTrue();
+        assertThat(offer.description()).isEqualTo("u f");
+        assertThat(ControlMessage.parse(ControlMessage.ice(false, "x").text())
+                        .message()
+                        .offer())
+                .isFalse();
+        assertThat(ControlMessage.parse("ice q eA").problem()).contains("an offer (o) or an answer (a)");
+        assertThat(ControlMessage.parse("ice o").problem()).contains("has 2 fields, not 3");
+        String big = java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(new byte[ControlMessage.ICE_BYTES_MAX + 1]);
+        assertThat(ControlMessage.parse("ice o " + big).problem()).contains("at most 2048 bytes");
     }
 
     @Test
