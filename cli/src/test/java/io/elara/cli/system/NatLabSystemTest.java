@@ -225,6 +225,79 @@ class NatLabSystemTest extends SystemTestSupport {
         }
     }
 
+    @Test
+    void shouldConnectTwoMembersBehindConeNatsDirectlyOnceAPublicMemberIntroducesThem() throws Exception {
+        // Goal: members behind cone NATs (the NAT filters what a peer sends first) talk directly, without a TURN
+        // server, once they share a session with a member both can reach. Method: pia runs on the public segment and
+        // invites; ivy and jack, each behind a cone NAT, join through her. Her session control tells each of them the
+        // other's address as she sees it (the reflexive one) at the same moment, so both dial at once: each one's
+        // handshake opens its own NAT for the other's, and their secure session comes up directly, with no relay
+        // anywhere. A message from jack is acknowledged by both.
+        try {
+            ToolRun up = lab("up", prefix, "cone", "cone");
+            assertThat(up.exit()).as(up.output()).isZero();
+            try (Coturn coturn = Coturn.inNamespace(directory, prefix + "-pub", "203.0.113.1", "203.0.113.2")) {
+                Path pia = write(
+                        "pia.yaml",
+                        Files.readString(natConfig("pia", coturn)).replace("address: 0.0.0.0", "address: 203.0.113.2"));
+                Path ivy = natConfig("ivy-cone", coturn);
+                Path jack = natConfig("jack-cone", coturn);
+                NodeProcess piaRun = elaraIn(prefix + "-pub", "pia run", "run", "-c", pia.toString());
+                NodeProcess ivyRun = elaraIn(prefix + "-lan1", "ivy run", "run", "-c", ivy.toString());
+                NodeProcess jackRun = elaraIn(prefix + "-lan2", "jack run", "run", "-c", jack.toString());
+                try {
+                    piaRun.awaitStderr("pia ready on", START);
+                    ivyRun.awaitStderr("ivy-cone ready on", START);
+                    jackRun.awaitStderr("jack-cone ready on", START);
+                    finished("create", 0, "session", "create", "team", "-c", pia.toString());
+                    String token = finished("invite", 0, "invite", "team", "-c", pia.toString())
+                            .stdout()
+                            .strip();
+                    finished("ivy joins", 0, "join", token, "-c", ivy.toString());
+                    finished("jack joins", 0, "join", token, "-c", jack.toString());
+                    Await.until(
+                            () -> peerPath(ivy, "jack-cone").equals("direct")
+                                    && peerPath(jack, "ivy-cone").equals("direct"),
+                            Duration.ofSeconds(20),
+                            "ivy and jack connected to each other directly");
+                    JsonNode jackAtIvy = peer(ivy, "jack-cone");
+                    assertThat(jackAtIvy.path("address").asText()).isEqualTo("203.0.113.12:7460");
+                    assertThat(jackAtIvy.path("secure").asText()).isEqualTo("up");
+                    NodeProcess send = finished(
+                            "jack says hi", 0, "send", "-c", jack.toString(), "--session", "team", "hi from jack");
+                    assertThat(send.stdout().strip())
+                            .isIn("acknowledged by ivy-cone, pia", "acknowledged by pia, ivy-cone");
+                    Await.until(
+                            () -> historyLines(ivy, "team").contains("jack-cone: hi from jack"),
+                            Duration.ofSeconds(10),
+                            "jack's message at ivy");
+                } finally {
+                    piaRun.close();
+                    ivyRun.close();
+                    jackRun.close();
+                }
+            }
+        } finally {
+            lab("down", prefix);
+        }
+    }
+
+    /** The peer named {@code name} in {@code config}'s node's status, or a missing node. */
+    private JsonNode peer(Path config, String name) {
+        for (JsonNode peer : status(this, config).path("peers")) {
+            if (peer.path("name").asText().equals(name)) {
+                return peer;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /** The path to the peer named {@code name}, when its secure session is up; else empty. */
+    private String peerPath(Path config, String name) {
+        JsonNode peer = peer(config, name);
+        return peer.path("secure").asText().equals("up") ? peer.path("path").asText() : "";
+    }
+
     /** The path of the one peer {@code config}'s node knows, from {@code elara status --json}. */
     private String onlyPeerPath(Path config) {
         JsonNode peers = status(this, config).path("peers");
