@@ -1345,6 +1345,11 @@ public final class NodeCore {
                 .text();
     }
 
+    /** Public addresses of connected members of session {@code name}, at most {@code max}, for invites. */
+    public List<InetSocketAddress> reachableMembers(String sessionName, int max) {
+        return sessionLayer.reachableMembers(sessionName, max);
+    }
+
     /**
      * Joins with invite {@code token}; {@code done} completes with the session's name once this node is a member, or
      * fails with the reason.

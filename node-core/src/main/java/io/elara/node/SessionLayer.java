@@ -259,6 +259,42 @@ final class SessionLayer {
     }
 
     /**
+     * Addresses of members of session {@code name} this node has a secure session with, on public addresses (not
+     * private, loopback, link-local or shared), at most {@code max}: the members an invite names after its inviter's
+     * own addresses, for a joiner that the inviter's NAT keeps out. Empty for a session this node is not in.
+     */
+    List<InetSocketAddress> reachableMembers(String name, int max) {
+        Session session = core.sessions().byName(name);
+        List<InetSocketAddress> out = new ArrayList<>();
+        if (session == null || session.membership() == null) {
+            return out;
+        }
+        for (Peer peer : session.members()) {
+            if (out.size() < max && peer.address() != null && core.connected(peer) && isPublic(peer.address())) {
+                out.add(peer.address());
+            }
+        }
+        return out;
+    }
+
+    private static boolean isPublic(InetSocketAddress address) {
+        java.net.InetAddress ip = address.getAddress();
+        if (ip == null
+                || ip.isLoopbackAddress()
+                || ip.isSiteLocalAddress()
+                || ip.isLinkLocalAddress()
+                || ip.isAnyLocalAddress()
+                || ip.isMulticastAddress()) {
+            return false;
+        }
+        byte[] bytes = ip.getAddress();
+        if (bytes.length == 4) {
+            return !((bytes[0] & 0xFF) == 100 && (bytes[1] & 0xC0) == 64); // 100.64.0.0/10, carrier-grade NAT
+        }
+        return (bytes[0] & 0xFE) != 0xFC; // fc00::/7, unique local
+    }
+
+    /**
      * Joins with {@code text}, an invite: sends the JOIN to the inviter at the invite's first address and completes
      * {@code done} with the session's name once the inviter's welcome made this node a member, or fails it with the
      * reason (a refused invite, no answer within {@link #JOIN_TIMEOUT_NS}).
@@ -609,7 +645,8 @@ final class SessionLayer {
         return "no answer from the inviter at any of its " + addresses.size() + " addresses ("
                 + String.join(", ", tried)
                 + ") within " + seconds + " s: it is offline, or behind a NAT that lets nobody in first (its 'elara"
-                + " stun' report says which); relayed joins are not supported yet";
+                + " stun' report says which); a TURN server in both configs, or an invite made while the inviter is"
+                + " connected to a member both can reach, gets through";
     }
 
     /**
@@ -682,7 +719,7 @@ final class SessionLayer {
             case OP -> onOp(message, event, from, false, nowNs);
             case JOIN -> onOp(message, event, from, true, nowNs);
             case WELCOME -> onWelcome(message, event, from, nowNs);
-            case REFUSED -> onRefused(message, event, nowNs);
+            case REFUSED -> onRefused(message, event, from, nowNs);
             case MEMBER -> onMember(message, event, from, nowNs);
             case SYNC -> onSync(message, event, from, nowNs);
             case ICE -> onIce(message, event, from);
@@ -739,7 +776,7 @@ final class SessionLayer {
         Session session = core.sessions().byId(op.sessionId());
         if (session == null || session.membership() == null) {
             PendingJoin join = joins.get(op.sessionId());
-            if (!request && join != null && sender.equals(join.invite.inviter())) {
+            if (!request && join != null && answersFor(join, event, from)) {
                 if (join.early.size() < JOIN_BUFFER_OPS_MAX) {
                     join.early.add(op); // arrived before the welcome: applied with it
                 }
@@ -848,7 +885,7 @@ final class SessionLayer {
     private void onWelcome(ControlMessage message, Event event, Peer from, long nowNs) {
         SessionId id = message.session();
         PendingJoin join = joins.get(id);
-        if (join == null || !event.author().equals(join.invite.inviter())) {
+        if (join == null || !answersFor(join, event, from)) {
             invalid("a welcome to a session this node is not joining, from " + from.label());
             return;
         }
@@ -880,13 +917,26 @@ final class SessionLayer {
         LOG.info("joined session '{}'", session.name());
     }
 
+    /**
+     * Whether {@code event} may answer {@code join}: it is the inviter's, or the node that signed it is the one this
+     * node reached at an address of the invite. An invite names, after its inviter's own addresses, those of members
+     * it is connected to, so that a joiner the inviter's NAT keeps out can join through one of them; the inviter's
+     * signature over the invite vouches for those addresses.
+     */
+    private static boolean answersFor(PendingJoin join, Event event, Peer from) {
+        if (event.author().equals(join.invite.inviter())) {
+            return true;
+        }
+        return event.author().equals(from.provenId()) && join.invite.addresses().contains(from.address());
+    }
+
     /** Joins welcomed but not yet effective here (the operations that admit the inviter are on their way). */
     private final Map<SessionId, CompletableFuture<String>> waitingForMembership = new HashMap<>();
 
-    private void onRefused(ControlMessage message, Event event, long nowNs) {
+    private void onRefused(ControlMessage message, Event event, Peer from, long nowNs) {
         SessionId id = message.session();
         PendingJoin join = joins.get(id);
-        if (join == null || !event.author().equals(join.invite.inviter())) {
+        if (join == null || !answersFor(join, event, from)) {
             invalid("a refusal of a join this node did not ask for");
             return;
         }

@@ -105,4 +105,34 @@ class NodeCoreReflexiveTest {
         network.runUntil(hello::isDone, LIMIT, "bob's message acknowledged");
         assertThat(hello.join().acknowledgedBy()).containsExactly("alice");
     }
+
+    @Test
+    void shouldJoinThroughAMemberTheInviteNamesWhenTheInviterStaysSilent() throws Exception {
+        // Goal: an inviter behind a NAT that keeps the joiner out names, after its own addresses, a member it is
+        // connected to; the joiner gets in through that member. Method: carol joins alice's session; alice's invite
+        // for bob names an address nobody answers at (hers, as bob's network would see it), then carol's; bob joins.
+        Member alice = network.add("alice", 7211, b -> b);
+        Member bob = network.add("bob", 7212, b -> b);
+        Member carol = network.add("carol", 7213, b -> b);
+        alice.core.createSession("team", now());
+        String first = alice.core.invite("team", 0, now() / 1_000_000L + 3_600_000L, List.of(alice.address), now());
+        CompletableFuture<String> carolJoined = new CompletableFuture<>();
+        carol.core.join(first, null, now(), carolJoined);
+        network.runUntil(carolJoined::isDone, LIMIT, "carol to join");
+        assertThat(alice.core.reachableMembers("team", 2))
+                .as("carol's address is a private one here: an invite would not name her")
+                .isEmpty();
+        InetSocketAddress silent = CoreNetwork.address(7998);
+        String token =
+                alice.core.invite("team", 0, now() / 1_000_000L + 3_600_000L, List.of(silent, carol.address), now());
+
+        CompletableFuture<String> joined = new CompletableFuture<>();
+        bob.core.join(token, null, now(), joined);
+        network.runUntil(joined::isDone, LIMIT, "bob to join through carol");
+
+        assertThat(joined.join()).isEqualTo("team");
+        CompletableFuture<SendResult> hello = bob.core.sendText(SendTarget.session("team"), "hello", now());
+        network.runUntil(hello::isDone, LIMIT, "bob's message acknowledged");
+        assertThat(hello.join().acknowledgedBy()).containsExactlyInAnyOrder("alice", "carol");
+    }
 }

@@ -226,13 +226,15 @@ class NatLabSystemTest extends SystemTestSupport {
     }
 
     @Test
-    void shouldConnectTwoMembersBehindConeNatsDirectlyOnceAPublicMemberIntroducesThem() throws Exception {
-        // Goal: members behind cone NATs (the NAT filters what a peer sends first) talk directly, without a TURN
-        // server, once they share a session with a member both can reach. Method: pia runs on the public segment and
-        // invites; ivy and jack, each behind a cone NAT, join through her. Her session control tells each of them the
-        // other's address as she sees it (the reflexive one) at the same moment, so both dial at once: each one's
-        // handshake opens its own NAT for the other's, and their secure session comes up directly, with no relay
-        // anywhere. A message from jack is acknowledged by both.
+    void shouldJoinThroughAPublicMemberAndThenConnectTwoConeNatsDirectly() throws Exception {
+        // Goal: people behind cone NATs (the NAT filters what a peer sends first) invite each other and talk
+        // directly, with no TURN server, when their session has a member both can reach. Method: pia runs on the
+        // public segment and creates the session; ivy, behind a cone NAT, joins with pia's invite. Then ivy invites
+        // jack, behind another cone NAT: ivy's NAT keeps jack's JOIN out at both of her own addresses, so he goes on
+        // to the next address her invite names, pia's, and joins through her. Pia's session control tells ivy and
+        // jack each other's address as she sees it (the reflexive one) at the same moment, so both dial at once:
+        // each one's handshake opens its own NAT for the other's, and their secure session comes up directly. A
+        // message from jack is acknowledged by both.
         try {
             ToolRun up = lab("up", prefix, "cone", "cone");
             assertThat(up.exit()).as(up.output()).isZero();
@@ -254,7 +256,21 @@ class NatLabSystemTest extends SystemTestSupport {
                             .stdout()
                             .strip();
                     finished("ivy joins", 0, "join", token, "-c", ivy.toString());
-                    finished("jack joins", 0, "join", token, "-c", jack.toString());
+                    Await.until(
+                            () -> inviteAddresses(ivy).stream()
+                                    .anyMatch(address -> address.toString().endsWith("203.0.113.2:7460")),
+                            Duration.ofSeconds(20),
+                            "ivy's invite to name pia, a member on a public address");
+                    List<java.net.InetSocketAddress> named = inviteAddresses(ivy);
+                    assertThat(named)
+                            .extracting(address -> address.getHostString() + ":" + address.getPort())
+                            .as("her LAN address, her reflexive one, then pia's")
+                            .startsWith("10.1.0.2:7460", "203.0.113.11:7460", "203.0.113.2:7460");
+                    String ivyToken = finished("ivy invites", 0, "invite", "team", "-c", ivy.toString())
+                            .stdout()
+                            .strip();
+                    finished("jack joins through pia", 0, "join", ivyToken, "-c", jack.toString());
+                    assertThat(jackRun.stderr()).contains("trying 203.0.113.2:7460");
                     Await.until(
                             () -> peerPath(ivy, "jack-cone").equals("direct")
                                     && peerPath(jack, "ivy-cone").equals("direct"),

@@ -433,6 +433,9 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** {@code {"op":"invite","session":N,"uses":U,"expiresInMs":E}}: answers {@code "token"}. */
+    /** Members an invite names after the inviter's own addresses, at most. */
+    static final int INVITE_MEMBERS_MAX = 2;
+
     private void invite(JsonNode request, LineChannel line) throws IOException, InterruptedException {
         String session = request.path("session").asText(null);
         int uses = request.path("uses").asInt(0);
@@ -445,8 +448,9 @@ public final class ControlServer implements AutoCloseable {
         answer(
                 proxy.call((core, nowNs, result) -> {
                     // The host addresses first (a joiner on the same network), then those the STUN servers of the
-                    // config saw (a joiner elsewhere, through this node's NAT), then loopback (a joiner on this
-                    // machine); a joiner tries them in this order.
+                    // config saw (a joiner elsewhere, through this node's NAT), its relay, up to two members on public
+                    // addresses it is connected to (a joiner this node's NAT keeps out joins through one of them),
+                    // then loopback (a joiner on this machine); a joiner tries them in this order.
                     java.util.Set<InetSocketAddress> candidates = new java.util.LinkedHashSet<>();
                     for (InetSocketAddress address : host) {
                         if (!address.getAddress().isLoopbackAddress()) {
@@ -458,6 +462,7 @@ public final class ControlServer implements AutoCloseable {
                     if (relayed != null) {
                         candidates.add(relayed); // a joiner that relays through the same TURN server
                     }
+                    candidates.addAll(core.reachableMembers(session, INVITE_MEMBERS_MAX));
                     candidates.addAll(host);
                     List<InetSocketAddress> addresses = candidates.stream()
                             .limit(io.elara.node.membership.InviteToken.CANDIDATES_MAX)
