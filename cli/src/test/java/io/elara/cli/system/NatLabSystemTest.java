@@ -298,6 +298,75 @@ class NatLabSystemTest extends SystemTestSupport {
         }
     }
 
+    @Test
+    void shouldGoBackToTheRelayWhenTheDirectPathIceFoundStopsWorking() throws Exception {
+        // Goal: a direct path can stop working mid-conversation (a NAT reboots, a firewall rule changes); the pair
+        // must not go silent. Method: two nodes behind cone NATs move from their relays to a direct path by ICE; then
+        // the first NAT drops everything from the second one's public address (coturn's stays allowed). Consent
+        // freshness (RFC 7675) stops being confirmed on both sides, and after 30 s each goes back to the relay, saying
+        // why; messages then go both ways again.
+        try {
+            ToolRun up = lab("up", prefix, "cone", "cone");
+            assertThat(up.exit()).as(up.output()).isZero();
+            try (Coturn coturn = Coturn.inNamespace(directory, prefix + "-pub", "203.0.113.1", "203.0.113.2")) {
+                Path[] configs = relayedConfigs(coturn, "kim", "lev");
+                Path kim = configs[0];
+                Path lev = configs[1];
+                NodeProcess kimRun = elaraIn(prefix + "-lan1", "kim run", "run", "-c", kim.toString());
+                NodeProcess levRun = elaraIn(prefix + "-lan2", "lev run", "run", "-c", lev.toString());
+                try {
+                    joinThroughRelays(kim, kimRun, lev, levRun);
+                    for (Path config : List.of(kim, lev)) {
+                        Await.until(
+                                () -> onlyPeerPath(config).startsWith("ICE "),
+                                Duration.ofSeconds(30),
+                                "a direct path found by ICE at " + config);
+                    }
+                    ToolRun block = tool(
+                            "block the direct path",
+                            TOOL,
+                            "ip",
+                            "netns",
+                            "exec",
+                            prefix + "-nat1",
+                            "iptables",
+                            "-I",
+                            "FORWARD",
+                            "-s",
+                            "203.0.113.12",
+                            "-j",
+                            "DROP");
+                    assertThat(block.exit()).as(block.output()).isZero();
+                    for (Path config : List.of(kim, lev)) {
+                        Await.until(
+                                () -> onlyPeerPath(config)
+                                        .startsWith("relayed (TURN); ICE lost its direct path (no consent for 30 s)"),
+                                Duration.ofSeconds(60),
+                                "back on the relay at " + config);
+                    }
+                    for (Path config : List.of(lev, kim)) {
+                        String name = config.getFileName().toString().replace(".yaml", "");
+                        NodeProcess send = finished(
+                                name + " says hi through the relay again",
+                                0,
+                                "send",
+                                "-c",
+                                config.toString(),
+                                "--session",
+                                "team",
+                                "relayed again from " + name);
+                        assertThat(send.stdout().strip()).startsWith("acknowledged by ");
+                    }
+                } finally {
+                    kimRun.close();
+                    levRun.close();
+                }
+            }
+        } finally {
+            lab("down", prefix);
+        }
+    }
+
     /** The peer named {@code name} in {@code config}'s node's status, or a missing node. */
     private JsonNode peer(Path config, String name) {
         for (JsonNode peer : status(this, config).path("peers")) {
