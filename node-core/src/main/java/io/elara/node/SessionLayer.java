@@ -148,6 +148,8 @@ final class SessionLayer {
         final long deadlineNs;
         final boolean retried;
         final List<MembershipOp> early = new ArrayList<>();
+        /** Peers made for the invite's addresses, to be forgotten when the join ends if they never answered. */
+        final List<Peer> tried = new ArrayList<>();
 
         PendingJoin(
                 InviteToken invite,
@@ -342,6 +344,9 @@ final class SessionLayer {
         }
         MembershipOp join = MembershipOp.join(core.identity(), invite, core.hlcNow(nowNs));
         PendingJoin pending = new PendingJoin(invite, join, inviter, name, done, nowNs + JOIN_TIMEOUT_NS, false);
+        if (!known) {
+            pending.tried.add(inviter);
+        }
         if (!known && invite.addresses().size() > 1) {
             pending.candidate = 0;
             pending.candidateDeadlineNs = nowNs + CANDIDATE_WAIT_NS;
@@ -579,6 +584,7 @@ final class SessionLayer {
                     return false;
                 }
                 join.done.completeExceptionally(new SendException(unanswered(join)));
+                forgetSilent(join, null);
                 return true;
             });
         }
@@ -677,6 +683,9 @@ final class SessionLayer {
         }
         LOG.info("no answer from the inviter at {}; trying {}", Peer.format(join.inviter.address()), Peer.format(next));
         join.inviter = peer;
+        if (!join.tried.contains(peer)) {
+            join.tried.add(peer);
+        }
         String problem = control(peer, ControlMessage.join(join.join.encoded()), nowNs);
         if (problem != null) {
             LOG.debug("JOIN to {} not sent: {}", Peer.format(next), problem);
@@ -891,6 +900,7 @@ final class SessionLayer {
         }
         NodeId creator = message.node();
         joins.remove(id);
+        forgetSilent(join, from);
         if (core.sessions().byName(join.localName) != null) {
             join.done.completeExceptionally(
                     new SendException("a session named '" + join.localName + "' exists already"));
@@ -930,6 +940,27 @@ final class SessionLayer {
         return event.author().equals(from.provenId()) && join.invite.addresses().contains(from.address());
     }
 
+    /**
+     * Forgets the peers a finished join made for invite addresses where nobody answered (a LAN address of another
+     * network, a reflexive one behind a filtering NAT): they would otherwise show as dialing, with the JOIN queued, until
+     * its delivery timeout. A peer that answered, or that a session needs since, stays.
+     */
+    private void forgetSilent(PendingJoin join, Peer answered) {
+        for (Peer peer : join.tried) {
+            if (peer != answered
+                    && !core.connected(peer)
+                    && peer.provenId() == null
+                    && peer.configuredName() == null
+                    && core.peers().all().contains(peer)) {
+                peer.failAll("the join went through another address");
+                core.closeSessionWith(peer);
+                if (core.peers().retire(peer)) {
+                    LOG.debug("forgot {}, where the inviter never answered", Peer.format(peer.address()));
+                }
+            }
+        }
+    }
+
     /** Joins welcomed but not yet effective here (the operations that admit the inviter are on their way). */
     private final Map<SessionId, CompletableFuture<String>> waitingForMembership = new HashMap<>();
 
@@ -949,6 +980,7 @@ final class SessionLayer {
             MembershipOp again = MembershipOp.join(core.identity(), join.invite, core.hlcNow(nowNs));
             PendingJoin retry =
                     new PendingJoin(join.invite, again, join.inviter, join.localName, join.done, join.deadlineNs, true);
+            retry.tried.addAll(join.tried);
             joins.put(id, retry);
             String problem = control(join.inviter, ControlMessage.join(again.encoded()), nowNs);
             if (problem == null) {
@@ -956,6 +988,7 @@ final class SessionLayer {
             }
             joins.remove(id);
         }
+        forgetSilent(join, from);
         join.done.completeExceptionally(new SendException(
                 "the inviter refused the join: " + (reason != null ? reason.description() : message.name())));
     }

@@ -104,6 +104,10 @@ class NodeCoreReflexiveTest {
         CompletableFuture<SendResult> hello = bob.core.sendText(SendTarget.session("team"), "hello", now());
         network.runUntil(hello::isDone, LIMIT, "bob's message acknowledged");
         assertThat(hello.join().acknowledgedBy()).containsExactly("alice");
+        assertThat(bob.core.status(now()).peers())
+                .extracting(NodeStatus.PeerStatus::address)
+                .as("the silent address is forgotten once the join went through another")
+                .containsExactly(io.elara.node.peer.Peer.format(alice.address));
     }
 
     @Test

@@ -573,7 +573,8 @@ class NatLabSystemTest extends SystemTestSupport {
             assertThat(join.stderr().strip())
                     .startsWith("elara: no answer from the inviter at any of its ")
                     .contains("10.1.0.2:7460, 203.0.113.11:")
-                    .contains("relayed joins are not supported yet")
+                    .contains(
+                            "a TURN server in both configs, or an invite made while the inviter is connected to a member both can reach")
                     .doesNotContain("\n");
         } finally {
             aliceRun.close();
