@@ -1,6 +1,7 @@
 package io.elara.cli;
 
 import io.elara.cli.command.BenchCommand;
+import io.elara.cli.command.ChatCommand;
 import io.elara.cli.command.DemoCommand;
 import io.elara.cli.command.ExportCommand;
 import io.elara.cli.command.HistoryCommand;
@@ -41,6 +42,7 @@ import picocli.CommandLine.Spec;
             IdCommand.class,
             KeyCommand.class,
             RunCommand.class,
+            ChatCommand.class,
             SendCommand.class,
             TailCommand.class,
             StatusCommand.class,

@@ -11,6 +11,7 @@ import io.elara.node.config.NodeConfig;
 import io.elara.node.peer.Peer;
 import io.elara.node.store.DataDirectory;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -55,27 +56,7 @@ public final class RunCommand implements Callable<Integer> {
         LogConfigurator.setLevel(logLevel);
         Logger log = LoggerFactory.getLogger(RunCommand.class);
         NodeConfig nodeConfig = config.load();
-        DataDirectory data = new DataDirectory(nodeConfig.dataDirectory());
-        try {
-            if (!Files.exists(data.identityFile())) {
-                data.create();
-                passphrase.create(
-                        data.identityFile(),
-                        Identity.generate(new SecureRandom()),
-                        spec.commandLine().getErr());
-                log.info("created a new identity in {}", data.identityFile());
-            }
-        } catch (IOException | KeyFileException e) {
-            throw new ElaraUserException(ExitCode.FAILURE, e.getMessage(), e);
-        }
-        Identity identity =
-                ConfigOption.identity(nodeConfig, passphrase, spec.commandLine().getErr());
-        Node node;
-        try {
-            node = Node.start(nodeConfig, identity, Node.Options.daemon());
-        } catch (NodeStartException e) {
-            throw new ElaraUserException(ExitCode.FAILURE, e.getMessage(), e);
-        }
+        Node node = start(nodeConfig, passphrase, spec.commandLine().getErr(), log);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -90,11 +71,34 @@ public final class RunCommand implements Callable<Integer> {
                 "{} ready on {} as {} ({} transport, {} ms after the JVM started)",
                 nodeConfig.name(),
                 Peer.format(node.localAddress()),
-                identity.nodeId(),
+                node.id(),
                 node.epoll() ? "epoll" : "nio",
                 sinceProcessStartMs());
         stopped.await();
         return ExitCode.OK;
+    }
+
+    /**
+     * Starts {@code nodeConfig}'s node as a daemon (data directory locked, control socket open, events persisted),
+     * creating its identity first when the data directory has none. Errors are user errors with one line.
+     */
+    public static Node start(NodeConfig nodeConfig, PassphraseOptions passphrase, PrintWriter err, Logger log) {
+        DataDirectory data = new DataDirectory(nodeConfig.dataDirectory());
+        try {
+            if (!Files.exists(data.identityFile())) {
+                data.create();
+                passphrase.create(data.identityFile(), Identity.generate(new SecureRandom()), err);
+                log.info("created a new identity in {}", data.identityFile());
+            }
+        } catch (IOException | KeyFileException e) {
+            throw new ElaraUserException(ExitCode.FAILURE, e.getMessage(), e);
+        }
+        Identity identity = ConfigOption.identity(nodeConfig, passphrase, err);
+        try {
+            return Node.start(nodeConfig, identity, Node.Options.daemon());
+        } catch (NodeStartException e) {
+            throw new ElaraUserException(ExitCode.FAILURE, e.getMessage(), e);
+        }
     }
 
     /**

@@ -1,0 +1,501 @@
+package io.elara.cli.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.node.control.ControlClient;
+import io.elara.node.session.SessionState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The chat's logic, on a running node's control socket: what is typed ({@link ChatInput}) becomes a send or a
+ * command, and what the node delivers ({@code tail}) becomes lines in the {@link ChatView}. Sends go out on a thread of
+ * their own, so typing never waits for the network; a message shows when the node delivers it back, as everyone else
+ * sees it. Thread-safe.
+ */
+public final class ChatClient implements AutoCloseable {
+    /** How long a message may wait for every member's acknowledgement before the chat says who has not got it yet. */
+    static final long SEND_TIMEOUT_MS = 10_000;
+    /** Recent messages shown when the chat opens. */
+    static final int BACKLOG = 20;
+
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneId.systemDefault());
+
+    private final Path socket;
+    private final String self;
+    private final int textBytesMax;
+    private final ChatView view;
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "elara-chat-send");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, Integer> unread = new ConcurrentHashMap<>();
+    private volatile String current;
+    private volatile List<String> sessionNames = List.of();
+    private volatile List<String> memberNames = List.of();
+    private volatile ControlClient tail;
+    private volatile boolean closed;
+
+    /**
+     * @param socket the node's control socket
+     * @param self the node's name (mentions of {@code @self} ring the bell)
+     * @param textBytesMax the node's {@code limits.text-bytes-max}: longer messages are refused before sending
+     */
+    public ChatClient(Path socket, String self, int textBytesMax, ChatView view) {
+        this.socket = socket;
+        this.self = self;
+        this.textBytesMax = textBytesMax;
+        this.view = view;
+    }
+
+    /** The session messages go to, or null before the node is in any. */
+    public String current() {
+        return current;
+    }
+
+    public List<String> sessionNames() {
+        return sessionNames;
+    }
+
+    public List<String> memberNames() {
+        return memberNames;
+    }
+
+    /**
+     * Opens the chat: reads the node's sessions, picks {@code session} (or the first one), shows the recent messages and
+     * follows new ones on a thread of its own.
+     *
+     * @throws IOException when the node cannot be reached
+     */
+    public void open(String session) throws IOException {
+        List<String> names = refreshSessions();
+        if (session != null) {
+            if (!names.contains(session)) {
+                throw new IOException(noSuchSession(session, names));
+            }
+            current = session;
+        } else if (!names.isEmpty()) {
+            current = names.get(0);
+        }
+        refreshSessions(); // the members of the session now chosen
+        // The status line first: a terminal sets its bottom line aside before anything scrolls above it.
+        updateStatus();
+        view.show(view.dim(
+                current == null
+                        ? "Elara chat as " + self + ": this node is in no session yet; /join TOKEN, or /help"
+                        : "Elara chat as " + self + " in '" + current + "'; /help lists the commands, /quit leaves"));
+        ControlClient client = ControlClient.connect(socket);
+        client.send(Map.of("op", "tail", "backlog", BACKLOG));
+        JsonNode answer = client.next();
+        if (answer == null || !answer.path("ok").asBoolean()) {
+            client.close();
+            throw new IOException(
+                    answer == null
+                            ? "the node closed the connection"
+                            : answer.path("error").asText());
+        }
+        tail = client;
+        Thread reader = new Thread(this::follow, "elara-chat-tail");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void follow() {
+        try {
+            JsonNode line;
+            while ((line = tail.next()) != null) {
+                if (line.has("dropped")) {
+                    view.show(view.dim("(" + line.path("dropped").asLong() + " events skipped: the chat fell behind)"));
+                    continue;
+                }
+                render(line);
+            }
+            if (!closed) {
+                view.show("the node stopped; /quit leaves");
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                view.show("lost the node: " + e.getMessage());
+            }
+        }
+    }
+
+    /** One delivered event, as a line: a message, an action, a presence or topic change. */
+    void render(JsonNode event) {
+        String session = event.path("session").asText();
+        String author = event.path("authorName").asText();
+        String time = timeOf(event.path("time").asText());
+        String type = event.path("type").asText();
+        boolean here = session.equals(current);
+        String tag = here ? "" : "[" + session + "] ";
+        if (type.equals("state")) {
+            String key = event.path("key").asText();
+            String value = event.path("value").asText();
+            int space = value.indexOf(' ');
+            String presence = value.isEmpty()
+                    ? "online"
+                    : space < 0 ? value : value.substring(0, space) + " (" + value.substring(space + 1) + ")";
+            String what = key.equals(SessionState.PRESENCE)
+                    ? author + " is " + presence
+                    : author + " set " + key + " to '" + value + "'";
+            view.show(view.dim(time + " " + tag + "* " + what));
+            return;
+        }
+        if (!type.equals("text")) {
+            return;
+        }
+        String text = event.path("text").asText();
+        String line = text.startsWith(ChatInput.ME_PREFIX)
+                ? time + " " + tag + "* " + view.name(author) + " " + text.substring(ChatInput.ME_PREFIX.length())
+                : time + " " + tag + view.name(author) + ": " + text;
+        view.show(line);
+        if (!event.path("local").asBoolean()) {
+            if (!here) {
+                unread.merge(session, 1, Integer::sum);
+                updateStatus();
+            }
+            if (mentions(text, self)) {
+                view.bell();
+            }
+        }
+    }
+
+    static boolean mentions(String text, String name) {
+        int at = text.indexOf("@" + name);
+        while (at >= 0) {
+            int end = at + 1 + name.length();
+            if (end == text.length() || !Character.isLetterOrDigit(text.charAt(end))) {
+                return true;
+            }
+            at = text.indexOf("@" + name, end);
+        }
+        return false;
+    }
+
+    private static String timeOf(String iso) {
+        try {
+            return CLOCK.format(Instant.parse(iso));
+        } catch (RuntimeException e) {
+            return "--:--:--";
+        }
+    }
+
+    /**
+     * Acts on one typed line. Returns false when the chat should end ({@code /quit}). Problems (an unknown command, a
+     * session that does not exist, a message over the size limit) are one line in the view, and nothing is sent.
+     */
+    public boolean handle(String typed) {
+        ChatInput.Parsed parsed = ChatInput.parse(typed, textBytesMax);
+        if (parsed instanceof ChatInput.Problem problem) {
+            view.show(problem.message());
+        } else if (parsed instanceof ChatInput.Say say) {
+            say(say.text());
+        } else if (parsed instanceof ChatInput.Run run) {
+            try {
+                return command(run);
+            } catch (IOException e) {
+                view.show(run.command().usage().split(" ", 2)[0] + ": " + e.getMessage());
+            }
+        }
+        return true;
+    }
+
+    private void say(String text) {
+        String session = current;
+        if (session == null) {
+            view.show("not sent: this node is in no session yet (/join TOKEN)");
+            return;
+        }
+        sender.execute(() -> {
+            try {
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("op", "send");
+                request.put("session", session);
+                request.put("text", text);
+                request.put("timeoutMs", SEND_TIMEOUT_MS);
+                JsonNode answer = ask(request);
+                if (!answer.path("ok").asBoolean()) {
+                    String why = answer.path("error").asText();
+                    view.show(view.dim(
+                            why.startsWith("not acknowledged")
+                                    ? "(not yet delivered to everyone: the node keeps sending it)"
+                                    : "not sent: " + why));
+                }
+            } catch (IOException e) {
+                view.show("not sent: " + e.getMessage());
+            }
+        });
+    }
+
+    private boolean command(ChatInput.Run run) throws IOException {
+        switch (run.command().name()) {
+            case "quit" -> {
+                return false;
+            }
+            case "help" -> {
+                for (ChatInput.Command command : ChatInput.COMMANDS) {
+                    view.show(String.format(Locale.ROOT, "  %-34s %s", command.usage(), command.help()));
+                }
+                view.show("  a line starting with // sends a message starting with /; Tab completes commands,"
+                        + " session names and @names");
+            }
+            case "sessions" -> {
+                JsonNode answer = expectOk(ask(Map.of("op", "session", "action", "list")));
+                if (answer.path("sessions").isEmpty()) {
+                    view.show("no sessions yet: /join TOKEN");
+                }
+                for (JsonNode session : answer.path("sessions")) {
+                    String name = session.path("name").asText();
+                    int count = unread.getOrDefault(name, 0);
+                    view.show(String.format(
+                            Locale.ROOT,
+                            "  %s %-16s %d members%s",
+                            name.equals(current) ? "*" : " ",
+                            name,
+                            session.path("members").size(),
+                            count > 0 ? "  " + count + " unread" : ""));
+                }
+            }
+            case "switch" -> {
+                String name = run.args().get(0);
+                List<String> names = refreshSessions();
+                if (!names.contains(name)) {
+                    view.show(noSuchSession(name, names));
+                } else {
+                    current = name;
+                    unread.remove(name);
+                    refreshSessions();
+                    view.show(view.dim("now in '" + name + "'"));
+                    updateStatus();
+                }
+            }
+            case "join" -> {
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("op", "join");
+                request.put("token", run.args().get(0));
+                view.show(view.dim("joining…"));
+                JsonNode answer = expectOk(ask(request));
+                String name = answer.path("session").asText();
+                refreshSessions();
+                if (!name.isEmpty()) {
+                    current = name;
+                }
+                view.show(view.dim("joined '" + name + "'; now in it"));
+                updateStatus();
+            }
+            case "invite" -> {
+                String session = requireSession();
+                JsonNode answer = expectOk(ask(Map.of("op", "invite", "session", session)));
+                view.show("invite to '" + session + "' (valid 1 h): "
+                        + answer.path("token").asText());
+            }
+            case "leave" -> {
+                String session = requireSession();
+                expectOk(ask(Map.of("op", "session", "action", "leave", "name", session)));
+                List<String> names = refreshSessions();
+                current = names.isEmpty() ? null : names.get(0);
+                view.show(view.dim("left '" + session + "'" + (current == null ? "" : "; now in '" + current + "'")));
+                updateStatus();
+            }
+            case "who" -> {
+                String session = requireSession();
+                JsonNode answer = expectOk(ask(Map.of("op", "session", "action", "list")));
+                for (JsonNode info : answer.path("sessions")) {
+                    if (info.path("name").asText().equals(session)) {
+                        for (JsonNode member : info.path("members")) {
+                            String presence = member.path("presence").asText("");
+                            view.show(String.format(
+                                    Locale.ROOT,
+                                    "  %-16s %s%s",
+                                    member.path("name").asText(),
+                                    member.path("self").asBoolean()
+                                            ? "(you)"
+                                            : member.path("connected").asBoolean() ? "connected" : "not connected",
+                                    presence.isEmpty() ? "" : "  " + presence));
+                        }
+                    }
+                }
+            }
+            case "nick" ->
+                view.show("you are '" + self + "': a node's name comes from its config file (name:), and members see it"
+                        + " on every message; change it there and restart the node");
+            case "status" -> {
+                String value = SessionState.presence(
+                        run.args().get(0),
+                        run.rest().substring(run.args().get(0).length()));
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("op", "state");
+                request.put("key", SessionState.PRESENCE);
+                request.put("value", value);
+                request.put("timeoutMs", 2_000);
+                expectOk(ask(request));
+                view.show(view.dim("you are " + value));
+            }
+            case "me" -> say(ChatInput.ME_PREFIX + run.rest());
+            case "history" ->
+                history(
+                        run.args().isEmpty()
+                                ? BACKLOG
+                                : Integer.parseInt(run.args().get(0)));
+            case "peers" -> {
+                JsonNode status = expectOk(ask(Map.of("op", "status"))).path("status");
+                if (status.path("peers").isEmpty()) {
+                    view.show("no peers");
+                }
+                for (JsonNode peer : status.path("peers")) {
+                    double rtt = peer.path("rttMs").asDouble(-1);
+                    view.show(String.format(
+                            Locale.ROOT,
+                            "  %-16s %-22s %s  rtt %s  %s",
+                            peer.path("name").asText(),
+                            peer.path("address").asText(),
+                            peer.path("secure").asText(),
+                            rtt < 0 ? "-" : String.format(Locale.ROOT, "%.1f ms", rtt),
+                            peer.path("path").asText("direct")));
+                }
+            }
+            default -> view.show("not built yet: " + run.command().usage());
+        }
+        return true;
+    }
+
+    /** The last {@code count} messages of the current session, from the node's recent events. */
+    private void history(int count) throws IOException {
+        String session = requireSession();
+        List<JsonNode> lines = new ArrayList<>();
+        try (ControlClient client = ControlClient.connect(socket)) {
+            client.send(Map.of("op", "tail", "backlog", 1000));
+            JsonNode answer = expectOk(client.next());
+            int backlog = answer.path("backlog").asInt();
+            for (int i = 0; i < backlog; i++) {
+                JsonNode event = client.next();
+                if (event == null) {
+                    break;
+                }
+                if (event.path("session").asText().equals(session)
+                        && event.path("type").asText().equals("text")) {
+                    lines.add(event);
+                }
+            }
+        }
+        List<JsonNode> last = lines.subList(Math.max(0, lines.size() - count), lines.size());
+        view.show(view.dim("— the last " + last.size() + " messages of '" + session + "' —"));
+        last.forEach(this::render);
+    }
+
+    private String requireSession() throws IOException {
+        String session = current;
+        if (session == null) {
+            throw new IOException("this node is in no session yet (/join TOKEN)");
+        }
+        return session;
+    }
+
+    private List<String> refreshSessions() throws IOException {
+        JsonNode answer = expectOk(ask(Map.of("op", "session", "action", "list")));
+        List<String> names = new ArrayList<>();
+        List<String> members = new ArrayList<>();
+        for (JsonNode session : answer.path("sessions")) {
+            String name = session.path("name").asText();
+            if (!name.equals("direct")) {
+                names.add(name);
+            }
+            if (name.equals(current)) {
+                for (JsonNode member : session.path("members")) {
+                    if (!member.path("self").asBoolean()) {
+                        members.add(member.path("name").asText());
+                    }
+                }
+            }
+        }
+        sessionNames = List.copyOf(names);
+        memberNames = List.copyOf(members);
+        return names;
+    }
+
+    /** Reads the sessions and members again (they change as people join and leave), then redraws the status line. */
+    public void refresh() {
+        try {
+            refreshSessions();
+        } catch (IOException e) {
+            view.status(" elara: " + self + " | the node does not answer: " + e.getMessage());
+            return;
+        }
+        updateStatus();
+    }
+
+    /** The status line: the session, its members and unread counts elsewhere. */
+    public void updateStatus() {
+        StringBuilder line = new StringBuilder(" elara: ").append(self);
+        String session = current;
+        line.append(" | ").append(session == null ? "no session" : session);
+        if (session != null) {
+            line.append(" (").append(memberNames.size() + 1).append(" members)");
+        }
+        StringBuilder others = new StringBuilder();
+        unread.forEach((name, count) -> {
+            if (count > 0 && !name.equals(session)) {
+                others.append(' ').append(name).append(':').append(count);
+            }
+        });
+        if (others.length() > 0) {
+            line.append(" | unread").append(others);
+        }
+        view.status(line.toString());
+    }
+
+    private static String noSuchSession(String name, List<String> names) {
+        return "no session named '" + name + "' (this node has: "
+                + (names.isEmpty() ? "none" : String.join(", ", names)) + ")";
+    }
+
+    private JsonNode ask(Map<String, Object> request) throws IOException {
+        try (ControlClient client = ControlClient.connect(socket)) {
+            client.send(request);
+            JsonNode answer = client.next();
+            if (answer == null) {
+                throw new IOException("the node closed the connection before answering");
+            }
+            return answer;
+        }
+    }
+
+    private static JsonNode expectOk(JsonNode answer) throws IOException {
+        if (!answer.path("ok").asBoolean()) {
+            throw new IOException(answer.path("error").asText());
+        }
+        return answer;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        sender.shutdown();
+        try {
+            sender.awaitTermination(SEND_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ControlClient client = tail;
+        if (client != null) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.elara.cli.chat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What one typed line means: a message to the current session, a command, or a one-line problem (nothing is sent).
+ * Pure: {@link #parse} never throws and touches nothing.
+ */
+public final class ChatInput {
+    private ChatInput() {}
+
+    /** A command: its name (without the slash) and how it is used. */
+    public record Command(String name, String usage, String help, int minArgs, int maxArgs) {}
+
+    /** Every command, in the order {@code /help} lists them. */
+    public static final List<Command> COMMANDS = List.of(
+            new Command("help", "/help", "this list", 0, 0),
+            new Command("sessions", "/sessions", "the sessions this node is in, with unread counts", 0, 0),
+            new Command("switch", "/switch NAME", "talk in session NAME", 1, 1),
+            new Command("join", "/join TOKEN", "join a session with an invite", 1, 1),
+            new Command("invite", "/invite", "an invite to the current session", 0, 0),
+            new Command("leave", "/leave", "leave the current session", 0, 0),
+            new Command("who", "/who", "the members of the current session and their presence", 0, 0),
+            new Command("nick", "/nick NAME", "the name you show (the node's name; set in the config)", 0, 1),
+            new Command("status", "/status online|away|busy [TEXT]", "your presence, in every session", 1, -1),
+            new Command("me", "/me ACTION", "say what you do (* you ACTION)", 1, -1),
+            new Command("history", "/history [N]", "the last N messages of the current session (default 20)", 0, 1),
+            new Command("peers", "/peers", "the nodes this one talks to: address, RTT, path", 0, 0),
+            new Command("quit", "/quit", "leave the chat (the node keeps running if it ran before)", 0, 0));
+
+    /** One parsed line: a message, a command, a problem, or nothing. */
+    public sealed interface Parsed permits Say, Run, Problem, Nothing {}
+
+    /** Text for the current session. */
+    public record Say(String text) implements Parsed {}
+
+    /** A known command with its arguments (the rest of the line split on spaces; for /me and /status, kept whole). */
+    public record Run(Command command, List<String> args, String rest) implements Parsed {}
+
+    /** Why the line is neither: shown, and nothing is sent. */
+    public record Problem(String message) implements Parsed {}
+
+    /** An empty line. */
+    public record Nothing() implements Parsed {}
+
+    /**
+     * Reads {@code line}. A line starting with {@code /} is a command ({@code //} sends a text starting with one
+     * slash); anything else is a message, which must fit {@code textBytesMax} UTF-8 bytes.
+     */
+    public static Parsed parse(String line, int textBytesMax) {
+        if (line == null || line.isBlank()) {
+            return new Nothing();
+        }
+        if (line.startsWith("//")) {
+            return say(line.substring(1), textBytesMax);
+        }
+        if (!line.startsWith("/")) {
+            return say(line, textBytesMax);
+        }
+        String body = line.substring(1).strip();
+        int space = body.indexOf(' ');
+        String name = (space < 0 ? body : body.substring(0, space)).toLowerCase(Locale.ROOT);
+        String rest = space < 0 ? "" : body.substring(space + 1).strip();
+        Command command = command(name);
+        if (command == null) {
+            return new Problem("unknown command '/" + name + "' (see /help)");
+        }
+        List<String> args = new ArrayList<>();
+        if (!rest.isEmpty()) {
+            for (String arg : rest.split("\\s+", -1)) {
+                args.add(arg);
+            }
+        }
+        if (args.size() < command.minArgs() || (command.maxArgs() >= 0 && args.size() > command.maxArgs())) {
+            return new Problem("usage: " + command.usage());
+        }
+        if (command.name().equals("status")) {
+            String presence = args.get(0).toLowerCase(Locale.ROOT);
+            if (!List.of("online", "away", "busy").contains(presence)) {
+                return new Problem("usage: " + command.usage() + " (not '" + args.get(0) + "')");
+            }
+        }
+        if (command.name().equals("history")
+                && !args.isEmpty()
+                && (!args.get(0).matches("[0-9]{1,4}") || Integer.parseInt(args.get(0)) == 0)) {
+            return new Problem("usage: " + command.usage() + " (N is 1 to 9999)");
+        }
+        if (command.name().equals("me")) {
+            Parsed said = say(ME_PREFIX + rest, textBytesMax);
+            if (said instanceof Problem) {
+                return said;
+            }
+        }
+        return new Run(command, List.copyOf(args), rest);
+    }
+
+    /** How an action ({@code /me}) travels: a text with this prefix, shown as {@code * name action}. */
+    public static final String ME_PREFIX = "/me ";
+
+    private static Parsed say(String text, int textBytesMax) {
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > textBytesMax) {
+            return new Problem(
+                    "message too long: " + bytes + " bytes, the limit is " + textBytesMax + " (limits.text-bytes-max)");
+        }
+        return new Say(text);
+    }
+
+    /** The command named {@code name}, or null. */
+    public static Command command(String name) {
+        for (Command command : COMMANDS) {
+            if (command.name().equals(name)) {
+                return command;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,50 @@
+package io.elara.cli.chat;
+
+import java.io.PrintWriter;
+
+/** Where the chat shows things. Callable from any thread. */
+public interface ChatView {
+    /** Shows one line of scrollback (a message, a notice, a command's answer). */
+    void show(String line);
+
+    /** Shows {@code text} in the status line (a terminal has one; plain output does not). */
+    void status(String text);
+
+    /** Rings the bell (a mention). */
+    void bell();
+
+    /** Colours a sender's name, the same colour for the same name; plain output leaves it as it is. */
+    String name(String name);
+
+    /** Dims a notice; plain output leaves it as it is. */
+    String dim(String text);
+
+    /** Plain lines on {@code out}: for pipes and scripts. */
+    static ChatView plain(PrintWriter out) {
+        return new ChatView() {
+            @Override
+            public void show(String line) {
+                synchronized (out) {
+                    out.println(line);
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void status(String text) {}
+
+            @Override
+            public void bell() {}
+
+            @Override
+            public String name(String name) {
+                return name;
+            }
+
+            @Override
+            public String dim(String text) {
+                return text;
+            }
+        };
+    }
+}

@@ -1,0 +1,149 @@
+package io.elara.cli.command;
+
+import io.elara.cli.ElaraUserException;
+import io.elara.cli.ExitCode;
+import io.elara.cli.chat.ChatClient;
+import io.elara.cli.chat.ChatView;
+import io.elara.cli.output.LogConfigurator;
+import io.elara.cli.terminal.TerminalView;
+import io.elara.cli.terminal.Terminals;
+import io.elara.node.Node;
+import io.elara.node.config.NodeConfig;
+import io.elara.node.control.ControlClient;
+import io.elara.node.store.DataDirectory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code elara chat}: the chat terminal. */
+@Command(
+        name = "chat",
+        description = {
+            "Chat in this node's sessions: messages scroll above a line editor with history and Tab completion, and a"
+                    + " status line shows the session, its members and unread messages elsewhere.",
+            "Uses the node running for the config (elara run), or runs it inside the chat until /quit.",
+            "With no terminal (a pipe), reads one line per message or command and prints plain lines: for scripts."
+        },
+        footer = {
+            "",
+            "Commands: /help /sessions /switch NAME /join TOKEN /invite /leave /who /nick /status online|away|busy"
+                    + " [TEXT] /me ACTION /history [N] /peers /quit",
+            "",
+            "Examples:",
+            "  elara chat -c alice.yaml",
+            "  elara chat -c alice.yaml --session team",
+            "  printf 'hello\\n/who\\n' | elara chat -c alice.yaml --plain"
+        })
+public final class ChatCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConfigOption config;
+
+    @Mixin
+    PassphraseOptions passphrase;
+
+    @Option(names = "--session", paramLabel = "NAME", description = "the session to talk in first")
+    String session;
+
+    @Option(names = "--plain", description = "plain lines even on a terminal (no line editor, no status line)")
+    boolean plain;
+
+    @Override
+    public Integer call() throws IOException {
+        // The chat's screen is the terminal: the node's logs would write over it.
+        LogConfigurator.setLevel("error");
+        NodeConfig nodeConfig = config.load();
+        Path socket = new DataDirectory(nodeConfig.dataDirectory()).controlSocket();
+        Node own = null;
+        if (!running(socket)) {
+            own = RunCommand.start(
+                    nodeConfig, passphrase, spec.commandLine().getErr(), LoggerFactory.getLogger(ChatCommand.class));
+        }
+        try {
+            boolean terminal = !plain && Terminals.interactive();
+            return terminal ? onTerminal(nodeConfig, socket) : plain(nodeConfig, socket);
+        } finally {
+            if (own != null) {
+                own.close();
+            }
+        }
+    }
+
+    private int plain(NodeConfig nodeConfig, Path socket) throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ChatClient chat =
+                new ChatClient(socket, nodeConfig.name(), nodeConfig.limits().textBytesMax(), ChatView.plain(out))) {
+            open(chat);
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!chat.handle(line)) {
+                    break;
+                }
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    @SuppressWarnings("FutureReturnValueIgnored") // the status line's refresh reports its own problems
+    private int onTerminal(NodeConfig nodeConfig, Path socket) throws IOException {
+        Path history = socket.resolveSibling("chat_history");
+        ChatClient[] holder = new ChatClient[1];
+        try (TerminalView view =
+                TerminalView.open(history, () -> holder[0].sessionNames(), () -> holder[0].memberNames())) {
+            ScheduledExecutorService statusTimer = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "elara-chat-status");
+                thread.setDaemon(true);
+                return thread;
+            });
+            try (ChatClient chat = new ChatClient(
+                    socket, nodeConfig.name(), nodeConfig.limits().textBytesMax(), view)) {
+                holder[0] = chat;
+                open(chat);
+                statusTimer.scheduleWithFixedDelay(chat::refresh, 2, 2, TimeUnit.SECONDS);
+                while (true) {
+                    String current = chat.current();
+                    String line = view.readLine((current == null ? "" : current) + "> ");
+                    if (line == null || !chat.handle(line)) {
+                        break;
+                    }
+                }
+            } finally {
+                statusTimer.shutdownNow();
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    private void open(ChatClient chat) {
+        try {
+            chat.open(session);
+        } catch (IOException e) {
+            throw new ElaraUserException(ExitCode.FAILURE, e.getMessage(), e);
+        }
+    }
+
+    private static boolean running(Path socket) {
+        try {
+            ControlClient.connect(socket).close();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.elara.cli.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.testing.Await;
+import io.elara.testing.process.NodeProcess;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code elara chat} with no terminal: lines in, plain lines out, as a script drives it. Two real nodes on loopback in
+ * a session; each side's chat is a separate process on its node's control socket. Bob's chat reads a named pipe the
+ * test writes to over time, so it stays open while alice's messages arrive.
+ */
+class ChatSystemTest extends SystemTestSupport {
+    private NodeProcess run(String name, Path config) {
+        NodeProcess run = elara(name + " run", "run", "-c", config.toString());
+        run.awaitStderr(name + " ready on", START);
+        return run;
+    }
+
+    @Test
+    void shouldSendShowAndExplainInPlainLinesWithNothingSentForBadInput() throws Exception {
+        // Goal: a script (or a person at a pipe) can chat, and every mistake is one line that names it, with nothing
+        // sent. Method: alice and bob in session team; bob's chat follows; alice's chat gets a message, an action, an
+        // unknown command, a session that does not exist, a message over the size limit, /who and /quit; then bob
+        // sets his presence and answers with a mention of alice.
+        Path alice = bareConfig("alice");
+        Path bob = bareConfig("bob");
+        try (NodeProcess aliceRun = run("alice", alice);
+                NodeProcess bobRun = run("bob", bob)) {
+            finished("create", 0, "session", "create", "team", "-c", alice.toString());
+            String token = finished("invite", 0, "invite", "team", "-c", alice.toString())
+                    .stdout()
+                    .strip();
+            finished("bob joins", 0, "join", token, "-c", bob.toString());
+
+            Path pipe = directory.resolve("bob-chat.in");
+            Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+            assertThat(mkfifo.waitFor()).isZero();
+            // Opened read-write, so neither this side nor the chat's blocks on the other opening it.
+            try (RandomAccessFile bobTypes = new RandomAccessFile(pipe.toFile(), "rw")) {
+                NodeProcess bobChat = elara("bob chat", pipe, "chat", "--plain", "-c", bob.toString());
+                bobChat.awaitStdout("Elara chat as bob in 'team'", START);
+
+                String tooLong = "x".repeat(5000);
+                Path aliceScript = write(
+                        "alice-chat.in",
+                        String.join(
+                                "\n",
+                                "hello from alice",
+                                "/me waves",
+                                "/bogus now",
+                                "/switch nowhere",
+                                tooLong,
+                                "/status sleeping",
+                                "/who",
+                                "/quit",
+                                ""));
+                NodeProcess aliceChat = elara("alice chat", aliceScript, "chat", "-c", alice.toString());
+                assertThat(aliceChat.waitFor(EXIT)).as(aliceChat.describe()).isZero();
+                String aliceOut = aliceChat.stdout();
+                assertThat(aliceOut)
+                        .contains("Elara chat as alice in 'team'")
+                        .contains("unknown command '/bogus' (see /help)")
+                        .contains("no session named 'nowhere' (this node has: team)")
+                        .contains("message too long: 5000 bytes, the limit is 1024 (limits.text-bytes-max)")
+                        .contains("usage: /status online|away|busy [TEXT] (not 'sleeping')")
+                        .containsPattern("bob +connected");
+
+                bobChat.awaitStdout("\\d\\d:\\d\\d:\\d\\d alice: hello from alice", START);
+                bobChat.awaitStdout("\\d\\d:\\d\\d:\\d\\d \\* alice waves", START);
+                assertThat(historyLines(bob, "team"))
+                        .as("the bad lines sent nothing")
+                        .containsExactly("alice: hello from alice", "alice: /me waves");
+
+                type(bobTypes, "/status away lunch");
+                Await.until(
+                        () -> "away lunch".equals(presence(alice, "bob")),
+                        Duration.ofSeconds(10),
+                        "bob's presence at alice");
+                type(bobTypes, "see you @alice");
+                Await.until(
+                        () -> historyLines(alice, "team").contains("bob: see you @alice"),
+                        Duration.ofSeconds(10),
+                        "bob's answer at alice");
+                bobChat.awaitStdout("bob: see you @alice", START);
+                type(bobTypes, "/quit");
+                assertThat(bobChat.waitFor(EXIT)).as(bobChat.describe()).isZero();
+            }
+            assertThat(aliceRun.isAlive()).isTrue();
+            assertThat(bobRun.isAlive())
+                    .as("the chat leaves the node it did not start running")
+                    .isTrue();
+        }
+    }
+
+    private static void type(RandomAccessFile pipe, String line) throws Exception {
+        pipe.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String presence(Path config, String member) {
+        JsonNode team = sessionNamed(config, "team");
+        if (team != null) {
+            for (JsonNode each : team.path("members")) {
+                if (each.path("name").asText().equals(member)) {
+                    return each.path("presence").asText(null);
+                }
+            }
+        }
+        return null;
+    }
+}
