@@ -43,6 +43,21 @@ public final class ChatClient implements AutoCloseable {
         return thread;
     });
     private final Map<String, Integer> unread = new ConcurrentHashMap<>();
+    /** Typing signals go out here, never behind a message waiting for its acknowledgements. */
+    private final ExecutorService signals = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "elara-chat-signal");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Recent messages per session (newest last), to edit, delete and react to, and to name in notices. */
+    private final Map<String, java.util.Deque<Message>> recent = new ConcurrentHashMap<>();
+    /** The text each recent message has now (after edits), by its key. */
+    private final Map<String, String> edited = new ConcurrentHashMap<>();
+    /** Who is typing, and until when (System.nanoTime). */
+    private final Map<String, Long> typingUntil = new ConcurrentHashMap<>();
+
+    private volatile long lastTypingSentNs = Long.MIN_VALUE;
+    private volatile String delivery = "";
     private volatile String current;
     private volatile List<String> sessionNames = List.of();
     private volatile List<String> memberNames = List.of();
@@ -108,20 +123,24 @@ public final class ChatClient implements AutoCloseable {
                             : answer.path("error").asText());
         }
         tail = client;
-        Thread reader = new Thread(this::follow, "elara-chat-tail");
+        int backlog = answer.path("backlog").asInt();
+        Thread reader = new Thread(() -> follow(backlog), "elara-chat-tail");
         reader.setDaemon(true);
         reader.start();
     }
 
-    private void follow() {
+    /** Renders what the tail brings: first {@code backlog} recent events (no bell, no typing), then live ones. */
+    private void follow(int backlog) {
         try {
             JsonNode line;
+            int seen = 0;
             while ((line = tail.next()) != null) {
+                boolean live = seen++ >= backlog;
                 if (line.has("dropped")) {
                     view.show(view.dim("(" + line.path("dropped").asLong() + " events skipped: the chat fell behind)"));
                     continue;
                 }
-                render(line);
+                render(line, live);
             }
             if (!closed) {
                 view.show("the node stopped; /quit leaves");
@@ -133,17 +152,85 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
+    /** A message shown, as edits, deletions and reactions name it. */
+    record Message(String key, String author, boolean local, String text) {}
+
+    /** Messages kept per session for /edit, /delete and /react. */
+    static final int RECENT_MAX = 200;
+    /** How long a typing indicator shows after the last typing signal. */
+    static final long TYPING_SHOWN_NS = TimeUnit.SECONDS.toNanos(6);
+    /** A typing signal goes out at most this often while someone types. */
+    static final long TYPING_EVERY_NS = TimeUnit.SECONDS.toNanos(3);
+    /** The signal that says someone is typing. */
+    static final String TYPING = "typing";
+
+    /**
+     * The shared-state key that edits or deletes the message with id {@code id} (32 hex digits): {@code m} and the first
+     * 31 digits. It is the author's own key, so only a message's author can change it; the last change wins.
+     */
+    static String editKey(String id) {
+        return "m" + id.substring(0, Math.min(31, id.length()));
+    }
+
+    /** The key of a member's reaction to the message with id {@code id}: {@code r} and its first 31 digits. */
+    static String reactionKey(String id) {
+        return "r" + id.substring(0, Math.min(31, id.length()));
+    }
+
+    private Message find(String session, String key) {
+        java.util.Deque<Message> messages = recent.get(session);
+        if (messages != null) {
+            for (Message message : messages) {
+                if (message.key().equals(key)) {
+                    return message;
+                }
+            }
+        }
+        return null;
+    }
+
     /** One delivered event, as a line: a message, an action, a presence or topic change. */
-    void render(JsonNode event) {
+    void render(JsonNode event, boolean live) {
         String session = event.path("session").asText();
         String author = event.path("authorName").asText();
         String time = timeOf(event.path("time").asText());
         String type = event.path("type").asText();
         boolean here = session.equals(current);
         String tag = here ? "" : "[" + session + "] ";
+        if (type.equals("signal")) {
+            if (event.path("text").asText().equals(TYPING)
+                    && !event.path("local").asBoolean()
+                    && here) {
+                typingUntil.put(author, System.nanoTime() + TYPING_SHOWN_NS);
+                updateStatus();
+            }
+            return;
+        }
         if (type.equals("state")) {
             String key = event.path("key").asText();
             String value = event.path("value").asText();
+            if (key.length() == 32 && (key.startsWith("m") || key.startsWith("r"))) {
+                String targetKey = "m" + key.substring(1);
+                Message target = find(session, targetKey);
+                String about = target == null
+                        ? "a message"
+                        : "'" + shorten(edited.getOrDefault(targetKey, target.text())) + "'";
+                if (key.startsWith("r")) {
+                    view.show(view.dim(time + " " + tag + "* " + author
+                            + (value.isEmpty()
+                                    ? " took back a reaction to " + about
+                                    : " reacted " + value + " to " + about)));
+                } else if (value.equals("d")) {
+                    view.show(view.dim(time + " " + tag + "* " + author + " deleted " + about));
+                } else if (value.startsWith("e:")) {
+                    if (target != null) {
+                        edited.put(targetKey, value.substring(2));
+                    }
+                    view.show(time + " " + tag + view.name(author) + ": " + value.substring(2) + " "
+                            + view.dim("(edited" + (target == null ? "" : "; was " + about) + ")"));
+                }
+                return;
+            }
             int space = value.indexOf(' ');
             String presence = value.isEmpty()
                     ? "online"
@@ -158,11 +245,26 @@ public final class ChatClient implements AutoCloseable {
             return;
         }
         String text = event.path("text").asText();
+        java.util.Deque<Message> messages =
+                recent.computeIfAbsent(session, s -> new java.util.concurrent.ConcurrentLinkedDeque<>());
+        String key = editKey(event.path("id").asText());
+        if (find(session, key) == null) {
+            messages.addLast(new Message(key, author, event.path("local").asBoolean(), text));
+        }
+        while (messages.size() > RECENT_MAX) {
+            Message dropped = messages.pollFirst();
+            if (dropped != null) {
+                edited.remove(dropped.key());
+            }
+        }
+        if (typingUntil.remove(author) != null) {
+            updateStatus();
+        }
         String line = text.startsWith(ChatInput.ME_PREFIX)
                 ? time + " " + tag + "* " + view.name(author) + " " + text.substring(ChatInput.ME_PREFIX.length())
                 : time + " " + tag + view.name(author) + ": " + text;
         view.show(line);
-        if (!event.path("local").asBoolean()) {
+        if (live && !event.path("local").asBoolean()) {
             if (!here) {
                 unread.merge(session, 1, Integer::sum);
                 updateStatus();
@@ -171,6 +273,10 @@ public final class ChatClient implements AutoCloseable {
                 view.bell();
             }
         }
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 39) + "…";
     }
 
     static boolean mentions(String text, String name) {
@@ -227,7 +333,10 @@ public final class ChatClient implements AutoCloseable {
                 request.put("text", text);
                 request.put("timeoutMs", SEND_TIMEOUT_MS);
                 JsonNode answer = ask(request);
-                if (!answer.path("ok").asBoolean()) {
+                if (answer.path("ok").asBoolean()) {
+                    delivery = "delivered to " + answer.path("acknowledgedBy").size();
+                    updateStatus();
+                } else {
                     String why = answer.path("error").asText();
                     view.show(view.dim(
                             why.startsWith("not acknowledged")
@@ -277,6 +386,7 @@ public final class ChatClient implements AutoCloseable {
                 } else {
                     current = name;
                     unread.remove(name);
+                    typingUntil.clear();
                     refreshSessions();
                     view.show(view.dim("now in '" + name + "'"));
                     updateStatus();
@@ -345,6 +455,28 @@ public final class ChatClient implements AutoCloseable {
                 view.show(view.dim("you are " + value));
             }
             case "me" -> say(ChatInput.ME_PREFIX + run.rest());
+            case "edit", "delete" -> {
+                String session = requireSession();
+                Message own = last(session, true);
+                if (own == null) {
+                    view.show(run.command().usage().split(" ", 2)[0] + ": you have no message in '" + session
+                            + "' to change (since the chat opened)");
+                } else {
+                    setState(session, own.key(), run.command().name().equals("edit") ? "e:" + run.rest() : "d");
+                }
+            }
+            case "react" -> {
+                String session = requireSession();
+                Message theirs = last(session, false);
+                if (theirs == null) {
+                    view.show("/react: no message from someone else in '" + session + "' yet");
+                } else {
+                    setState(
+                            session,
+                            reactionKey(theirs.key().substring(1)),
+                            run.args().get(0));
+                }
+            }
             case "history" ->
                 history(
                         run.args().isEmpty()
@@ -372,6 +504,68 @@ public final class ChatClient implements AutoCloseable {
         return true;
     }
 
+    /** The newest message in {@code session} sent by this node ({@code own}) or by someone else; null if none. */
+    private Message last(String session, boolean own) {
+        java.util.Deque<Message> messages = recent.get(session);
+        if (messages != null) {
+            java.util.Iterator<Message> newestFirst = messages.descendingIterator();
+            while (newestFirst.hasNext()) {
+                Message message = newestFirst.next();
+                if (message.local() == own && !message.text().startsWith(ChatInput.ME_PREFIX)) {
+                    return message;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Sets {@code key} in {@code session}'s shared state, on the send thread; a refusal is one line. */
+    private void setState(String session, String key, String value) {
+        sender.execute(() -> {
+            try {
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("op", "state");
+                request.put("session", session);
+                request.put("key", key);
+                request.put("value", value);
+                request.put("timeoutMs", 2_000);
+                JsonNode answer = ask(request);
+                if (!answer.path("ok").asBoolean()) {
+                    view.show("not changed: " + answer.path("error").asText());
+                }
+            } catch (IOException e) {
+                view.show("not changed: " + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Someone is typing here: tells the session, at most every {@link #TYPING_EVERY_NS}, with a signal that is never
+     * kept or shown as a message. Never blocks.
+     */
+    public void typing() {
+        String session = current;
+        long now = System.nanoTime();
+        long last = lastTypingSentNs;
+        if (session == null || (last != Long.MIN_VALUE && now - last < TYPING_EVERY_NS)) {
+            return;
+        }
+        lastTypingSentNs = now;
+        signals.execute(() -> {
+            try {
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("op", "send");
+                request.put("session", session);
+                request.put("text", TYPING);
+                request.put("kind", "signal");
+                request.put("timeoutMs", 1_000);
+                ask(request);
+            } catch (IOException e) {
+                // a lost typing indicator is nothing to report
+            }
+        });
+    }
+
     /** The last {@code count} messages of the current session, from the node's recent events. */
     private void history(int count) throws IOException {
         String session = requireSession();
@@ -393,7 +587,7 @@ public final class ChatClient implements AutoCloseable {
         }
         List<JsonNode> last = lines.subList(Math.max(0, lines.size() - count), lines.size());
         view.show(view.dim("— the last " + last.size() + " messages of '" + session + "' —"));
-        last.forEach(this::render);
+        last.forEach(event -> render(event, false));
     }
 
     private String requireSession() throws IOException {
@@ -454,6 +648,15 @@ public final class ChatClient implements AutoCloseable {
         if (others.length() > 0) {
             line.append(" | unread").append(others);
         }
+        long now = System.nanoTime();
+        typingUntil.values().removeIf(until -> until - now < 0);
+        if (!typingUntil.isEmpty()) {
+            line.append(" | ").append(String.join(", ", new java.util.TreeSet<>(typingUntil.keySet())));
+            line.append(typingUntil.size() == 1 ? " is typing…" : " are typing…");
+        }
+        if (!delivery.isEmpty()) {
+            line.append(" | last message ").append(delivery);
+        }
         view.status(line.toString());
     }
 
@@ -483,6 +686,7 @@ public final class ChatClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        signals.shutdownNow();
         sender.shutdown();
         try {
             sender.awaitTermination(SEND_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);

@@ -27,6 +27,9 @@ public final class ChatInput {
             new Command("nick", "/nick NAME", "the name you show (the node's name; set in the config)", 0, 1),
             new Command("status", "/status online|away|busy [TEXT]", "your presence, in every session", 1, -1),
             new Command("me", "/me ACTION", "say what you do (* you ACTION)", 1, -1),
+            new Command("edit", "/edit TEXT", "change your last message in this session", 1, -1),
+            new Command("delete", "/delete", "delete your last message in this session", 0, 0),
+            new Command("react", "/react EMOJI", "react to the last message someone else sent here", 1, 1),
             new Command("history", "/history [N]", "the last N messages of the current session (default 20)", 0, 1),
             new Command("peers", "/peers", "the nodes this one talks to: address, RTT, path", 0, 0),
             new Command("quit", "/quit", "leave the chat (the node keeps running if it ran before)", 0, 0));
@@ -48,12 +51,14 @@ public final class ChatInput {
 
     /**
      * Reads {@code line}. A line starting with {@code /} is a command ({@code //} sends a text starting with one
-     * slash); anything else is a message, which must fit {@code textBytesMax} UTF-8 bytes.
+     * slash); anything else is a message, which must fit {@code textBytesMax} UTF-8 bytes. Trailing blanks are dropped.
      */
     public static Parsed parse(String line, int textBytesMax) {
         if (line == null || line.isBlank()) {
             return new Nothing();
         }
+        // Trailing blanks are never meant (a completion leaves one): they are not sent.
+        line = line.stripTrailing();
         if (line.startsWith("//")) {
             return say(line.substring(1), textBytesMax);
         }
@@ -88,6 +93,12 @@ public final class ChatInput {
                 && (!args.get(0).matches("[0-9]{1,4}") || Integer.parseInt(args.get(0)) == 0)) {
             return new Problem("usage: " + command.usage() + " (N is 1 to 9999)");
         }
+        if (command.name().equals("edit") && (rest.getBytes(StandardCharsets.UTF_8).length > EDIT_BYTES_MAX)) {
+            return new Problem("an edit is at most " + EDIT_BYTES_MAX + " bytes");
+        }
+        if (command.name().equals("react") && rest.getBytes(StandardCharsets.UTF_8).length > 32) {
+            return new Problem("a reaction is at most 32 bytes");
+        }
         if (command.name().equals("me")) {
             Parsed said = say(ME_PREFIX + rest, textBytesMax);
             if (said instanceof Problem) {
@@ -96,6 +107,9 @@ public final class ChatInput {
         }
         return new Run(command, List.copyOf(args), rest);
     }
+
+    /** The longest edited text: a shared-state value (512 bytes) less its {@code e:} prefix. */
+    public static final int EDIT_BYTES_MAX = 510;
 
     /** How an action ({@code /me}) travels: a text with this prefix, shown as {@code * name action}. */
     public static final String ME_PREFIX = "/me ";

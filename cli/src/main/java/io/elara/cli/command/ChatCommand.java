@@ -104,8 +104,13 @@ public final class ChatCommand implements Callable<Integer> {
     private int onTerminal(NodeConfig nodeConfig, Path socket) throws IOException {
         Path history = socket.resolveSibling("chat_history");
         ChatClient[] holder = new ChatClient[1];
+        Runnable typing = () -> {
+            if (holder[0] != null) {
+                holder[0].typing();
+            }
+        };
         try (TerminalView view =
-                TerminalView.open(history, () -> holder[0].sessionNames(), () -> holder[0].memberNames())) {
+                TerminalView.open(history, () -> holder[0].sessionNames(), () -> holder[0].memberNames(), typing)) {
             ScheduledExecutorService statusTimer = Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "elara-chat-status");
                 thread.setDaemon(true);

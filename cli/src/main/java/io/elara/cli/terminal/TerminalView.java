@@ -55,8 +55,10 @@ public final class TerminalView implements ChatView, AutoCloseable {
      * @param history where typed lines are kept between runs
      * @param sessions the session names to complete after {@code /switch}
      * @param names the member names to complete after {@code @}
+     * @param typing called on every character typed (the chat throttles the typing signal)
      */
-    public static TerminalView open(Path history, Supplier<List<String>> sessions, Supplier<List<String>> names)
+    public static TerminalView open(
+            Path history, Supplier<List<String>> sessions, Supplier<List<String>> names, Runnable typing)
             throws IOException {
         Terminal terminal = TerminalBuilder.builder().system(true).build();
         Completer completer = (reader, line, candidates) -> {
@@ -86,6 +88,11 @@ public final class TerminalView implements ChatView, AutoCloseable {
                 // What was typed leaves the input line: the message shows once the node delivers it, as others see it.
                 .option(LineReader.Option.ERASE_LINE_ON_FINISH, true)
                 .build();
+        org.jline.reader.Widget insert = reader.getWidgets().get(LineReader.SELF_INSERT);
+        reader.getWidgets().put(LineReader.SELF_INSERT, () -> {
+            typing.run();
+            return insert.apply();
+        });
         return new TerminalView(terminal, reader);
     }
 

@@ -11,6 +11,7 @@ class ChatInputTest {
     @Test
     void shouldReadMessagesAndCommandsWithTheirArguments() {
         assertThat(ChatInput.parse("hello", LIMIT)).isEqualTo(new ChatInput.Say("hello"));
+        assertThat(ChatInput.parse("hi @alice ", LIMIT)).isEqualTo(new ChatInput.Say("hi @alice"));
         assertThat(ChatInput.parse("//slash", LIMIT)).isEqualTo(new ChatInput.Say("/slash"));
         assertThat(ChatInput.parse("   ", LIMIT)).isInstanceOf(ChatInput.Nothing.class);
         ChatInput.Run status = (ChatInput.Run) ChatInput.parse("/STATUS away  at lunch", LIMIT);

@@ -1,0 +1,172 @@
+package io.elara.cli.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.elara.testing.Await;
+import io.elara.testing.process.NodeProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two {@code elara chat} terminals in tmux, each on its own running node, driven by keystrokes ({@code send-keys})
+ * and read off the screen ({@code capture-pane}), as a person would use them. Every screen a check reads is printed
+ * into the test's output.
+ */
+class ChatTerminalSystemTest extends SystemTestSupport {
+    private static final Duration SCREEN = Duration.ofSeconds(15);
+    private final String socket = "elara-chat-" + ProcessHandle.current().pid();
+
+    @BeforeAll
+    static void tools() {
+        requireTools("tmux");
+    }
+
+    @AfterEach
+    void stopTmux() throws Exception {
+        tmux("kill-server");
+    }
+
+    private NodeProcess run(String name, Path config) {
+        NodeProcess run = elara(name + " run", "run", "-c", config.toString());
+        run.awaitStderr(name + " ready on", START);
+        return run;
+    }
+
+    @Test
+    void shouldChatBetweenTwoTerminalsWithTypingPresenceEditsDeletionsAndCompletion() throws Exception {
+        Path alice = bareConfig("alice");
+        Path bob = bareConfig("bob");
+        try (NodeProcess aliceRun = run("alice", alice);
+                NodeProcess bobRun = run("bob", bob)) {
+            finished("create", 0, "session", "create", "team", "-c", alice.toString());
+            String token = finished("invite", 0, "invite", "team", "-c", alice.toString())
+                    .stdout()
+                    .strip();
+            finished("bob joins", 0, "join", token, "-c", bob.toString());
+            chat("alice", alice);
+            chat("bob", bob);
+            screenShows("alice", "Elara chat as alice in 'team'");
+            screenShows("bob", "Elara chat as bob in 'team'");
+
+            // Tab completes a command, then a member's name.
+            keys("bob", "/sw", "Tab");
+            screenShows("bob", "team> /switch"); // the completion's trailing space is trimmed off the capture
+            keys("bob", "C-u", "hi @al", "Tab");
+            screenShows("bob", "team> hi @alice");
+            keys("bob", "Enter");
+            screenShows("alice", "bob: hi @alice");
+
+            // Typing shows on the other side, and goes away on its own.
+            keys("alice", "thinking about it");
+            screenShows("bob", "alice is typing…");
+            Await.until(
+                    () -> !screen("bob").contains("is typing"),
+                    Duration.ofSeconds(15),
+                    "the typing indicator to expire at bob");
+            print("bob", screen("bob"));
+            keys("alice", "C-u");
+
+            // Presence.
+            keys("alice", "/status away lunch", "Enter");
+            screenShows("bob", "* alice is away (lunch)");
+
+            // A message, its edit, its deletion.
+            keys("alice", "first draft", "Enter");
+            screenShows("bob", "alice: first draft");
+            keys("alice", "/edit final words", "Enter");
+            screenShows("bob", "alice: final words (edited; was 'first draft')");
+            keys("alice", "/delete", "Enter");
+            screenShows("bob", "* alice deleted 'final words'");
+
+            // Mistakes are one line, and send nothing.
+            keys("alice", "/frobnicate", "Enter");
+            screenShows("alice", "unknown command '/frobnicate' (see /help)");
+            keys("alice", "/switch nowhere", "Enter");
+            screenShows("alice", "no session named 'nowhere' (this node has: team)");
+            assertThat(historyLines(bob, "team")).containsExactly("bob: hi @alice", "alice: first draft");
+
+            keys("bob", "/quit", "Enter");
+            Await.until(() -> !alive("bob"), SCREEN, "bob's chat to end");
+            assertThat(bobRun.isAlive())
+                    .as("the chat leaves the node it did not start running")
+                    .isTrue();
+            assertThat(aliceRun.isAlive()).isTrue();
+        }
+    }
+
+    private void chat(String name, Path config) throws Exception {
+        String command = String.join(
+                " ",
+                quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+                "-jar",
+                quote(System.getProperty("elara.jar")),
+                "chat",
+                "-c",
+                quote(config.toString()));
+        Result started = tmux("new-session", "-d", "-s", name, "-x", "110", "-y", "24", command);
+        assertThat(started.ok()).as(started.output()).isTrue();
+    }
+
+    private boolean alive(String session) {
+        try {
+            return tmux("has-session", "-t", session).ok();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void keys(String session, String... keys) throws Exception {
+        for (String key : keys) {
+            boolean named = key.equals("Enter") || key.equals("Tab") || key.startsWith("C-");
+            List<String> args = new ArrayList<>(List.of("send-keys", "-t", session));
+            if (!named) {
+                args.add("-l");
+            }
+            args.add(key);
+            Result sent = tmux(args.toArray(String[]::new));
+            assertThat(sent.ok()).as(sent.output()).isTrue();
+            Thread.sleep(150);
+        }
+    }
+
+    private void screenShows(String session, String text) {
+        Await.until(() -> screen(session).contains(text), SCREEN, session + "'s screen to show \"" + text + "\"");
+        print(session, screen(session));
+    }
+
+    private String screen(String session) {
+        try {
+            return tmux("capture-pane", "-p", "-t", session).output();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static void print(String session, String screen) {
+        System.out.println("---- " + session + "'s screen ----");
+        System.out.println(screen.stripTrailing());
+    }
+
+    private record Result(boolean ok, String output) {}
+
+    private Result tmux(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("tmux", "-L", socket, "-f", "/dev/null"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        boolean done = process.waitFor(10, TimeUnit.SECONDS);
+        return new Result(done && process.exitValue() == 0, output);
+    }
+
+    private static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+}
