@@ -98,6 +98,8 @@ public final class Node implements AutoCloseable {
     private final StoreWriter store;
     /** ICE for relayed peers, or null without a TURN server in the config. */
     private final IceUpgrades ice;
+    /** {@code /metrics} and {@code /health}, or null without {@code metrics.listen}. */
+    private final io.elara.node.control.MetricsServer metrics;
 
     private Node(
             NodeConfig config,
@@ -109,7 +111,8 @@ public final class Node implements AutoCloseable {
             ControlServer control,
             FlowRuntime flows,
             StoreWriter store,
-            IceUpgrades ice) {
+            IceUpgrades ice,
+            io.elara.node.control.MetricsServer metrics) {
         this.config = config;
         this.identity = identity;
         this.driver = driver;
@@ -120,6 +123,7 @@ public final class Node implements AutoCloseable {
         this.flows = flows;
         this.store = store;
         this.ice = ice;
+        this.metrics = metrics;
     }
 
     /**
@@ -135,6 +139,7 @@ public final class Node implements AutoCloseable {
         NodeStore opened = null;
         StoreWriter store = null;
         IceUpgrades ice = null;
+        io.elara.node.control.MetricsServer metrics = null;
         boolean started = false;
         try {
             if (options.lockDataDirectory()) {
@@ -175,6 +180,9 @@ public final class Node implements AutoCloseable {
             if (!config.flows().isEmpty()) {
                 flows = FlowRuntime.start(config, proxy, options.clock(), options.flowOutput());
             }
+            if (config.metricsListen() != null && options.controlSocket()) {
+                metrics = io.elara.node.control.MetricsServer.start(config.metricsListen(), proxy);
+            }
             ControlServer control = null;
             if (options.controlSocket()) {
                 FlowRuntime running = flows;
@@ -185,7 +193,7 @@ public final class Node implements AutoCloseable {
                         running == null ? null : running::statusJson);
                 control.inviteAddresses(inviteAddresses(local));
             }
-            Node node = new Node(config, identity, driver, proxy, local, lock, control, flows, store, ice);
+            Node node = new Node(config, identity, driver, proxy, local, lock, control, flows, store, ice, metrics);
             started = true;
             LOG.debug("node {} bound to {} ({} transport)", config.name(), local, driver.epoll() ? "epoll" : "nio");
             return node;
@@ -195,6 +203,9 @@ public final class Node implements AutoCloseable {
             throw new NodeStartException(e.getMessage(), e);
         } finally {
             if (!started) {
+                if (metrics != null) {
+                    metrics.close();
+                }
                 if (flows != null) {
                     flows.close();
                 }
@@ -243,6 +254,11 @@ public final class Node implements AutoCloseable {
         return driver.epoll();
     }
 
+    /** Where {@code /metrics} and {@code /health} are served, or null when they are not. */
+    public InetSocketAddress metricsAddress() {
+        return metrics == null ? null : metrics.address();
+    }
+
     /** A status snapshot, with the bound address. */
     public CompletableFuture<NodeStatus> status() {
         String listen = Peer.format(localAddress);
@@ -252,6 +268,9 @@ public final class Node implements AutoCloseable {
     /** Stops: the control socket first (no new commands), then the UDP socket and loop, then the directory lock. */
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
         if (control != null) {
             control.close();
         }

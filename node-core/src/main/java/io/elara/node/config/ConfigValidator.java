@@ -193,8 +193,33 @@ final class ConfigValidator {
         if (raw.stun != null && raw.stun.turn != null) {
             turn = turn(raw.stun.turn, baseDirectory);
         }
+        InetSocketAddress metrics = null;
+        if (raw.metrics != null) {
+            if (raw.metrics.listen == null || raw.metrics.listen.isBlank()) {
+                throw error(
+                        "/metrics",
+                        "metrics.listen",
+                        "missing; HOST:PORT to serve /metrics and /health on (127.0.0.1:9464 keeps it on this machine)");
+            }
+            try {
+                metrics = Addresses.parse(raw.metrics.listen, true);
+            } catch (IllegalArgumentException e) {
+                throw error("/metrics/listen", "metrics.listen", e.getMessage());
+            }
+        }
         return new NodeConfig(
-                source, name, dataDirectory, bind, peers, sessions, limits, flows, durability, stunServers, turn);
+                source,
+                name,
+                dataDirectory,
+                bind,
+                peers,
+                sessions,
+                limits,
+                flows,
+                durability,
+                stunServers,
+                turn,
+                metrics);
     }
 
     private TurnServer turn(RawConfig.RawTurn raw, Path baseDirectory) throws ConfigException {

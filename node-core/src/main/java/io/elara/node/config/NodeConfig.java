@@ -18,6 +18,10 @@ import java.util.List;
  * @param limits bounds
  * @param flows what the node does with the events it delivers (headless peers: bots, recorders, bridges)
  * @param durability how its database syncs commits ({@code storage.durability})
+ * @param stunServers where it asks for its reflexive address ({@code stun.servers})
+ * @param turn the TURN server it takes a relayed address on ({@code stun.turn}), or null
+ * @param metricsListen where a running node serves {@code /metrics} (Prometheus) and {@code /health} over HTTP
+ *     ({@code metrics.listen}), or null for nowhere
  */
 public record NodeConfig(
         Path source,
@@ -30,7 +34,8 @@ public record NodeConfig(
         List<FlowSpec> flows,
         Durability durability,
         List<InetSocketAddress> stunServers,
-        TurnServer turn) {
+        TurnServer turn,
+        InetSocketAddress metricsListen) {
     /** The port a node listens on when the config does not say. */
     public static final int DEFAULT_PORT = 7460;
 
@@ -52,7 +57,7 @@ public record NodeConfig(
             Limits limits,
             List<FlowSpec> flows,
             Durability durability) {
-        this(source, name, dataDirectory, bind, peers, sessions, limits, flows, durability, List.of(), null);
+        this(source, name, dataDirectory, bind, peers, sessions, limits, flows, durability, List.of(), null, null);
     }
 
     /** A builder for a node named {@code name}; validation happens in {@link Builder#build}. */
@@ -63,7 +68,18 @@ public record NodeConfig(
     /** The same config with another bind address, e.g. port 0 for a one-shot sender. */
     public NodeConfig withBind(InetSocketAddress newBind) {
         return new NodeConfig(
-                source, name, dataDirectory, newBind, peers, sessions, limits, flows, durability, stunServers, turn);
+                source,
+                name,
+                dataDirectory,
+                newBind,
+                peers,
+                sessions,
+                limits,
+                flows,
+                durability,
+                stunServers,
+                turn,
+                metricsListen);
     }
 
     /** Builds a config in code, checked by the same rules as a file. */
@@ -120,6 +136,13 @@ public record NodeConfig(
                 raw.stun.servers = new java.util.ArrayList<>();
             }
             raw.stun.servers.add(address);
+            return this;
+        }
+
+        /** Serves {@code /metrics} and {@code /health} on {@code address} ({@code HOST:PORT}) while the node runs. */
+        public Builder metrics(String address) {
+            raw.metrics = new RawConfig.RawMetrics();
+            raw.metrics.listen = address;
             return this;
         }
 

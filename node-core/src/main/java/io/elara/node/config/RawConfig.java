@@ -32,6 +32,14 @@ final class RawConfig {
     @JsonProperty("stun")
     RawStun stun;
 
+    @JsonProperty("metrics")
+    RawMetrics metrics;
+
+    static final class RawMetrics {
+        @JsonProperty("listen")
+        String listen;
+    }
+
     static final class RawStun {
         @JsonProperty("servers")
         List<String> servers;

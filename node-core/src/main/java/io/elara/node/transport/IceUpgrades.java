@@ -63,6 +63,10 @@ public final class IceUpgrades implements NodeCore.IceSignals, AutoCloseable {
     private final ScheduledExecutorService worker;
     /** Per relayed peer address; worker thread only. */
     private final Map<InetSocketAddress, Attempt> attempts = new HashMap<>();
+    /** When ICE last found no path to an address (System.nanoTime); worker thread only. */
+    private final Map<InetSocketAddress, Long> failedAt = new HashMap<>();
+    /** After a failure, ICE to the same address is not tried again for this long (a new secure session asks again). */
+    public static final long RETRY_AFTER_NS = TimeUnit.MINUTES.toNanos(10);
 
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -95,6 +99,16 @@ public final class IceUpgrades implements NodeCore.IceSignals, AutoCloseable {
     @Override
     public void start(NodeId peer, InetSocketAddress address) {
         worker.execute(() -> {
+            // A new secure session with the same peer (a rekey every 2 minutes) must not tear down a path that works,
+            // nor rerun checks that failed a moment ago.
+            Attempt running = attempts.get(address);
+            if (running != null && running.peer.equals(peer)) {
+                return;
+            }
+            Long failed = failedAt.get(address);
+            if (failed != null && System.nanoTime() - failed < RETRY_AFTER_NS) {
+                return;
+            }
             Attempt attempt = begin(peer, address, true);
             if (attempt == null) {
                 return;
@@ -148,7 +162,12 @@ public final class IceUpgrades implements NodeCore.IceSignals, AutoCloseable {
     private Attempt begin(NodeId peer, InetSocketAddress address, boolean controlling) {
         Attempt previous = attempts.remove(address);
         if (previous != null) {
+            boolean hadPath = previous.pump != null;
             end(previous, "renewed");
+            if (hadPath) {
+                // Its socket is closed now: back to the relay until the new checks select a pair.
+                toLoop(() -> core.dropPath(address, "checking again"));
+            }
         }
         if (attempts.size() >= SESSIONS_MAX) {
             toLoop(() -> core.iceState(address, "not tried: " + SESSIONS_MAX + " ICE sessions run already"));
@@ -190,6 +209,7 @@ public final class IceUpgrades implements NodeCore.IceSignals, AutoCloseable {
 
     private void selected(Attempt attempt, IceSession.Path path) {
         InetSocketAddress address = attempt.address;
+        failedAt.remove(address);
         Pump pump = new Pump(address, path);
         attempt.pump = pump;
         String description = path.kind() + " " + format(path.local()) + " -> " + format(path.remote());
@@ -205,6 +225,7 @@ public final class IceUpgrades implements NodeCore.IceSignals, AutoCloseable {
                     long since = age >= 0 ? age : System.currentTimeMillis() - attempt.selectedMs;
                     if (since > CONSENT_LOST_MS && attempts.get(address) == attempt) {
                         attempts.remove(address);
+                        failedAt.put(address, System.nanoTime());
                         end(attempt, "lost");
                         toLoop(() -> core.dropPath(
                                 address,
@@ -219,6 +240,7 @@ public final class IceUpgrades implements NodeCore.IceSignals, AutoCloseable {
 
     private void fail(Attempt attempt, String why) {
         attempts.remove(attempt.address);
+        failedAt.put(attempt.address, System.nanoTime());
         end(attempt, why);
         LOG.info("no direct path to {}: {}; it stays on the relay", attempt.address, why);
         toLoop(() -> core.iceState(attempt.address, "found no direct path: " + why));

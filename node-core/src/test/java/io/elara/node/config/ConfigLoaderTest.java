@@ -98,7 +98,8 @@ class ConfigLoaderTest {
         assertThat(error("name: alice\nbind:\n  prot: 7001\n"))
                 .isEqualTo("FILE:3:3: bind: unknown key 'prot' (known here: address, port)");
         assertThat(error("name: alice\ncolour: blue\n"))
-                .startsWith("FILE:2:1: unknown key 'colour' (known here: bind, data-dir, flows, limits, name, peers,");
+                .startsWith(
+                        "FILE:2:1: unknown key 'colour' (known here: bind, data-dir, flows, limits, metrics, name, peers,");
     }
 
     @Test
@@ -129,6 +130,18 @@ class ConfigLoaderTest {
                 .isEqualTo("FILE:3:29: stun.servers[1]: '127.0.0.1:3478' is listed twice");
         assertThat(error("name: alice\nstun:\n  server: 127.0.0.1:3478\n"))
                 .isEqualTo("FILE:3:3: stun: unknown key 'server' (known here: servers, turn)");
+    }
+
+    @Test
+    void shouldReadTheMetricsAddressAndNameABadOne() throws Exception {
+        assertThat(ConfigLoader.load(write("name: alice\n")).metricsListen()).isNull();
+        assertThat(ConfigLoader.load(write("name: alice\nmetrics:\n  listen: 127.0.0.1:9464\n"))
+                        .metricsListen())
+                .isEqualTo(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9464));
+        assertThat(error("name: alice\nmetrics:\n  listen: nowhere\n"))
+                .isEqualTo("FILE:3:11: metrics.listen: 'nowhere' is not host:port");
+        assertThat(error("name: alice\nmetrics:\n  port: 9464\n"))
+                .isEqualTo("FILE:3:3: metrics: unknown key 'port' (known here: listen)");
     }
 
     @Test
