@@ -2,6 +2,7 @@ package io.elara.cli;
 
 import io.elara.cli.command.BenchCommand;
 import io.elara.cli.command.ChatCommand;
+import io.elara.cli.command.CompletionCommand;
 import io.elara.cli.command.DemoCommand;
 import io.elara.cli.command.ExportCommand;
 import io.elara.cli.command.HistoryCommand;
@@ -56,6 +57,7 @@ import picocli.CommandLine.Spec;
             SimCommand.class,
             PipelineCommand.class,
             BenchCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or configuration error."})

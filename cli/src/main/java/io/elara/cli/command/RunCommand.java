@@ -49,11 +49,26 @@ public final class RunCommand implements Callable<Integer> {
             description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
     String logLevel;
 
+    /** How log lines look. */
+    public enum LogFormat {
+        human,
+        json
+    }
+
+    @Option(
+            names = "--log-format",
+            defaultValue = "human",
+            description = "human (default) or json: one JSON object per line, for log collectors")
+    LogFormat logFormat;
+
     @Override
     public Integer call() throws InterruptedException {
         // Logging starts here, not in a static field: picocli builds every command to parse any command line, and
         // elara --version should not pay for a logging system it does not use.
         LogConfigurator.setLevel(logLevel);
+        if (logFormat == LogFormat.json) {
+            LogConfigurator.json();
+        }
         Logger log = LoggerFactory.getLogger(RunCommand.class);
         NodeConfig nodeConfig = config.load();
         Node node = start(nodeConfig, passphrase, spec.commandLine().getErr(), log);

@@ -33,6 +33,60 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
+    /**
+     * Switches the stderr appender to one JSON object per line ({@code time}, {@code level}, {@code logger}, {@code
+     * thread}, {@code message}, and {@code error} with the stack trace when there is one), for log collectors.
+     */
+    public static void json() {
+        Logger root = (Logger) org.slf4j.LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        ConsoleAppender<ILoggingEvent> appender = (ConsoleAppender<ILoggingEvent>) root.getAppender("stderr");
+        if (appender == null) {
+            return;
+        }
+        JsonLineEncoder encoder = new JsonLineEncoder();
+        encoder.setContext(appender.getContext());
+        encoder.start();
+        appender.stop();
+        appender.setEncoder(encoder);
+        appender.start();
+    }
+
+    /** One JSON object per event, on one line. */
+    static final class JsonLineEncoder extends ch.qos.logback.core.encoder.EncoderBase<ILoggingEvent> {
+        private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+
+        @Override
+        public byte[] headerBytes() {
+            return null;
+        }
+
+        @Override
+        public byte[] encode(ILoggingEvent event) {
+            java.util.Map<String, Object> line = new java.util.LinkedHashMap<>();
+            line.put(
+                    "time", java.time.Instant.ofEpochMilli(event.getTimeStamp()).toString());
+            line.put("level", event.getLevel().toString());
+            line.put("logger", event.getLoggerName());
+            line.put("thread", event.getThreadName());
+            line.put("message", event.getFormattedMessage());
+            if (event.getThrowableProxy() != null) {
+                line.put("error", ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            }
+            try {
+                return (MAPPER.writeValueAsString(line) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return "{\"level\":\"ERROR\",\"message\":\"a log line could not be written as JSON\"}\n"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+
+        @Override
+        public byte[] footerBytes() {
+            return null;
+        }
+    }
+
     /** Sets the root level, e.g. "info" or "debug"; an unknown name keeps WARN. */
     public static void setLevel(String level) {
         Logger root = (Logger) org.slf4j.LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A running node's {@code /metrics} (Prometheus text) and {@code /health} over real HTTP: counters move with the
- * traffic a test sends, and agree with {@code elara status --json}.
+ * traffic a test sends, and agree with {@code elara status --json}. The node logs with {@code --log-format json}: every
+ * line it writes is a JSON object.
  */
 class MetricsSystemTest extends SystemTestSupport {
     private final HttpClient http =
@@ -34,9 +35,18 @@ class MetricsSystemTest extends SystemTestSupport {
                 "alice-metrics.yaml",
                 Files.readString(bareConfig("alice")) + "metrics:\n  listen: 127.0.0.1:" + port + "\n");
         Path bob = bareConfig("bob");
-        try (NodeProcess aliceRun = elara("alice run", "run", "-c", alice.toString());
+        try (NodeProcess aliceRun = elara("alice run", "run", "--log-format", "json", "-c", alice.toString());
                 NodeProcess bobRun = elara("bob run", "run", "-c", bob.toString())) {
-            aliceRun.awaitStderr("alice ready on", START);
+            aliceRun.awaitStderr("\"message\":\"alice ready on", START);
+            for (String line : aliceRun.stderr().strip().split("\n", -1)) {
+                if (line.startsWith("OpenJDK 64-Bit Server VM warning")) {
+                    continue; // the JVM's own, before logging starts
+                }
+                JsonNode logged = JSON.readTree(line);
+                assertThat(logged.path("level").asText()).as(line).isNotEmpty();
+                assertThat(logged.path("time").asText()).as(line).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+                assertThat(logged.path("logger").asText()).as(line).startsWith("io.elara.");
+            }
             bobRun.awaitStderr("bob ready on", START);
             URI metrics = URI.create("http://127.0.0.1:" + port + "/metrics");
 
