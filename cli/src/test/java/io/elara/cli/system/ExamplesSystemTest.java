@@ -101,6 +101,28 @@ class ExamplesSystemTest extends SystemTestSupport {
     }
 
     @Test
+    void shouldAnswerInTheSessionAChatTerminalIsIn() throws Exception {
+        // Goal: a headless bot from a shipped config is a member a person chats with. Method: the echo bot and alice
+        // run; alice's `elara chat` (plain lines, fed through a named pipe) says hello in lobby and shows the bot's
+        // answer as a chat line.
+        Path bot = example("echo-bot", 7461);
+        run("echo-bot", bot);
+        run("alice", alice);
+        Path pipe = directory.resolve("alice-chat.in");
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        try (java.io.RandomAccessFile typed = new java.io.RandomAccessFile(pipe.toFile(), "rw")) {
+            NodeProcess chat = elara("alice chat", pipe, "chat", "--plain", "-c", alice.toString());
+            chat.awaitStdout("Elara chat as alice in 'lobby'", START);
+            typed.write("hello bot\n".getBytes(StandardCharsets.UTF_8));
+            chat.awaitStdout("\\d\\d:\\d\\d:\\d\\d alice: hello bot", START);
+            chat.awaitStdout("\\d\\d:\\d\\d:\\d\\d echo-bot: echo: hello bot", START);
+            typed.write("/quit\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(chat.waitFor(EXIT)).as(chat.describe()).isZero();
+        }
+    }
+
+    @Test
     void shouldRecordEverySessionEventToJsonLinesAndAppendAfterARestart() throws Exception {
         Path recorderConfig = example("recorder", 7462);
         NodeProcess recorder = run("recorder", recorderConfig);
