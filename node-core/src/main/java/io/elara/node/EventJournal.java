@@ -83,6 +83,19 @@ public interface EventJournal {
     /** Why the journal takes nothing now, in words for a user ("the disk is full: …"), or null while it works. */
     String failure();
 
+    /**
+     * Entries in the outbound mailbox as of the last write that touched it, or -1 when this journal keeps none (see
+     * {@link NodeStatus.Counters#mailboxDepth}).
+     */
+    default long mailboxDepth() {
+        return -1;
+    }
+
+    /** Writes handed to the database's writer and not yet back; 0 for a journal without a writer. */
+    default int writesPending() {
+        return 0;
+    }
+
     /** Whether this journal writes anything: {@link #NONE} does not, so received is as good as stored. */
     default boolean durable() {
         return true;

@@ -98,6 +98,7 @@ public final class NodeCore {
     private final List<LocalSend> unsigned = new ArrayList<>();
 
     private final Outbox outbox;
+    private final Traffic traffic;
     private final String name;
     private final Limits limits;
     private final long deliveryTimeoutNs;
@@ -318,7 +319,8 @@ public final class NodeCore {
                 ? null
                 : new TurnRelay(turnServer.server(), turnServer.user(), turnServer.password(), random);
         this.paths = new PathOutbox(network, turn);
-        Outbox outbox = paths;
+        this.traffic = new Traffic(paths);
+        Outbox outbox = traffic;
         this.outbox = outbox;
         this.name = config.name();
         this.limits = config.limits();
@@ -382,6 +384,7 @@ public final class NodeCore {
         int length = buffer.readableBytes();
         datagramsIn++;
         bytesIn += length;
+        traffic.received(length == 0 ? 0 : buffer.getByte(offset), length);
         if (length == 0) {
             return reject(RejectReason.PACKET_TOO_SHORT);
         }
@@ -1138,9 +1141,24 @@ public final class NodeCore {
                 long createdNs = peer.session().createdNs();
                 if (nowNs >= liveness.idleDeadlineNs(createdNs)) {
                     link.closeIdle(peer); // presumed gone; a later send dials again
+                } else if (keepsAlive(peer)) {
+                    boolean probing = nowNs >= liveness.probeDeadlineNs(createdNs);
+                    keepalive = nowNs >= liveness.keepaliveDeadlineNs(createdNs)
+                            || liveness.pingRequested()
+                            || (probing && nowNs >= liveness.probePingDeadlineNs());
+                    if (probing && nowNs >= liveness.indirectDueNs()) {
+                        sessionLayer.requestProbes(peer, nowNs);
+                    }
                 } else {
-                    keepalive = keepsAlive(peer) && nowNs >= liveness.keepaliveDeadlineNs(createdNs);
+                    keepalive = liveness.pingRequested();
                 }
+            } else if (link != null
+                    && keepsAlive(peer)
+                    && liveness.probedWhileIdle(nowNs)
+                    && nowNs >= liveness.indirectDueNs()) {
+                // Closed for silence, and perhaps only the path between these two nodes failed: other members may
+                // still hear the peer, and say so.
+                sessionLayer.requestProbes(peer, nowNs);
             }
             boolean wanted =
                     peer.queued() > 0 || receiver.ackPending() || signalReceiver.ackPending() || liveness.pongDue();
@@ -1284,6 +1302,9 @@ public final class NodeCore {
                 if (peer.queued() > 0 && !peer.dialing()) {
                     return nowNs; // flush dials it
                 }
+                if (link != null && keepsAlive(peer) && peer.liveness().probedWhileIdle(nowNs)) {
+                    next = Math.min(next, Math.max(nowNs, peer.liveness().indirectDueNs()));
+                }
             } else if (peer.receiver().ackPending()
                     || peer.signalReceiver().ackPending()
                     || peer.liveness().pongDue()) {
@@ -1296,8 +1317,19 @@ public final class NodeCore {
                     next = Math.min(next, SecureLink.redialDeadlineNs(peer));
                     // Flush sends the PING or closes the session, so each deadline moves on once reached.
                     long createdNs = peer.session().createdNs();
+                    Liveness liveness = peer.liveness();
+                    if (liveness.pingRequested()) {
+                        return nowNs;
+                    }
                     if (keepsAlive(peer)) {
-                        next = Math.min(next, peer.liveness().keepaliveDeadlineNs(createdNs));
+                        next = Math.min(next, liveness.keepaliveDeadlineNs(createdNs));
+                        long probeNs = liveness.probeDeadlineNs(createdNs);
+                        if (nowNs < probeNs) {
+                            next = Math.min(next, probeNs);
+                        } else {
+                            next = Math.min(next, Math.max(liveness.probePingDeadlineNs(), probeNs));
+                            next = Math.min(next, Math.max(liveness.indirectDueNs(), probeNs));
+                        }
                     }
                     next = Math.min(next, peer.liveness().idleDeadlineNs(createdNs));
                     if (keepsAlive(peer)) {
@@ -1373,8 +1405,18 @@ public final class NodeCore {
 
     /** The sessions this node is in, with their members. */
     public List<SessionInfo> sessionList() {
+        return sessionList(currentNowNs);
+    }
+
+    /** The time of the latest input or flush, on the core's clock. */
+    long nowNs() {
+        return currentNowNs;
+    }
+
+    /** The sessions this node is in, with their members as they stand at {@code nowNs}. */
+    public List<SessionInfo> sessionList(long nowNs) {
         List<SessionInfo> infos = new ArrayList<>();
-        for (SessionLayer.Info info : sessionLayer.list()) {
+        for (SessionLayer.Info info : sessionLayer.list(nowNs)) {
             List<SessionInfo.Member> members = new ArrayList<>();
             for (SessionLayer.Member member : info.members()) {
                 members.add(new SessionInfo.Member(
@@ -1383,7 +1425,10 @@ public final class NodeCore {
                         member.self(),
                         member.connected(),
                         member.neighbour(),
-                        member.presence()));
+                        member.presence(),
+                        member.liveness(),
+                        member.vouchedBy(),
+                        member.lastSeenAgoMs()));
             }
             infos.add(new SessionInfo(
                     info.name(),
@@ -1599,7 +1644,8 @@ public final class NodeCore {
                     link == null ? "off" : secureState(peer, nowNs),
                     peer.migrations(),
                     peer.pathMtu().datagramLengthMax(),
-                    path(peer)));
+                    path(peer),
+                    sender.srttNs() != 0 ? sender.rttVarianceNs() / 1e6 : -1));
         }
         List<NodeStatus.SessionStatus> sessionStatus = new ArrayList<>();
         for (Session session : sessions.all()) {
@@ -1618,7 +1664,9 @@ public final class NodeCore {
                 sessionLayer.forwardsSkipped(),
                 sessionLayer.eventsRelayed(),
                 sessionLayer.peersRetired(),
-                stunAnswered);
+                stunAnswered,
+                journal.mailboxDepth(),
+                journal.writesPending());
         Map<String, Long> rejected = new LinkedHashMap<>();
         rejects.snapshot().forEach((reason, count) -> rejected.put(reason.label(), count));
         // What the membership refused, by its own labels (each is also one of the session_control count above).
@@ -1654,8 +1702,24 @@ public final class NodeCore {
                     ? Peer.format(address)
                     : "none: " + (turn.problem() == null ? "allocating" : turn.problem());
         }
+        List<NodeStatus.KindTraffic> kinds = new ArrayList<>();
+        long[][] byKind = traffic.snapshot();
+        for (int i = 0; i < Traffic.KINDS.length; i++) {
+            kinds.add(new NodeStatus.KindTraffic(
+                    Traffic.KINDS[i], byKind[i][0], byKind[i][1], byKind[i][2], byKind[i][3]));
+        }
         return new NodeStatus(
-                name, self.toString(), null, peerStatus, sessionStatus, counters, rejected, security, mapped, relayed);
+                name,
+                self.toString(),
+                null,
+                peerStatus,
+                sessionStatus,
+                counters,
+                rejected,
+                security,
+                mapped,
+                relayed,
+                kinds);
     }
 
     /**

@@ -28,9 +28,11 @@ public record NodeStatus(
         Map<String, Long> rejects,
         Security security,
         List<String> reflexive,
-        String relayed) {
+        String relayed,
+        List<KindTraffic> traffic) {
 
     public NodeStatus {
+        traffic = List.copyOf(traffic);
         peers = List.copyOf(peers);
         reflexive = List.copyOf(reflexive);
         sessions = List.copyOf(sessions);
@@ -39,7 +41,8 @@ public record NodeStatus(
 
     /** The same status with the bound address filled in. */
     public NodeStatus withListen(String address) {
-        return new NodeStatus(name, id, address, peers, sessions, counters, rejects, security, reflexive, relayed);
+        return new NodeStatus(
+                name, id, address, peers, sessions, counters, rejects, security, reflexive, relayed, traffic);
     }
 
     /** The count under {@code reason}'s label, 0 if none. */
@@ -86,6 +89,8 @@ public record NodeStatus(
      * @param path how datagrams reach it: {@code direct} (from this node's port), {@code relayed (TURN)} with how its
      *     ICE upgrade stands ({@code ; ICE checking}, {@code ; ICE found no direct path: why}), or {@code ICE} and the
      *     pair ICE selected
+     * @param rttVariationMs the reliable lane's round-trip time variation (RFC 6298's RTTVAR, a measure of jitter), or
+     *     -1 before the first sample
      */
     public record PeerStatus(
             String name,
@@ -102,7 +107,8 @@ public record NodeStatus(
             String secure,
             long migrations,
             int pathMtu,
-            String path) {}
+            String path,
+            double rttVariationMs) {}
 
     /**
      * @param name session name
@@ -124,6 +130,9 @@ public record NodeStatus(
      * @param eventsRelayed events sent to a member by anti-entropy because it lacked them
      * @param peersRetired member peers forgotten because no session needed them
      * @param stunAnswered STUN requests this node answered on its port (success or error responses)
+     * @param mailboxDepth entries in the outbound mailbox (own events a recipient has not reported stored, written once
+     *     they waited 2 s), as of the journal's last write; -1 when the node has no database
+     * @param storeWritesPending writes handed to the database's writer thread and not yet back
      */
     public record Counters(
             long datagramsIn,
@@ -137,5 +146,19 @@ public record NodeStatus(
             long forwardsSkipped,
             long eventsRelayed,
             long peersRetired,
-            long stunAnswered) {}
+            long stunAnswered,
+            long mailboxDepth,
+            int storeWritesPending) {}
+
+    /**
+     * Datagrams of one kind, by direction.
+     *
+     * @param kind {@code transport} (sealed Elara packets), {@code handshake} (the secure channel's), {@code stun} (STUN
+     *     and TURN), {@code plain} (unsealed Elara packets, a core built without protection), {@code unknown}
+     * @param datagramsIn received
+     * @param bytesIn their bytes
+     * @param datagramsOut sent
+     * @param bytesOut their bytes
+     */
+    public record KindTraffic(String kind, long datagramsIn, long bytesIn, long datagramsOut, long bytesOut) {}
 }

@@ -30,7 +30,20 @@ public record SessionInfo(
      * @param neighbour whether this node sends the session's events to it (every member in a mesh)
      * @param presence the presence it set in this session ({@code online|away|busy|offline}, then optionally a space
      *     and a status text), null when it set none
+     * @param liveness what this node can tell of it being there: {@code online} (heard lately, directly or through
+     *     another member that probed it), {@code suspect} (silent, and no other member vouched for it) or {@code
+     *     offline}; {@code online} for this node itself
+     * @param vouchedBy the member that last vouched for it while this node heard nothing from it directly, or null
+     * @param lastSeenAgoMs milliseconds since this node last heard from it directly, -1 when never since start
      */
     public record Member(
-            String name, String nodeId, boolean self, boolean connected, boolean neighbour, String presence) {}
+            String name,
+            String nodeId,
+            boolean self,
+            boolean connected,
+            boolean neighbour,
+            String presence,
+            String liveness,
+            String vouchedBy,
+            long lastSeenAgoMs) {}
 }

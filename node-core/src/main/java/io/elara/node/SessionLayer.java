@@ -12,6 +12,7 @@ import io.elara.node.membership.InviteToken;
 import io.elara.node.membership.Membership;
 import io.elara.node.membership.MembershipOp;
 import io.elara.node.membership.MembershipReject;
+import io.elara.node.peer.Liveness;
 import io.elara.node.peer.Peer;
 import io.elara.node.secure.ExpectedPeer;
 import io.elara.node.session.ControlMessage;
@@ -24,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -131,7 +133,15 @@ final class SessionLayer {
      * it set in the session (null when none).
      */
     public record Member(
-            String name, String nodeId, boolean self, boolean connected, boolean neighbour, String presence) {}
+            String name,
+            String nodeId,
+            boolean self,
+            boolean connected,
+            boolean neighbour,
+            String presence,
+            String liveness,
+            String vouchedBy,
+            long lastSeenAgoMs) {}
 
     /** A join under way: the invite, the JOIN sent for it, and who waits for the answer. */
     private static final class PendingJoin {
@@ -406,7 +416,7 @@ final class SessionLayer {
     }
 
     /** Every session, configured ones included, as {@code elara session list} shows them. */
-    List<Info> list() {
+    List<Info> list(long nowNs) {
         List<Info> infos = new ArrayList<>();
         for (Session session : core.sessions().all()) {
             if (session.id().isDirect()) {
@@ -415,38 +425,30 @@ final class SessionLayer {
             List<Member> members = new ArrayList<>();
             Membership membership = session.membership();
             if (membership == null) {
-                members.add(new Member(
-                        core.name(), core.self().toString(), true, true, false, presence(session, core.self())));
+                members.add(self(presence(session, core.self())));
                 for (Peer peer : session.members()) {
                     NodeId id = peer.configuredIdentity().nodeId() != null
                             ? peer.configuredIdentity().nodeId()
                             : peer.provenId();
-                    members.add(new Member(
-                            peer.label(),
-                            id == null ? null : id.toString(),
-                            false,
-                            peer.session() != null,
-                            true,
-                            presence(session, id)));
+                    members.add(member(peer, peer.label(), id, true, presence(session, id), nowNs));
                 }
                 infos.add(new Info(session.name(), session.id(), "configured", null, "mesh", topic(session), members));
                 continue;
             }
             for (NodeId member : membership.members()) {
                 if (member.equals(core.self())) {
-                    members.add(
-                            new Member(core.name(), member.toString(), true, true, false, presence(session, member)));
+                    members.add(self(presence(session, member)));
                     continue;
                 }
                 Peer peer = core.peers().byNodeId(member);
                 String label = peer != null ? peer.label() : displayNames.getOrDefault(member, member.shortForm());
-                members.add(new Member(
+                members.add(member(
+                        peer,
                         label,
-                        member.toString(),
-                        false,
-                        peer != null && peer.session() != null,
+                        member,
                         peer != null && session.members().contains(peer),
-                        presence(session, member)));
+                        presence(session, member),
+                        nowNs));
             }
             String kind = membership.creator().equals(core.self()) ? "created" : "joined";
             infos.add(new Info(
@@ -459,6 +461,44 @@ final class SessionLayer {
                     members));
         }
         return infos;
+    }
+
+    private Member self(String presence) {
+        return new Member(core.name(), core.self().toString(), true, true, false, presence, "online", null, 0);
+    }
+
+    /**
+     * Member {@code id} as this node sees it through {@code peer} (null when it has none): connected or not, and alive,
+     * suspect or offline by what it heard itself and what other members vouched (see {@link Liveness}).
+     */
+    private Member member(Peer peer, String label, NodeId id, boolean neighbour, String presence, long nowNs) {
+        boolean connected = peer != null && peer.session() != null;
+        String liveness = "offline";
+        String vouchedBy = null;
+        long seenAgoMs = -1;
+        if (peer != null) {
+            Liveness heard = peer.liveness();
+            vouchedBy = heard.vouchedBy(nowNs);
+            if (heard.lastAuthenticatedNs() != Long.MIN_VALUE) {
+                seenAgoMs = TimeUnit.NANOSECONDS.toMillis(Math.max(0, nowNs - heard.lastAuthenticatedNs()));
+            }
+            if (vouchedBy != null) {
+                liveness = "online";
+            } else if (connected) {
+                long silentNs = nowNs - Math.max(peer.session().createdNs(), heard.lastAuthenticatedNs());
+                liveness = silentNs >= Liveness.SUSPECT_AFTER_NS ? "suspect" : "online";
+            }
+        }
+        return new Member(
+                label,
+                id == null ? null : id.toString(),
+                false,
+                connected,
+                neighbour,
+                presence,
+                liveness,
+                vouchedBy,
+                seenAgoMs);
     }
 
     private static String presence(Session session, NodeId member) {
@@ -575,8 +615,11 @@ final class SessionLayer {
         }
     }
 
-    /** Periodic work: syncs with connected members, joins that timed out. */
+    /** Periodic work: syncs with connected members, joins that timed out, requests to probe. */
     void tick(long nowNs) {
+        if (!pendingProbes.isEmpty()) {
+            answerProbes(nowNs);
+        }
         if (!joins.isEmpty()) {
             joins.values().removeIf(join -> {
                 if (nowNs < join.deadlineNs) {
@@ -695,6 +738,9 @@ final class SessionLayer {
     /** When {@link #tick} has work next, or {@link Long#MAX_VALUE}. */
     long nextDeadlineNs() {
         long next = Long.MAX_VALUE;
+        for (PendingProbe pending : pendingProbes) {
+            next = Math.min(next, pending.askedNs + PROBE_ANSWER_WAIT_NS);
+        }
         for (PendingJoin join : joins.values()) {
             next = Math.min(next, Math.min(join.deadlineNs, join.candidateDeadlineNs));
         }
@@ -732,6 +778,7 @@ final class SessionLayer {
             case MEMBER -> onMember(message, event, from, nowNs);
             case SYNC -> onSync(message, event, from, nowNs);
             case ICE -> onIce(message, event, from);
+            case PROBE -> onProbe(message, event, from, nowNs);
         }
     }
 
@@ -755,6 +802,118 @@ final class SessionLayer {
             return;
         }
         ice.received(event.author(), from.address(), message.offer(), parsed.description());
+    }
+
+    // ---------------------------------------------------------------- indirect probes (SWIM)
+
+    /** Most members asked at once to probe a silent member (SWIM's k). */
+    static final int PROBE_HELPERS_MAX = 3;
+
+    /** Most requests to probe that this node works on at once, for all requesters together. */
+    static final int PROBES_PENDING_MAX = 64;
+
+    /** How long this node, asked to probe a member, waits for it to answer before giving up without a word. */
+    static final long PROBE_ANSWER_WAIT_NS = TimeUnit.SECONDS.toNanos(5);
+
+    /** A request from {@code requester} to probe {@code target}, asked at {@code askedNs}. */
+    private record PendingProbe(Peer requester, Peer target, NodeId targetId, long nonce, long askedNs) {}
+
+    private final List<PendingProbe> pendingProbes = new ArrayList<>();
+
+    /**
+     * {@code peer}, a member, has been silent past {@link Liveness#PROBE_AFTER_NS}: asks up to {@link
+     * #PROBE_HELPERS_MAX} other connected members that share a session with it to probe it, the ones heard from most
+     * lately first. Marks the round as sent even with nobody to ask, so that it comes again only after {@link
+     * Liveness#INDIRECT_PROBE_INTERVAL_NS}.
+     */
+    void requestProbes(Peer peer, long nowNs) {
+        long nonce = core.secureRandom().nextLong();
+        peer.liveness().indirectSent(nonce, nowNs);
+        NodeId target = peer.provenId() != null
+                ? peer.provenId()
+                : peer.configuredIdentity().nodeId();
+        if (target == null) {
+            return;
+        }
+        List<Peer> helpers = new ArrayList<>();
+        for (Session session : core.sessions().all()) {
+            Membership membership = session.membership();
+            if (membership == null || !membership.isMember(target)) {
+                continue;
+            }
+            for (NodeId member : membership.members()) {
+                Peer helper = core.peers().byNodeId(member);
+                if (helper != null
+                        && helper != peer
+                        && !helpers.contains(helper)
+                        && helper.session() != null
+                        && nowNs - helper.liveness().lastAuthenticatedNs() < Liveness.PROBE_AFTER_NS) {
+                    helpers.add(helper);
+                }
+            }
+        }
+        helpers.sort(Comparator.comparingLong((Peer helper) -> helper.liveness().lastAuthenticatedNs())
+                .reversed());
+        for (Peer helper : helpers.subList(0, Math.min(PROBE_HELPERS_MAX, helpers.size()))) {
+            control(helper, ControlMessage.probe(true, target, nonce), nowNs);
+        }
+        if (!helpers.isEmpty()) {
+            LOG.debug("{} is silent: asked {} other member(s) to probe it", peer.label(), helpers.size());
+        }
+    }
+
+    /**
+     * A request to probe a member (answered once that member answers this node, or at once when it was heard from a
+     * moment ago), or the answer to this node's request (the member vouched for). Only between members of a session
+     * that the target is also a member of.
+     */
+    private void onProbe(ControlMessage message, Event event, Peer from, long nowNs) {
+        NodeId target = message.node();
+        if (target.equals(core.self()) || target.equals(event.author()) || !sharesSession(event.author(), target)) {
+            invalid("a probe " + (message.probeRequest() ? "request" : "answer") + " from " + from.label()
+                    + " about a node that is not a member of a session both share");
+            return;
+        }
+        Peer subject = core.peers().byNodeId(target);
+        if (!message.probeRequest()) {
+            if (subject != null && subject.liveness().vouched(message.nonce(), from.label(), nowNs)) {
+                LOG.debug("{} vouches for {}, which this node does not hear", from.label(), subject.label());
+            }
+            return;
+        }
+        if (subject == null || subject.session() == null) {
+            return; // this node does not hear it either: no answer, as in SWIM
+        }
+        if (nowNs - subject.liveness().lastAuthenticatedNs() < Liveness.PROBE_PING_INTERVAL_NS) {
+            control(from, ControlMessage.probe(false, target, message.nonce()), nowNs);
+            return;
+        }
+        if (pendingProbes.size() >= PROBES_PENDING_MAX) {
+            return;
+        }
+        subject.liveness().requestPing();
+        pendingProbes.add(new PendingProbe(from, subject, target, message.nonce(), nowNs));
+    }
+
+    /** Answers the requests to probe whose member answered since, and drops those that waited too long. */
+    private void answerProbes(long nowNs) {
+        pendingProbes.removeIf(pending -> {
+            if (pending.target.liveness().lastAuthenticatedNs() > pending.askedNs) {
+                control(pending.requester, ControlMessage.probe(false, pending.targetId, pending.nonce), nowNs);
+                return true;
+            }
+            return nowNs - pending.askedNs >= PROBE_ANSWER_WAIT_NS;
+        });
+    }
+
+    private boolean sharesSession(NodeId a, NodeId b) {
+        for (Session session : core.sessions().all()) {
+            Membership membership = session.membership();
+            if (membership != null && membership.isMember(a) && membership.isMember(b)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sends an ICE offer or answer to {@code peer}; false when it could not be queued. */
@@ -1638,7 +1797,7 @@ final class SessionLayer {
 
     private String memberNames(Session session) {
         List<String> names = new ArrayList<>();
-        for (Member member : list().stream()
+        for (Member member : list(core.nowNs()).stream()
                 .filter(info -> info.id().equals(session.id()))
                 .findFirst()
                 .orElseThrow()

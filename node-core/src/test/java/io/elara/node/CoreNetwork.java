@@ -43,6 +43,8 @@ final class CoreNetwork {
     long datagramsDropped;
     /** One side of a partition: datagrams between it and the other members are lost; null for none. */
     java.util.Set<Member> partitioned;
+    /** Datagrams between two members for which this holds (either way round) are lost; null for none. */
+    java.util.function.BiPredicate<Member, Member> blocked;
     /** Sees a copy of every datagram sent, as an on-path observer would; null for none. */
     java.util.function.BiConsumer<InetSocketAddress, byte[]> wiretap;
 
@@ -248,7 +250,8 @@ final class CoreNetwork {
         if (to == null
                 || to.cutOff
                 || (from != null && from.cutOff)
-                || (from != null && partitioned != null && partitioned.contains(from) != partitioned.contains(to))) {
+                || (from != null && partitioned != null && partitioned.contains(from) != partitioned.contains(to))
+                || (from != null && blocked != null && (blocked.test(from, to) || blocked.test(to, from)))) {
             datagramsDropped++;
             return;
         }

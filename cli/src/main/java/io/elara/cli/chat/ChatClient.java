@@ -433,7 +433,7 @@ public final class ChatClient implements AutoCloseable {
                                     member.path("name").asText(),
                                     member.path("self").asBoolean()
                                             ? "(you)"
-                                            : member.path("connected").asBoolean() ? "connected" : "not connected",
+                                            : io.elara.cli.output.HumanFormat.member(member),
                                     presence.isEmpty() ? "" : "  " + presence));
                         }
                     }

@@ -135,9 +135,7 @@ public final class SessionCommand implements Runnable {
                             java.util.Locale.ROOT,
                             "  %-16s %s%s%s%s%s%n",
                             member.path("name").asText(),
-                            member.path("self").asBoolean()
-                                    ? "this node"
-                                    : member.path("connected").asBoolean() ? "connected" : "not connected",
+                            io.elara.cli.output.HumanFormat.member(member),
                             overlay && member.path("neighbour").asBoolean() ? ", neighbour" : "",
                             id.equals(session.path("creator").asText()) ? ", creator" : "",
                             member.hasNonNull("presence")

@@ -18,6 +18,48 @@ public final class HumanFormat {
 
     private HumanFormat() {}
 
+    /**
+     * A member's connection and liveness as {@code elara session list} and the chat's {@code /who} show them, from its
+     * JSON: {@code connected}, {@code connected, not answering (suspect)}, {@code not connected, answering through
+     * carol}, {@code not connected, offline, last seen 3m ago}, or {@code this node}.
+     */
+    public static String member(JsonNode member) {
+        if (member.path("self").asBoolean()) {
+            return "this node";
+        }
+        boolean connected = member.path("connected").asBoolean();
+        String liveness = member.path("liveness").asText("");
+        String vouchedBy = member.path("vouchedBy").asText("");
+        long seenAgoMs = member.path("lastSeenAgoMs").asLong(-1);
+        StringBuilder out = new StringBuilder(connected ? "connected" : "not connected");
+        if (!vouchedBy.isEmpty()) {
+            out.append(", answering through ").append(vouchedBy);
+        } else if (liveness.equals("suspect")) {
+            out.append(", not answering for ").append(duration(seenAgoMs)).append(" (suspect)");
+        } else if (liveness.equals("offline")) {
+            out.append(", offline").append(seenAgoMs < 0 ? "" : ", last seen " + duration(seenAgoMs) + " ago");
+        }
+        return out.toString();
+    }
+
+    /** {@code 800ms}, {@code 25s}, {@code 3m}, {@code 2h}, {@code 4d}: a coarse duration for people. */
+    public static String duration(long ms) {
+        if (ms < 1_000) {
+            return Math.max(0, ms) + "ms";
+        }
+        long s = ms / 1_000;
+        if (s < 120) {
+            return s + "s";
+        }
+        if (s < 120 * 60) {
+            return s / 60 + "m";
+        }
+        if (s < 48 * 3600) {
+            return s / 3600 + "h";
+        }
+        return s / 86_400 + "d";
+    }
+
     /** {@code 21:20:05 [lobby] alice: hello}; later lines of a multi-line text are indented under the first. */
     public static String event(Instant time, String session, String author, String text) {
         String prefix = TIME.format(time) + " [" + session + "] " + author + ": ";

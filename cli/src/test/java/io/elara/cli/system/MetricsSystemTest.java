@@ -64,6 +64,8 @@ class MetricsSystemTest extends SystemTestSupport {
                     .contains("# HELP elara_rejects_total");
             double sentBefore = value(before.body(), "elara_events_total{stage=\"sent\"}");
             double outBefore = value(before.body(), "elara_datagrams_total{direction=\"out\"}");
+            double handshakesOutBefore =
+                    value(before.body(), "elara_traffic_datagrams_total{kind=\"handshake\",direction=\"out\"}");
 
             finished("create", 0, "session", "create", "team", "-c", alice.toString());
             String token = finished("invite", 0, "invite", "team", "-c", alice.toString())
@@ -88,6 +90,21 @@ class MetricsSystemTest extends SystemTestSupport {
                     .as("the same figure as elara status --json")
                     .isEqualTo(status.path("counters").path("eventsSent").asDouble());
             assertThat(value(after, "elara_peer_rtt_seconds{peer=\"bob\"}")).isBetween(0.0, 1.0);
+            assertThat(value(after, "elara_peer_rtt_variation_seconds{peer=\"bob\"}"))
+                    .isBetween(0.0, 1.0);
+            // Datagrams by kind: the join needed a handshake; the messages went sealed, and their bytes are counted.
+            assertThat(value(after, "elara_traffic_datagrams_total{kind=\"handshake\",direction=\"out\"}")
+                            + value(after, "elara_traffic_datagrams_total{kind=\"handshake\",direction=\"in\"}"))
+                    .isGreaterThan(handshakesOutBefore);
+            double transportOut = value(after, "elara_traffic_datagrams_total{kind=\"transport\",direction=\"out\"}");
+            assertThat(transportOut).isGreaterThanOrEqualTo(5);
+            assertThat(value(after, "elara_traffic_bytes_total{kind=\"transport\",direction=\"out\"}"))
+                    .isGreaterThan(transportOut * 40);
+            assertThat(status.path("traffic").findValuesAsText("kind"))
+                    .containsExactly("transport", "handshake", "stun", "plain", "unknown");
+            // Every message reached bob: nothing waits in alice's mailbox, and nothing for her writer.
+            assertThat(value(after, "elara_mailbox_entries")).isZero();
+            assertThat(status.path("counters").path("mailboxDepth").asLong()).isZero();
         }
     }
 

@@ -89,6 +89,11 @@ public final class ControlJson {
                 m.put("connected", member.connected());
                 m.put("neighbour", member.neighbour());
                 m.put("presence", member.presence());
+                m.put("liveness", member.liveness());
+                if (member.vouchedBy() != null) {
+                    m.put("vouchedBy", member.vouchedBy());
+                }
+                m.put("lastSeenAgoMs", member.lastSeenAgoMs());
                 members.add(m);
             }
             json.put("members", members);
@@ -133,6 +138,7 @@ public final class ControlJson {
             p.put("migrations", peer.migrations());
             p.put("pathMtu", peer.pathMtu());
             p.put("path", peer.path());
+            p.put("rttVariationMs", peer.rttVariationMs());
             peers.add(p);
         }
         json.put("peers", peers);
@@ -159,7 +165,20 @@ public final class ControlJson {
         c.put("eventsRelayed", counters.eventsRelayed());
         c.put("peersRetired", counters.peersRetired());
         c.put("stunAnswered", counters.stunAnswered());
+        c.put("mailboxDepth", counters.mailboxDepth());
+        c.put("storeWritesPending", counters.storeWritesPending());
         json.put("counters", c);
+        List<Map<String, Object>> traffic = new ArrayList<>();
+        for (NodeStatus.KindTraffic kind : status.traffic()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("kind", kind.kind());
+            t.put("datagramsIn", kind.datagramsIn());
+            t.put("bytesIn", kind.bytesIn());
+            t.put("datagramsOut", kind.datagramsOut());
+            t.put("bytesOut", kind.bytesOut());
+            traffic.add(t);
+        }
+        json.put("traffic", traffic);
         NodeStatus.Security security = status.security();
         Map<String, Object> secure = new LinkedHashMap<>();
         secure.put("enabled", security.enabled());

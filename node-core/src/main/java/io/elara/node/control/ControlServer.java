@@ -334,7 +334,7 @@ public final class ControlServer implements AutoCloseable {
             case "list" ->
                 answer = proxy.call((core, nowNs, result) -> {
                     Map<String, Object> json = ok();
-                    json.put("sessions", ControlJson.sessions(core.sessionList()));
+                    json.put("sessions", ControlJson.sessions(core.sessionList(nowNs)));
                     json.put("ended", new LinkedHashMap<>(core.endedSessions()));
                     result.complete(json);
                 });

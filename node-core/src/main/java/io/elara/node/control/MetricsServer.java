@@ -135,6 +135,16 @@ public final class MetricsServer implements AutoCloseable {
         out.family("elara_bytes_total", "counter", "UDP payload bytes, by direction.");
         out.sample("elara_bytes_total", "direction", "in", c.bytesIn());
         out.sample("elara_bytes_total", "direction", "out", c.bytesOut());
+        out.family("elara_traffic_datagrams_total", "counter", "UDP datagrams, by kind and direction.");
+        for (NodeStatus.KindTraffic kind : status.traffic()) {
+            out.sample("elara_traffic_datagrams_total", "kind", kind.kind(), "direction", "in", kind.datagramsIn());
+            out.sample("elara_traffic_datagrams_total", "kind", kind.kind(), "direction", "out", kind.datagramsOut());
+        }
+        out.family("elara_traffic_bytes_total", "counter", "UDP payload bytes, by kind and direction.");
+        for (NodeStatus.KindTraffic kind : status.traffic()) {
+            out.sample("elara_traffic_bytes_total", "kind", kind.kind(), "direction", "in", kind.bytesIn());
+            out.sample("elara_traffic_bytes_total", "kind", kind.kind(), "direction", "out", kind.bytesOut());
+        }
         out.family("elara_events_total", "counter", "Events, by stage of the node's pipeline.");
         out.sample("elara_events_total", "stage", "sent", c.eventsSent());
         out.sample("elara_events_total", "stage", "delivered", c.eventsDelivered());
@@ -149,6 +159,15 @@ public final class MetricsServer implements AutoCloseable {
         out.sample("elara_stun_answered_total", null, null, c.stunAnswered());
         out.family("elara_peers_retired_total", "counter", "Member peers forgotten because no session needed them.");
         out.sample("elara_peers_retired_total", null, null, c.peersRetired());
+        if (c.mailboxDepth() >= 0) {
+            out.family(
+                    "elara_mailbox_entries",
+                    "gauge",
+                    "Outbound mailbox entries: own events a recipient has not reported stored (written after 2 s).");
+            out.sample("elara_mailbox_entries", null, null, c.mailboxDepth());
+        }
+        out.family("elara_store_writes_pending", "gauge", "Writes queued for the database's writer thread.");
+        out.sample("elara_store_writes_pending", null, null, c.storeWritesPending());
         out.family("elara_subscribers", "gauge", "Local subscribers to delivered events (tails, chats, flows).");
         out.sample("elara_subscribers", null, null, c.subscribers());
         NodeStatus.Security security = status.security();
@@ -163,6 +182,10 @@ public final class MetricsServer implements AutoCloseable {
         out.family("elara_peers", "gauge", "Peers this node knows.");
         out.sample("elara_peers", null, null, status.peers().size());
         out.family("elara_peer_rtt_seconds", "gauge", "Smoothed round-trip time to each peer (absent until measured).");
+        out.family(
+                "elara_peer_rtt_variation_seconds",
+                "gauge",
+                "Round-trip time variation to each peer (RFC 6298 RTTVAR: jitter; absent until measured).");
         out.family("elara_peer_queued", "gauge", "Events waiting in each peer's lanes (send queue depth).");
         out.family("elara_peer_transmissions_total", "counter", "Datagrams of reliable frames sent to each peer.");
         out.family("elara_peer_retransmissions_total", "counter", "Of those, how many were sent again (loss).");
@@ -171,6 +194,9 @@ public final class MetricsServer implements AutoCloseable {
         for (NodeStatus.PeerStatus peer : status.peers()) {
             if (peer.rttMs() >= 0) {
                 out.sample("elara_peer_rtt_seconds", "peer", peer.name(), peer.rttMs() / 1000.0);
+            }
+            if (peer.rttVariationMs() >= 0) {
+                out.sample("elara_peer_rtt_variation_seconds", "peer", peer.name(), peer.rttVariationMs() / 1000.0);
             }
             out.sample("elara_peer_queued", "peer", peer.name(), peer.queued());
             out.sample("elara_peer_transmissions_total", "peer", peer.name(), peer.transmissions());
@@ -199,6 +225,21 @@ public final class MetricsServer implements AutoCloseable {
         void family(String name, String type, String help) {
             out.append("# HELP ").append(name).append(' ').append(help).append('\n');
             out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        }
+
+        void sample(String name, String label, String value, String label2, String value2, long number) {
+            out.append(name)
+                    .append('{')
+                    .append(label)
+                    .append("=\"")
+                    .append(escape(value))
+                    .append("\",")
+                    .append(label2)
+                    .append("=\"")
+                    .append(escape(value2))
+                    .append("\"} ")
+                    .append(number)
+                    .append('\n');
         }
 
         void sample(String name, String label, String value, long number) {

@@ -678,6 +678,11 @@ public final class ReliableSender {
     }
 
     /** The probe timeout before backoff. */
+    /** RFC 6298's RTTVAR: how much the round-trip time varies, 0 before the first sample. */
+    public long rttVarianceNs() {
+        return rttVarianceNs;
+    }
+
     public long rtoNs() {
         return rtoNs;
     }

@@ -23,6 +23,34 @@ public final class Liveness {
      */
     public static final long IDLE_TIMEOUT_NS = 4 * KEEPALIVE_INTERVAL_NS;
 
+    /**
+     * A session member silent this long, a keepalive interval and then some, has left a keepalive PING unanswered: this
+     * node probes it (SWIM, Das et al. 2002): a PING every {@link #PROBE_PING_INTERVAL_NS}, and a request to a few
+     * other members to probe it too, which tells a member gone from a path that failed between two nodes only.
+     */
+    public static final long PROBE_AFTER_NS = KEEPALIVE_INTERVAL_NS + TimeUnit.SECONDS.toNanos(3);
+
+    /** While a member is probed, it gets a direct PING this often. */
+    public static final long PROBE_PING_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /**
+     * A member still silent this long after the probing began, with no other member vouching for it, is suspect: shown
+     * as such until it answers, or until {@link #IDLE_TIMEOUT_NS} declares it offline.
+     */
+    public static final long SUSPECT_AFTER_NS = PROBE_AFTER_NS + TimeUnit.SECONDS.toNanos(6);
+
+    /** Another member's word that a member is alive counts for this long. */
+    public static final long VOUCH_VALID_NS = TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * A member closed for silence is still the subject of requests to other members for this long after it was last
+     * heard: they tell one gone for good from one this node alone has lost the path to.
+     */
+    public static final long PROBED_WHILE_IDLE_NS = TimeUnit.MINUTES.toNanos(10);
+
+    /** The requests to other members to probe a silent member go again this often while it stays silent. */
+    public static final long INDIRECT_PROBE_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+
     private long lastAuthenticatedNs = Long.MIN_VALUE;
     private long lastSentNs = Long.MIN_VALUE;
     private boolean idle;
@@ -38,6 +66,13 @@ public final class Liveness {
     private long pongReceiveClockUs;
     private long pongArrivalNs;
 
+    private long lastPingNs = Long.MIN_VALUE;
+    private boolean pingRequested;
+    private long indirectDueNs = Long.MIN_VALUE;
+    private long indirectNonce;
+    private long vouchedNs = Long.MIN_VALUE;
+    private String vouchedBy;
+
     private long rttNs = -1;
     private long clockOffsetUs;
     private long clockSamples;
@@ -52,6 +87,7 @@ public final class Liveness {
     public void authenticated(long nowNs) {
         lastAuthenticatedNs = Math.max(lastAuthenticatedNs, nowNs);
         idle = false;
+        indirectDueNs = Long.MIN_VALUE; // heard directly: the next silence starts a fresh round of probing
     }
 
     /** A datagram went to the peer at {@code nowNs}. */
@@ -79,6 +115,73 @@ public final class Liveness {
         return Math.max(sessionCreatedNs, lastAuthenticatedNs) + IDLE_TIMEOUT_NS;
     }
 
+    /**
+     * When a session made at {@code sessionCreatedNs} starts being probed: {@link #PROBE_AFTER_NS} after the last
+     * authenticated packet.
+     */
+    public long probeDeadlineNs(long sessionCreatedNs) {
+        return Math.max(sessionCreatedNs, lastAuthenticatedNs) + PROBE_AFTER_NS;
+    }
+
+    /**
+     * When this node next sends a PING to a peer it probes, or to which another member asked it to send one: at once
+     * when asked, else {@link #PROBE_PING_INTERVAL_NS} after the last PING.
+     */
+    public long probePingDeadlineNs() {
+        return pingRequested || lastPingNs == Long.MIN_VALUE ? Long.MIN_VALUE : lastPingNs + PROBE_PING_INTERVAL_NS;
+    }
+
+    /**
+     * Whether the peer, its session closed for silence, is still the subject of requests to other members at {@code
+     * nowNs}: for {@link #PROBED_WHILE_IDLE_NS} after it was last heard.
+     */
+    public boolean probedWhileIdle(long nowNs) {
+        return idle && lastAuthenticatedNs != Long.MIN_VALUE && nowNs - lastAuthenticatedNs < PROBED_WHILE_IDLE_NS;
+    }
+
+    /** Another member asked this node to probe the peer: a PING goes at the next flush. */
+    public void requestPing() {
+        pingRequested = true;
+    }
+
+    public boolean pingRequested() {
+        return pingRequested;
+    }
+
+    /** When the requests to other members to probe this peer are due again; {@link Long#MIN_VALUE}: now. */
+    public long indirectDueNs() {
+        return indirectDueNs;
+    }
+
+    /** Requests to probe this peer went to other members at {@code nowNs}, under {@code nonce}. */
+    public void indirectSent(long nonce, long nowNs) {
+        indirectNonce = nonce;
+        indirectDueNs = nowNs + INDIRECT_PROBE_INTERVAL_NS;
+    }
+
+    /**
+     * Member {@code by} answered a request to probe this peer: the peer answered it. Returns false, changing nothing,
+     * unless {@code nonce} is that of the latest request.
+     */
+    public boolean vouched(long nonce, String by, long nowNs) {
+        if (indirectDueNs == Long.MIN_VALUE || nonce != indirectNonce) {
+            return false;
+        }
+        vouchedNs = nowNs;
+        vouchedBy = by;
+        return true;
+    }
+
+    /**
+     * The member that last vouched for this peer, when it did so after the last packet heard from the peer directly and
+     * within {@link #VOUCH_VALID_NS} of {@code nowNs}; else null.
+     */
+    public String vouchedBy(long nowNs) {
+        return vouchedNs != Long.MIN_VALUE && vouchedNs >= lastAuthenticatedNs && nowNs - vouchedNs < VOUCH_VALID_NS
+                ? vouchedBy
+                : null;
+    }
+
     /** The peer's session was closed for silence; cleared by the next authenticated packet or handshake. */
     public void wentIdle() {
         idle = true;
@@ -93,6 +196,8 @@ public final class Liveness {
     /** Starts a PING at {@code nowNs}: returns its id, now the one awaited (an earlier unanswered one is given up). */
     public long pingSent(long nowNs) {
         long id = nextPingId++;
+        lastPingNs = nowNs;
+        pingRequested = false;
         pingAwaited = true;
         awaitedPingId = id;
         awaitedPingClockUs = clockUs(nowNs);

@@ -72,7 +72,12 @@ public record ControlMessage(
         MEMBER("member"),
         SYNC("sync"),
         /** An ICE offer ({@code o}) or answer ({@code a}) between two connected nodes: a description's text. */
-        ICE("ice");
+        ICE("ice"),
+        /**
+         * A request ({@code q}) to probe a member this node hears nothing from, or the answer ({@code a}) that the
+         * member answered the one asked: SWIM's indirect probe.
+         */
+        PROBE("probe");
 
         private final String word;
 
@@ -166,12 +171,38 @@ public record ControlMessage(
         return new String(payload, StandardCharsets.UTF_8);
     }
 
+    /**
+     * A request ({@code request}) to probe member {@code target}, or the answer that it answered, under {@code nonce},
+     * which the answer repeats.
+     */
+    public static ControlMessage probe(boolean request, NodeId target, long nonce) {
+        return new ControlMessage(
+                Verb.PROBE, null, null, target, null, null, request ? "q" : "a", 0, null, nonce, 0, 0, null);
+    }
+
+    /** For {@link Verb#PROBE}: whether it is the request (else the answer). */
+    public boolean probeRequest() {
+        return "q".equals(flags);
+    }
+
+    /** For {@link Verb#PROBE}: the nonce the answer repeats. */
+    public long nonce() {
+        return newestOp;
+    }
+
     /** The line this message is sent as. */
     public String text() {
         StringBuilder out = new StringBuilder(verb.word());
         switch (verb) {
             case JOIN, OP -> out.append(' ').append(B64.encodeToString(payload));
             case ICE -> out.append(' ').append(flags).append(' ').append(B64.encodeToString(payload));
+            case PROBE ->
+                out.append(' ')
+                        .append(flags)
+                        .append(' ')
+                        .append(node)
+                        .append(' ')
+                        .append(HexFormat.of().toHexDigits(newestOp));
             case WELCOME ->
                 out.append(' ')
                         .append(session)
@@ -246,6 +277,16 @@ public record ControlMessage(
                     throw new IllegalArgumentException("an ICE description is at most " + ICE_BYTES_MAX + " bytes");
                 }
                 yield ice(f[1].equals("o"), new String(description, StandardCharsets.UTF_8));
+            }
+            case PROBE -> {
+                fields(f, 4, 4);
+                if (!f[1].equals("q") && !f[1].equals("a")) {
+                    throw new IllegalArgumentException("a probe is a request (q) or an answer (a)");
+                }
+                if (!f[3].matches("[0-9a-f]{16}")) {
+                    throw new IllegalArgumentException("a probe's nonce is 16 hex digits");
+                }
+                yield probe(f[1].equals("q"), NodeId.parse(f[2]), HexFormat.fromHexDigitsToLong(f[3]));
             }
             case WELCOME -> {
                 fields(f, 4, 4);

@@ -76,7 +76,19 @@ public final class StoreJournal implements EventJournal {
     }
 
     /** What a write did with the mailbox entries it was given: how many events' entries it wrote, and why it stopped. */
-    private record Spilled(int events, String full) {}
+    private record Spilled(int events, String full, long mailboxDepth) {}
+
+    private long mailboxDepth = -1;
+
+    @Override
+    public long mailboxDepth() {
+        return mailboxDepth;
+    }
+
+    @Override
+    public int writesPending() {
+        return writesUnderWay;
+    }
 
     /** Deliveries reported while a mailbox read is under way: the read may still list them. */
     private final java.util.Set<String> deliveredSinceRead = new java.util.HashSet<>();
@@ -356,7 +368,8 @@ public final class StoreJournal implements EventJournal {
                     for (MailboxEntry entry : toRemove) {
                         store.mailboxAck(entry.eventId(), entry.destination());
                     }
-                    return new Spilled(spilled, full);
+                    // One row kept by triggers: the depth for status and metrics, at the cost of a lookup per write.
+                    return new Spilled(spilled, full, store.mailboxSize());
                 },
                 (outcome, problem) -> committed(waiting, batch, toSpill, outcome, problem));
         if (offered.accepted()) {
@@ -399,6 +412,7 @@ public final class StoreJournal implements EventJournal {
         if (problem == null) {
             writes++;
             failure = outcome.full();
+            mailboxDepth = outcome.mailboxDepth();
             if (failure != null) {
                 // The events are stored; the entries that did not fit wait, and new sends are refused for a while.
                 failedAtNs = nowNs;

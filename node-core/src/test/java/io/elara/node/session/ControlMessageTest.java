@@ -110,6 +110,32 @@ class ControlMessageTest {
     }
 
     @Test
+    void shouldCarryAProbeRequestAndAnswerWithItsNonceAndRefuseMalformedOnes() {
+        io.elara.crypto.identity.NodeId target =
+                io.elara.crypto.identity.Identity.fromSeed(new byte[32]).nodeId();
+        ControlMessage request = ControlMessage.probe(true, target, 0x8000000000000001L);
+        assertThat(request.text()).isEqualTo("probe q " + target + " 8000000000000001");
+        ControlMessage parsed = ControlMessage.parse(request.text()).message();
+        assertThat(parsed).isEqualTo(request);
+        assertThat(parsed.probeRequest()).isTrue();
+        assertThat(parsed.node()).isEqualTo(target);
+        assertThat(parsed.nonce()).isEqualTo(0x8000000000000001L);
+        ControlMessage answer = ControlMessage.parse(
+                        ControlMessage.probe(false, target, 7).text())
+                .message();
+        assertThat(answer.probeRequest()).isFalse();
+        assertThat(answer.nonce()).isEqualTo(7);
+
+        assertThat(ControlMessage.parse("probe x " + target + " 0000000000000007")
+                        .problem())
+                .contains("a request (q) or an answer (a)");
+        assertThat(ControlMessage.parse("probe q " + target + " 7").problem()).contains("16 hex digits");
+        assertThat(ControlMessage.parse("probe q nobody 0000000000000007").problem())
+                .contains("node id");
+        assertThat(ControlMessage.parse("probe q " + target).problem()).contains("not 4");
+    }
+
+    @Test
     void shouldCarryAnIceOfferAndAnswerAndRefuseOtherRolesAndOversizedDescriptions() {
         ControlMessage offer =
                 ControlMessage.parse(ControlMessage.ice(true, "u f").text()).message();
