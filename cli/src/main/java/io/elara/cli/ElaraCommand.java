@@ -11,6 +11,7 @@ import io.elara.cli.command.InitCommand;
 import io.elara.cli.command.InviteCommand;
 import io.elara.cli.command.JoinCommand;
 import io.elara.cli.command.KeyCommand;
+import io.elara.cli.command.ManCommand;
 import io.elara.cli.command.PipelineCommand;
 import io.elara.cli.command.PresenceCommand;
 import io.elara.cli.command.RunCommand;
@@ -58,6 +59,7 @@ import picocli.CommandLine.Spec;
             PipelineCommand.class,
             BenchCommand.class,
             CompletionCommand.class,
+            ManCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage or configuration error."})

@@ -18,14 +18,28 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
                 + System.getProperty("os.arch") + ")";
     }
 
-    static String version() {
+    /** {@code 0.1.0}, or {@code unknown} outside a built jar. */
+    public static String version() {
+        return property("version");
+    }
+
+    /**
+     * The build's date, {@code 2026-01-01}: its fixed output timestamp, so that the same jar always prints the same
+     * manual page; {@code unknown} outside a built jar.
+     */
+    public static String date() {
+        String timestamp = property("date");
+        return timestamp.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}.*") ? timestamp.substring(0, 10) : "unknown";
+    }
+
+    private static String property(String name) {
         try (InputStream in = VersionProvider.class.getResourceAsStream("version.properties")) {
             if (in == null) {
                 return "unknown";
             }
             Properties properties = new Properties();
             properties.load(in);
-            return properties.getProperty("version", "unknown");
+            return properties.getProperty(name, "unknown");
         } catch (IOException e) {
             return "unknown";
         }

@@ -38,4 +38,14 @@ class CompletionTest {
         assertThat(fish.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(fish.err()).isEqualTo("elara: no completion for shell 'fish' (bash or zsh)\n");
     }
+
+    @Test
+    void shouldShowZshsOwnVariableInTheHelpsExample() {
+        // picocli reads ${...} in help texts as its own variables; an unknown one printed as "null".
+        Cli.Result help = Cli.run("completion", "--help");
+        assertThat(help.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(help.out())
+                .contains("elara completion zsh > \"${fpath[1]}/_elara\"")
+                .doesNotContain("null");
+    }
 }

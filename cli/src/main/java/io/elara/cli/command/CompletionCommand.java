@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  source <(elara completion bash)                 # this shell",
             "  elara completion bash > /etc/bash_completion.d/elara",
-            "  elara completion zsh > \"${fpath[1]}/_elara\"   # or: source <(elara completion zsh) in ~/.zshrc"
+            // "$$" keeps zsh's ${fpath[1]} from picocli, which would look it up as a variable of its own.
+            "  elara completion zsh > \"$${fpath[1]}/_elara\"   # or: source <(elara completion zsh) in ~/.zshrc"
         })
 public final class CompletionCommand implements Callable<Integer> {
     @Spec

@@ -1,2 +1,2 @@
-/** How {@code elara} prints: human lines, {@code --json} lines, and log setup. */
+/** How {@code elara} prints: human lines, {@code --json} lines, manual pages, and log setup. */
 package io.elara.cli.output;
