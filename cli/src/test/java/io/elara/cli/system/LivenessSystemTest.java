@@ -1,0 +1,188 @@
+package io.elara.cli.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.testing.Await;
+import io.elara.testing.process.NodeProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Members' liveness between three real {@code elara run} processes on loopback. iptables drops every datagram between
+ * alice and bob: carol, who hears both, vouches for each to the other, so alice shows bob "answering through carol"
+ * rather than gone. With the path back, and then bob killed (-9), alice shows him suspect, then offline with when she
+ * last heard him. Needs root for iptables; CI runs it as root.
+ */
+class LivenessSystemTest extends SystemTestSupport {
+    private static final Pattern PORT = Pattern.compile("(?m)^  port: (\\d+)$");
+
+    private final List<List<String>> rules = new ArrayList<>();
+
+    @BeforeAll
+    static void tools() {
+        requireTools("iptables");
+        if (!"root".equals(System.getProperty("user.name"))) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI must run the liveness test as root");
+            }
+            org.junit.jupiter.api.Assumptions.abort("skipped: dropping datagrams with iptables needs root");
+        }
+    }
+
+    @AfterEach
+    void removeRules() throws Exception {
+        for (List<String> rule : rules) {
+            iptables("-D", rule);
+        }
+        rules.clear();
+    }
+
+    private static int port(Path config) throws IOException {
+        Matcher matcher = PORT.matcher(Files.readString(config, StandardCharsets.UTF_8));
+        assertThat(matcher.find()).as("a port in " + config).isTrue();
+        return Integer.parseInt(matcher.group(1));
+    }
+
+    private static void iptables(String action, List<String> rule) throws Exception {
+        List<String> command = new ArrayList<>(List.of("iptables", action));
+        command.addAll(rule);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(command + ": " + output).isZero();
+    }
+
+    /** Drops every UDP datagram between the ports {@code a} and {@code b} on loopback, both ways. */
+    private void block(int a, int b) throws Exception {
+        for (List<String> rule : List.of(
+                List.of("INPUT", "-i", "lo", "-p", "udp", "--sport", "" + a, "--dport", "" + b, "-j", "DROP"),
+                List.of("INPUT", "-i", "lo", "-p", "udp", "--sport", "" + b, "--dport", "" + a, "-j", "DROP"))) {
+            iptables("-I", rule);
+            rules.add(rule);
+        }
+    }
+
+    /** Member {@code who} of session team, as the node of {@code config} lists it. */
+    private JsonNode member(Path config, String who) {
+        JsonNode team = sessionNamed(config, "team");
+        if (team != null) {
+            for (JsonNode member : team.path("members")) {
+                if (member.path("name").asText().equals(who)) {
+                    return member;
+                }
+            }
+        }
+        return JSON.missingNode();
+    }
+
+    /** Bob's line in alice's human {@code elara session list}. */
+    private String humanLine(Path config, String who) {
+        NodeProcess list = finished("session list", 0, "session", "list", "-c", config.toString());
+        for (String line : list.stdout().split("\n", -1)) {
+            if (line.strip().startsWith(who + " ")) {
+                return line.strip();
+            }
+        }
+        return "";
+    }
+
+    @Test
+    void shouldTellAFailedPathFromAMemberGoneThenSuspectThenOffline() throws Exception {
+        Path alice = bareConfig("alice");
+        Path bob = bareConfig("bob");
+        Path carol = bareConfig("carol");
+        elara("alice run", "run", "-c", alice.toString()).awaitStderr("alice ready on", START);
+        NodeProcess bobRun = elara("bob run", "run", "-c", bob.toString());
+        bobRun.awaitStderr("bob ready on", START);
+        elara("carol run", "run", "-c", carol.toString()).awaitStderr("carol ready on", START);
+        finished("create", 0, "session", "create", "team", "-c", alice.toString());
+        for (Path joiner : List.of(bob, carol)) {
+            String token = finished("invite", 0, "invite", "team", "-c", alice.toString())
+                    .stdout()
+                    .strip();
+            finished("join", 0, "join", token, "-c", joiner.toString());
+        }
+        for (Path config : List.of(alice, bob, carol)) {
+            Await.until(
+                    () -> {
+                        JsonNode team = sessionNamed(config, "team");
+                        if (team == null || team.path("members").size() != 3) {
+                            return false;
+                        }
+                        for (JsonNode member : team.path("members")) {
+                            if (!member.path("connected").asBoolean()) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    },
+                    Duration.ofSeconds(30),
+                    "a full mesh at " + config);
+        }
+        assertThat(member(alice, "bob").path("liveness").asText()).isEqualTo("online");
+
+        // The path between alice and bob fails; carol still hears both.
+        Instant blocked = Instant.now();
+        block(port(alice), port(bob));
+        Await.until(
+                () -> member(alice, "bob").path("vouchedBy").asText().equals("carol"),
+                Duration.ofSeconds(45),
+                "carol to vouch for bob at alice");
+        System.out.println("carol vouched for bob after "
+                + Duration.between(blocked, Instant.now()).toMillis() + " ms; alice lists: " + humanLine(alice, "bob"));
+        assertThat(member(alice, "bob").path("liveness").asText()).isEqualTo("online");
+        assertThat(humanLine(alice, "bob")).contains("answering through carol");
+        Await.until(
+                () -> member(bob, "alice").path("vouchedBy").asText().equals("carol"),
+                Duration.ofSeconds(30),
+                "carol to vouch for alice at bob");
+
+        // The path is back: alice hears bob directly again.
+        removeRules();
+        Await.until(
+                () -> {
+                    JsonNode member = member(alice, "bob");
+                    return member.path("liveness").asText().equals("online")
+                            && member.path("vouchedBy").isMissingNode()
+                            && member.path("lastSeenAgoMs").asLong(-1) >= 0
+                            && member.path("lastSeenAgoMs").asLong(-1) < 5_000;
+                },
+                Duration.ofSeconds(30),
+                "alice to hear bob directly again");
+
+        // Bob is gone: nobody hears him. Suspect first, then offline.
+        Instant killed = Instant.now();
+        bobRun.kill();
+        Await.until(
+                () -> member(alice, "bob").path("liveness").asText().equals("suspect"),
+                Duration.ofSeconds(45),
+                "bob suspect at alice");
+        String suspect = humanLine(alice, "bob");
+        System.out.println("bob suspect after "
+                + Duration.between(killed, Instant.now()).toMillis() + " ms; alice lists: " + suspect);
+        assertThat(suspect).containsPattern("connected, not answering for \\d+s \\(suspect\\)");
+        Await.until(
+                () -> member(alice, "bob").path("liveness").asText().equals("offline"),
+                Duration.ofSeconds(75),
+                "bob offline at alice");
+        String offline = humanLine(alice, "bob");
+        System.out.println("bob offline after "
+                + Duration.between(killed, Instant.now()).toMillis() + " ms; alice lists: " + offline);
+        assertThat(offline).containsPattern("not connected, offline, last seen \\d+s ago");
+        assertThat(member(alice, "carol").path("liveness").asText()).isEqualTo("online");
+        assertThat(member(carol, "bob").path("liveness").asText()).isIn("suspect", "offline");
+    }
+}
