@@ -100,6 +100,8 @@ public final class Node implements AutoCloseable {
     private final IceUpgrades ice;
     /** {@code /metrics} and {@code /health}, or null without {@code metrics.listen}. */
     private final io.elara.node.control.MetricsServer metrics;
+    /** The config's {@code join:} invites being used, or null. */
+    private io.elara.node.control.ConfigJoins joins;
 
     private Node(
             NodeConfig config,
@@ -194,6 +196,9 @@ public final class Node implements AutoCloseable {
                 control.inviteAddresses(inviteAddresses(local));
             }
             Node node = new Node(config, identity, driver, proxy, local, lock, control, flows, store, ice, metrics);
+            if (options.controlSocket()) {
+                node.joins = io.elara.node.control.ConfigJoins.start(proxy, config.join());
+            }
             started = true;
             LOG.debug("node {} bound to {} ({} transport)", config.name(), local, driver.epoll() ? "epoll" : "nio");
             return node;
@@ -268,6 +273,9 @@ public final class Node implements AutoCloseable {
     /** Stops: the control socket first (no new commands), then the UDP socket and loop, then the directory lock. */
     @Override
     public void close() {
+        if (joins != null) {
+            joins.close();
+        }
         if (metrics != null) {
             metrics.close();
         }

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,6 +72,15 @@ public final class RunCommand implements Callable<Integer> {
         }
         Logger log = LoggerFactory.getLogger(RunCommand.class);
         NodeConfig nodeConfig = config.load();
+        // The config's logging: applies where the command line did not say.
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        NodeConfig.Logging logging = nodeConfig.logging();
+        if (logging.level() != null && !parsed.hasMatchedOption("--log-level")) {
+            LogConfigurator.setLevel(logging.level());
+        }
+        if ("json".equals(logging.format()) && !parsed.hasMatchedOption("--log-format")) {
+            LogConfigurator.json();
+        }
         Node node = start(nodeConfig, passphrase, spec.commandLine().getErr(), log);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()

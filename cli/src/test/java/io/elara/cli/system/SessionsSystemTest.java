@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.testing.Await;
 import io.elara.testing.process.NodeProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +75,39 @@ class SessionsSystemTest extends SystemTestSupport {
         String token = invite.stdout().strip();
         assertThat(token).startsWith("elara-invite1:").doesNotContain("\n");
         return token;
+    }
+
+    @Test
+    void shouldJoinTheSessionsOfTheConfigsInvitesOnceAndLogAsTheConfigSays() throws Exception {
+        // Goal: a headless node configured with an invite joins on its own, logs as its config says, joins nothing
+        // twice after a restart, and a bad invite in the file stops it before it starts.
+        Path alice = bareConfig("alice");
+        run("alice", alice);
+        finished("create", 0, "session", "create", "team", "-c", alice.toString());
+        String token = invite(alice);
+        Path bob = bareConfig("bob");
+        Files.writeString(
+                bob, "join:\n  - " + token + "\nlogging:\n  level: debug\n  format: json\n", StandardOpenOption.APPEND);
+
+        NodeProcess first = run("bob", bob);
+        first.awaitStderr("joined session 'team' with the invite join\\[0\\] of the config", START);
+        Await.until(() -> connectedMembers(alice) == 2, Duration.ofSeconds(30), "bob a member at alice");
+        List<JsonNode> logged = jsonLines(first.stderr());
+        assertThat(logged).as("every line of bob's log is a JSON object").isNotEmpty();
+        assertThat(logged).extracting(line -> line.path("level").asText()).contains("DEBUG", "INFO");
+        first.kill();
+
+        NodeProcess second = run("bob", bob);
+        second.awaitStderr("join\\[0\\] of the config: this node is in session 'team' already", START);
+        assertThat(second.stderr()).doesNotContain("joined session").doesNotContain("\"level\":\"WARN\"");
+        assertThat(team(bob).path("members").size()).isEqualTo(2);
+        second.kill();
+
+        Path broken = write("broken.yaml", "name: broken\njoin:\n  - elara-invite1:AAAA\n");
+        NodeProcess refused = finished("broken run", 2, "run", "-c", broken.toString());
+        assertThat(refused.stderr().strip())
+                .startsWith("elara: " + broken + ":3:5: join[0]: not a valid invite: ")
+                .doesNotContain("\n");
     }
 
     @Test

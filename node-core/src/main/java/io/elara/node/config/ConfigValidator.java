@@ -207,6 +207,42 @@ final class ConfigValidator {
                 throw error("/metrics/listen", "metrics.listen", e.getMessage());
             }
         }
+        List<String> join = new ArrayList<>();
+        if (raw.join != null) {
+            for (int i = 0; i < raw.join.size(); i++) {
+                String token = raw.join.get(i);
+                String at = "/join/" + i;
+                String field = "join[" + i + "]";
+                if (token == null || token.isBlank()) {
+                    throw error(at, field, "empty; an invite, elara-invite1:…, from elara invite");
+                }
+                io.elara.node.membership.InviteToken.Decoded decoded =
+                        io.elara.node.membership.InviteToken.parse(token);
+                if (!decoded.accepted()) {
+                    throw error(
+                            at, field, "not a valid invite: " + decoded.reject().description());
+                }
+                join.add(token.strip());
+            }
+        }
+        NodeConfig.Logging logging = NodeConfig.Logging.DEFAULT;
+        if (raw.logging != null) {
+            String level = raw.logging.level;
+            if (level != null && !NodeConfig.Logging.LEVELS.contains(level)) {
+                throw error(
+                        "/logging/level",
+                        "logging.level",
+                        "'" + level + "' is not one of " + String.join(", ", NodeConfig.Logging.LEVELS));
+            }
+            String format = raw.logging.format;
+            if (format != null && !NodeConfig.Logging.FORMATS.contains(format)) {
+                throw error(
+                        "/logging/format",
+                        "logging.format",
+                        "'" + format + "' is not one of " + String.join(", ", NodeConfig.Logging.FORMATS));
+            }
+            logging = new NodeConfig.Logging(level, format);
+        }
         return new NodeConfig(
                 source,
                 name,
@@ -219,7 +255,9 @@ final class ConfigValidator {
                 durability,
                 stunServers,
                 turn,
-                metrics);
+                metrics,
+                join,
+                logging);
     }
 
     private TurnServer turn(RawConfig.RawTurn raw, Path baseDirectory) throws ConfigException {

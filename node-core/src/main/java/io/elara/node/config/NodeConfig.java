@@ -20,6 +20,8 @@ import java.util.List;
  * @param durability how its database syncs commits ({@code storage.durability})
  * @param stunServers where it asks for its reflexive address ({@code stun.servers})
  * @param turn the TURN server it takes a relayed address on ({@code stun.turn}), or null
+ * @param join invites ({@code join:}) the node uses when it runs, for the sessions it is not in yet
+ * @param logging how {@code elara run} logs ({@code logging:})
  * @param metricsListen where a running node serves {@code /metrics} (Prometheus) and {@code /health} over HTTP
  *     ({@code metrics.listen}), or null for nowhere
  */
@@ -35,7 +37,9 @@ public record NodeConfig(
         Durability durability,
         List<InetSocketAddress> stunServers,
         TurnServer turn,
-        InetSocketAddress metricsListen) {
+        InetSocketAddress metricsListen,
+        List<String> join,
+        Logging logging) {
     /** The port a node listens on when the config does not say. */
     public static final int DEFAULT_PORT = 7460;
 
@@ -44,6 +48,20 @@ public record NodeConfig(
         sessions = List.copyOf(sessions);
         flows = List.copyOf(flows);
         stunServers = List.copyOf(stunServers);
+        join = List.copyOf(join);
+        logging = logging == null ? Logging.DEFAULT : logging;
+    }
+
+    /**
+     * How {@code elara run} logs ({@code logging:}); its {@code --log-level} and {@code --log-format} win over these.
+     *
+     * @param level {@code error}, {@code warn}, {@code info}, {@code debug} or {@code trace}; null: {@code info}
+     * @param format {@code human} or {@code json}; null: {@code human}
+     */
+    public record Logging(String level, String format) {
+        public static final Logging DEFAULT = new Logging(null, null);
+        public static final List<String> LEVELS = List.of("error", "warn", "info", "debug", "trace");
+        public static final List<String> FORMATS = List.of("human", "json");
     }
 
     /** A config with no STUN servers. */
@@ -57,7 +75,21 @@ public record NodeConfig(
             Limits limits,
             List<FlowSpec> flows,
             Durability durability) {
-        this(source, name, dataDirectory, bind, peers, sessions, limits, flows, durability, List.of(), null, null);
+        this(
+                source,
+                name,
+                dataDirectory,
+                bind,
+                peers,
+                sessions,
+                limits,
+                flows,
+                durability,
+                List.of(),
+                null,
+                null,
+                List.of(),
+                Logging.DEFAULT);
     }
 
     /** A builder for a node named {@code name}; validation happens in {@link Builder#build}. */
@@ -79,7 +111,9 @@ public record NodeConfig(
                 durability,
                 stunServers,
                 turn,
-                metricsListen);
+                metricsListen,
+                join,
+                logging);
     }
 
     /** Builds a config in code, checked by the same rules as a file. */
@@ -136,6 +170,13 @@ public record NodeConfig(
                 raw.stun.servers = new java.util.ArrayList<>();
             }
             raw.stun.servers.add(address);
+            return this;
+        }
+
+        /** Joins the session of invite {@code token} when the node runs, unless it is in it already. */
+        public Builder join(String token) {
+            raw.join = raw.join == null ? new java.util.ArrayList<>() : raw.join;
+            raw.join.add(token);
             return this;
         }
 

@@ -35,6 +35,20 @@ final class RawConfig {
     @JsonProperty("metrics")
     RawMetrics metrics;
 
+    @JsonProperty("join")
+    List<String> join;
+
+    @JsonProperty("logging")
+    RawLogging logging;
+
+    static final class RawLogging {
+        @JsonProperty("level")
+        String level;
+
+        @JsonProperty("format")
+        String format;
+    }
+
     static final class RawMetrics {
         @JsonProperty("listen")
         String listen;

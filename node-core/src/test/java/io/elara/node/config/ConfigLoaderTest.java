@@ -99,7 +99,7 @@ class ConfigLoaderTest {
                 .isEqualTo("FILE:3:3: bind: unknown key 'prot' (known here: address, port)");
         assertThat(error("name: alice\ncolour: blue\n"))
                 .startsWith(
-                        "FILE:2:1: unknown key 'colour' (known here: bind, data-dir, flows, limits, metrics, name, peers,");
+                        "FILE:2:1: unknown key 'colour' (known here: bind, data-dir, flows, join, limits, logging, metrics, name,");
     }
 
     @Test
@@ -142,6 +142,39 @@ class ConfigLoaderTest {
                 .isEqualTo("FILE:3:11: metrics.listen: 'nowhere' is not host:port");
         assertThat(error("name: alice\nmetrics:\n  port: 9464\n"))
                 .isEqualTo("FILE:3:3: metrics: unknown key 'port' (known here: listen)");
+    }
+
+    @Test
+    void shouldReadTheInvitesToJoinAndTheLoggingAndNameABadOne() throws Exception {
+        String token = io.elara.node.membership.InviteToken.create(
+                        io.elara.crypto.identity.Identity.fromSeed(new byte[32]),
+                        io.elara.node.event.SessionId.forName("team"),
+                        "team",
+                        java.util.List.of(
+                                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 7460)),
+                        java.time.Instant.now().plusSeconds(3600),
+                        0,
+                        new java.security.SecureRandom())
+                .text();
+        NodeConfig plain = ConfigLoader.load(write("name: alice\n"));
+        assertThat(plain.join()).isEmpty();
+        assertThat(plain.logging()).isEqualTo(NodeConfig.Logging.DEFAULT);
+        NodeConfig config = ConfigLoader.load(
+                write("name: alice\njoin:\n  - " + token + "\nlogging:\n  level: debug\n  format: json\n"));
+        assertThat(config.join()).containsExactly(token);
+        assertThat(config.logging()).isEqualTo(new NodeConfig.Logging("debug", "json"));
+        assertThat(NodeConfig.builder("alice").join(token).build().join()).containsExactly(token);
+
+        assertThat(error("name: alice\njoin:\n  - " + token + "\n  - elara-invite1:AAAA\n"))
+                .startsWith("FILE:4:5: join[1]: not a valid invite: ");
+        assertThat(error("name: alice\njoin:\n  - ''\n"))
+                .isEqualTo("FILE:3:5: join[0]: empty; an invite, elara-invite1:…, from elara invite");
+        assertThat(error("name: alice\nlogging:\n  level: loud\n"))
+                .isEqualTo("FILE:3:10: logging.level: 'loud' is not one of error, warn, info, debug, trace");
+        assertThat(error("name: alice\nlogging:\n  format: xml\n"))
+                .isEqualTo("FILE:3:11: logging.format: 'xml' is not one of human, json");
+        assertThat(error("name: alice\nlogging:\n  file: x.log\n"))
+                .isEqualTo("FILE:3:3: logging: unknown key 'file' (known here: format, level)");
     }
 
     @Test
