@@ -61,6 +61,7 @@ public final class ChatClient implements AutoCloseable {
     private volatile String current;
     private volatile List<String> sessionNames = List.of();
     private volatile List<String> memberNames = List.of();
+
     private volatile ControlClient tail;
     private volatile boolean closed;
 
@@ -214,7 +215,7 @@ public final class ChatClient implements AutoCloseable {
                 Message target = find(session, targetKey);
                 String about = target == null
                         ? "a message"
-                        : "'" + shorten(edited.getOrDefault(targetKey, target.text())) + "'";
+                        : "'" + shorten(edited.getOrDefault(targetKey, target.text()), view.glyphs()) + "'";
                 if (key.startsWith("r")) {
                     view.show(view.dim(time + " " + tag + "* " + author
                             + (value.isEmpty()
@@ -275,8 +276,8 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    private static String shorten(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 39) + "…";
+    private static String shorten(String text, Glyphs glyphs) {
+        return StatusLine.cut(text, 40, glyphs);
     }
 
     static boolean mentions(String text, String name) {
@@ -396,7 +397,7 @@ public final class ChatClient implements AutoCloseable {
                 Map<String, Object> request = new LinkedHashMap<>();
                 request.put("op", "join");
                 request.put("token", run.args().get(0));
-                view.show(view.dim("joining…"));
+                view.show(view.dim("joining" + view.glyphs().ellipsis()));
                 JsonNode answer = expectOk(ask(request));
                 String name = answer.path("session").asText();
                 refreshSessions();
@@ -586,7 +587,8 @@ public final class ChatClient implements AutoCloseable {
             }
         }
         List<JsonNode> last = lines.subList(Math.max(0, lines.size() - count), lines.size());
-        view.show(view.dim("— the last " + last.size() + " messages of '" + session + "' —"));
+        String dash = view.glyphs().dash();
+        view.show(view.dim(dash + " the last " + last.size() + " messages of '" + session + "' " + dash));
         last.forEach(event -> render(event, false));
     }
 
@@ -625,19 +627,21 @@ public final class ChatClient implements AutoCloseable {
         try {
             refreshSessions();
         } catch (IOException e) {
-            view.status(" elara: " + self + " | the node does not answer: " + e.getMessage());
+            view.status(StatusLine.of(" elara: " + self + " | the node does not answer: " + e.getMessage()));
             return;
         }
         updateStatus();
     }
 
-    /** The status line: the session, its members and unread counts elsewhere. */
+    /**
+     * The status line: the session and its members, unread counts elsewhere, who is typing and how far the last message
+     * got. The view fits it to its width.
+     */
     public void updateStatus() {
-        StringBuilder line = new StringBuilder(" elara: ").append(self);
         String session = current;
-        line.append(" | ").append(session == null ? "no session" : session);
+        List<StatusLine.Part> parts = new ArrayList<>();
         if (session != null) {
-            line.append(" (").append(memberNames.size() + 1).append(" members)");
+            parts.add(new StatusLine.Part(StatusLine.Kind.MEMBERS, "(" + (memberNames.size() + 1) + " members)"));
         }
         StringBuilder others = new StringBuilder();
         unread.forEach((name, count) -> {
@@ -646,18 +650,21 @@ public final class ChatClient implements AutoCloseable {
             }
         });
         if (others.length() > 0) {
-            line.append(" | unread").append(others);
+            parts.add(new StatusLine.Part(StatusLine.Kind.UNREAD, "unread" + others));
         }
         long now = System.nanoTime();
         typingUntil.values().removeIf(until -> until - now < 0);
         if (!typingUntil.isEmpty()) {
-            line.append(" | ").append(String.join(", ", new java.util.TreeSet<>(typingUntil.keySet())));
-            line.append(typingUntil.size() == 1 ? " is typing…" : " are typing…");
+            parts.add(new StatusLine.Part(
+                    StatusLine.Kind.TYPING,
+                    String.join(", ", new java.util.TreeSet<>(typingUntil.keySet()))
+                            + (typingUntil.size() == 1 ? " is typing" : " are typing")
+                            + view.glyphs().ellipsis()));
         }
         if (!delivery.isEmpty()) {
-            line.append(" | last message ").append(delivery);
+            parts.add(new StatusLine.Part(StatusLine.Kind.DELIVERY, "last message " + delivery));
         }
-        view.status(line.toString());
+        view.status(new StatusLine(" elara: " + self + " | " + (session == null ? "no session" : session), parts));
     }
 
     private static String noSuchSession(String name, List<String> names) {

@@ -33,14 +33,14 @@ import picocli.CommandLine.Spec;
         name = "chat",
         description = {
             "Chat in this node's sessions: messages scroll above a line editor with history and Tab completion, and a"
-                    + " status line shows the session, its members and unread messages elsewhere.",
+                    + " status line shows the session, its members, unread messages elsewhere and who is typing.",
             "Uses the node running for the config (elara run), or runs it inside the chat until /quit.",
             "With no terminal (a pipe), reads one line per message or command and prints plain lines: for scripts."
         },
         footer = {
             "",
             "Commands: /help /sessions /switch NAME /join TOKEN /invite /leave /who /nick /status online|away|busy"
-                    + " [TEXT] /me ACTION /history [N] /peers /quit",
+                    + " [TEXT] /me ACTION /edit TEXT /delete /react EMOJI /history [N] /peers /quit",
             "",
             "Examples:",
             "  elara chat -c alice.yaml",
@@ -62,6 +62,9 @@ public final class ChatCommand implements Callable<Integer> {
 
     @Option(names = "--plain", description = "plain lines even on a terminal (no line editor, no status line)")
     boolean plain;
+
+    /** How often the sessions and members in the status line are read again. */
+    private static final long STATUS_POLL_MS = 2_000;
 
     @Override
     public Integer call() throws IOException {
@@ -111,28 +114,31 @@ public final class ChatCommand implements Callable<Integer> {
         };
         try (TerminalView view =
                 TerminalView.open(history, () -> holder[0].sessionNames(), () -> holder[0].memberNames(), typing)) {
-            ScheduledExecutorService statusTimer = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "elara-chat-status");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ScheduledExecutorService timer = timer();
             try (ChatClient chat = new ChatClient(
                     socket, nodeConfig.name(), nodeConfig.limits().textBytesMax(), view)) {
                 holder[0] = chat;
                 open(chat);
-                statusTimer.scheduleWithFixedDelay(chat::refresh, 2, 2, TimeUnit.SECONDS);
+                timer.scheduleWithFixedDelay(chat::refresh, STATUS_POLL_MS, STATUS_POLL_MS, TimeUnit.MILLISECONDS);
                 while (true) {
-                    String current = chat.current();
-                    String line = view.readLine((current == null ? "" : current) + "> ");
+                    String line = view.readLine(chat.current());
                     if (line == null || !chat.handle(line)) {
                         break;
                     }
                 }
             } finally {
-                statusTimer.shutdownNow();
+                timer.shutdownNow();
             }
         }
         return ExitCode.OK;
+    }
+
+    private static ScheduledExecutorService timer() {
+        return Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "elara-chat-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private void open(ChatClient chat) {
