@@ -61,6 +61,11 @@ public final class ChatClient implements AutoCloseable {
     private volatile String current;
     private volatile List<String> sessionNames = List.of();
     private volatile List<String> memberNames = List.of();
+    private volatile List<LinkQuality.Member> connectedMembers = List.of();
+    /** The last status poll's peers, to measure loss over the interval to the next. */
+    private volatile Map<String, LinkQuality.PeerSample> lastPeers = Map.of();
+    /** The link part of the status line, from the last poll. */
+    private volatile String links = "";
 
     private volatile ControlClient tail;
     private volatile boolean closed;
@@ -388,6 +393,7 @@ public final class ChatClient implements AutoCloseable {
                     current = name;
                     unread.remove(name);
                     typingUntil.clear();
+                    links = ""; // the last session's members: the next poll measures this one's
                     refreshSessions();
                     view.show(view.dim("now in '" + name + "'"));
                     updateStatus();
@@ -604,6 +610,7 @@ public final class ChatClient implements AutoCloseable {
         JsonNode answer = expectOk(ask(Map.of("op", "session", "action", "list")));
         List<String> names = new ArrayList<>();
         List<String> members = new ArrayList<>();
+        List<LinkQuality.Member> connected = new ArrayList<>();
         for (JsonNode session : answer.path("sessions")) {
             String name = session.path("name").asText();
             if (!name.equals("direct")) {
@@ -613,19 +620,43 @@ public final class ChatClient implements AutoCloseable {
                 for (JsonNode member : session.path("members")) {
                     if (!member.path("self").asBoolean()) {
                         members.add(member.path("name").asText());
+                        if (member.path("connected").asBoolean()) {
+                            JsonNode id = member.path("nodeId");
+                            connected.add(new LinkQuality.Member(
+                                    member.path("name").asText(), id.isTextual() ? id.asText() : null));
+                        }
                     }
                 }
             }
         }
         sessionNames = List.copyOf(names);
         memberNames = List.copyOf(members);
+        connectedMembers = List.copyOf(connected);
         return names;
     }
 
-    /** Reads the sessions and members again (they change as people join and leave), then redraws the status line. */
+    /**
+     * Reads the node's peers and measures each connected member's link since the previous call. Called at most once a
+     * second (the status timer), so that loss is over a second or more of traffic.
+     */
+    private void pollLinks() throws IOException {
+        JsonNode status = expectOk(ask(Map.of("op", "status"))).path("status");
+        List<LinkQuality.PeerSample> peers = new ArrayList<>();
+        for (JsonNode peer : status.path("peers")) {
+            peers.add(LinkQuality.PeerSample.of(peer));
+        }
+        links = LinkQuality.format(connectedMembers, peers, lastPeers);
+        lastPeers = LinkQuality.byKey(peers);
+    }
+
+    /**
+     * Reads the sessions, members and links again (they change as people join and leave), then redraws the status
+     * line. For a status timer: at most once a second.
+     */
     public void refresh() {
         try {
             refreshSessions();
+            pollLinks();
         } catch (IOException e) {
             view.status(StatusLine.of(" elara: " + self + " | the node does not answer: " + e.getMessage()));
             return;
@@ -634,14 +665,18 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
-     * The status line: the session and its members, unread counts elsewhere, who is typing and how far the last message
-     * got. The view fits it to its width.
+     * The status line: the session and its members, the link to each, unread counts elsewhere, who is typing and how
+     * far the last message got. The view fits it to its width.
      */
     public void updateStatus() {
         String session = current;
         List<StatusLine.Part> parts = new ArrayList<>();
         if (session != null) {
             parts.add(new StatusLine.Part(StatusLine.Kind.MEMBERS, "(" + (memberNames.size() + 1) + " members)"));
+            String linkText = links;
+            if (!linkText.isEmpty()) {
+                parts.add(new StatusLine.Part(StatusLine.Kind.LINKS, linkText));
+            }
         }
         StringBuilder others = new StringBuilder();
         unread.forEach((name, count) -> {

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
         name = "chat",
         description = {
             "Chat in this node's sessions: messages scroll above a line editor with history and Tab completion, and a"
-                    + " status line shows the session, its members, unread messages elsewhere and who is typing.",
+                    + " status line shows the session, its members, the link to each (round-trip time, loss, relay),"
+                    + " unread messages elsewhere and who is typing.",
             "Uses the node running for the config (elara run), or runs it inside the chat until /quit.",
             "With no terminal (a pipe), reads one line per message or command and prints plain lines: for scripts."
         },
@@ -63,8 +64,8 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "plain lines even on a terminal (no line editor, no status line)")
     boolean plain;
 
-    /** How often the sessions and members in the status line are read again. */
-    private static final long STATUS_POLL_MS = 2_000;
+    /** How often the status line's figures are polled: the link quality's loss is measured over this interval. */
+    private static final long STATUS_POLL_MS = 1_000;
 
     @Override
     public Integer call() throws IOException {
