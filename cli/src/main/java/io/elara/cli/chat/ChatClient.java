@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.node.control.ControlClient;
 import io.elara.node.session.SessionState;
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -30,6 +31,16 @@ public final class ChatClient implements AutoCloseable {
     /** Recent messages shown when the chat opens. */
     static final int BACKLOG = 20;
 
+    /** Writes a session's stored history to a file, as {@code elara export} does. */
+    @FunctionalInterface
+    public interface Exporter {
+        /**
+         * @return how many messages it wrote
+         * @throws IOException naming, in one line, why nothing was written
+         */
+        int export(String session, Path file) throws IOException;
+    }
+
     private static final DateTimeFormatter CLOCK =
             DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneId.systemDefault());
 
@@ -37,6 +48,7 @@ public final class ChatClient implements AutoCloseable {
     private final String self;
     private final int textBytesMax;
     private final ChatView view;
+    private final Exporter exporter;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "elara-chat-send");
         thread.setDaemon(true);
@@ -74,11 +86,13 @@ public final class ChatClient implements AutoCloseable {
      * @param socket the node's control socket
      * @param self the node's name (mentions of {@code @self} ring the bell)
      * @param textBytesMax the node's {@code limits.text-bytes-max}: longer messages are refused before sending
+     * @param exporter writes {@code /export}'s file
      */
-    public ChatClient(Path socket, String self, int textBytesMax, ChatView view) {
+    public ChatClient(Path socket, String self, int textBytesMax, Exporter exporter, ChatView view) {
         this.socket = socket;
         this.self = self;
         this.textBytesMax = textBytesMax;
+        this.exporter = exporter;
         this.view = view;
     }
 
@@ -489,6 +503,11 @@ public final class ChatClient implements AutoCloseable {
                         run.args().isEmpty()
                                 ? BACKLOG
                                 : Integer.parseInt(run.args().get(0)));
+            case "export" -> {
+                String session = requireSession();
+                int count = exporter.export(session, exportPath(run.rest()));
+                view.show("exported " + count + " messages to " + run.rest());
+            }
             case "peers" -> {
                 JsonNode status = expectOk(ask(Map.of("op", "status"))).path("status");
                 if (status.path("peers").isEmpty()) {
@@ -700,6 +719,17 @@ public final class ChatClient implements AutoCloseable {
             parts.add(new StatusLine.Part(StatusLine.Kind.DELIVERY, "last message " + delivery));
         }
         view.status(new StatusLine(" elara: " + self + " | " + (session == null ? "no session" : session), parts));
+    }
+
+    /** The file {@code /export} names: relative to where the chat runs, {@code ~/} for the home directory. */
+    private static Path exportPath(String typed) throws IOException {
+        try {
+            return typed.startsWith("~/")
+                    ? Path.of(System.getProperty("user.home")).resolve(typed.substring(2))
+                    : Path.of(typed);
+        } catch (InvalidPathException e) {
+            throw new IOException("'" + typed + "' is not a file name", e);
+        }
     }
 
     private static String noSuchSession(String name, List<String> names) {

@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "",
             "Commands: /help /sessions /switch NAME /join TOKEN /invite /leave /who /nick /status online|away|busy"
-                    + " [TEXT] /me ACTION /edit TEXT /delete /react EMOJI /history [N] /peers /quit",
+                    + " [TEXT] /me ACTION /edit TEXT /delete /react EMOJI /history [N] /export FILE /peers /quit",
             "",
             "Examples:",
             "  elara chat -c alice.yaml",
@@ -90,8 +90,12 @@ public final class ChatCommand implements Callable<Integer> {
 
     private int plain(NodeConfig nodeConfig, Path socket) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try (ChatClient chat =
-                new ChatClient(socket, nodeConfig.name(), nodeConfig.limits().textBytesMax(), ChatView.plain(out))) {
+        try (ChatClient chat = new ChatClient(
+                socket,
+                nodeConfig.name(),
+                nodeConfig.limits().textBytesMax(),
+                exporter(nodeConfig),
+                ChatView.plain(out))) {
             open(chat);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
@@ -117,7 +121,7 @@ public final class ChatCommand implements Callable<Integer> {
                 TerminalView.open(history, () -> holder[0].sessionNames(), () -> holder[0].memberNames(), typing)) {
             ScheduledExecutorService timer = timer();
             try (ChatClient chat = new ChatClient(
-                    socket, nodeConfig.name(), nodeConfig.limits().textBytesMax(), view)) {
+                    socket, nodeConfig.name(), nodeConfig.limits().textBytesMax(), exporter(nodeConfig), view)) {
                 holder[0] = chat;
                 open(chat);
                 timer.scheduleWithFixedDelay(chat::refresh, STATUS_POLL_MS, STATUS_POLL_MS, TimeUnit.MILLISECONDS);
@@ -140,6 +144,17 @@ public final class ChatCommand implements Callable<Integer> {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** {@code /export} through {@code elara export}'s own code: the same file, the same format. */
+    private static ChatClient.Exporter exporter(NodeConfig nodeConfig) {
+        return (sessionName, file) -> {
+            try {
+                return ExportCommand.export(nodeConfig, sessionName, file);
+            } catch (ElaraUserException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        };
     }
 
     private void open(ChatClient chat) {

@@ -7,8 +7,11 @@ import io.elara.testing.Await;
 import io.elara.testing.process.NodeProcess;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,6 +92,34 @@ class ChatSystemTest extends SystemTestSupport {
                         Duration.ofSeconds(10),
                         "bob's answer at alice");
                 bobChat.awaitStdout("bob: see you @alice", START);
+
+                // /export writes the session's history as elara export does; a directory is one line, nothing written.
+                Await.until(
+                        () -> historyLines(bob, "team").contains("bob: see you @alice"),
+                        Duration.ofSeconds(10),
+                        "bob's own message stored at bob");
+                Path exported = directory.resolve("team.jsonl");
+                type(bobTypes, "/export " + exported);
+                int count = Integer.parseInt(
+                        bobChat.awaitStdout("exported (\\d+) messages to " + Pattern.quote(exported.toString()), START)
+                                .group(1));
+                List<JsonNode> lines = jsonLines(Files.readString(exported));
+                assertThat(lines).hasSize(count);
+                assertThat(lines)
+                        .extracting(line -> line.path("authorName").asText() + ": "
+                                + line.path("text").asText())
+                        .containsSubsequence("alice: hello from alice", "alice: /me waves", "bob: see you @alice");
+                assertThat(Files.readString(exported))
+                        .as("the same lines as elara export")
+                        .isEqualTo(finished("bob exports", 0, "export", "team", "-c", bob.toString())
+                                .stdout());
+                Path folder = Files.createDirectory(directory.resolve("exports"));
+                type(bobTypes, "/export " + folder);
+                bobChat.awaitStdout(
+                        "/export: cannot write " + Pattern.quote(folder.toString()) + ": it is a directory", START);
+                type(bobTypes, "/export");
+                bobChat.awaitStdout("usage: /export FILE", START);
+                assertThat(folder).isEmptyDirectory();
                 type(bobTypes, "/quit");
                 assertThat(bobChat.waitFor(EXIT)).as(bobChat.describe()).isZero();
             }
