@@ -3,6 +3,7 @@ package io.elara.cli.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.node.control.ControlClient;
 import io.elara.node.session.SessionState;
+import io.elara.node.sim.SimDurations;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ public final class ChatClient implements AutoCloseable {
     static final long SEND_TIMEOUT_MS = 10_000;
     /** Recent messages shown when the chat opens. */
     static final int BACKLOG = 20;
+    /** The presence text an automatic away carries, so that coming back can tell it from one set by hand. */
+    static final String IDLE = "idle";
 
     /** Writes a session's stored history to a file, as {@code elara export} does. */
     @FunctionalInterface
@@ -48,6 +51,7 @@ public final class ChatClient implements AutoCloseable {
     private final String self;
     private final int textBytesMax;
     private final ChatView view;
+    private final long awayAfterNs;
     private final Exporter exporter;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "elara-chat-send");
@@ -61,6 +65,17 @@ public final class ChatClient implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** Presence changes made for idleness, in order, off the threads that type and draw. */
+    private final ExecutorService presence = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "elara-chat-presence");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /**
+     * Held while reading and then setting this node's presence, so that an automatic change never lands between a
+     * manual one's read and write.
+     */
+    private final Object presenceLock = new Object();
     /** Recent messages per session (newest last), to edit, delete and react to, and to name in notices. */
     private final Map<String, java.util.Deque<Message>> recent = new ConcurrentHashMap<>();
     /** The text each recent message has now (after edits), by its key. */
@@ -78,6 +93,12 @@ public final class ChatClient implements AutoCloseable {
     private volatile Map<String, LinkQuality.PeerSample> lastPeers = Map.of();
     /** The link part of the status line, from the last poll. */
     private volatile String links = "";
+    /** When a key was last typed (terminal) or a line read (plain), by System.nanoTime. */
+    private volatile long lastActivityNs = System.nanoTime();
+    /** The idle time ran out and was acted on (away set, or left alone because the presence was not online). */
+    private volatile boolean idleHandled;
+    /** This chat set the presence away for idleness, and nothing has set it since. */
+    private volatile boolean awayForIdle;
 
     private volatile ControlClient tail;
     private volatile boolean closed;
@@ -86,12 +107,14 @@ public final class ChatClient implements AutoCloseable {
      * @param socket the node's control socket
      * @param self the node's name (mentions of {@code @self} ring the bell)
      * @param textBytesMax the node's {@code limits.text-bytes-max}: longer messages are refused before sending
+     * @param awayAfterNs how long without typing sets an online presence away ({@link #checkIdle}); 0 never does
      * @param exporter writes {@code /export}'s file
      */
-    public ChatClient(Path socket, String self, int textBytesMax, Exporter exporter, ChatView view) {
+    public ChatClient(Path socket, String self, int textBytesMax, long awayAfterNs, Exporter exporter, ChatView view) {
         this.socket = socket;
         this.self = self;
         this.textBytesMax = textBytesMax;
+        this.awayAfterNs = awayAfterNs;
         this.exporter = exporter;
         this.view = view;
     }
@@ -467,12 +490,10 @@ public final class ChatClient implements AutoCloseable {
                 String value = SessionState.presence(
                         run.args().get(0),
                         run.rest().substring(run.args().get(0).length()));
-                Map<String, Object> request = new LinkedHashMap<>();
-                request.put("op", "state");
-                request.put("key", SessionState.PRESENCE);
-                request.put("value", value);
-                request.put("timeoutMs", 2_000);
-                expectOk(ask(request));
+                synchronized (presenceLock) {
+                    setPresence(value);
+                    awayForIdle = false;
+                }
                 view.show(view.dim("you are " + value));
             }
             case "me" -> say(ChatInput.ME_PREFIX + run.rest());
@@ -721,6 +742,96 @@ public final class ChatClient implements AutoCloseable {
         view.status(new StatusLine(" elara: " + self + " | " + (session == null ? "no session" : session), parts));
     }
 
+    /**
+     * Someone typed a key (terminal) or a line came in (plain): the idle time starts again, and a presence this chat set
+     * away for idleness goes back to online, unless something else changed it since. Never blocks.
+     */
+    public void activity() {
+        lastActivityNs = System.nanoTime();
+        idleHandled = false;
+        if (awayForIdle) {
+            awayForIdle = false;
+            presence.execute(this::comeBack);
+        }
+    }
+
+    /**
+     * For a timer: once no key was typed (or line read) for the {@code --away-after} time, sets the presence away with
+     * the text {@value #IDLE}, as {@code /status away idle} does, and says so in one line; a presence that is not
+     * online (a manual away or busy) is left as it is. Never blocks.
+     */
+    public void checkIdle() {
+        long afterNs = awayAfterNs;
+        if (afterNs <= 0 || idleHandled || current == null || System.nanoTime() - lastActivityNs < afterNs) {
+            return;
+        }
+        idleHandled = true;
+        presence.execute(() -> goAway(afterNs));
+    }
+
+    private void goAway(long afterNs) {
+        long activitySeenNs = lastActivityNs;
+        try {
+            synchronized (presenceLock) {
+                if (System.nanoTime() - activitySeenNs < afterNs || !isOnline(ownPresence())) {
+                    return;
+                }
+                setPresence(SessionState.presence("away", IDLE));
+                awayForIdle = true;
+            }
+            view.show(view.dim("* you are away (idle for " + SimDurations.format(afterNs) + ")"));
+            if (lastActivityNs != activitySeenNs) {
+                activity(); // a key came while the presence changed: back at once
+            }
+        } catch (IOException e) {
+            view.show("could not set your presence away: " + e.getMessage());
+        }
+    }
+
+    private void comeBack() {
+        try {
+            synchronized (presenceLock) {
+                if (!SessionState.presence("away", IDLE).equals(ownPresence())) {
+                    return; // changed since, by /status or elara presence: that choice stands
+                }
+                setPresence("online");
+            }
+            view.show(view.dim("* you are back"));
+        } catch (IOException e) {
+            view.show("could not set your presence online: " + e.getMessage());
+        }
+    }
+
+    private static boolean isOnline(String presence) {
+        return presence.isEmpty() || presence.equals("online") || presence.startsWith("online ");
+    }
+
+    /** This node's presence in the current session ({@code ""} when never set); presence is set in all at once. */
+    private String ownPresence() throws IOException {
+        String session = current;
+        JsonNode answer = expectOk(ask(Map.of("op", "session", "action", "list")));
+        for (JsonNode info : answer.path("sessions")) {
+            if (info.path("name").asText().equals(session)) {
+                for (JsonNode member : info.path("members")) {
+                    if (member.path("self").asBoolean()) {
+                        return member.path("presence").asText("");
+                    }
+                }
+            }
+        }
+        return "";
+    }
+
+    /** Sets this node's presence in every session it is in, as {@code elara presence} does. */
+    private void setPresence(String value) throws IOException {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("op", "state");
+        request.put("key", SessionState.PRESENCE);
+        request.put("value", value);
+        request.put("timeoutMs", 2_000);
+        expectOk(ask(request));
+    }
+
     /** The file {@code /export} names: relative to where the chat runs, {@code ~/} for the home directory. */
     private static Path exportPath(String typed) throws IOException {
         try {
@@ -759,6 +870,7 @@ public final class ChatClient implements AutoCloseable {
     public void close() {
         closed = true;
         signals.shutdownNow();
+        presence.shutdownNow();
         sender.shutdown();
         try {
             sender.awaitTermination(SEND_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);

@@ -10,6 +10,7 @@ import io.elara.cli.terminal.Terminals;
 import io.elara.node.Node;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlClient;
+import io.elara.node.sim.SimDurations;
 import io.elara.node.store.DataDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -46,6 +47,7 @@ import picocli.CommandLine.Spec;
             "Examples:",
             "  elara chat -c alice.yaml",
             "  elara chat -c alice.yaml --session team",
+            "  elara chat -c alice.yaml --away-after 10m",
             "  printf 'hello\\n/who\\n' | elara chat -c alice.yaml --plain"
         })
 public final class ChatCommand implements Callable<Integer> {
@@ -64,11 +66,22 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "plain lines even on a terminal (no line editor, no status line)")
     boolean plain;
 
+    @Option(
+            names = "--away-after",
+            paramLabel = "TIME",
+            defaultValue = "5m",
+            description = "with no key typed (no line read, with --plain) for this long, an online presence becomes"
+                    + " away (idle) until the next one; e.g. 30s, 5m, 1h; 0 never (default: ${DEFAULT-VALUE})")
+    String awayAfter;
+
+    /** How often the chat looks whether the idle time ran out. */
+    private static final long IDLE_CHECK_MS = 500;
     /** How often the status line's figures are polled: the link quality's loss is measured over this interval. */
     private static final long STATUS_POLL_MS = 1_000;
 
     @Override
     public Integer call() throws IOException {
+        long awayAfterNs = awayAfterNs(awayAfter);
         // The chat's screen is the terminal: the node's logs would write over it.
         LogConfigurator.setLevel("error");
         NodeConfig nodeConfig = config.load();
@@ -80,7 +93,7 @@ public final class ChatCommand implements Callable<Integer> {
         }
         try {
             boolean terminal = !plain && Terminals.interactive();
-            return terminal ? onTerminal(nodeConfig, socket) : plain(nodeConfig, socket);
+            return terminal ? onTerminal(nodeConfig, socket, awayAfterNs) : plain(nodeConfig, socket, awayAfterNs);
         } finally {
             if (own != null) {
                 own.close();
@@ -88,28 +101,35 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    private int plain(NodeConfig nodeConfig, Path socket) throws IOException {
+    @SuppressWarnings("FutureReturnValueIgnored") // the idle check reports its own problems
+    private int plain(NodeConfig nodeConfig, Path socket, long awayAfterNs) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        ScheduledExecutorService timer = timer();
         try (ChatClient chat = new ChatClient(
                 socket,
                 nodeConfig.name(),
                 nodeConfig.limits().textBytesMax(),
+                awayAfterNs,
                 exporter(nodeConfig),
                 ChatView.plain(out))) {
             open(chat);
+            timer.scheduleWithFixedDelay(chat::checkIdle, IDLE_CHECK_MS, IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
+                chat.activity();
                 if (!chat.handle(line)) {
                     break;
                 }
             }
+        } finally {
+            timer.shutdownNow();
         }
         return ExitCode.OK;
     }
 
-    @SuppressWarnings("FutureReturnValueIgnored") // the status line's refresh reports its own problems
-    private int onTerminal(NodeConfig nodeConfig, Path socket) throws IOException {
+    @SuppressWarnings("FutureReturnValueIgnored") // the status line's refresh and the idle check report their problems
+    private int onTerminal(NodeConfig nodeConfig, Path socket, long awayAfterNs) throws IOException {
         Path history = socket.resolveSibling("chat_history");
         ChatClient[] holder = new ChatClient[1];
         Runnable typing = () -> {
@@ -117,14 +137,25 @@ public final class ChatCommand implements Callable<Integer> {
                 holder[0].typing();
             }
         };
-        try (TerminalView view =
-                TerminalView.open(history, () -> holder[0].sessionNames(), () -> holder[0].memberNames(), typing)) {
+        Runnable activity = () -> {
+            if (holder[0] != null) {
+                holder[0].activity();
+            }
+        };
+        try (TerminalView view = TerminalView.open(
+                history, () -> holder[0].sessionNames(), () -> holder[0].memberNames(), typing, activity)) {
             ScheduledExecutorService timer = timer();
             try (ChatClient chat = new ChatClient(
-                    socket, nodeConfig.name(), nodeConfig.limits().textBytesMax(), exporter(nodeConfig), view)) {
+                    socket,
+                    nodeConfig.name(),
+                    nodeConfig.limits().textBytesMax(),
+                    awayAfterNs,
+                    exporter(nodeConfig),
+                    view)) {
                 holder[0] = chat;
                 open(chat);
                 timer.scheduleWithFixedDelay(chat::refresh, STATUS_POLL_MS, STATUS_POLL_MS, TimeUnit.MILLISECONDS);
+                timer.scheduleWithFixedDelay(chat::checkIdle, IDLE_CHECK_MS, IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
                 while (true) {
                     String line = view.readLine(chat.current());
                     if (line == null || !chat.handle(line)) {
@@ -155,6 +186,21 @@ public final class ChatCommand implements Callable<Integer> {
                 throw new IOException(e.getMessage(), e);
             }
         };
+    }
+
+    /** {@code --away-after}: a duration as other commands take them ({@code 30s}, {@code 5m}), or 0 for never. */
+    static long awayAfterNs(String text) {
+        if (text.strip().equals("0")) {
+            return 0;
+        }
+        try {
+            return SimDurations.parseNs(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new ElaraUserException(
+                    ExitCode.USAGE,
+                    "--away-after: '" + text + "' is not a duration (write e.g. 30s, 5m or 1h, or 0 for never)",
+                    e);
+        }
     }
 
     private void open(ChatClient chat) {

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jline.keymap.KeyMap;
+import org.jline.reader.Binding;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -65,16 +67,28 @@ public final class TerminalView implements ChatView, AutoCloseable {
     }
 
     /**
-     * The line reader, with a hook for resizes: it fits the prompt to the new width before JLine redraws the line, and
-     * the status line after.
+     * The line reader, with two hooks: every key read counts as activity (for away after idle time), whichever key it
+     * is and whatever it does; and a resize fits the prompt to the new width before JLine redraws the line, and the
+     * status line after.
      */
     private static final class ChatLineReader extends LineReaderImpl {
+        private final Runnable activity;
         private volatile Runnable resized = () -> {};
         /** The prompt for the width now, while a line is read; null otherwise. */
         private volatile Supplier<String> fittedPrompt = () -> null;
 
-        ChatLineReader(Terminal terminal, Map<String, Object> variables) {
+        ChatLineReader(Terminal terminal, Map<String, Object> variables, Runnable activity) {
             super(terminal, "elara", variables);
+            this.activity = activity;
+        }
+
+        @Override
+        public Binding readBinding(KeyMap<Binding> keys, KeyMap<Binding> local) {
+            Binding binding = super.readBinding(keys, local);
+            if (binding != null) {
+                activity.run();
+            }
+            return binding;
         }
 
         /**
@@ -101,9 +115,14 @@ public final class TerminalView implements ChatView, AutoCloseable {
      * @param sessions the session names to complete after {@code /switch}
      * @param names the member names to complete after {@code @}
      * @param typing called on every character typed (the chat throttles the typing signal)
+     * @param activity called on every key read, on the thread reading lines; must not block
      */
     public static TerminalView open(
-            Path history, Supplier<List<String>> sessions, Supplier<List<String>> names, Runnable typing)
+            Path history,
+            Supplier<List<String>> sessions,
+            Supplier<List<String>> names,
+            Runnable typing,
+            Runnable activity)
             throws IOException {
         TerminalBuilder builder = TerminalBuilder.builder().system(true);
         if (System.getProperty(TerminalBuilder.PROP_ENCODING) == null) {
@@ -133,7 +152,7 @@ public final class TerminalView implements ChatView, AutoCloseable {
         variables.put(LineReader.HISTORY_FILE, history);
         variables.put(LineReader.HISTORY_SIZE, 1000);
         // Built as LineReaderBuilder builds one, for the hooks ChatLineReader adds.
-        ChatLineReader reader = new ChatLineReader(terminal, variables);
+        ChatLineReader reader = new ChatLineReader(terminal, variables, activity);
         reader.setHistory(new DefaultHistory());
         reader.setCompleter(completer);
         reader.option(LineReader.Option.DISABLE_EVENT_EXPANSION, true);

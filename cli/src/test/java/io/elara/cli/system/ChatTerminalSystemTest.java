@@ -108,7 +108,7 @@ class ChatTerminalSystemTest extends SystemTestSupport {
         // decoration the chat draws is ASCII, text the terminal cannot show is a '?' (and breaks nothing), and a
         // resize fits the status line to the new width. Method: bob's chat in a 30-column tmux window in a session
         // whose name is too long for it; alice sends text with non-ASCII letters and says she is typing; the window
-        // grows to 60 columns.
+        // grows to 60 columns. On the way, bob's chat goes away after 2 s without a key, and a key brings it back.
         Path alice = bareConfig("alice");
         Path bob = bareConfig("bob");
         String session = "release-planning-2027";
@@ -119,7 +119,7 @@ class ChatTerminalSystemTest extends SystemTestSupport {
                     .stdout()
                     .strip();
             finished("bob joins", 0, "join", token, "-c", bob.toString());
-            chat("bob", bob, 30, 12, "LANG=C", "LC_ALL=C");
+            chat("bob", bob, 30, 12, List.of("LANG=C", "LC_ALL=C"), "--away-after", "2s");
             screenShows("bob", "Elara chat as bob");
 
             // 30 columns: the session name is cut with an ASCII mark, in the status line and in the prompt.
@@ -157,6 +157,11 @@ class ChatTerminalSystemTest extends SystemTestSupport {
                     .as("no decoration mangled into '?'")
                     .doesNotContain("?")
                     .hasSizeLessThanOrEqualTo(60);
+            // Nothing was typed since the chat opened: away; any key (here one typed into the line) brings it back.
+            screenShows("bob", "* you are away (idle for 2s)");
+            keys("bob", "x");
+            screenShows("bob", "* you are back");
+            keys("bob", "C-u");
             keys("bob", "/quit", "Enter");
             Await.until(() -> !alive("bob"), SCREEN, "bob's chat to end");
             assertThat(aliceRun.isAlive()).isTrue();
@@ -182,11 +187,15 @@ class ChatTerminalSystemTest extends SystemTestSupport {
     }
 
     private void chat(String name, Path config) throws Exception {
-        chat(name, config, 110, 24, "LC_ALL=C.UTF-8");
+        chat(name, config, 110, 24, List.of("LC_ALL=C.UTF-8"));
     }
 
-    /** Starts the chat in a detached tmux window of {@code columns} x {@code rows}, in the environment {@code env}. */
-    private void chat(String name, Path config, int columns, int rows, String... env) throws Exception {
+    /**
+     * Starts the chat in a detached tmux window of {@code columns} x {@code rows}, in the environment {@code env}, with
+     * {@code options}.
+     */
+    private void chat(String name, Path config, int columns, int rows, List<String> env, String... options)
+            throws Exception {
         String command = String.join(
                 " ",
                 "env",
@@ -196,7 +205,8 @@ class ChatTerminalSystemTest extends SystemTestSupport {
                 quote(System.getProperty("elara.jar")),
                 "chat",
                 "-c",
-                quote(config.toString()));
+                quote(config.toString()),
+                String.join(" ", options));
         Result started = tmux("new-session", "-d", "-s", name, "-x", "" + columns, "-y", "" + rows, command);
         assertThat(started.ok()).as(started.output()).isTrue();
     }
