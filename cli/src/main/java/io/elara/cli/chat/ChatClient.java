@@ -3,7 +3,9 @@ package io.elara.cli.chat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.node.control.ControlClient;
 import io.elara.node.session.SessionState;
+import io.elara.node.sim.SimDurations;
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -29,6 +31,18 @@ public final class ChatClient implements AutoCloseable {
     static final long SEND_TIMEOUT_MS = 10_000;
     /** Recent messages shown when the chat opens. */
     static final int BACKLOG = 20;
+    /** The presence text an automatic away carries, so that coming back can tell it from one set by hand. */
+    static final String IDLE = "idle";
+
+    /** Writes a session's stored history to a file, as {@code elara export} does. */
+    @FunctionalInterface
+    public interface Exporter {
+        /**
+         * @return how many messages it wrote
+         * @throws IOException naming, in one line, why nothing was written
+         */
+        int export(String session, Path file) throws IOException;
+    }
 
     private static final DateTimeFormatter CLOCK =
             DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(ZoneId.systemDefault());
@@ -37,6 +51,8 @@ public final class ChatClient implements AutoCloseable {
     private final String self;
     private final int textBytesMax;
     private final ChatView view;
+    private final long awayAfterNs;
+    private final Exporter exporter;
     private final ExecutorService sender = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "elara-chat-send");
         thread.setDaemon(true);
@@ -49,6 +65,17 @@ public final class ChatClient implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** Presence changes made for idleness, in order, off the threads that type and draw. */
+    private final ExecutorService presence = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "elara-chat-presence");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /**
+     * Held while reading and then setting this node's presence, so that an automatic change never lands between a
+     * manual one's read and write.
+     */
+    private final Object presenceLock = new Object();
     /** Recent messages per session (newest last), to edit, delete and react to, and to name in notices. */
     private final Map<String, java.util.Deque<Message>> recent = new ConcurrentHashMap<>();
     /** The text each recent message has now (after edits), by its key. */
@@ -61,6 +88,18 @@ public final class ChatClient implements AutoCloseable {
     private volatile String current;
     private volatile List<String> sessionNames = List.of();
     private volatile List<String> memberNames = List.of();
+    private volatile List<LinkQuality.Member> connectedMembers = List.of();
+    /** The last status poll's peers, to measure loss over the interval to the next. */
+    private volatile Map<String, LinkQuality.PeerSample> lastPeers = Map.of();
+    /** The link part of the status line, from the last poll. */
+    private volatile String links = "";
+    /** When a key was last typed (terminal) or a line read (plain), by System.nanoTime. */
+    private volatile long lastActivityNs = System.nanoTime();
+    /** The idle time ran out and was acted on (away set, or left alone because the presence was not online). */
+    private volatile boolean idleHandled;
+    /** This chat set the presence away for idleness, and nothing has set it since. */
+    private volatile boolean awayForIdle;
+
     private volatile ControlClient tail;
     private volatile boolean closed;
 
@@ -68,11 +107,15 @@ public final class ChatClient implements AutoCloseable {
      * @param socket the node's control socket
      * @param self the node's name (mentions of {@code @self} ring the bell)
      * @param textBytesMax the node's {@code limits.text-bytes-max}: longer messages are refused before sending
+     * @param awayAfterNs how long without typing sets an online presence away ({@link #checkIdle}); 0 never does
+     * @param exporter writes {@code /export}'s file
      */
-    public ChatClient(Path socket, String self, int textBytesMax, ChatView view) {
+    public ChatClient(Path socket, String self, int textBytesMax, long awayAfterNs, Exporter exporter, ChatView view) {
         this.socket = socket;
         this.self = self;
         this.textBytesMax = textBytesMax;
+        this.awayAfterNs = awayAfterNs;
+        this.exporter = exporter;
         this.view = view;
     }
 
@@ -214,7 +257,7 @@ public final class ChatClient implements AutoCloseable {
                 Message target = find(session, targetKey);
                 String about = target == null
                         ? "a message"
-                        : "'" + shorten(edited.getOrDefault(targetKey, target.text())) + "'";
+                        : "'" + shorten(edited.getOrDefault(targetKey, target.text()), view.glyphs()) + "'";
                 if (key.startsWith("r")) {
                     view.show(view.dim(time + " " + tag + "* " + author
                             + (value.isEmpty()
@@ -275,8 +318,8 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    private static String shorten(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 39) + "…";
+    private static String shorten(String text, Glyphs glyphs) {
+        return StatusLine.cut(text, 40, glyphs);
     }
 
     static boolean mentions(String text, String name) {
@@ -387,6 +430,7 @@ public final class ChatClient implements AutoCloseable {
                     current = name;
                     unread.remove(name);
                     typingUntil.clear();
+                    links = ""; // the last session's members: the next poll measures this one's
                     refreshSessions();
                     view.show(view.dim("now in '" + name + "'"));
                     updateStatus();
@@ -396,7 +440,7 @@ public final class ChatClient implements AutoCloseable {
                 Map<String, Object> request = new LinkedHashMap<>();
                 request.put("op", "join");
                 request.put("token", run.args().get(0));
-                view.show(view.dim("joining…"));
+                view.show(view.dim("joining" + view.glyphs().ellipsis()));
                 JsonNode answer = expectOk(ask(request));
                 String name = answer.path("session").asText();
                 refreshSessions();
@@ -446,12 +490,10 @@ public final class ChatClient implements AutoCloseable {
                 String value = SessionState.presence(
                         run.args().get(0),
                         run.rest().substring(run.args().get(0).length()));
-                Map<String, Object> request = new LinkedHashMap<>();
-                request.put("op", "state");
-                request.put("key", SessionState.PRESENCE);
-                request.put("value", value);
-                request.put("timeoutMs", 2_000);
-                expectOk(ask(request));
+                synchronized (presenceLock) {
+                    setPresence(value);
+                    awayForIdle = false;
+                }
                 view.show(view.dim("you are " + value));
             }
             case "me" -> say(ChatInput.ME_PREFIX + run.rest());
@@ -482,6 +524,11 @@ public final class ChatClient implements AutoCloseable {
                         run.args().isEmpty()
                                 ? BACKLOG
                                 : Integer.parseInt(run.args().get(0)));
+            case "export" -> {
+                String session = requireSession();
+                int count = exporter.export(session, exportPath(run.rest()));
+                view.show("exported " + count + " messages to " + run.rest());
+            }
             case "peers" -> {
                 JsonNode status = expectOk(ask(Map.of("op", "status"))).path("status");
                 if (status.path("peers").isEmpty()) {
@@ -586,7 +633,8 @@ public final class ChatClient implements AutoCloseable {
             }
         }
         List<JsonNode> last = lines.subList(Math.max(0, lines.size() - count), lines.size());
-        view.show(view.dim("— the last " + last.size() + " messages of '" + session + "' —"));
+        String dash = view.glyphs().dash();
+        view.show(view.dim(dash + " the last " + last.size() + " messages of '" + session + "' " + dash));
         last.forEach(event -> render(event, false));
     }
 
@@ -602,6 +650,7 @@ public final class ChatClient implements AutoCloseable {
         JsonNode answer = expectOk(ask(Map.of("op", "session", "action", "list")));
         List<String> names = new ArrayList<>();
         List<String> members = new ArrayList<>();
+        List<LinkQuality.Member> connected = new ArrayList<>();
         for (JsonNode session : answer.path("sessions")) {
             String name = session.path("name").asText();
             if (!name.equals("direct")) {
@@ -611,33 +660,63 @@ public final class ChatClient implements AutoCloseable {
                 for (JsonNode member : session.path("members")) {
                     if (!member.path("self").asBoolean()) {
                         members.add(member.path("name").asText());
+                        if (member.path("connected").asBoolean()) {
+                            JsonNode id = member.path("nodeId");
+                            connected.add(new LinkQuality.Member(
+                                    member.path("name").asText(), id.isTextual() ? id.asText() : null));
+                        }
                     }
                 }
             }
         }
         sessionNames = List.copyOf(names);
         memberNames = List.copyOf(members);
+        connectedMembers = List.copyOf(connected);
         return names;
     }
 
-    /** Reads the sessions and members again (they change as people join and leave), then redraws the status line. */
+    /**
+     * Reads the node's peers and measures each connected member's link since the previous call. Called at most once a
+     * second (the status timer), so that loss is over a second or more of traffic.
+     */
+    private void pollLinks() throws IOException {
+        JsonNode status = expectOk(ask(Map.of("op", "status"))).path("status");
+        List<LinkQuality.PeerSample> peers = new ArrayList<>();
+        for (JsonNode peer : status.path("peers")) {
+            peers.add(LinkQuality.PeerSample.of(peer));
+        }
+        links = LinkQuality.format(connectedMembers, peers, lastPeers);
+        lastPeers = LinkQuality.byKey(peers);
+    }
+
+    /**
+     * Reads the sessions, members and links again (they change as people join and leave), then redraws the status
+     * line. For a status timer: at most once a second.
+     */
     public void refresh() {
         try {
             refreshSessions();
+            pollLinks();
         } catch (IOException e) {
-            view.status(" elara: " + self + " | the node does not answer: " + e.getMessage());
+            view.status(StatusLine.of(" elara: " + self + " | the node does not answer: " + e.getMessage()));
             return;
         }
         updateStatus();
     }
 
-    /** The status line: the session, its members and unread counts elsewhere. */
+    /**
+     * The status line: the session and its members, the link to each, unread counts elsewhere, who is typing and how
+     * far the last message got. The view fits it to its width.
+     */
     public void updateStatus() {
-        StringBuilder line = new StringBuilder(" elara: ").append(self);
         String session = current;
-        line.append(" | ").append(session == null ? "no session" : session);
+        List<StatusLine.Part> parts = new ArrayList<>();
         if (session != null) {
-            line.append(" (").append(memberNames.size() + 1).append(" members)");
+            parts.add(new StatusLine.Part(StatusLine.Kind.MEMBERS, "(" + (memberNames.size() + 1) + " members)"));
+            String linkText = links;
+            if (!linkText.isEmpty()) {
+                parts.add(new StatusLine.Part(StatusLine.Kind.LINKS, linkText));
+            }
         }
         StringBuilder others = new StringBuilder();
         unread.forEach((name, count) -> {
@@ -646,18 +725,122 @@ public final class ChatClient implements AutoCloseable {
             }
         });
         if (others.length() > 0) {
-            line.append(" | unread").append(others);
+            parts.add(new StatusLine.Part(StatusLine.Kind.UNREAD, "unread" + others));
         }
         long now = System.nanoTime();
         typingUntil.values().removeIf(until -> until - now < 0);
         if (!typingUntil.isEmpty()) {
-            line.append(" | ").append(String.join(", ", new java.util.TreeSet<>(typingUntil.keySet())));
-            line.append(typingUntil.size() == 1 ? " is typing…" : " are typing…");
+            parts.add(new StatusLine.Part(
+                    StatusLine.Kind.TYPING,
+                    String.join(", ", new java.util.TreeSet<>(typingUntil.keySet()))
+                            + (typingUntil.size() == 1 ? " is typing" : " are typing")
+                            + view.glyphs().ellipsis()));
         }
         if (!delivery.isEmpty()) {
-            line.append(" | last message ").append(delivery);
+            parts.add(new StatusLine.Part(StatusLine.Kind.DELIVERY, "last message " + delivery));
         }
-        view.status(line.toString());
+        view.status(new StatusLine(" elara: " + self + " | " + (session == null ? "no session" : session), parts));
+    }
+
+    /**
+     * Someone typed a key (terminal) or a line came in (plain): the idle time starts again, and a presence this chat set
+     * away for idleness goes back to online, unless something else changed it since. Never blocks.
+     */
+    public void activity() {
+        lastActivityNs = System.nanoTime();
+        idleHandled = false;
+        if (awayForIdle) {
+            awayForIdle = false;
+            presence.execute(this::comeBack);
+        }
+    }
+
+    /**
+     * For a timer: once no key was typed (or line read) for the {@code --away-after} time, sets the presence away with
+     * the text {@value #IDLE}, as {@code /status away idle} does, and says so in one line; a presence that is not
+     * online (a manual away or busy) is left as it is. Never blocks.
+     */
+    public void checkIdle() {
+        long afterNs = awayAfterNs;
+        if (afterNs <= 0 || idleHandled || current == null || System.nanoTime() - lastActivityNs < afterNs) {
+            return;
+        }
+        idleHandled = true;
+        presence.execute(() -> goAway(afterNs));
+    }
+
+    private void goAway(long afterNs) {
+        long activitySeenNs = lastActivityNs;
+        try {
+            synchronized (presenceLock) {
+                if (System.nanoTime() - activitySeenNs < afterNs || !isOnline(ownPresence())) {
+                    return;
+                }
+                setPresence(SessionState.presence("away", IDLE));
+                awayForIdle = true;
+            }
+            view.show(view.dim("* you are away (idle for " + SimDurations.format(afterNs) + ")"));
+            if (lastActivityNs != activitySeenNs) {
+                activity(); // a key came while the presence changed: back at once
+            }
+        } catch (IOException e) {
+            view.show("could not set your presence away: " + e.getMessage());
+        }
+    }
+
+    private void comeBack() {
+        try {
+            synchronized (presenceLock) {
+                if (!SessionState.presence("away", IDLE).equals(ownPresence())) {
+                    return; // changed since, by /status or elara presence: that choice stands
+                }
+                setPresence("online");
+            }
+            view.show(view.dim("* you are back"));
+        } catch (IOException e) {
+            view.show("could not set your presence online: " + e.getMessage());
+        }
+    }
+
+    private static boolean isOnline(String presence) {
+        return presence.isEmpty() || presence.equals("online") || presence.startsWith("online ");
+    }
+
+    /** This node's presence in the current session ({@code ""} when never set); presence is set in all at once. */
+    private String ownPresence() throws IOException {
+        String session = current;
+        JsonNode answer = expectOk(ask(Map.of("op", "session", "action", "list")));
+        for (JsonNode info : answer.path("sessions")) {
+            if (info.path("name").asText().equals(session)) {
+                for (JsonNode member : info.path("members")) {
+                    if (member.path("self").asBoolean()) {
+                        return member.path("presence").asText("");
+                    }
+                }
+            }
+        }
+        return "";
+    }
+
+    /** Sets this node's presence in every session it is in, as {@code elara presence} does. */
+    private void setPresence(String value) throws IOException {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("op", "state");
+        request.put("key", SessionState.PRESENCE);
+        request.put("value", value);
+        request.put("timeoutMs", 2_000);
+        expectOk(ask(request));
+    }
+
+    /** The file {@code /export} names: relative to where the chat runs, {@code ~/} for the home directory. */
+    private static Path exportPath(String typed) throws IOException {
+        try {
+            return typed.startsWith("~/")
+                    ? Path.of(System.getProperty("user.home")).resolve(typed.substring(2))
+                    : Path.of(typed);
+        } catch (InvalidPathException e) {
+            throw new IOException("'" + typed + "' is not a file name", e);
+        }
     }
 
     private static String noSuchSession(String name, List<String> names) {
@@ -687,6 +870,7 @@ public final class ChatClient implements AutoCloseable {
     public void close() {
         closed = true;
         signals.shutdownNow();
+        presence.shutdownNow();
         sender.shutdown();
         try {
             sender.awaitTermination(SEND_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);

@@ -31,6 +31,12 @@ public final class ChatInput {
             new Command("delete", "/delete", "delete your last message in this session", 0, 0),
             new Command("react", "/react EMOJI", "react to the last message someone else sent here", 1, 1),
             new Command("history", "/history [N]", "the last N messages of the current session (default 20)", 0, 1),
+            new Command(
+                    "export",
+                    "/export FILE",
+                    "write this session's stored history to FILE (JSON Lines, as elara export does)",
+                    1,
+                    -1),
             new Command("peers", "/peers", "the nodes this one talks to: address, RTT, path", 0, 0),
             new Command("quit", "/quit", "leave the chat (the node keeps running if it ran before)", 0, 0));
 
@@ -40,7 +46,10 @@ public final class ChatInput {
     /** Text for the current session. */
     public record Say(String text) implements Parsed {}
 
-    /** A known command with its arguments (the rest of the line split on spaces; for /me and /status, kept whole). */
+    /**
+     * A known command with its arguments (the rest of the line split on spaces; for /me, /status and /export, whose
+     * file name may hold spaces, kept whole).
+     */
     public record Run(Command command, List<String> args, String rest) implements Parsed {}
 
     /** Why the line is neither: shown, and nothing is sent. */

@@ -7,8 +7,16 @@ public interface ChatView {
     /** Shows one line of scrollback (a message, a notice, a command's answer). */
     void show(String line);
 
-    /** Shows {@code text} in the status line (a terminal has one; plain output does not). */
-    void status(String text);
+    /**
+     * Shows {@code line} in the status line, fitted to the width (a terminal has one, and fits it again when resized;
+     * plain output has none).
+     */
+    void status(StatusLine line);
+
+    /** The decorations this view can show: ASCII where the terminal's charset is not UTF-8. */
+    default Glyphs glyphs() {
+        return Glyphs.UNICODE;
+    }
 
     /** Rings the bell (a mention). */
     void bell();
@@ -19,7 +27,7 @@ public interface ChatView {
     /** Dims a notice; plain output leaves it as it is. */
     String dim(String text);
 
-    /** Plain lines on {@code out}: for pipes and scripts. */
+    /** Plain lines on {@code out} (UTF-8, as the command writes everything): for pipes and scripts. */
     static ChatView plain(PrintWriter out) {
         return new ChatView() {
             @Override
@@ -31,7 +39,7 @@ public interface ChatView {
             }
 
             @Override
-            public void status(String text) {}
+            public void status(StatusLine line) {}
 
             @Override
             public void bell() {}

@@ -10,6 +10,7 @@ import io.elara.cli.terminal.Terminals;
 import io.elara.node.Node;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlClient;
+import io.elara.node.sim.SimDurations;
 import io.elara.node.store.DataDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,18 +34,20 @@ import picocli.CommandLine.Spec;
         name = "chat",
         description = {
             "Chat in this node's sessions: messages scroll above a line editor with history and Tab completion, and a"
-                    + " status line shows the session, its members and unread messages elsewhere.",
+                    + " status line shows the session, its members, the link to each (round-trip time, loss, relay),"
+                    + " unread messages elsewhere and who is typing.",
             "Uses the node running for the config (elara run), or runs it inside the chat until /quit.",
             "With no terminal (a pipe), reads one line per message or command and prints plain lines: for scripts."
         },
         footer = {
             "",
             "Commands: /help /sessions /switch NAME /join TOKEN /invite /leave /who /nick /status online|away|busy"
-                    + " [TEXT] /me ACTION /history [N] /peers /quit",
+                    + " [TEXT] /me ACTION /edit TEXT /delete /react EMOJI /history [N] /export FILE /peers /quit",
             "",
             "Examples:",
             "  elara chat -c alice.yaml",
             "  elara chat -c alice.yaml --session team",
+            "  elara chat -c alice.yaml --away-after 10m",
             "  printf 'hello\\n/who\\n' | elara chat -c alice.yaml --plain"
         })
 public final class ChatCommand implements Callable<Integer> {
@@ -63,8 +66,22 @@ public final class ChatCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "plain lines even on a terminal (no line editor, no status line)")
     boolean plain;
 
+    @Option(
+            names = "--away-after",
+            paramLabel = "TIME",
+            defaultValue = "5m",
+            description = "with no key typed (no line read, with --plain) for this long, an online presence becomes"
+                    + " away (idle) until the next one; e.g. 30s, 5m, 1h; 0 never (default: ${DEFAULT-VALUE})")
+    String awayAfter;
+
+    /** How often the chat looks whether the idle time ran out. */
+    private static final long IDLE_CHECK_MS = 500;
+    /** How often the status line's figures are polled: the link quality's loss is measured over this interval. */
+    private static final long STATUS_POLL_MS = 1_000;
+
     @Override
     public Integer call() throws IOException {
+        long awayAfterNs = awayAfterNs(awayAfter);
         // The chat's screen is the terminal: the node's logs would write over it.
         LogConfigurator.setLevel("error");
         NodeConfig nodeConfig = config.load();
@@ -76,7 +93,7 @@ public final class ChatCommand implements Callable<Integer> {
         }
         try {
             boolean terminal = !plain && Terminals.interactive();
-            return terminal ? onTerminal(nodeConfig, socket) : plain(nodeConfig, socket);
+            return terminal ? onTerminal(nodeConfig, socket, awayAfterNs) : plain(nodeConfig, socket, awayAfterNs);
         } finally {
             if (own != null) {
                 own.close();
@@ -84,24 +101,35 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    private int plain(NodeConfig nodeConfig, Path socket) throws IOException {
+    @SuppressWarnings("FutureReturnValueIgnored") // the idle check reports its own problems
+    private int plain(NodeConfig nodeConfig, Path socket, long awayAfterNs) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        try (ChatClient chat =
-                new ChatClient(socket, nodeConfig.name(), nodeConfig.limits().textBytesMax(), ChatView.plain(out))) {
+        ScheduledExecutorService timer = timer();
+        try (ChatClient chat = new ChatClient(
+                socket,
+                nodeConfig.name(),
+                nodeConfig.limits().textBytesMax(),
+                awayAfterNs,
+                exporter(nodeConfig),
+                ChatView.plain(out))) {
             open(chat);
+            timer.scheduleWithFixedDelay(chat::checkIdle, IDLE_CHECK_MS, IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
             while ((line = in.readLine()) != null) {
+                chat.activity();
                 if (!chat.handle(line)) {
                     break;
                 }
             }
+        } finally {
+            timer.shutdownNow();
         }
         return ExitCode.OK;
     }
 
-    @SuppressWarnings("FutureReturnValueIgnored") // the status line's refresh reports its own problems
-    private int onTerminal(NodeConfig nodeConfig, Path socket) throws IOException {
+    @SuppressWarnings("FutureReturnValueIgnored") // the status line's refresh and the idle check report their problems
+    private int onTerminal(NodeConfig nodeConfig, Path socket, long awayAfterNs) throws IOException {
         Path history = socket.resolveSibling("chat_history");
         ChatClient[] holder = new ChatClient[1];
         Runnable typing = () -> {
@@ -109,30 +137,70 @@ public final class ChatCommand implements Callable<Integer> {
                 holder[0].typing();
             }
         };
-        try (TerminalView view =
-                TerminalView.open(history, () -> holder[0].sessionNames(), () -> holder[0].memberNames(), typing)) {
-            ScheduledExecutorService statusTimer = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "elara-chat-status");
-                thread.setDaemon(true);
-                return thread;
-            });
+        Runnable activity = () -> {
+            if (holder[0] != null) {
+                holder[0].activity();
+            }
+        };
+        try (TerminalView view = TerminalView.open(
+                history, () -> holder[0].sessionNames(), () -> holder[0].memberNames(), typing, activity)) {
+            ScheduledExecutorService timer = timer();
             try (ChatClient chat = new ChatClient(
-                    socket, nodeConfig.name(), nodeConfig.limits().textBytesMax(), view)) {
+                    socket,
+                    nodeConfig.name(),
+                    nodeConfig.limits().textBytesMax(),
+                    awayAfterNs,
+                    exporter(nodeConfig),
+                    view)) {
                 holder[0] = chat;
                 open(chat);
-                statusTimer.scheduleWithFixedDelay(chat::refresh, 2, 2, TimeUnit.SECONDS);
+                timer.scheduleWithFixedDelay(chat::refresh, STATUS_POLL_MS, STATUS_POLL_MS, TimeUnit.MILLISECONDS);
+                timer.scheduleWithFixedDelay(chat::checkIdle, IDLE_CHECK_MS, IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
                 while (true) {
-                    String current = chat.current();
-                    String line = view.readLine((current == null ? "" : current) + "> ");
+                    String line = view.readLine(chat.current());
                     if (line == null || !chat.handle(line)) {
                         break;
                     }
                 }
             } finally {
-                statusTimer.shutdownNow();
+                timer.shutdownNow();
             }
         }
         return ExitCode.OK;
+    }
+
+    private static ScheduledExecutorService timer() {
+        return Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "elara-chat-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** {@code /export} through {@code elara export}'s own code: the same file, the same format. */
+    private static ChatClient.Exporter exporter(NodeConfig nodeConfig) {
+        return (sessionName, file) -> {
+            try {
+                return ExportCommand.export(nodeConfig, sessionName, file);
+            } catch (ElaraUserException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        };
+    }
+
+    /** {@code --away-after}: a duration as other commands take them ({@code 30s}, {@code 5m}), or 0 for never. */
+    static long awayAfterNs(String text) {
+        if (text.strip().equals("0")) {
+            return 0;
+        }
+        try {
+            return SimDurations.parseNs(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new ElaraUserException(
+                    ExitCode.USAGE,
+                    "--away-after: '" + text + "' is not a duration (write e.g. 30s, 5m or 1h, or 0 for never)",
+                    e);
+        }
     }
 
     private void open(ChatClient chat) {

@@ -26,6 +26,21 @@ class ChatInputTest {
     }
 
     @Test
+    void shouldTakeTheWholeRestOfTheLineAsTheFileToExportTo() {
+        ChatInput.Run export = (ChatInput.Run) ChatInput.parse("/export  team.jsonl ", LIMIT);
+        assertThat(export.command().name()).isEqualTo("export");
+        assertThat(export.rest()).isEqualTo("team.jsonl");
+        assertThat(((ChatInput.Run) ChatInput.parse("/export my notes/team log.jsonl", LIMIT)).rest())
+                .isEqualTo("my notes/team log.jsonl");
+        assertThat(ChatInput.parse("/export", LIMIT)).isEqualTo(new ChatInput.Problem("usage: /export FILE"));
+        assertThat(ChatInput.parse("/export   ", LIMIT)).isEqualTo(new ChatInput.Problem("usage: /export FILE"));
+        assertThat(ChatInput.COMMANDS)
+                .as("/help lists it and Tab completes it")
+                .extracting(ChatInput.Command::usage)
+                .contains("/export FILE");
+    }
+
+    @Test
     void shouldExplainEveryMistakeInOneLine() {
         assertThat(ChatInput.parse("/frobnicate x", LIMIT))
                 .isEqualTo(new ChatInput.Problem("unknown command '/frobnicate' (see /help)"));

@@ -7,8 +7,11 @@ import io.elara.testing.Await;
 import io.elara.testing.process.NodeProcess;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,6 +92,34 @@ class ChatSystemTest extends SystemTestSupport {
                         Duration.ofSeconds(10),
                         "bob's answer at alice");
                 bobChat.awaitStdout("bob: see you @alice", START);
+
+                // /export writes the session's history as elara export does; a directory is one line, nothing written.
+                Await.until(
+                        () -> historyLines(bob, "team").contains("bob: see you @alice"),
+                        Duration.ofSeconds(10),
+                        "bob's own message stored at bob");
+                Path exported = directory.resolve("team.jsonl");
+                type(bobTypes, "/export " + exported);
+                int count = Integer.parseInt(
+                        bobChat.awaitStdout("exported (\\d+) messages to " + Pattern.quote(exported.toString()), START)
+                                .group(1));
+                List<JsonNode> lines = jsonLines(Files.readString(exported));
+                assertThat(lines).hasSize(count);
+                assertThat(lines)
+                        .extracting(line -> line.path("authorName").asText() + ": "
+                                + line.path("text").asText())
+                        .containsSubsequence("alice: hello from alice", "alice: /me waves", "bob: see you @alice");
+                assertThat(Files.readString(exported))
+                        .as("the same lines as elara export")
+                        .isEqualTo(finished("bob exports", 0, "export", "team", "-c", bob.toString())
+                                .stdout());
+                Path folder = Files.createDirectory(directory.resolve("exports"));
+                type(bobTypes, "/export " + folder);
+                bobChat.awaitStdout(
+                        "/export: cannot write " + Pattern.quote(folder.toString()) + ": it is a directory", START);
+                type(bobTypes, "/export");
+                bobChat.awaitStdout("usage: /export FILE", START);
+                assertThat(folder).isEmptyDirectory();
                 type(bobTypes, "/quit");
                 assertThat(bobChat.waitFor(EXIT)).as(bobChat.describe()).isZero();
             }
@@ -99,8 +130,87 @@ class ChatSystemTest extends SystemTestSupport {
         }
     }
 
+    @Test
+    void shouldGoAwayWhenIdleAndComeBackOnTheNextLineButNeverOverrideAPresenceSetByHand() throws Exception {
+        // Goal: a chat left alone shows its member as away to the others, and the next thing typed brings them back;
+        // a presence chosen by hand is never changed by idleness. Method: bob's chat reads a pipe with --away-after 2s;
+        // nothing is typed until alice's node sees bob away (idle); a line brings him back online; then /status busy,
+        // twice the idle time with nothing typed, and another line: alice still sees busy.
+        Path alice = bareConfig("alice");
+        Path bob = bareConfig("bob");
+        try (NodeProcess aliceRun = run("alice", alice);
+                NodeProcess bobRun = run("bob", bob)) {
+            finished("create", 0, "session", "create", "team", "-c", alice.toString());
+            String token = finished("invite", 0, "invite", "team", "-c", alice.toString())
+                    .stdout()
+                    .strip();
+            finished("bob joins", 0, "join", token, "-c", bob.toString());
+
+            Path pipe = directory.resolve("bob-chat.in");
+            Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+            assertThat(mkfifo.waitFor()).isZero();
+            try (RandomAccessFile bobTypes = new RandomAccessFile(pipe.toFile(), "rw")) {
+                NodeProcess bobChat =
+                        elara("bob chat", pipe, "chat", "--plain", "--away-after", "2s", "-c", bob.toString());
+                bobChat.awaitStdout("Elara chat as bob in 'team'", START);
+                bobChat.awaitStdout("\\* you are away \\(idle for 2s\\)", Duration.ofSeconds(15));
+                Await.until(
+                        () -> "away idle".equals(presence(alice, "bob")),
+                        Duration.ofSeconds(10),
+                        "bob away (idle) at alice");
+
+                type(bobTypes, "back at my desk");
+                bobChat.awaitStdout("\\* you are back", START);
+                // From alice's stored history: bob may well be idle again by the time a poll of his presence runs.
+                Await.until(
+                        () -> presenceChanges(alice, "bob").containsAll(List.of("away idle", "online")),
+                        Duration.ofSeconds(10),
+                        "bob online again at alice");
+                Await.until(
+                        () -> historyLines(alice, "team").contains("bob: back at my desk"),
+                        Duration.ofSeconds(10),
+                        "bob's line at alice");
+
+                type(bobTypes, "/status busy meeting");
+                bobChat.awaitStdout("you are busy meeting", START);
+                Await.until(
+                        () -> "busy meeting".equals(presence(alice, "bob")),
+                        Duration.ofSeconds(10),
+                        "bob busy at alice");
+                // Twice the idle time with nothing typed: no condition to wait for proves that nothing happens.
+                Thread.sleep(4_000);
+                type(bobTypes, "still here");
+                Await.until(
+                        () -> historyLines(alice, "team").contains("bob: still here"),
+                        Duration.ofSeconds(10),
+                        "bob's second line at alice");
+                assertThat(presence(alice, "bob")).isEqualTo("busy meeting");
+                String afterBusy = bobChat.stdout().substring(bobChat.stdout().indexOf("you are busy meeting"));
+                assertThat(afterBusy)
+                        .as("a presence set by hand is not idleness' to change")
+                        .doesNotContain("you are away")
+                        .doesNotContain("you are back");
+                type(bobTypes, "/quit");
+                assertThat(bobChat.waitFor(EXIT)).as(bobChat.describe()).isZero();
+            }
+            assertThat(aliceRun.isAlive()).isTrue();
+            assertThat(bobRun.isAlive()).isTrue();
+        }
+    }
+
     private static void type(RandomAccessFile pipe, String line) throws Exception {
         pipe.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The presence values {@code member} set, in order, as the node of {@code config} stored them. */
+    private List<String> presenceChanges(Path config, String member) {
+        NodeProcess history = finished("history", 0, "history", "-c", config.toString(), "team", "--json");
+        return jsonLines(history.stdout()).stream()
+                .filter(event -> event.path("type").asText().equals("state")
+                        && event.path("key").asText().equals("presence")
+                        && event.path("authorName").asText().equals(member))
+                .map(event -> event.path("value").asText())
+                .toList();
     }
 
     private String presence(Path config, String member) {

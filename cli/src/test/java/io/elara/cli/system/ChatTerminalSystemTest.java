@@ -102,16 +102,112 @@ class ChatTerminalSystemTest extends SystemTestSupport {
         }
     }
 
+    @Test
+    void shouldFitTheStatusLineAndPromptToANarrowAsciiTerminalAndFitThemAgainWhenResized() throws Exception {
+        // Goal: on a narrow terminal set up for ASCII (LANG=C), the status line and the prompt never wrap, every
+        // decoration the chat draws is ASCII, text the terminal cannot show is a '?' (and breaks nothing), and a
+        // resize fits the status line to the new width. Method: bob's chat in a 30-column tmux window in a session
+        // whose name is too long for it; alice sends text with non-ASCII letters and says she is typing; the window
+        // grows to 60 columns. On the way, bob's chat goes away after 2 s without a key, and a key brings it back.
+        Path alice = bareConfig("alice");
+        Path bob = bareConfig("bob");
+        String session = "release-planning-2027";
+        try (NodeProcess aliceRun = run("alice", alice);
+                NodeProcess bobRun = run("bob", bob)) {
+            finished("create", 0, "session", "create", session, "-c", alice.toString());
+            String token = finished("invite", 0, "invite", session, "-c", alice.toString())
+                    .stdout()
+                    .strip();
+            finished("bob joins", 0, "join", token, "-c", bob.toString());
+            chat("bob", bob, 30, 12, List.of("LANG=C", "LC_ALL=C"), "--away-after", "2s");
+            screenShows("bob", "Elara chat as bob");
+
+            // 30 columns: the session name is cut with an ASCII mark, in the status line and in the prompt.
+            Await.until(
+                    () -> statusLine(screen("bob")).equals(" elara: bob | release-plannin~"),
+                    SCREEN,
+                    "bob's status line to fit 30 columns");
+            screenShows("bob", "release-plan~>"); // the prompt's trailing space is trimmed off the capture
+            String joined = screenJoined("bob");
+            List<String> bottom = bottomLines(joined);
+            assertThat(bottom)
+                    .as("the prompt and the status line, with wrapped lines joined: neither wrapped")
+                    .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(30));
+
+            finished("alice says", 0, "send", "--session", session, "-c", alice.toString(), "café → ok");
+            screenShows("bob", "alice: caf? ? ok");
+
+            // 60 columns: the status line grows at once, and shows who is typing with an ASCII ellipsis.
+            Result resized = tmux("resize-window", "-t", "bob", "-x", "60", "-y", "12");
+            assertThat(resized.ok()).as(resized.output()).isTrue();
+            Await.until(
+                    () -> statusLine(screen("bob")).length() > 30, SCREEN, "bob's status line to grow past 30 columns");
+            print("bob", screen("bob"));
+            assertThat(statusLine(screen("bob"))).startsWith(" elara: bob | release-planning-2027");
+            // Only the resize signal redraws the prompt (the status line is also redrawn every second).
+            screenShows("bob", "release-planning-2027>");
+            finished("alice types", 0, "send", "--signal", "--session", session, "-c", alice.toString(), "typing");
+            Await.until(
+                    () -> statusLine(screen("bob")).contains("alice is typing..."),
+                    SCREEN,
+                    "bob's status line to show alice typing");
+            String wide = screen("bob");
+            print("bob", wide);
+            assertThat(statusLine(wide))
+                    .as("no decoration mangled into '?'")
+                    .doesNotContain("?")
+                    .hasSizeLessThanOrEqualTo(60);
+            // Nothing was typed since the chat opened: away; any key (here one typed into the line) brings it back.
+            screenShows("bob", "* you are away (idle for 2s)");
+            keys("bob", "x");
+            screenShows("bob", "* you are back");
+            keys("bob", "C-u");
+            keys("bob", "/quit", "Enter");
+            Await.until(() -> !alive("bob"), SCREEN, "bob's chat to end");
+            assertThat(aliceRun.isAlive()).isTrue();
+            assertThat(bobRun.isAlive()).isTrue();
+        }
+    }
+
+    /** The status line: the screen's bottom row. */
+    private static String statusLine(String screen) {
+        List<String> rows = bottomLines(screen);
+        return rows.isEmpty() ? "" : rows.get(rows.size() - 1);
+    }
+
+    /** The last two non-blank rows: the prompt and the status line. */
+    private static List<String> bottomLines(String screen) {
+        List<String> rows = new ArrayList<>();
+        for (String row : screen.split("\n", -1)) {
+            if (!row.isBlank()) {
+                rows.add(row.stripTrailing());
+            }
+        }
+        return rows.subList(Math.max(0, rows.size() - 2), rows.size());
+    }
+
     private void chat(String name, Path config) throws Exception {
+        chat(name, config, 110, 24, List.of("LC_ALL=C.UTF-8"));
+    }
+
+    /**
+     * Starts the chat in a detached tmux window of {@code columns} x {@code rows}, in the environment {@code env}, with
+     * {@code options}.
+     */
+    private void chat(String name, Path config, int columns, int rows, List<String> env, String... options)
+            throws Exception {
         String command = String.join(
                 " ",
+                "env",
+                String.join(" ", env),
                 quote(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
                 "-jar",
                 quote(System.getProperty("elara.jar")),
                 "chat",
                 "-c",
-                quote(config.toString()));
-        Result started = tmux("new-session", "-d", "-s", name, "-x", "110", "-y", "24", command);
+                quote(config.toString()),
+                String.join(" ", options));
+        Result started = tmux("new-session", "-d", "-s", name, "-x", "" + columns, "-y", "" + rows, command);
         assertThat(started.ok()).as(started.output()).isTrue();
     }
 
@@ -145,6 +241,15 @@ class ChatTerminalSystemTest extends SystemTestSupport {
     private String screen(String session) {
         try {
             return tmux("capture-pane", "-p", "-t", session).output();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    /** The screen with each wrapped line joined into one (capture-pane -J): a line that wrapped is longer than the width. */
+    private String screenJoined(String session) {
+        try {
+            return tmux("capture-pane", "-p", "-J", "-t", session).output();
         } catch (Exception e) {
             return "";
         }
