@@ -59,6 +59,12 @@ public final class ChatClient implements AutoCloseable {
         return thread;
     });
     private final Map<String, Integer> unread = new ConcurrentHashMap<>();
+
+    /** Own messages sent from this chat, by event id: how many members acknowledged each (for /history). */
+    private final Map<String, Integer> deliveredTo = new ConcurrentHashMap<>();
+
+    /** Deliveries remembered at most; past this the oldest are forgotten all at once. */
+    private static final int DELIVERIES_KEPT = 10_000;
     /** Typing signals go out here, never behind a message waiting for its acknowledgements. */
     private final ExecutorService signals = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "elara-chat-signal");
@@ -306,6 +312,11 @@ public final class ChatClient implements AutoCloseable {
         String line = text.startsWith(ChatInput.ME_PREFIX)
                 ? time + " " + tag + "* " + view.name(author) + " " + text.substring(ChatInput.ME_PREFIX.length())
                 : time + " " + tag + view.name(author) + ": " + text;
+        Integer reached = live ? null : deliveredTo.get(event.path("id").asText());
+        if (reached != null) {
+            // Looking back: how far each of one's own messages sent from this chat got, as the send reported it.
+            line += " " + view.dim("(delivered to " + reached + ")");
+        }
         view.show(line);
         if (live && !event.path("local").asBoolean()) {
             if (!here) {
@@ -376,6 +387,13 @@ public final class ChatClient implements AutoCloseable {
                 request.put("text", text);
                 request.put("timeoutMs", SEND_TIMEOUT_MS);
                 JsonNode answer = ask(request);
+                String id = answer.path("id").asText("");
+                if (!id.isEmpty()) {
+                    if (deliveredTo.size() >= DELIVERIES_KEPT) {
+                        deliveredTo.clear();
+                    }
+                    deliveredTo.put(id, answer.path("acknowledgedBy").size());
+                }
                 if (answer.path("ok").asBoolean()) {
                     delivery = "delivered to " + answer.path("acknowledgedBy").size();
                     updateStatus();
@@ -651,6 +669,9 @@ public final class ChatClient implements AutoCloseable {
         List<String> names = new ArrayList<>();
         List<String> members = new ArrayList<>();
         List<LinkQuality.Member> connected = new ArrayList<>();
+        Map<String, String> liveness = new LinkedHashMap<>();
+        int away = 0;
+        int absent = 0;
         for (JsonNode session : answer.path("sessions")) {
             String name = session.path("name").asText();
             if (!name.equals("direct")) {
@@ -660,6 +681,14 @@ public final class ChatClient implements AutoCloseable {
                 for (JsonNode member : session.path("members")) {
                     if (!member.path("self").asBoolean()) {
                         members.add(member.path("name").asText());
+                        String state = memberState(member);
+                        liveness.put(member.path("name").asText(), state);
+                        String presence = member.path("presence").asText("");
+                        if (!state.equals("online") && !state.startsWith("through ")) {
+                            absent++;
+                        } else if (presence.startsWith("away") || presence.startsWith("busy")) {
+                            away++;
+                        }
                         if (member.path("connected").asBoolean()) {
                             JsonNode id = member.path("nodeId");
                             connected.add(new LinkQuality.Member(
@@ -672,7 +701,59 @@ public final class ChatClient implements AutoCloseable {
         sessionNames = List.copyOf(names);
         memberNames = List.copyOf(members);
         connectedMembers = List.copyOf(connected);
+        memberLiveness = new MemberLiveness(current, Map.copyOf(liveness), away, absent);
         return names;
+    }
+
+    /** Each member of the current session's liveness ({@link #memberState}), and how many are away or not there. */
+    private record MemberLiveness(String session, Map<String, String> states, int away, int absent) {}
+
+    private volatile MemberLiveness memberLiveness = new MemberLiveness(null, Map.of(), 0, 0);
+
+    /** The liveness the last refresh announced, for the timer thread only. */
+    private MemberLiveness announced;
+
+    /** {@code online}, {@code through carol}, {@code suspect} or {@code offline}: what the node says of a member. */
+    private static String memberState(JsonNode member) {
+        String vouchedBy = member.path("vouchedBy").asText("");
+        if (!vouchedBy.isEmpty()) {
+            return "through " + vouchedBy;
+        }
+        String liveness = member.path("liveness").asText("");
+        if (liveness.isEmpty()) {
+            return member.path("connected").asBoolean() ? "online" : "offline";
+        }
+        return liveness;
+    }
+
+    /**
+     * Says what changed in the members' liveness since the last refresh: one not answering, one gone, one heard only
+     * through another member, one back. Nothing on the first look at a session.
+     */
+    private void announceLiveness() {
+        MemberLiveness now = memberLiveness;
+        MemberLiveness before = announced;
+        announced = now;
+        if (before == null || now.session() == null || !now.session().equals(before.session())) {
+            return;
+        }
+        now.states().forEach((name, state) -> {
+            String was = before.states().get(name);
+            if (was == null || was.equals(state)) {
+                return;
+            }
+            String line;
+            if (state.equals("online")) {
+                line = "* " + name + " is back";
+            } else if (state.equals("suspect")) {
+                line = "* " + name + " is not answering";
+            } else if (state.equals("offline")) {
+                line = "* " + name + " is offline";
+            } else {
+                line = "* " + name + " answers only " + state + " (the path between you failed)";
+            }
+            view.show(view.dim(line));
+        });
     }
 
     /**
@@ -697,6 +778,7 @@ public final class ChatClient implements AutoCloseable {
         try {
             refreshSessions();
             pollLinks();
+            announceLiveness();
         } catch (IOException e) {
             view.status(StatusLine.of(" elara: " + self + " | the node does not answer: " + e.getMessage()));
             return;
@@ -712,7 +794,17 @@ public final class ChatClient implements AutoCloseable {
         String session = current;
         List<StatusLine.Part> parts = new ArrayList<>();
         if (session != null) {
-            parts.add(new StatusLine.Part(StatusLine.Kind.MEMBERS, "(" + (memberNames.size() + 1) + " members)"));
+            MemberLiveness liveness = memberLiveness;
+            StringBuilder members =
+                    new StringBuilder("(").append(memberNames.size() + 1).append(" members");
+            if (liveness.away() > 0) {
+                members.append(", ").append(liveness.away()).append(" away");
+            }
+            if (liveness.absent() > 0) {
+                members.append(", ").append(liveness.absent()).append(" not there");
+            }
+            parts.add(new StatusLine.Part(
+                    StatusLine.Kind.MEMBERS, members.append(')').toString()));
             String linkText = links;
             if (!linkText.isEmpty()) {
                 parts.add(new StatusLine.Part(StatusLine.Kind.LINKS, linkText));

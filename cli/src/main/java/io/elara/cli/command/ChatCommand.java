@@ -101,7 +101,7 @@ public final class ChatCommand implements Callable<Integer> {
         }
     }
 
-    @SuppressWarnings("FutureReturnValueIgnored") // the idle check reports its own problems
+    @SuppressWarnings("FutureReturnValueIgnored") // the refresh and the idle check report their own problems
     private int plain(NodeConfig nodeConfig, Path socket, long awayAfterNs) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         ScheduledExecutorService timer = timer();
@@ -113,6 +113,8 @@ public final class ChatCommand implements Callable<Integer> {
                 exporter(nodeConfig),
                 ChatView.plain(out))) {
             open(chat);
+            // No status line here, but members going and coming are announced, as on a terminal.
+            timer.scheduleWithFixedDelay(chat::refresh, STATUS_POLL_MS, STATUS_POLL_MS, TimeUnit.MILLISECONDS);
             timer.scheduleWithFixedDelay(chat::checkIdle, IDLE_CHECK_MS, IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;

@@ -92,6 +92,20 @@ class ChatSystemTest extends SystemTestSupport {
                         Duration.ofSeconds(10),
                         "bob's answer at alice");
                 bobChat.awaitStdout("bob: see you @alice", START);
+                // Looking back, each of bob's own messages says how far it got (the send's answer may come a moment
+                // after alice stored it, so /history is asked until it shows).
+                Await.until(
+                        () -> {
+                            try {
+                                type(bobTypes, "/history 3");
+                                Thread.sleep(300);
+                            } catch (Exception e) {
+                                throw new AssertionError(e);
+                            }
+                            return bobChat.stdout().contains("bob: see you @alice (delivered to 1)");
+                        },
+                        Duration.ofSeconds(10),
+                        "bob's /history to show his message delivered to alice");
 
                 // /export writes the session's history as elara export does; a directory is one line, nothing written.
                 Await.until(

@@ -42,6 +42,16 @@ class LivenessSystemTest extends SystemTestSupport {
         }
     }
 
+    /** The pipe alice's chat reads; held open so the chat does not see its end. */
+    private java.io.RandomAccessFile aliceTypes;
+
+    @AfterEach
+    void closePipe() throws Exception {
+        if (aliceTypes != null) {
+            aliceTypes.close();
+        }
+    }
+
     @AfterEach
     void removeRules() throws Exception {
         for (List<String> rule : rules) {
@@ -133,6 +143,13 @@ class LivenessSystemTest extends SystemTestSupport {
                     "a full mesh at " + config);
         }
         assertThat(member(alice, "bob").path("liveness").asText()).isEqualTo("online");
+        // Alice's chat (plain, on a pipe that stays open) announces what happens to bob.
+        Path pipe = directory.resolve("alice-chat.in");
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor())
+                .isZero();
+        aliceTypes = new java.io.RandomAccessFile(pipe.toFile(), "rw");
+        NodeProcess aliceChat = elara("alice chat", pipe, "chat", "--plain", "-c", alice.toString());
+        aliceChat.awaitStdout("Elara chat as alice in 'team'", START);
 
         // The path between alice and bob fails; carol still hears both.
         Instant blocked = Instant.now();
@@ -145,6 +162,7 @@ class LivenessSystemTest extends SystemTestSupport {
                 + Duration.between(blocked, Instant.now()).toMillis() + " ms; alice lists: " + humanLine(alice, "bob"));
         assertThat(member(alice, "bob").path("liveness").asText()).isEqualTo("online");
         assertThat(humanLine(alice, "bob")).contains("answering through carol");
+        aliceChat.awaitStdout("\\* bob answers only through carol \\(the path between you failed\\)", START);
         Await.until(
                 () -> member(bob, "alice").path("vouchedBy").asText().equals("carol"),
                 Duration.ofSeconds(30),
@@ -162,6 +180,7 @@ class LivenessSystemTest extends SystemTestSupport {
                 },
                 Duration.ofSeconds(30),
                 "alice to hear bob directly again");
+        aliceChat.awaitStdout("\\* bob is back", START);
 
         // Bob is gone: nobody hears him. Suspect first, then offline.
         Instant killed = Instant.now();
@@ -174,6 +193,7 @@ class LivenessSystemTest extends SystemTestSupport {
         System.out.println("bob suspect after "
                 + Duration.between(killed, Instant.now()).toMillis() + " ms; alice lists: " + suspect);
         assertThat(suspect).containsPattern("connected, not answering for \\d+s \\(suspect\\)");
+        aliceChat.awaitStdout("\\* bob is not answering", START);
         Await.until(
                 () -> member(alice, "bob").path("liveness").asText().equals("offline"),
                 Duration.ofSeconds(75),
@@ -182,6 +202,8 @@ class LivenessSystemTest extends SystemTestSupport {
         System.out.println("bob offline after "
                 + Duration.between(killed, Instant.now()).toMillis() + " ms; alice lists: " + offline);
         assertThat(offline).containsPattern("not connected, offline, last seen \\d+s ago");
+        aliceChat.awaitStdout("\\* bob is offline", START);
+        System.out.println("alice's chat:\n" + aliceChat.stdout());
         assertThat(member(alice, "carol").path("liveness").asText()).isEqualTo("online");
         assertThat(member(carol, "bob").path("liveness").asText()).isIn("suspect", "offline");
     }
