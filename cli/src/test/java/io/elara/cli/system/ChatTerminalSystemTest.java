@@ -77,6 +77,10 @@ class ChatTerminalSystemTest extends SystemTestSupport {
             // Presence.
             keys("alice", "/status away lunch", "Enter");
             screenShows("bob", "* alice is away (lunch)");
+            Await.until(
+                    () -> statusLine(screen("bob")).contains("(2 members, 1 away)"),
+                    SCREEN,
+                    "bob's status line to count alice away");
 
             // A message, its edit, its deletion.
             keys("alice", "first draft", "Enter");
