@@ -134,7 +134,7 @@ public final class Node implements AutoCloseable {
      * @throws NodeStartException with a one-line message; everything acquired so far is released
      */
     public static Node start(NodeConfig config, Identity identity, Options options) throws NodeStartException {
-        DataDirectory directory = new DataDirectory(config.dataDirectory());
+        DataDirectory directory = DataDirectory.of(config);
         DataDirectory.Lock lock = null;
         UdpDriver driver = null;
         FlowRuntime flows = null;

@@ -79,7 +79,7 @@ public final class BenchPeerCommand implements Callable<Integer> {
         Identity identity;
         try {
             nodeConfig = ConfigLoader.load(config);
-            identity = new DataDirectory(nodeConfig.dataDirectory()).identity().identity();
+            identity = DataDirectory.of(nodeConfig).identity().identity();
         } catch (ConfigException e) {
             throw new ElaraUserException(ExitCode.USAGE, e.getMessage(), e);
         } catch (KeyFileException e) {

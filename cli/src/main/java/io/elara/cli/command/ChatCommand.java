@@ -85,7 +85,7 @@ public final class ChatCommand implements Callable<Integer> {
         // The chat's screen is the terminal: the node's logs would write over it.
         LogConfigurator.setLevel("error");
         NodeConfig nodeConfig = config.load();
-        Path socket = new DataDirectory(nodeConfig.dataDirectory()).controlSocket();
+        Path socket = DataDirectory.of(nodeConfig).controlSocket();
         Node own = null;
         if (!running(socket)) {
             own = RunCommand.start(

@@ -58,7 +58,7 @@ public final class ConfigOption {
     /** Connects to the running node of {@code config}; when none runs, a user error that says how to start one. */
     public ControlClient connect(NodeConfig config) throws IOException {
         try {
-            return ControlClient.connect(new DataDirectory(config.dataDirectory()).controlSocket());
+            return ControlClient.connect(DataDirectory.of(config).controlSocket());
         } catch (ControlClient.NotRunningException e) {
             throw new ElaraUserException(
                     ExitCode.FAILURE,
@@ -83,11 +83,11 @@ public final class ConfigOption {
      * by others) go to {@code err}.
      */
     public static Identity identity(NodeConfig config, PassphraseOptions passphrase, PrintWriter err) {
-        DataDirectory data = new DataDirectory(config.dataDirectory());
+        DataDirectory data = DataDirectory.of(config);
         if (!java.nio.file.Files.exists(data.identityFile())) {
             throw new ElaraUserException(
                     ExitCode.FAILURE,
-                    "no identity in " + data.root()
+                    "no identity at " + data.identityFile()
                             + " yet; 'elara run' creates one on first start, or use 'elara init'");
         }
         try {

@@ -107,7 +107,7 @@ public final class KeyCommand {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             NodeConfig nodeConfig = config.load();
-            DataDirectory data = new DataDirectory(nodeConfig.dataDirectory());
+            DataDirectory data = DataDirectory.of(nodeConfig);
             Identity old = ConfigOption.identity(
                     nodeConfig, passphrase, spec.commandLine().getErr());
             Identity fresh = Identity.generate(new SecureRandom());
@@ -161,7 +161,7 @@ public final class KeyCommand {
         @Override
         public Integer call() {
             NodeConfig nodeConfig = config.load();
-            DataDirectory data = new DataDirectory(nodeConfig.dataDirectory());
+            DataDirectory data = DataDirectory.of(nodeConfig);
             Identity identity = ConfigOption.identity(
                     nodeConfig, passphrase, spec.commandLine().getErr());
             char[] next = null;

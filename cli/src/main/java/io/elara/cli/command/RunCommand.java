@@ -108,10 +108,11 @@ public final class RunCommand implements Callable<Integer> {
      * creating its identity first when the data directory has none. Errors are user errors with one line.
      */
     public static Node start(NodeConfig nodeConfig, PassphraseOptions passphrase, PrintWriter err, Logger log) {
-        DataDirectory data = new DataDirectory(nodeConfig.dataDirectory());
+        DataDirectory data = DataDirectory.of(nodeConfig);
         try {
             if (!Files.exists(data.identityFile())) {
                 data.create();
+                Files.createDirectories(data.identityFile().getParent());
                 passphrase.create(data.identityFile(), Identity.generate(new SecureRandom()), err);
                 log.info("created a new identity in {}", data.identityFile());
             }

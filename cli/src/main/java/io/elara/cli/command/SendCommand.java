@@ -101,7 +101,7 @@ public final class SendCommand implements Callable<Integer> {
         List<String> messages = messages();
         NodeConfig nodeConfig = config.load();
         SendTarget sendTarget = target.peer != null ? SendTarget.peer(target.peer) : SendTarget.session(target.session);
-        DataDirectory data = new DataDirectory(nodeConfig.dataDirectory());
+        DataDirectory data = DataDirectory.of(nodeConfig);
         ControlClient first;
         try {
             first = ControlClient.connect(data.controlSocket());

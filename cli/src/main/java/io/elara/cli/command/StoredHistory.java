@@ -53,7 +53,7 @@ final class StoredHistory {
             }
             names.add(session.name());
         }
-        DataDirectory directory = new DataDirectory(config.dataDirectory());
+        DataDirectory directory = DataDirectory.of(config);
         if (Files.exists(directory.database())) {
             // A session created or joined at run time is known by the database alone.
             try (NodeStore store = NodeStore.open(directory, NodeStore.Synchronous.NORMAL)) {
@@ -109,7 +109,7 @@ final class StoredHistory {
      * order), at most {@code limit} of them (0: all).
      */
     static void read(NodeConfig config, SessionId session, long sinceHlc, int limit, Consumer<Event> each) {
-        DataDirectory directory = new DataDirectory(config.dataDirectory());
+        DataDirectory directory = DataDirectory.of(config);
         if (!Files.exists(directory.database())) {
             throw new ElaraUserException(
                     ExitCode.FAILURE,

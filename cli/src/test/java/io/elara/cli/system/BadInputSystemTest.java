@@ -57,7 +57,8 @@ class BadInputSystemTest extends SystemTestSupport {
         Path config = config("alice", FreePorts.udp(), "bob", FreePorts.udp());
         NodeProcess send = finished("send", 1, "send", "-c", config.toString(), "--to", "bob", "hi");
         assertThat(send.stderr())
-                .isEqualTo("elara: no identity in " + directory.resolve("alice-data")
+                .isEqualTo("elara: no identity at "
+                        + directory.resolve("alice-data").resolve("identity.key")
                         + " yet; 'elara run' creates one on first start, or use 'elara init'\n");
     }
 

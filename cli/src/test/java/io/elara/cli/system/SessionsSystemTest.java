@@ -89,12 +89,19 @@ class SessionsSystemTest extends SystemTestSupport {
         Files.writeString(
                 bob, "join:\n  - " + token + "\nlogging:\n  level: debug\n  format: json\n", StandardOpenOption.APPEND);
 
+        Files.writeString(bob, "identity-file: keys/bob.key\n", StandardOpenOption.APPEND);
+
         NodeProcess first = run("bob", bob);
         first.awaitStderr("joined session 'team' with the invite join\\[0\\] of the config", START);
         Await.until(() -> connectedMembers(alice) == 2, Duration.ofSeconds(30), "bob a member at alice");
         List<JsonNode> logged = jsonLines(first.stderr());
         assertThat(logged).as("every line of bob's log is a JSON object").isNotEmpty();
         assertThat(logged).extracting(line -> line.path("level").asText()).contains("DEBUG", "INFO");
+        // The key went where identity-file says, and it is the one the node runs with.
+        assertThat(directory.resolve("keys/bob.key")).isRegularFile();
+        assertThat(directory.resolve("bob-data/identity.key")).doesNotExist();
+        assertThat(finished("bob id", 0, "id", "-c", bob.toString()).stdout().strip())
+                .isEqualTo("bob  " + status(this, bob).path("id").asText());
         first.kill();
 
         NodeProcess second = run("bob", bob);

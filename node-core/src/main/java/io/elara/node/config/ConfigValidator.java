@@ -4,6 +4,7 @@ import io.elara.crypto.identity.NodeId;
 import io.elara.node.flow.FlowSpec;
 import io.elara.node.wire.EventFrameCodec;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +50,22 @@ final class ConfigValidator {
                     .normalize();
         } catch (InvalidPathException e) {
             throw error("/data-dir", "data-dir", "'" + raw.dataDirectory + "' is not a valid path");
+        }
+
+        Path identityFile = null;
+        if (raw.identityFile != null) {
+            try {
+                identityFile = baseDirectory.resolve(raw.identityFile).normalize();
+            } catch (InvalidPathException e) {
+                throw error("/identity-file", "identity-file", "'" + raw.identityFile + "' is not a valid path");
+            }
+            if (raw.identityFile.isBlank() || Files.isDirectory(identityFile)) {
+                throw error(
+                        "/identity-file",
+                        "identity-file",
+                        "'" + raw.identityFile + "' is a directory; the key file itself (elara run creates it when"
+                                + " missing)");
+            }
         }
 
         InetSocketAddress bind = bind(raw.bind);
@@ -257,7 +274,8 @@ final class ConfigValidator {
                 turn,
                 metrics,
                 join,
-                logging);
+                logging,
+                identityFile);
     }
 
     private TurnServer turn(RawConfig.RawTurn raw, Path baseDirectory) throws ConfigException {

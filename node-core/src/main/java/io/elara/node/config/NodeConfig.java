@@ -22,6 +22,8 @@ import java.util.List;
  * @param turn the TURN server it takes a relayed address on ({@code stun.turn}), or null
  * @param join invites ({@code join:}) the node uses when it runs, for the sessions it is not in yet
  * @param logging how {@code elara run} logs ({@code logging:})
+ * @param identityFile the node's key file ({@code identity-file:}), or null for {@code identity.key} in the data
+ *     directory
  * @param metricsListen where a running node serves {@code /metrics} (Prometheus) and {@code /health} over HTTP
  *     ({@code metrics.listen}), or null for nowhere
  */
@@ -39,7 +41,8 @@ public record NodeConfig(
         TurnServer turn,
         InetSocketAddress metricsListen,
         List<String> join,
-        Logging logging) {
+        Logging logging,
+        Path identityFile) {
     /** The port a node listens on when the config does not say. */
     public static final int DEFAULT_PORT = 7460;
 
@@ -89,7 +92,8 @@ public record NodeConfig(
                 null,
                 null,
                 List.of(),
-                Logging.DEFAULT);
+                Logging.DEFAULT,
+                null);
     }
 
     /** A builder for a node named {@code name}; validation happens in {@link Builder#build}. */
@@ -113,7 +117,8 @@ public record NodeConfig(
                 turn,
                 metricsListen,
                 join,
-                logging);
+                logging,
+                identityFile);
     }
 
     /** Builds a config in code, checked by the same rules as a file. */

@@ -38,6 +38,9 @@ final class RawConfig {
     @JsonProperty("join")
     List<String> join;
 
+    @JsonProperty("identity-file")
+    String identityFile;
+
     @JsonProperty("logging")
     RawLogging logging;
 

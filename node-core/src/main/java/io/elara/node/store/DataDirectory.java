@@ -31,9 +31,23 @@ public final class DataDirectory {
     private static final int SOCKET_PATH_BYTES_MAX = 100;
 
     private final Path root;
+    private final Path identity;
 
     public DataDirectory(Path root) {
+        this(root, null);
+    }
+
+    /** A data directory whose key file is {@code identityFile}, or {@code identity.key} in it when null. */
+    public DataDirectory(Path root, Path identityFile) {
         this.root = root.toAbsolutePath().normalize();
+        this.identity = identityFile == null
+                ? this.root.resolve(IDENTITY_FILE)
+                : identityFile.toAbsolutePath().normalize();
+    }
+
+    /** The data directory of {@code config}, with the key file its {@code identity-file:} names, if any. */
+    public static DataDirectory of(io.elara.node.config.NodeConfig config) {
+        return new DataDirectory(config.dataDirectory(), config.identityFile());
     }
 
     public Path root() {
@@ -45,7 +59,7 @@ public final class DataDirectory {
     }
 
     public Path identityFile() {
-        return root.resolve(IDENTITY_FILE);
+        return identity;
     }
 
     /** The node's SQLite database ({@link NodeStore}). */

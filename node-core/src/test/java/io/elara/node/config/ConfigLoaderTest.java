@@ -99,7 +99,7 @@ class ConfigLoaderTest {
                 .isEqualTo("FILE:3:3: bind: unknown key 'prot' (known here: address, port)");
         assertThat(error("name: alice\ncolour: blue\n"))
                 .startsWith(
-                        "FILE:2:1: unknown key 'colour' (known here: bind, data-dir, flows, join, limits, logging, metrics, name,");
+                        "FILE:2:1: unknown key 'colour' (known here: bind, data-dir, flows, identity-file, join, limits, logging,");
     }
 
     @Test
@@ -175,6 +175,24 @@ class ConfigLoaderTest {
                 .isEqualTo("FILE:3:11: logging.format: 'xml' is not one of human, json");
         assertThat(error("name: alice\nlogging:\n  file: x.log\n"))
                 .isEqualTo("FILE:3:3: logging: unknown key 'file' (known here: format, level)");
+    }
+
+    @Test
+    void shouldReadTheIdentityFileRelativeToTheConfigAndRefuseADirectory() throws Exception {
+        assertThat(ConfigLoader.load(write("name: alice\n")).identityFile()).isNull();
+        NodeConfig config = ConfigLoader.load(write("name: alice\nidentity-file: keys/alice.key\n"));
+        assertThat(config.identityFile())
+                .isEqualTo(directory.resolve("keys/alice.key").normalize());
+        assertThat(io.elara.node.store.DataDirectory.of(config).identityFile())
+                .isEqualTo(directory.resolve("keys/alice.key").toAbsolutePath().normalize());
+        assertThat(io.elara.node.store.DataDirectory.of(ConfigLoader.load(write("name: alice\n")))
+                        .identityFile()
+                        .getFileName())
+                .hasToString("identity.key");
+        java.nio.file.Files.createDirectories(directory.resolve("keys"));
+        assertThat(error("name: alice\nidentity-file: keys\n"))
+                .isEqualTo("FILE:2:16: identity-file: 'keys' is a directory; the key file itself (elara run creates it"
+                        + " when missing)");
     }
 
     @Test
