@@ -60,6 +60,19 @@ public final class ChatClient implements AutoCloseable {
     });
     private final Map<String, Integer> unread = new ConcurrentHashMap<>();
 
+    /** Sends whose answer is awaited at most at once; the control socket serves {@code CLIENTS_MAX} connections. */
+    private static final int SENDS_OUTSTANDING_MAX = 16;
+
+    private final java.util.concurrent.Semaphore sendsOutstanding =
+            new java.util.concurrent.Semaphore(SENDS_OUTSTANDING_MAX);
+
+    /** Threads that wait for the acknowledgements of sends the node already has. */
+    private final ExecutorService waiters = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "elara-chat-acks");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     /** Own messages sent from this chat, by event id: how many members acknowledged each (for /history). */
     private final Map<String, Integer> deliveredTo = new ConcurrentHashMap<>();
 
@@ -380,34 +393,81 @@ public final class ChatClient implements AutoCloseable {
             return;
         }
         sender.execute(() -> {
+            // One connection per message. The send thread waits only until the node has the message (so messages keep
+            // the order they were typed in), not for the members' acknowledgements: a waiter reads that answer.
+            ControlClient client = null;
+            boolean handedOver = false;
             try {
+                sendsOutstanding.acquire();
                 Map<String, Object> request = new LinkedHashMap<>();
                 request.put("op", "send");
                 request.put("session", session);
                 request.put("text", text);
                 request.put("timeoutMs", SEND_TIMEOUT_MS);
-                JsonNode answer = ask(request);
-                String id = answer.path("id").asText("");
-                if (!id.isEmpty()) {
-                    if (deliveredTo.size() >= DELIVERIES_KEPT) {
-                        deliveredTo.clear();
+                request.put("submitted", true);
+                client = ControlClient.connect(socket);
+                client.send(request);
+                JsonNode first = client.next();
+                if (first == null) {
+                    throw new IOException("the node closed the connection before answering");
+                }
+                if (!first.has("submitted")) {
+                    sent(first);
+                    return;
+                }
+                ControlClient open = client;
+                waiters.execute(() -> {
+                    try (open) {
+                        JsonNode answer = open.next();
+                        if (answer == null) {
+                            throw new IOException("the node closed the connection before answering");
+                        }
+                        sent(answer);
+                    } catch (IOException e) {
+                        view.show("not sent: " + e.getMessage());
+                    } finally {
+                        sendsOutstanding.release();
                     }
-                    deliveredTo.put(id, answer.path("acknowledgedBy").size());
-                }
-                if (answer.path("ok").asBoolean()) {
-                    delivery = "delivered to " + answer.path("acknowledgedBy").size();
-                    updateStatus();
-                } else {
-                    String why = answer.path("error").asText();
-                    view.show(view.dim(
-                            why.startsWith("not acknowledged")
-                                    ? "(not yet delivered to everyone: the node keeps sending it)"
-                                    : "not sent: " + why));
-                }
+                });
+                handedOver = true;
             } catch (IOException e) {
                 view.show("not sent: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the chat is closing
+            } finally {
+                if (!handedOver) {
+                    if (client != null) {
+                        try {
+                            client.close();
+                        } catch (IOException e) {
+                            // closing a connection whose answer was read or lost: nothing to tell
+                        }
+                    }
+                    sendsOutstanding.release();
+                }
             }
         });
+    }
+
+    /** The node's answer to one of {@link #say}'s sends: how far it got, or why it did not. */
+    private void sent(JsonNode answer) {
+        String id = answer.path("id").asText("");
+        if (!id.isEmpty()) {
+            if (deliveredTo.size() >= DELIVERIES_KEPT) {
+                deliveredTo.clear();
+            }
+            deliveredTo.put(id, answer.path("acknowledgedBy").size());
+        }
+        if (answer.path("ok").asBoolean()) {
+            delivery = "delivered to " + answer.path("acknowledgedBy").size();
+            updateStatus();
+        } else {
+            String why = answer.path("error").asText();
+            view.show(view.dim(
+                    why.startsWith("not acknowledged")
+                            ? "(not yet delivered to everyone: the node keeps sending it)"
+                            : "not sent: " + why));
+        }
     }
 
     private boolean command(ChatInput.Run run) throws IOException {
@@ -966,6 +1026,9 @@ public final class ChatClient implements AutoCloseable {
         sender.shutdown();
         try {
             sender.awaitTermination(SEND_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
+            // Then what was sent says how far it got, as before the chat closed.
+            waiters.shutdown();
+            waiters.awaitTermination(SEND_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

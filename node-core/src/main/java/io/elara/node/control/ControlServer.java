@@ -228,11 +228,18 @@ public final class ControlServer implements AutoCloseable {
         // in that order, as they complete. The node keeps their order on the wire.
         int window = signal ? io.elara.node.NodeCore.SIGNAL_QUEUE_MAX / 2 : SEND_WINDOW;
         java.util.ArrayDeque<CompletableFuture<SendResult>> inFlight = new java.util.ArrayDeque<>();
+        // "submitted": true asks for a first line once the sends are handed to the node, before any is answered: a
+        // client that waits for it and no more keeps its messages in order across connections, without waiting for
+        // each one's acknowledgement before sending the next.
+        boolean confirm = request.path("submitted").asBoolean(false);
         int next = 0;
         for (int i = 0; i < texts.size(); i++) {
             while (next < texts.size() && next - i < window) {
                 String text = texts.get(next++);
                 inFlight.add(signal ? proxy.sendSignal(target, text) : proxy.sendText(target, text));
+            }
+            if (confirm && i == 0) {
+                line.writeLine("{\"ok\":true,\"submitted\":" + next + "}");
             }
             CompletableFuture<SendResult> sent = inFlight.poll();
             try {
