@@ -53,8 +53,10 @@ import java.util.stream.Stream;
  *
  * <p>Every message carries a marker, {@code chat-bench RUN PHASE SEQUENCE}, with a random run id; {@code c} marks the
  * first line (awaited alone, so that chat B is surely following), {@code w} warm-up (not counted), {@code m} measured,
- * {@code e} the last line, which is awaited so that a message shown twice before it is counted. A message not shown within {@link #ARRIVAL_TIMEOUT_MS} of the last send is lost. Every child is
- * stopped and the directory deleted before {@link #run} returns, and by a shutdown hook when the run is interrupted.
+ * {@code e} the last line, which is awaited so that a message shown twice before it is counted. The measured messages
+ * start once every warm-up message has shown, so they start on an empty queue. A message not shown within {@link
+ * #ARRIVAL_TIMEOUT_MS} of the end of its phase is lost. Every child is stopped and the directory deleted before {@link
+ * #run} returns, and by a shutdown hook when the run is interrupted.
  */
 public final class ChatLatencyBench {
     /** The session both nodes are in. */
@@ -69,7 +71,7 @@ public final class ChatLatencyBench {
     private static final long CONNECT_TIMEOUT_MS = 30_000;
     /** How long the first message may take to show: it may wait for chat B to subscribe. */
     private static final long FIRST_MESSAGE_TIMEOUT_MS = 30_000;
-    /** How long after the last send a message may still show before it is counted as lost. */
+    /** How long after the last send of a phase a message may still show before it is counted as lost. */
     private static final long ARRIVAL_TIMEOUT_MS = 15_000;
 
     private static final long POLL_NS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -94,7 +96,7 @@ public final class ChatLatencyBench {
      * @param warmupLost warm-up messages never shown at B (not in the figures, but a failure all the same)
      * @param duplicates lines shown at B beyond the first for a message (warm-up included)
      * @param exactlyOnce every message, warm-up included, shown exactly once
-     * @param durationS from the first message typed to the last
+     * @param durationS from the first measured message typed to the last
      * @param senderNotice the last line chat A printed that was not a message (such as {@code not sent: ...}), or null
      */
     public record Figures(
@@ -210,21 +212,15 @@ public final class ChatLatencyBench {
         write(typing, "chat-bench " + run + " c0 hello");
         await(connectShown, FIRST_MESSAGE_TIMEOUT_MS, "the first message to show at chat B", chatB, RECEIVER + "-chat");
 
+        typeAll(typing, 0, settings.warmup());
+        // The measured messages start on an empty queue: chat A sends one message at a time, each once the one before
+        // is acknowledged, and cold JVMs fall behind a fast pace by hundreds of milliseconds. Measuring right after
+        // the warm-up measured that backlog draining, not the chat.
+        awaitShown(settings.warmup());
         long startNs = System.nanoTime();
-        long nextNs = startNs;
-        for (int i = 0; i < total; i++) {
-            waitUntil(nextNs);
-            type(typing, i);
-            nextNs += settings.intervalNs();
-        }
+        typeAll(typing, settings.warmup(), total);
         long lastSentNs = System.nanoTime();
-        long deadlineNs = lastSentNs + TimeUnit.MILLISECONDS.toNanos(ARRIVAL_TIMEOUT_MS);
-        while (!allShown() && System.nanoTime() - deadlineNs < 0) {
-            if (!chatB.isAlive()) {
-                throw failure("chat B exited with code " + chatB.exitValue(), RECEIVER + "-chat");
-            }
-            LockSupport.parkNanos(POLL_NS);
-        }
+        awaitShown(total);
         // A last line, awaited, so that a message shown twice before it is counted.
         write(typing, "chat-bench " + run + " e0 end of run");
         endShown.await(ARRIVAL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -334,8 +330,32 @@ public final class ChatLatencyBench {
         }
     }
 
-    private boolean allShown() {
-        for (int i = 0; i < shown.length(); i++) {
+    /** Types messages {@code from} to {@code to} (exclusive), one every interval on an absolute schedule. */
+    private void typeAll(OutputStream typing, int from, int to) throws IOException {
+        long nextNs = System.nanoTime();
+        for (int i = from; i < to; i++) {
+            waitUntil(nextNs);
+            type(typing, i);
+            nextNs += settings.intervalNs();
+        }
+    }
+
+    /**
+     * Waits until messages 0 to {@code count} (exclusive) have all shown at B, or {@link #ARRIVAL_TIMEOUT_MS} after
+     * now; those still missing then are counted as lost.
+     */
+    private void awaitShown(int count) {
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ARRIVAL_TIMEOUT_MS);
+        while (!allShown(count) && System.nanoTime() - deadlineNs < 0) {
+            if (!chatB.isAlive()) {
+                throw failure("chat B exited with code " + chatB.exitValue(), RECEIVER + "-chat");
+            }
+            LockSupport.parkNanos(POLL_NS);
+        }
+    }
+
+    private boolean allShown(int count) {
+        for (int i = 0; i < count; i++) {
             if (shown.get(i) == 0) {
                 return false;
             }
@@ -383,7 +403,7 @@ public final class ChatLatencyBench {
         return new DataDirectory(directory).configFile();
     }
 
-    /** Runs {@code elara ARGS} in this process, as the command line would; returns its output or fails with its error. */
+    /** Runs {@code elara ARGS} in this process, as the command line would: its output, or a failure with its error. */
     private static String elara(String... args) {
         StringWriter out = new StringWriter();
         StringWriter errors = new StringWriter();
