@@ -298,25 +298,11 @@ public final class EndToEndBench {
     }
 
     private void startChild(Path receiverConfig) throws IOException {
-        String java = ProcessHandle.current()
-                .info()
-                .command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(forwardedJvmOptions());
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.elara.cli.Main",
-                "bench",
-                "peer",
-                "--config",
-                receiverConfig.toString()));
+        List<String> command = new ArrayList<>(List.of("bench", "peer", "--config", receiverConfig.toString()));
         if (settings.persist()) {
             command.add("--persist");
         }
-        child = new ProcessBuilder(command)
+        child = new ProcessBuilder(ChildJvm.elara(command))
                 .redirectError(root.resolve("receiver.log").toFile())
                 .start();
         childInput = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
@@ -338,26 +324,6 @@ public final class EndToEndBench {
                 "elara-bench-receiver-pipe");
         reader.setDaemon(true);
         reader.start();
-    }
-
-    /**
-     * The options of this JVM that shape what is measured (heap, collector, assertions, system properties), so that
-     * the receiver runs as the sender does. Agents, debuggers and class-data archives (which name this process's own
-     * class path) are not passed on.
-     */
-    private static List<String> forwardedJvmOptions() {
-        List<String> forwarded = new ArrayList<>();
-        for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (option.startsWith("-D")
-                    || option.equals("-ea")
-                    || option.startsWith("-enableassertions")
-                    || option.startsWith("-Xmx")
-                    || option.startsWith("-Xms")
-                    || (option.startsWith("-XX:+Use") && option.endsWith("GC"))) {
-                forwarded.add(option);
-            }
-        }
-        return forwarded;
     }
 
     private int awaitReady() throws InterruptedException {

@@ -1,5 +1,5 @@
 /**
- * {@code elara bench throughput} and {@code elara bench latency}: two real nodes on loopback, one of them a child
- * process, the reliable lane between them measured end to end.
+ * {@code elara bench throughput}, {@code latency} and {@code chat}: two real nodes on loopback, as child processes, the
+ * reliable lane between them (or a chat on each) measured end to end.
  */
 package io.elara.cli.bench;

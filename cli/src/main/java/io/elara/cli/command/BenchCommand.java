@@ -7,11 +7,12 @@ import picocli.CommandLine.Command;
         name = "bench",
         description =
                 "Measure Elara on this machine: the text CRDT on editing traces; throughput and latency between two"
-                        + " nodes on loopback.",
+                        + " nodes on loopback; chat's Enter-to-render latency.",
         subcommands = {
             BenchCrdtCommand.class,
             BenchThroughputCommand.class,
             BenchLatencyCommand.class,
+            BenchChatCommand.class,
             BenchGoodputCommand.class,
             BenchPeerCommand.class
         })
