@@ -21,6 +21,7 @@ import io.elara.cli.command.SimCommand;
 import io.elara.cli.command.StatusCommand;
 import io.elara.cli.command.StunCommand;
 import io.elara.cli.command.TailCommand;
+import io.elara.cli.command.VoiceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             SessionCommand.class,
             PresenceCommand.class,
+            VoiceCommand.class,
             InviteCommand.class,
             JoinCommand.class,
             StunCommand.class,

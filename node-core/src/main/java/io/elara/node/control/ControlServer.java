@@ -187,6 +187,8 @@ public final class ControlServer implements AutoCloseable {
                 case "invite" -> invite(json, line);
                 case "join" -> join(json, line);
                 case "state" -> state(json, line);
+                case "media-send" -> mediaSend(json, line);
+                case "media-listen" -> mediaListen(line);
                 default ->
                     line.writeLine(error("unknown op '" + op + "' (send, tail, status, session, invite, join, state)"));
             }
@@ -251,6 +253,164 @@ public final class ControlServer implements AutoCloseable {
                 line.writeLine(error("not acknowledged by " + target + " within " + timeoutMs
                         + " ms (the node keeps it in its mailbox and sends it again until the recipient has it)"));
             }
+        }
+    }
+
+    /** Frames a media listener holds for its client at most; past this, frames are dropped and counted. */
+    static final int MEDIA_QUEUE_FRAMES_MAX = 512;
+
+    /**
+     * {@code {"op":"media-send","session":S,"stream":N,"budgetMs":M}}, then one line per frame, {@code
+     * {"payload":BASE64}}, until {@code {"end":true}} or the client closes: each frame goes on the latency-first lane,
+     * class PERCEPTUAL, to every connected member of the session. Nothing is answered per frame (media is never
+     * waited for); the end is answered with how many frames went to how many members, and why any did not.
+     */
+    @SuppressWarnings("FutureReturnValueIgnored") // a frame is never waited for; outcomes are counted on the loop
+    private void mediaSend(JsonNode request, LineChannel line) throws IOException, InterruptedException {
+        String session = request.path("session").asText(null);
+        int stream = request.path("stream").asInt(-1);
+        long budgetUs = request.path("budgetMs").asLong(200) * 1_000;
+        if (session == null || stream < 0 || stream > 0xFFFF) {
+            line.writeLine(error("media-send needs \"session\" and a \"stream\" of 0 to 65535"));
+            return;
+        }
+        CompletableFuture<List<String>> members = proxy.call((core, nowNs, result) -> {
+            List<String> names = new java.util.ArrayList<>();
+            for (io.elara.node.SessionInfo info : core.sessionList(nowNs)) {
+                if (info.name().equals(session)) {
+                    for (io.elara.node.SessionInfo.Member member : info.members()) {
+                        if (!member.self() && member.connected()) {
+                            names.add(member.name());
+                        }
+                    }
+                    result.complete(names);
+                    return;
+                }
+            }
+            result.completeExceptionally(new io.elara.node.SendException("no session named '" + session + "'"));
+        });
+        List<String> recipients;
+        try {
+            recipients = members.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            line.writeLine(error(e instanceof ExecutionException ? e.getCause().getMessage() : "node did not answer"));
+            return;
+        }
+        line.writeLine("{\"ok\":true,\"members\":" + ControlJson.MAPPER.writeValueAsString(recipients) + "}");
+        Map<String, java.util.concurrent.atomic.AtomicLong> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+        long frames = 0;
+        long malformed = 0;
+        String text;
+        while ((text = line.readLine()) != null) {
+            JsonNode frame;
+            try {
+                frame = ControlJson.MAPPER.readTree(text);
+            } catch (JsonProcessingException e) {
+                malformed++;
+                continue;
+            }
+            if (frame.path("end").asBoolean(false)) {
+                break;
+            }
+            byte[] payload;
+            try {
+                payload = java.util.Base64.getDecoder()
+                        .decode(frame.path("payload").asText(""));
+            } catch (IllegalArgumentException e) {
+                malformed++;
+                continue;
+            }
+            frames++;
+            proxy.call((core, nowNs, result) -> {
+                for (String member : recipients) {
+                    io.elara.node.lane.MediaSendResult sent = core.sendMedia(
+                            member,
+                            stream,
+                            io.elara.node.lane.TrafficClass.PERCEPTUAL,
+                            io.netty.buffer.Unpooled.wrappedBuffer(payload),
+                            budgetUs,
+                            nowNs);
+                    outcomes.computeIfAbsent(
+                                    sent.name().toLowerCase(java.util.Locale.ROOT),
+                                    k -> new java.util.concurrent.atomic.AtomicLong())
+                            .incrementAndGet();
+                }
+                result.complete(null);
+            });
+        }
+        try {
+            // The loop runs calls in order: once this one ran, every frame's outcome is counted.
+            proxy.<Void>call((core, nowNs, result) -> result.complete(null)).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            line.writeLine(error("node did not answer"));
+            return;
+        }
+        Map<String, Object> answer = ok();
+        answer.put("frames", frames);
+        answer.put("malformed", malformed);
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        outcomes.forEach((outcome, count) -> counts.put(outcome, count.get()));
+        answer.put("outcomes", counts);
+        line.writeLine(ControlJson.MAPPER.writeValueAsString(answer));
+    }
+
+    /** One media frame copied off the loop for a listening client. */
+    @SuppressWarnings("ArrayRecordComponent") // a copy of the payload, handed on once
+    private record HeardFrame(String peer, int stream, int sequence, byte[] payload) {}
+
+    /**
+     * {@code {"op":"media-listen"}}: answers {@code {"ok":true}}, then one line per media frame the node receives,
+     * {@code {"peer","stream","sequence","payload":BASE64}}, until the client closes; {@code {"dropped":N}} when the
+     * client reads too slowly.
+     */
+    @SuppressWarnings("FutureReturnValueIgnored") // unsubscribing at the end: nothing to wait for
+    private void mediaListen(LineChannel line) throws IOException, InterruptedException {
+        ArrayBlockingQueue<HeardFrame> queue = new ArrayBlockingQueue<>(MEDIA_QUEUE_FRAMES_MAX);
+        AtomicLong dropped = new AtomicLong();
+        io.elara.node.MediaListener listener = (peer, stream, sequence, cls, buffer, offset, length) -> {
+            byte[] payload = new byte[length];
+            buffer.getBytes(offset, payload);
+            if (!queue.offer(new HeardFrame(peer, stream, sequence, payload))) {
+                dropped.incrementAndGet();
+            }
+        };
+        boolean subscribed;
+        try {
+            subscribed = proxy.<Boolean>call((core, nowNs, result) -> result.complete(core.subscribeMedia(listener)))
+                    .get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            line.writeLine(error("node did not answer"));
+            return;
+        }
+        if (!subscribed) {
+            line.writeLine(error("too many media listeners on this node"));
+            return;
+        }
+        try {
+            line.writeLine("{\"ok\":true}");
+            line.channel().configureBlocking(false);
+            long reportedDrops = 0;
+            java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+            while (!closed) {
+                HeardFrame frame = queue.poll(200, TimeUnit.MILLISECONDS);
+                long drops = dropped.get();
+                if (drops != reportedDrops) {
+                    line.writeLine("{\"dropped\":" + (drops - reportedDrops) + "}");
+                    reportedDrops = drops;
+                }
+                if (frame != null) {
+                    line.writeLine("{\"peer\":" + ControlJson.MAPPER.writeValueAsString(frame.peer()) + ",\"stream\":"
+                            + frame.stream() + ",\"sequence\":" + Integer.toUnsignedString(frame.sequence())
+                            + ",\"payload\":\"" + base64.encodeToString(frame.payload()) + "\"}");
+                } else if (line.peerClosed()) {
+                    return;
+                }
+            }
+        } finally {
+            proxy.call((core, nowNs, result) -> {
+                core.unsubscribeMedia(listener);
+                result.complete(null);
+            });
         }
     }
 

@@ -19,6 +19,8 @@ public final class JitterBuffer {
     public static final int CONCEALED_RUN_MAX = 5;
     /** Frames beyond the target held before the oldest is dropped. */
     public static final int SHRINK_MARGIN_FRAMES = 3;
+    /** Frames in a row that must find the buffer over its target before one is dropped (2 s). */
+    public static final int SHRINK_AFTER_FRAMES = 100;
     /** Frames held at most. */
     public static final int HELD_MAX = 64;
 
@@ -42,6 +44,7 @@ public final class JitterBuffer {
     private long nextPlayNs;
     private long delayNs = DELAY_MIN_NS;
     private int concealedRun;
+    private int overTarget;
     private boolean lastTransitSet;
     private long lastTransitNs;
     private double jitterNs;
@@ -83,13 +86,16 @@ public final class JitterBuffer {
             return;
         }
         held.put(index, packet.opus());
-        // Shrink: more held than the delay needs (the sender's clock runs faster, or the delay grew for a burst that
-        // is over): the oldest frame goes.
+        // Shrink: more held than the delay needs for SHRINK_AFTER_FRAMES frames in a row (the sender's clock runs
+        // faster, or the delay grew for a burst that is over): the oldest frame goes. A burst alone (a cold start, a
+        // path that held frames back a moment) drains by itself and costs nothing.
         long target = Math.max(delayNs, DELAY_MIN_NS + (long) (3 * jitterNs)) / VoiceCodec.FRAME_NS;
-        if (held.size() > target + SHRINK_MARGIN_FRAMES && held.firstKey() == nextIndex) {
+        overTarget = held.size() > target + SHRINK_MARGIN_FRAMES ? overTarget + 1 : 0;
+        if (overTarget >= SHRINK_AFTER_FRAMES && held.firstKey() == nextIndex) {
             held.pollFirstEntry();
             nextIndex++;
             dropped++;
+            overTarget = 0;
         }
     }
 

@@ -75,6 +75,7 @@ class JitterBufferTest {
         }
         long good = buffer.received() + buffer.recovered();
         System.out.printf(
+                java.util.Locale.ROOT,
                 "%d frames: %d received, %d recovered by FEC, %d concealed, %d silent, %d late, %d dropped;"
                         + " delay %d ms (max %d), jitter %d ms%n",
                 frames,
