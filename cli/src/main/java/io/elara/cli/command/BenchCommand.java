@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             BenchThroughputCommand.class,
             BenchLatencyCommand.class,
             BenchChatCommand.class,
+            BenchVoiceCommand.class,
             BenchGoodputCommand.class,
             BenchPeerCommand.class
         })

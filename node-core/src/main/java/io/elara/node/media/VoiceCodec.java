@@ -23,7 +23,7 @@ public final class VoiceCodec {
     public static final int PACKET_BYTES_MAX = 1_000;
 
     private final OpusEncoder encoder;
-    private final OpusDecoder decoder;
+    private OpusDecoder decoder;
     private final short[] pcm = new short[FRAME_SAMPLES];
     private final byte[] packet = new byte[PACKET_BYTES_MAX];
     private int bitrate;
@@ -109,8 +109,11 @@ public final class VoiceCodec {
             int samples = decoder.decode(packet, 0, packet.length, pcm, 0, FRAME_SAMPLES, fec);
             toFloat(samples, out);
             return true;
-        } catch (OpusException | RuntimeException e) {
+        } catch (OpusException | RuntimeException | AssertionError e) {
+            // A packet that is not valid Opus. Concentus checks some of that with Java assertions (AssertionError when
+            // they are on, found by VoicePacketFuzzTest); its state may be half-updated, so the decoder starts over.
             java.util.Arrays.fill(out, 0f);
+            resetDecoder();
             return false;
         }
     }
@@ -120,8 +123,17 @@ public final class VoiceCodec {
         try {
             int samples = decoder.decode(null, 0, 0, pcm, 0, FRAME_SAMPLES, false);
             toFloat(samples, out);
-        } catch (OpusException | RuntimeException e) {
+        } catch (OpusException | RuntimeException | AssertionError e) {
             java.util.Arrays.fill(out, 0f);
+            resetDecoder();
+        }
+    }
+
+    private void resetDecoder() {
+        try {
+            decoder = new OpusDecoder(SAMPLE_RATE, 1);
+        } catch (OpusException e) {
+            throw new IllegalStateException("Opus refused a 48 kHz mono decoder: " + e.getMessage(), e);
         }
     }
 
