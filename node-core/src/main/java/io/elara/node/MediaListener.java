@@ -5,7 +5,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Receives media frames delivered by the latency-first lane ({@link NodeCore#subscribeMedia}): per peer and stream,
- * each frame at most once and in increasing sequence order, with gaps where frames were dropped or lost. Called on the
+ * each frame at most once, as it arrives: mostly in increasing sequence order, with gaps where frames were dropped or
+ * lost, and a frame the path reordered after the newer ones that overtook it (at most 63 of them). Called on the
  * loop thread; must not block.
  */
 @FunctionalInterface

@@ -31,6 +31,10 @@ public final class LossyUdpRelay implements AutoCloseable {
     private final DatagramSocket senderSocket;
     private final DatagramSocket receiverSocket;
     private final double dropFraction;
+    private final long jitterMaxNs;
+    /** Sends held back for jitter; null without jitter. */
+    private final java.util.concurrent.ScheduledExecutorService delays;
+
     private final Direction towardsReceiver;
     private final Direction towardsSender;
     private volatile InetSocketAddress sender;
@@ -68,6 +72,24 @@ public final class LossyUdpRelay implements AutoCloseable {
                         dropped.incrementAndGet();
                         continue;
                     }
+                    if (jitterMaxNs > 0) {
+                        // Held back a random 0 to jitterMaxNs, each datagram on its own: later ones may overtake it.
+                        byte[] copy = java.util.Arrays.copyOfRange(buffer, 0, packet.getLength());
+                        long delayNs = random.nextLong(jitterMaxNs + 1);
+                        @SuppressWarnings("FutureReturnValueIgnored") // a send that fails is a drop, counted there
+                        Object unused = delays.schedule(
+                                () -> {
+                                    try {
+                                        to.send(new DatagramPacket(copy, copy.length, destination));
+                                    } catch (IOException e) {
+                                        dropped.incrementAndGet();
+                                    }
+                                },
+                                delayNs,
+                                java.util.concurrent.TimeUnit.NANOSECONDS);
+                        forwarded.incrementAndGet();
+                        continue;
+                    }
                     packet.setSocketAddress(destination);
                     to.send(packet);
                     forwarded.incrementAndGet();
@@ -83,9 +105,17 @@ public final class LossyUdpRelay implements AutoCloseable {
         }
     }
 
-    private LossyUdpRelay(double dropFraction, long seed) throws SocketException {
+    private LossyUdpRelay(double dropFraction, long jitterMaxNs, long seed) throws SocketException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         this.dropFraction = dropFraction;
+        this.jitterMaxNs = jitterMaxNs;
+        this.delays = jitterMaxNs <= 0
+                ? null
+                : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                    Thread thread = new Thread(task, "relay-jitter");
+                    thread.setDaemon(true);
+                    return thread;
+                });
         this.senderSocket = new DatagramSocket(new InetSocketAddress(loopback, 0));
         this.receiverSocket = new DatagramSocket(new InetSocketAddress(loopback, 0));
         for (DatagramSocket socket : new DatagramSocket[] {senderSocket, receiverSocket}) {
@@ -104,11 +134,19 @@ public final class LossyUdpRelay implements AutoCloseable {
      * #connect} names both ends, everything that arrives is dropped (and counted).
      */
     public static LossyUdpRelay start(double dropFraction, long seed) {
+        return start(dropFraction, 0, seed);
+    }
+
+    /**
+     * As {@link #start(double, long)}, and each datagram is also held back a random 0 to {@code jitterMaxNs} before it
+     * goes on (the kernel has no netem here): delay variation, and the reordering it brings.
+     */
+    public static LossyUdpRelay start(double dropFraction, long jitterMaxNs, long seed) {
         if (!(dropFraction >= 0 && dropFraction < 1)) {
             throw new IllegalArgumentException("a drop fraction is 0 to below 1, got " + dropFraction);
         }
         try {
-            LossyUdpRelay relay = new LossyUdpRelay(dropFraction, seed);
+            LossyUdpRelay relay = new LossyUdpRelay(dropFraction, jitterMaxNs, seed);
             relay.towardsReceiver.thread.start();
             relay.towardsSender.thread.start();
             return relay;
@@ -160,6 +198,9 @@ public final class LossyUdpRelay implements AutoCloseable {
     /** Closes both sockets, which ends both threads. */
     @Override
     public void close() {
+        if (delays != null) {
+            delays.shutdownNow();
+        }
         senderSocket.close();
         receiverSocket.close();
     }

@@ -54,6 +54,85 @@ class VoiceSystemTest extends SystemTestSupport {
     }
 
     @Test
+    void shouldPlayNinetyNinePercentOfFramesThroughFivePercentLossAndThirtyMsOfJitter() throws Exception {
+        // Goal: the impaired-path criterion with real processes. Method: alice and bob, configured peers in
+        // session lobby, reach each other only through a userspace relay that drops 5 % of datagrams each way at
+        // random and holds each back 0 to 30 ms (so some overtake others); alice speaks 20 s of speech with FEC for
+        // 5 % loss; bob's recorder reports what it received, recovered, concealed, and its playout delay.
+        Path speech = speech(
+                "speech-long.wav",
+                "This is a longer test of voice through a path that loses and delays packets. The jitter buffer"
+                        + " waits a little, forward error correction brings back most lost frames, and the decoder"
+                        + " conceals the rest. One, two, three, four, five, six, seven, eight, nine, ten.");
+        int alicePort = io.elara.testing.net.FreePorts.udp();
+        int bobPort = io.elara.testing.net.FreePorts.udp();
+        try (io.elara.cli.bench.LossyUdpRelay relay = io.elara.cli.bench.LossyUdpRelay.start(
+                0.05, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(30), 7)) {
+            relay.connect(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), alicePort),
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), bobPort));
+            Path alice = config("alice", alicePort, "bob", relay.senderFacing().getPort());
+            Path bob = config("bob", bobPort, "alice", relay.receiverFacing().getPort());
+            try (NodeProcess aliceRun = run("alice", alice);
+                    NodeProcess bobRun = run("bob", bob)) {
+                // Media does not dial: a message first sets up the secure session (through the lossy relay).
+                finished("hello", 0, "send", "-c", alice.toString(), "--session", "lobby", "hello");
+                Path recorded = directory.resolve("recorded-lossy.wav");
+                NodeProcess record = elara(
+                        "bob records",
+                        "voice",
+                        "record",
+                        "lobby",
+                        recorded.toString(),
+                        "--duration",
+                        "60s",
+                        "-c",
+                        bob.toString());
+                Thread.sleep(2_000);
+                NodeProcess send = finished(
+                        "alice speaks",
+                        0,
+                        "voice",
+                        "send",
+                        "lobby",
+                        speech.toString(),
+                        "--fec",
+                        "5",
+                        "-c",
+                        alice.toString());
+                assertThat(record.waitFor(EXIT)).as(record.describe()).isZero();
+                System.out.println(send.stdout() + record.stdout() + "relay: " + relay.forwarded() + " forwarded, "
+                        + relay.dropped() + " dropped");
+                int sent = Integer.parseInt(
+                        send.awaitStdout("sent (\\d+) frames", START).group(1));
+                java.util.regex.Matcher stats = record.awaitStdout(
+                        "alice: (\\d+) received, (\\d+) recovered by FEC, (\\d+) concealed, (\\d+) late,"
+                                + " (\\d+) dropped; playout delay (\\d+) ms",
+                        START);
+                long received = Long.parseLong(stats.group(1));
+                long recovered = Long.parseLong(stats.group(2));
+                assertThat((double) (received + recovered) / sent)
+                        .as("frames played as received or recovered by FEC, of " + sent)
+                        .isGreaterThanOrEqualTo(0.99);
+                assertThat(Long.parseLong(stats.group(6)))
+                        .as("playout delay, ms")
+                        .isLessThanOrEqualTo(80);
+                assertThat(relay.dropped()).as("the relay did drop").isPositive();
+                assertThat(aliceRun.isAlive() && bobRun.isAlive()).isTrue();
+            }
+        }
+    }
+
+    private Path speech(String name, String text) throws Exception {
+        Path speech = directory.resolve(name);
+        Process espeak = new ProcessBuilder("espeak-ng", "-w", speech.toString(), text)
+                .redirectErrorStream(true)
+                .start();
+        assertThat(espeak.waitFor()).isZero();
+        return speech;
+    }
+
+    @Test
     void shouldRecordBackWhatWasSpokenWithItsLengthAndItsWaveform() throws Exception {
         Path speech = directory.resolve("speech.wav");
         Process espeak = new ProcessBuilder(

@@ -4,10 +4,13 @@ import io.elara.node.event.RejectReason;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The receiving side of one peer's latency-first lane. Per stream, the newest wins: a frame is delivered only if its
- * sequence number is newer (RFC 1982 serial arithmetic) than the newest already delivered on its stream, so a
- * reordered, late or duplicated frame is never delivered, and no frame is delivered twice or out of order. Nothing is
- * held back to wait for a missing frame: the application conceals gaps. Loop thread only; no allocation.
+ * The receiving side of one peer's latency-first lane. Per stream, each frame is delivered at most once, as soon as it
+ * arrives: a frame newer (RFC 1982 serial arithmetic) than the newest delivered, or one overtaken by at most {@link
+ * #REORDER_WINDOW} - 1 newer ones and not delivered yet (a 64-bit window of what was delivered, as SRTP's replay
+ * window keeps); a duplicate, or a frame older than the window, is stale. A frame overtaken on the path is still worth
+ * having to a receiver that buffers (a voice jitter buffer places it by its index), and one that does not can drop it
+ * itself. Nothing is held back to wait for a missing frame: the application conceals gaps. Loop thread only; no
+ * allocation.
  *
  * <p>The deadline rule, without synchronised clocks: the frame carries its age budget, the microseconds it is still
  * useful for, measured by the sender when it wrote the packet. The receiver's estimate of the time the frame spent on
@@ -26,11 +29,18 @@ public final class LatencyFirstReceiver {
 
     private static final int NONE = -1;
 
+    /** Sequences at and behind a stream's newest that it remembers as delivered or not. */
+    public static final int REORDER_WINDOW = 64;
+
     private final int[] streamIds = new int[STREAMS_MAX];
     private final int[] newest = new int[STREAMS_MAX];
+    /** Per stream, bit i: sequence {@code newest - i} was delivered. */
+    private final long[] window = new long[STREAMS_MAX];
+
     private int streamCount;
     private long delivered;
     private long stale;
+    private long reordered;
     private long late;
     private long overLimit;
 
@@ -57,9 +67,13 @@ public final class LatencyFirstReceiver {
             overLimit++;
             return RejectReason.MEDIA_STREAM_LIMIT;
         }
-        if (stream != NONE && !isNewer(sequence, newest[stream])) {
-            stale++;
-            return RejectReason.MEDIA_STALE;
+        boolean behind = stream != NONE && !isNewer(sequence, newest[stream]);
+        if (behind) {
+            int distance = newest[stream] - sequence;
+            if (distance >= REORDER_WINDOW || (window[stream] & (1L << distance)) != 0) {
+                stale++;
+                return RejectReason.MEDIA_STALE;
+            }
         }
         if (TimeUnit.MICROSECONDS.toNanos(ageBudgetUs) <= Math.max(0, transitNs)) {
             late++;
@@ -68,8 +82,16 @@ public final class LatencyFirstReceiver {
         if (stream == NONE) {
             stream = streamCount++;
             streamIds[stream] = streamId;
+            newest[stream] = sequence;
+            window[stream] = 1;
+        } else if (behind) {
+            window[stream] |= 1L << (newest[stream] - sequence);
+            reordered++;
+        } else {
+            int shift = sequence - newest[stream];
+            window[stream] = shift >= REORDER_WINDOW ? 1 : (window[stream] << shift) | 1;
+            newest[stream] = sequence;
         }
-        newest[stream] = sequence;
         delivered++;
         return RejectReason.NONE;
     }
@@ -86,7 +108,12 @@ public final class LatencyFirstReceiver {
         return delivered;
     }
 
-    /** Frames not newer than their stream's newest delivered one: reordered, duplicated, or overtaken. */
+    /** Frames delivered after a newer one of their stream: overtaken on the path, within the window. */
+    public long reordered() {
+        return reordered;
+    }
+
+    /** Frames delivered before, or older than the window: duplicated, or overtaken by too many. */
     public long stale() {
         return stale;
     }

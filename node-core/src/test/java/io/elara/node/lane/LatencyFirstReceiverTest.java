@@ -21,24 +21,30 @@ class LatencyFirstReceiverTest {
     }
 
     @Test
-    void shouldDeliverOnlyFramesNewerThanTheNewestWhenTheyArriveOutOfOrder() {
-        // Goal: the application never sees a stream go backwards or a frame twice.
-        // Method: 1, 2, 4 arrive; then 3 (overtaken by 4) and 4 again (a duplicate).
+    void shouldDeliverEachFrameOnceAndAnOvertakenOneWithinTheWindow() {
+        // Goal: the application never sees a frame twice, and gets a frame the path reordered while it is of use.
+        // Method: 1, 2, 4 arrive; then 3 (overtaken by 4), 4 and 3 again (duplicates), then one 64 behind.
         assertThat(arrive(1, 1)).isEqualTo(RejectReason.NONE);
         assertThat(arrive(1, 2)).isEqualTo(RejectReason.NONE);
         assertThat(arrive(1, 4)).isEqualTo(RejectReason.NONE);
-        assertThat(arrive(1, 3)).isEqualTo(RejectReason.MEDIA_STALE);
+        assertThat(arrive(1, 3)).as("overtaken, within the window").isEqualTo(RejectReason.NONE);
         assertThat(arrive(1, 4)).isEqualTo(RejectReason.MEDIA_STALE);
+        assertThat(arrive(1, 3)).isEqualTo(RejectReason.MEDIA_STALE);
         assertThat(arrive(1, 5)).isEqualTo(RejectReason.NONE);
-        assertThat(receiver.delivered()).isEqualTo(4);
-        assertThat(receiver.stale()).isEqualTo(2);
+        assertThat(arrive(1, 70)).isEqualTo(RejectReason.NONE);
+        assertThat(arrive(1, 7)).as("63 behind: the window's last").isEqualTo(RejectReason.NONE);
+        assertThat(arrive(1, 6)).as("64 behind: older than the window").isEqualTo(RejectReason.MEDIA_STALE);
+        assertThat(receiver.delivered()).isEqualTo(7);
+        assertThat(receiver.reordered()).isEqualTo(2);
+        assertThat(receiver.stale()).isEqualTo(3);
     }
 
     @Test
     void shouldKeepStreamsApartWhenTheirSequencesInterleave() {
         assertThat(arrive(1, 10)).isEqualTo(RejectReason.NONE);
         assertThat(arrive(2, 3)).as("another stream has its own newest").isEqualTo(RejectReason.NONE);
-        assertThat(arrive(1, 9)).isEqualTo(RejectReason.MEDIA_STALE);
+        assertThat(arrive(1, 10)).isEqualTo(RejectReason.MEDIA_STALE);
+        assertThat(arrive(2, 3)).as("a duplicate on the other stream").isEqualTo(RejectReason.MEDIA_STALE);
     }
 
     @Test
