@@ -61,8 +61,21 @@ public final class VoiceCommand {
         @Parameters(index = "0", paramLabel = "SESSION", description = "the session to speak in")
         String session;
 
-        @Parameters(index = "1", paramLabel = "FILE.wav", description = "the sound to send")
+        @Parameters(index = "1", arity = "0..1", paramLabel = "FILE.wav", description = "the sound to send")
         Path file;
+
+        @Option(
+                names = "--tone",
+                paramLabel = "HZ",
+                description = "send a sine tone of this frequency (20 to 20000) instead of a file")
+        Double toneHz;
+
+        @Option(
+                names = "--seconds",
+                paramLabel = "S",
+                defaultValue = "5",
+                description = "how long the tone lasts, 0.02 to 3600 (default: ${DEFAULT-VALUE})")
+        double toneSeconds;
 
         @Option(
                 names = "--bitrate",
@@ -94,10 +107,24 @@ public final class VoiceCommand {
             if (stream < 0 || stream > 0xFFFF || fecLoss < 0 || fecLoss > 50) {
                 throw new ElaraUserException(ExitCode.USAGE, "--stream is 0 to 65535 and --fec 0 to 50");
             }
-            float[] samples = mono48k(file);
+            if ((file == null) == (toneHz == null)) {
+                throw new ElaraUserException(ExitCode.USAGE, "give FILE.wav or --tone HZ, one of the two");
+            }
+            float[] samples;
+            if (toneHz != null) {
+                if (toneHz < 20 || toneHz > 20_000 || toneSeconds < 0.02 || toneSeconds > 3600) {
+                    throw new ElaraUserException(ExitCode.USAGE, "--tone is 20 to 20000 Hz and --seconds 0.02 to 3600");
+                }
+                samples = io.elara.node.pipeline.audio.AudioOps.tone(
+                                toneHz, 0.4, VoiceCodec.SAMPLE_RATE, (int) (toneSeconds * VoiceCodec.SAMPLE_RATE), 0)
+                        .samples();
+            } else {
+                samples = mono48k(file);
+            }
             NodeConfig nodeConfig = config.load();
             VoiceCodec encoder = VoiceCodec.encoder(bitrate, false);
             encoder.lossPercent(fecLoss);
+            warmUp(bitrate, samples);
             int frames = (samples.length + VoiceCodec.FRAME_SAMPLES - 1) / VoiceCodec.FRAME_SAMPLES;
             PrintWriter out = spec.commandLine().getOut();
             try (ControlClient client = config.connect(nodeConfig)) {
@@ -136,7 +163,7 @@ public final class VoiceCommand {
                         "sent %d frames (%.2f s of %s) to %s; %s%n",
                         frames,
                         frames * VoiceCodec.FRAME_NS / 1e9,
-                        file.getFileName(),
+                        file != null ? file.getFileName() : toneHz + " Hz tone",
                         String.join(", ", names(members.path("members"))),
                         summary.path("outcomes"));
             }
@@ -322,6 +349,19 @@ public final class VoiceCommand {
                 }
             }
             return ExitCode.OK;
+        }
+    }
+
+    /**
+     * Encodes the first second of {@code samples} with a throwaway encoder: a cold JVM takes far longer than 20 ms for
+     * its first frames, which would leave the real-time schedule behind and send the stream's start in a burst.
+     */
+    private static void warmUp(int bitrate, float[] samples) {
+        VoiceCodec warm = VoiceCodec.encoder(bitrate, false);
+        float[] frame = new float[VoiceCodec.FRAME_SAMPLES];
+        for (int f = 0; f < 50 && (f + 1) * VoiceCodec.FRAME_SAMPLES <= samples.length; f++) {
+            System.arraycopy(samples, f * VoiceCodec.FRAME_SAMPLES, frame, 0, VoiceCodec.FRAME_SAMPLES);
+            warm.encode(frame);
         }
     }
 

@@ -123,6 +123,104 @@ class VoiceSystemTest extends SystemTestSupport {
         }
     }
 
+    /** The power of {@code samples} at {@code hz} (Goertzel), per sample. */
+    private static double power(float[] samples, int from, int to, double hz) {
+        double coefficient = 2 * Math.cos(2 * Math.PI * hz / VoiceCodec.SAMPLE_RATE);
+        double previous = 0;
+        double beforePrevious = 0;
+        for (int i = from; i < to; i++) {
+            double current = samples[i] + coefficient * previous - beforePrevious;
+            beforePrevious = previous;
+            previous = current;
+        }
+        double power = previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious;
+        return power / ((double) (to - from) * (to - from));
+    }
+
+    @Test
+    void shouldMixThreeSpeakersIntoOneRecording() throws Exception {
+        // Goal: three members speak at once; the fourth records all three, mixed. Method: alice, carol and dave each
+        // send a tone (300, 500, 700 Hz) for 4 s at the same time; in the middle of bob's recording each tone carries
+        // far more power than a frequency nobody sent (1,100 Hz), and bob's recorder lists three speakers.
+        Path alice = bareConfig("alice");
+        Path bob = bareConfig("bob");
+        Path carol = bareConfig("carol");
+        Path dave = bareConfig("dave");
+        java.util.List<NodeProcess> runs = new java.util.ArrayList<>();
+        try {
+            for (Path config : java.util.List.of(alice, bob, carol, dave)) {
+                String name = config.getFileName().toString().replace(".yaml", "");
+                runs.add(run(name, config));
+            }
+            finished("create", 0, "session", "create", "team", "-c", alice.toString());
+            for (Path joiner : java.util.List.of(bob, carol, dave)) {
+                String token = finished("invite", 0, "invite", "team", "-c", alice.toString())
+                        .stdout()
+                        .strip();
+                finished("join", 0, "join", token, "-c", joiner.toString());
+            }
+            io.elara.testing.Await.until(
+                    () -> {
+                        com.fasterxml.jackson.databind.JsonNode team = sessionNamed(bob, "team");
+                        int connected = 0;
+                        for (com.fasterxml.jackson.databind.JsonNode member : team.path("members")) {
+                            connected += member.path("connected").asBoolean() ? 1 : 0;
+                        }
+                        return connected == 4;
+                    },
+                    java.time.Duration.ofSeconds(30),
+                    "bob connected to everyone");
+            Path recorded = directory.resolve("mixed.wav");
+            NodeProcess record = elara(
+                    "bob records",
+                    "voice",
+                    "record",
+                    "team",
+                    recorded.toString(),
+                    "--duration",
+                    "30s",
+                    "-c",
+                    bob.toString());
+            Thread.sleep(2_000);
+            java.util.List<NodeProcess> senders = new java.util.ArrayList<>();
+            String[] tones = {"300", "500", "700"};
+            Path[] speakers = {alice, carol, dave};
+            for (int i = 0; i < 3; i++) {
+                senders.add(elara(
+                        "speaker " + i,
+                        "voice",
+                        "send",
+                        "team",
+                        "--tone",
+                        tones[i],
+                        "--seconds",
+                        "4",
+                        "-c",
+                        speakers[i].toString()));
+            }
+            for (NodeProcess sender : senders) {
+                assertThat(sender.waitFor(EXIT)).as(sender.describe()).isZero();
+            }
+            assertThat(record.waitFor(EXIT)).as(record.describe()).isZero();
+            System.out.println(record.stdout());
+            assertThat(record.stdout()).contains("  alice: ", "  carol: ", "  dave: ");
+            float[] samples = Wav.read(recorded).samples();
+            int middle = samples.length / 2;
+            int from = middle - VoiceCodec.SAMPLE_RATE / 2;
+            int to = middle + VoiceCodec.SAMPLE_RATE / 2;
+            double silence = power(samples, from, to, 1_100);
+            for (String tone : tones) {
+                double heard = power(samples, from, to, Double.parseDouble(tone));
+                System.out.printf(Locale.ROOT, "%s Hz: %.3g (1100 Hz: %.3g)%n", tone, heard, silence);
+                assertThat(heard).as(tone + " Hz in the mix").isGreaterThan(100 * silence);
+            }
+        } finally {
+            for (NodeProcess run : runs) {
+                run.close();
+            }
+        }
+    }
+
     private Path speech(String name, String text) throws Exception {
         Path speech = directory.resolve(name);
         Process espeak = new ProcessBuilder("espeak-ng", "-w", speech.toString(), text)
