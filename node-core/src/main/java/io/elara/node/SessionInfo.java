@@ -31,8 +31,9 @@ public record SessionInfo(
      * @param presence the presence it set in this session ({@code online|away|busy|offline}, then optionally a space
      *     and a status text), null when it set none
      * @param liveness what this node can tell of it being there: {@code online} (heard lately, directly or through
-     *     another member that probed it), {@code suspect} (silent, and no other member vouched for it) or {@code
-     *     offline}; {@code online} for this node itself
+     *     another member that probed it), {@code suspect} (silent, and no other member vouched for it), {@code
+     *     offline}, or {@code unknown} (on an overlay, a member that is not this node's neighbour, which this node does
+     *     not watch); {@code online} for this node itself
      * @param vouchedBy the member that last vouched for it while this node heard nothing from it directly, or null
      * @param lastSeenAgoMs milliseconds since this node last heard from it directly, -1 when never since start
      */

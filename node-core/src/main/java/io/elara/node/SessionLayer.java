@@ -489,6 +489,10 @@ final class SessionLayer {
                 liveness = silentNs >= Liveness.SUSPECT_AFTER_NS ? "suspect" : "online";
             }
         }
+        if (!connected && !neighbour && vouchedBy == null) {
+            // On an overlay, a member that is not this node's neighbour is not watched from here: nothing is known.
+            liveness = "unknown";
+        }
         return new Member(
                 label,
                 id == null ? null : id.toString(),

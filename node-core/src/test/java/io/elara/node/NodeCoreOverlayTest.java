@@ -128,6 +128,14 @@ class NodeCoreOverlayTest {
                             .filter(SessionInfo.Member::neighbour)
                             .count())
                     .isEqualTo(neighbours(member));
+            // Liveness is told only of what this node watches: its neighbours are online, the others unknown.
+            for (SessionInfo.Member other : info.members()) {
+                if (!other.self()) {
+                    assertThat(other.liveness())
+                            .as("%s at %s", other.name(), member.name)
+                            .isEqualTo(other.neighbour() || other.connected() ? "online" : "unknown");
+                }
+            }
             assertThat(member.core.rejects().get(RejectReason.NOT_MEMBER)).isZero();
         }
         long forwardedBefore =

@@ -744,7 +744,7 @@ public final class ChatClient implements AutoCloseable {
                         String state = memberState(member);
                         liveness.put(member.path("name").asText(), state);
                         String presence = member.path("presence").asText("");
-                        if (!state.equals("online") && !state.startsWith("through ")) {
+                        if (!state.equals("online") && !state.startsWith("through ") && !state.equals("unknown")) {
                             absent++;
                         } else if (presence.startsWith("away") || presence.startsWith("busy")) {
                             away++;
@@ -799,8 +799,8 @@ public final class ChatClient implements AutoCloseable {
         }
         now.states().forEach((name, state) -> {
             String was = before.states().get(name);
-            if (was == null || was.equals(state)) {
-                return;
+            if (was == null || was.equals(state) || was.equals("unknown") || state.equals("unknown")) {
+                return; // nothing to say of a member this node does not watch (an overlay's non-neighbour)
             }
             String line;
             if (state.equals("online")) {

@@ -30,6 +30,9 @@ class HumanFormatTest {
                 .isEqualTo("not connected, offline, last seen 3m ago");
         assertThat(HumanFormat.member(member("{\"connected\":false,\"liveness\":\"offline\",\"lastSeenAgoMs\":-1}")))
                 .isEqualTo("not connected, offline");
+        assertThat(HumanFormat.member(member("{\"connected\":false,\"liveness\":\"unknown\",\"lastSeenAgoMs\":-1}")))
+                .as("an overlay member this node does not watch")
+                .isEqualTo("not connected");
     }
 
     @Test
