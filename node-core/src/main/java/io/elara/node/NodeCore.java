@@ -198,6 +198,8 @@ public final class NodeCore {
     private final MediaFrameFlyweight mediaFrame = new MediaFrameFlyweight();
     /** Subscribers to received media, at most {@link #MEDIA_LISTENERS_MAX}. */
     private final List<MediaListener> mediaListeners = new ArrayList<>();
+
+    private final MediaQuality mediaQuality;
     /** Ranges of an ACK being read or written, allocated once. */
     private final long[] rangeStarts = new long[AckFrameFlyweight.RANGE_COUNT_MAX];
 
@@ -349,6 +351,7 @@ public final class NodeCore {
         this.stunResponder = new StunResponder(StunResponder.Settings.defaults(), null, nonceSecret);
         this.reflexive = new ReflexiveDiscovery(config.stunServers(), random);
         this.sessionLayer = new SessionLayer(this);
+        this.mediaQuality = new MediaQuality(this, config.degradation());
         stages.control(sessionLayer::onControl);
         stages.forwarder(sessionLayer::forward);
         if (link != null) {
@@ -1122,6 +1125,7 @@ public final class NodeCore {
             turn.flush(nowNs, this::sendStun);
         }
         sessionLayer.tick(nowNs);
+        mediaQuality.tick(nowNs);
         if (signNow(nowNs)) {
             signPending(nowNs); // what the session layer queued
         }
@@ -1284,6 +1288,7 @@ public final class NodeCore {
             // Otherwise an acknowledgement making room arrives as a datagram, and flush follows every datagram batch.
         }
         long next = Math.min(peers.nextForgetNs(), sessionLayer.nextDeadlineNs());
+        next = Math.min(next, mediaQuality.nextDeadlineNs());
         next = Math.min(next, reflexive.nextDeadlineNs());
         if (turn != null) {
             next = Math.min(next, turn.nextDeadlineNs());
@@ -1645,7 +1650,10 @@ public final class NodeCore {
                     peer.migrations(),
                     peer.pathMtu().datagramLengthMax(),
                     path(peer),
-                    sender.srttNs() != 0 ? sender.rttVarianceNs() / 1e6 : -1));
+                    sender.srttNs() != 0 ? sender.rttVarianceNs() / 1e6 : -1,
+                    mediaQuality.levelOf(peer).label(),
+                    mediaQuality.lossPercent(peer, nowNs),
+                    mediaQuality.receivedKbps(peer, nowNs)));
         }
         List<NodeStatus.SessionStatus> sessionStatus = new ArrayList<>();
         for (Session session : sessions.all()) {
@@ -1719,7 +1727,12 @@ public final class NodeCore {
                 security,
                 mapped,
                 relayed,
-                kinds);
+                kinds,
+                new NodeStatus.Media(
+                        mediaQuality.level().label(),
+                        mediaQuality.level().rung(),
+                        mediaQuality.reason(),
+                        mediaQuality.changes()));
     }
 
     /**
@@ -1784,7 +1797,39 @@ public final class NodeCore {
         if (ageBudgetUs <= 0 || ageBudgetUs > MediaFrameFlyweight.AGE_BUDGET_US_MAX) {
             return MediaSendResult.AGE_BUDGET_INVALID;
         }
+        if (!mediaQuality.allows(peer, cls)) {
+            return MediaSendResult.DEGRADED;
+        }
         return peer.mediaSender().enqueue(streamId, cls, payload, TimeUnit.MICROSECONDS.toNanos(ageBudgetUs), nowNs);
+    }
+
+    /** The session layer (its control messages), for {@link MediaQuality}. */
+    SessionLayer sessionLayer() {
+        return sessionLayer;
+    }
+
+    MediaQuality mediaQuality() {
+        return mediaQuality;
+    }
+
+    PeerTable peerTable() {
+        return peers;
+    }
+
+    /** Whether {@code peer} can carry media now: it has a secure session (or the core runs without protection). */
+    boolean linkUp(Peer peer) {
+        return link == null || peer.session() != null;
+    }
+
+    /** The degradation level of the media this node sends the peer named {@code peerName} (full for a stranger). */
+    public io.elara.node.media.DegradationLevel degradation(String peerName) {
+        Peer peer = peers.byName(peerName);
+        return peer == null ? io.elara.node.media.DegradationLevel.FULL : mediaQuality.levelOf(peer);
+    }
+
+    /** The media degradation level of the node: the worst of its links that carried media lately. */
+    public io.elara.node.media.DegradationLevel degradation() {
+        return mediaQuality.level();
     }
 
     /** Delivers received media to {@code listener} from now on; false when {@link #MEDIA_LISTENERS_MAX} are subscribed. */
@@ -1834,6 +1879,7 @@ public final class NodeCore {
             rejects.increment(reason);
             return;
         }
+        peer.mediaReceiver().addBytes(mediaFrame.payloadLength());
         for (int i = 0; i < mediaListeners.size(); i++) {
             mediaListeners
                     .get(i)

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param counters traffic counters
  * @param rejects dropped input by reason label (non-zero counts only), the secure layer's {@code secure_*} included
  * @param security the secure layer's state
+ * @param media the degradation ladder's level for the node, and why
  */
 public record NodeStatus(
         String name,
@@ -29,7 +30,8 @@ public record NodeStatus(
         Security security,
         List<String> reflexive,
         String relayed,
-        List<KindTraffic> traffic) {
+        List<KindTraffic> traffic,
+        Media media) {
 
     public NodeStatus {
         traffic = List.copyOf(traffic);
@@ -42,7 +44,7 @@ public record NodeStatus(
     /** The same status with the bound address filled in. */
     public NodeStatus withListen(String address) {
         return new NodeStatus(
-                name, id, address, peers, sessions, counters, rejects, security, reflexive, relayed, traffic);
+                name, id, address, peers, sessions, counters, rejects, security, reflexive, relayed, traffic, media);
     }
 
     /** The count under {@code reason}'s label, 0 if none. */
@@ -91,6 +93,10 @@ public record NodeStatus(
      *     pair ICE selected
      * @param rttVariationMs the reliable lane's round-trip time variation (RFC 6298's RTTVAR, a measure of jitter), or
      *     -1 before the first sample
+     * @param degradation the level of the media this node sends it ({@link io.elara.node.media.DegradationLevel})
+     * @param mediaLossPercent the share of this node's media it reported lost over its last interval, or -1 without a
+     *     recent report
+     * @param mediaReceivedKbps the media rate it reported receiving, kbit/s, or -1 without a report
      */
     public record PeerStatus(
             String name,
@@ -108,7 +114,19 @@ public record NodeStatus(
             long migrations,
             int pathMtu,
             String path,
-            double rttVariationMs) {}
+            double rttVariationMs,
+            String degradation,
+            double mediaLossPercent,
+            double mediaReceivedKbps) {}
+
+    /**
+     * @param level the node's degradation level: the worst of its links that carried media lately ({@code full},
+     *     {@code reduced-video}, {@code keyframes-only}, {@code low-voice}, {@code text-only})
+     * @param rung the level's number, 0 (full) to 4 (text only)
+     * @param reason which link, and what measure put it there
+     * @param changes how many times the level changed since start
+     */
+    public record Media(String level, int rung, String reason, long changes) {}
 
     /**
      * @param name session name

@@ -783,6 +783,7 @@ final class SessionLayer {
             case SYNC -> onSync(message, event, from, nowNs);
             case ICE -> onIce(message, event, from);
             case PROBE -> onProbe(message, event, from, nowNs);
+            case REPORT -> core.mediaQuality().onReport(from, message, nowNs);
         }
     }
 
@@ -1743,7 +1744,7 @@ final class SessionLayer {
     }
 
     /** Sends one control message to {@code peer}; returns why it could not, or null. */
-    private String control(Peer peer, ControlMessage message, long nowNs) {
+    String control(Peer peer, ControlMessage message, long nowNs) {
         CompletableFuture<SendResult> sent = new CompletableFuture<>();
         String problem = core.queueLocal(
                 core.sessions().byId(SessionId.DIRECT), List.of(peer), EventKind.SESSION, message.text(), nowNs, sent);

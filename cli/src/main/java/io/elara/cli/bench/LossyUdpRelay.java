@@ -32,8 +32,16 @@ public final class LossyUdpRelay implements AutoCloseable {
     private final DatagramSocket receiverSocket;
     private final double dropFraction;
     private final long jitterMaxNs;
-    /** Sends held back for jitter; null without jitter. */
+    /** Sends held back for jitter or the rate cap. */
     private final java.util.concurrent.ScheduledExecutorService delays;
+    /** The cap on each direction, bits per second; 0 for none. */
+    private volatile long rateBitsPerSecond;
+
+    /**
+     * The longest a datagram waits behind others under the rate cap; one that would wait longer is dropped: the
+     * bottleneck's buffer, as a tbf qdisc's {@code latency}.
+     */
+    public static final long CAP_QUEUE_NS_MAX = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Direction towardsReceiver;
     private final Direction towardsSender;
@@ -49,6 +57,9 @@ public final class LossyUdpRelay implements AutoCloseable {
         private final Thread thread;
         private final AtomicLong forwarded = new AtomicLong();
         private final AtomicLong dropped = new AtomicLong();
+        private final AtomicLong capDropped = new AtomicLong();
+        /** Under the cap: when the bottleneck has sent everything queued so far. */
+        private long linkFreeNs;
 
         Direction(DatagramSocket from, DatagramSocket to, boolean towardsTheReceiver, long seed, String name) {
             this.from = from;
@@ -72,10 +83,25 @@ public final class LossyUdpRelay implements AutoCloseable {
                         dropped.incrementAndGet();
                         continue;
                     }
-                    if (jitterMaxNs > 0) {
+                    long rate = rateBitsPerSecond;
+                    long capDelayNs = 0;
+                    if (rate > 0) {
+                        // A bottleneck link: each datagram takes its bytes' time at the rate, after the ones before
+                        // it; past CAP_QUEUE_NS_MAX of queue, it is dropped at the tail.
+                        long nowNs = System.nanoTime();
+                        long startNs = Math.max(nowNs, linkFreeNs);
+                        if (startNs - nowNs > CAP_QUEUE_NS_MAX) {
+                            capDropped.incrementAndGet();
+                            dropped.incrementAndGet();
+                            continue;
+                        }
+                        linkFreeNs = startNs + packet.getLength() * 8L * 1_000_000_000L / rate;
+                        capDelayNs = linkFreeNs - nowNs;
+                    }
+                    if (jitterMaxNs > 0 || capDelayNs > 0) {
                         // Held back a random 0 to jitterMaxNs, each datagram on its own: later ones may overtake it.
                         byte[] copy = java.util.Arrays.copyOfRange(buffer, 0, packet.getLength());
-                        long delayNs = random.nextLong(jitterMaxNs + 1);
+                        long delayNs = capDelayNs + (jitterMaxNs > 0 ? random.nextLong(jitterMaxNs + 1) : 0);
                         @SuppressWarnings("FutureReturnValueIgnored") // a send that fails is a drop, counted there
                         Object unused = delays.schedule(
                                 () -> {
@@ -109,13 +135,11 @@ public final class LossyUdpRelay implements AutoCloseable {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         this.dropFraction = dropFraction;
         this.jitterMaxNs = jitterMaxNs;
-        this.delays = jitterMaxNs <= 0
-                ? null
-                : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
-                    Thread thread = new Thread(task, "relay-jitter");
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        this.delays = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "relay-delay");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.senderSocket = new DatagramSocket(new InetSocketAddress(loopback, 0));
         this.receiverSocket = new DatagramSocket(new InetSocketAddress(loopback, 0));
         for (DatagramSocket socket : new DatagramSocket[] {senderSocket, receiverSocket}) {
@@ -169,6 +193,22 @@ public final class LossyUdpRelay implements AutoCloseable {
     public void connect(InetSocketAddress senderAddress, InetSocketAddress receiverAddress) {
         this.sender = senderAddress;
         this.receiver = receiverAddress;
+    }
+
+    /**
+     * Caps each direction at {@code bitsPerSecond} (0 lifts the cap), from the next datagram on: a bottleneck with a
+     * {@link #CAP_QUEUE_NS_MAX} buffer, dropping at the tail when it is full.
+     */
+    public void cap(long bitsPerSecond) {
+        if (bitsPerSecond < 0) {
+            throw new IllegalArgumentException("a rate is 0 (no cap) or more bits per second, got " + bitsPerSecond);
+        }
+        this.rateBitsPerSecond = bitsPerSecond;
+    }
+
+    /** Datagrams dropped because the capped bottleneck's buffer was full, both directions. */
+    public long capDropped() {
+        return towardsReceiver.capDropped.get() + towardsSender.capDropped.get();
     }
 
     /** Datagrams forwarded, both directions. */

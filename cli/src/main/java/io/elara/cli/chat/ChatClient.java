@@ -112,6 +112,8 @@ public final class ChatClient implements AutoCloseable {
     private volatile Map<String, LinkQuality.PeerSample> lastPeers = Map.of();
     /** The link part of the status line, from the last poll. */
     private volatile String links = "";
+    /** The node's media degradation level, from the last poll. */
+    private volatile String mediaLevel = "full";
     /** When a key was last typed (terminal) or a line read (plain), by System.nanoTime. */
     private volatile long lastActivityNs = System.nanoTime();
     /** The idle time ran out and was acted on (away set, or left alone because the presence was not online). */
@@ -828,6 +830,7 @@ public final class ChatClient implements AutoCloseable {
         }
         links = LinkQuality.format(connectedMembers, peers, lastPeers);
         lastPeers = LinkQuality.byKey(peers);
+        mediaLevel = status.path("media").path("level").asText("full");
     }
 
     /**
@@ -878,6 +881,10 @@ public final class ChatClient implements AutoCloseable {
         });
         if (others.length() > 0) {
             parts.add(new StatusLine.Part(StatusLine.Kind.UNREAD, "unread" + others));
+        }
+        String media = mediaLevel;
+        if (!media.equals("full")) {
+            parts.add(new StatusLine.Part(StatusLine.Kind.MEDIA, "media " + media));
         }
         long now = System.nanoTime();
         typingUntil.values().removeIf(until -> until - now < 0);

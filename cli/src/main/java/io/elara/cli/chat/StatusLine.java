@@ -24,6 +24,8 @@ public record StatusLine(String head, List<Part> parts) {
         DELIVERY,
         /** Unread messages in other sessions. */
         UNREAD,
+        /** The media degradation level, when below full. */
+        MEDIA,
         /** The current session's member count. */
         MEMBERS,
         /** Who is typing. */

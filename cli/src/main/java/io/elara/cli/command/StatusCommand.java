@@ -58,13 +58,16 @@ public final class StatusCommand implements Callable<Integer> {
                             ? "no relay: " + relayed.substring("none: ".length())
                             : "relayed at " + relayed + " (TURN)");
         }
+        JsonNode media = status.path("media");
+        out.println("media: " + media.path("level").asText("full")
+                + (media.path("rung").asInt() > 0 ? " (" + media.path("reason").asText() + ")" : ""));
         out.println("peers:" + (status.path("peers").isEmpty() ? " none" : ""));
         for (JsonNode peer : status.path("peers")) {
             double rtt = peer.path("rttMs").asDouble();
             long heard = peer.path("lastHeardMsAgo").asLong();
             out.printf(
                     java.util.Locale.ROOT,
-                    "  %-16s %-22s rtt %s  mtu %s  heard %s  queued %d  sent %d (%d again)  received %d  secure %s%s%s%s%s%n",
+                    "  %-16s %-22s rtt %s  mtu %s  heard %s  queued %d  sent %d (%d again)  received %d  secure %s%s%s%s%s%s%n",
                     peer.path("name").asText(),
                     peer.path("address").asText(),
                     rtt < 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f ms", rtt),
@@ -87,6 +90,7 @@ public final class StatusCommand implements Callable<Integer> {
                     peer.path("migrations").asLong() > 0
                             ? "  moved " + peer.path("migrations").asLong() + "x"
                             : "",
+                    mediaPart(peer),
                     peer.path("nodeId").isTextual() ? "  " + peer.path("nodeId").asText() : "");
         }
         out.println("sessions:");
@@ -161,5 +165,23 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.println(rejects);
         return ExitCode.OK;
+    }
+
+    /** A peer's media: its degradation level when below full, and the loss and rate it last reported. */
+    static String mediaPart(JsonNode peer) {
+        String level = peer.path("degradation").asText("full");
+        double loss = peer.path("mediaLossPercent").asDouble(-1);
+        double kbps = peer.path("mediaReceivedKbps").asDouble(-1);
+        if (level.equals("full") && kbps < 0) {
+            return "";
+        }
+        StringBuilder part = new StringBuilder("  media ").append(level);
+        if (kbps >= 0) {
+            part.append(String.format(java.util.Locale.ROOT, ", %.0f kbit/s received", kbps));
+        }
+        if (loss >= 0) {
+            part.append(String.format(java.util.Locale.ROOT, ", %.1f%% lost", loss));
+        }
+        return part.toString();
     }
 }

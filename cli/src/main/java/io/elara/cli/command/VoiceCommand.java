@@ -5,6 +5,7 @@ import io.elara.cli.ElaraUserException;
 import io.elara.cli.ExitCode;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlClient;
+import io.elara.node.media.DegradationLevel;
 import io.elara.node.media.JitterBuffer;
 import io.elara.node.media.VoiceCodec;
 import io.elara.node.media.VoicePacket;
@@ -41,6 +42,12 @@ import picocli.CommandLine.Spec;
         subcommands = {VoiceCommand.Send.class, VoiceCommand.RecordVoice.class})
 public final class VoiceCommand {
     private VoiceCommand() {}
+
+    /** The bitrate at the {@code low-voice} rung and below, at most. */
+    static final int LOW_VOICE_BITRATE = 16_000;
+
+    /** The loss FEC protects against at the {@code low-voice} rung, at least. */
+    static final int LOW_VOICE_FEC_PERCENT = 20;
 
     /** {@code elara voice send SESSION FILE.wav}. */
     @Command(
@@ -139,14 +146,23 @@ public final class VoiceCommand {
                     throw new ElaraUserException(
                             ExitCode.FAILURE, "no member of '" + session + "' is connected: nobody would hear it");
                 }
+                MediaLevelReader levels = MediaLevelReader.start(client);
                 Base64.Encoder base64 = Base64.getEncoder();
                 float[] frame = new float[VoiceCodec.FRAME_SAMPLES];
                 long startNs = System.nanoTime();
+                long lowered = 0;
+                long held = 0;
                 for (int f = 0; f < frames; f++) {
                     java.util.Arrays.fill(frame, 0f);
                     int from = f * VoiceCodec.FRAME_SAMPLES;
                     System.arraycopy(
                             samples, from, frame, 0, Math.min(VoiceCodec.FRAME_SAMPLES, samples.length - from));
+                    // The ladder: low-voice and below speak at a lower bitrate with FEC for heavy loss; text-only
+                    // sends nothing, and the encoder still runs so its state follows the sound.
+                    DegradationLevel level = levels.level();
+                    boolean low = level.rung() >= DegradationLevel.LOW_VOICE.rung();
+                    encoder.bitrate(low ? Math.min(bitrate, LOW_VOICE_BITRATE) : bitrate);
+                    encoder.lossPercent(low ? Math.max(fecLoss, LOW_VOICE_FEC_PERCENT) : fecLoss);
                     byte[] payload = new VoicePacket(f, encoder.encode(frame)).encode();
                     // Real time, on an absolute schedule: a late frame does not push the ones after it.
                     long dueNs = startNs + f * VoiceCodec.FRAME_NS;
@@ -154,18 +170,37 @@ public final class VoiceCommand {
                     if (waitNs > 0) {
                         LockSupport.parkNanos(waitNs);
                     }
+                    if (level == DegradationLevel.TEXT_ONLY) {
+                        held++;
+                        if (f % 25 == 0) {
+                            client.send(Map.of("tick", true)); // so the node can say when the level is back up
+                        }
+                        continue;
+                    }
+                    if (low) {
+                        lowered++;
+                    }
                     client.send(Map.of("payload", base64.encodeToString(payload)));
                 }
                 client.send(Map.of("end", true));
-                JsonNode summary = ConfigOption.expectOk(client.next());
+                JsonNode summary = ConfigOption.expectOk(levels.summary());
                 out.printf(
                         Locale.ROOT,
                         "sent %d frames (%.2f s of %s) to %s; %s%n",
-                        frames,
+                        frames - held,
                         frames * VoiceCodec.FRAME_NS / 1e9,
                         file != null ? file.getFileName() : toneHz + " Hz tone",
                         String.join(", ", names(members.path("members"))),
                         summary.path("outcomes"));
+                if (lowered > 0 || held > 0) {
+                    out.printf(
+                            Locale.ROOT,
+                            "degradation: %d frames at %d bit/s (low-voice), %d held back (text-only); levels %s%n",
+                            lowered,
+                            Math.min(bitrate, LOW_VOICE_BITRATE),
+                            held,
+                            String.join(" -> ", levels.history()));
+                }
             }
             return ExitCode.OK;
         }

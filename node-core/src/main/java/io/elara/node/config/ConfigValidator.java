@@ -260,6 +260,7 @@ final class ConfigValidator {
             }
             logging = new NodeConfig.Logging(level, format);
         }
+        io.elara.node.media.DegradationLadder.Thresholds degradation = degradation(raw.degradation);
         return new NodeConfig(
                 source,
                 name,
@@ -275,7 +276,56 @@ final class ConfigValidator {
                 metrics,
                 join,
                 logging,
-                identityFile);
+                identityFile,
+                degradation);
+    }
+
+    /** The {@code degradation:} section: each key optional, the defaults for the rest. */
+    private io.elara.node.media.DegradationLadder.Thresholds degradation(RawConfig.RawDegradation raw)
+            throws ConfigException {
+        io.elara.node.media.DegradationLadder.Thresholds d = io.elara.node.media.DegradationLadder.Thresholds.DEFAULTS;
+        if (raw == null) {
+            return d;
+        }
+        double loss = raw.loss == null ? d.loss() : share(raw.loss, "loss");
+        double queueDrops = raw.queueDrops == null ? d.queueDrops() : share(raw.queueDrops, "queue-drops");
+        long rttNs = raw.rtt == null ? d.rttNs() : duration(raw.rtt, "rtt", 1, 60_000);
+        long jitterNs = raw.jitter == null ? d.jitterNs() : duration(raw.jitter, "jitter", 1, 60_000);
+        long downAfterNs =
+                raw.downAfter == null ? d.downAfterNs() : duration(raw.downAfter, "down-after", 1_000, 600_000);
+        long upAfterNs = raw.upAfter == null ? d.upAfterNs() : duration(raw.upAfter, "up-after", 1_000, 3_600_000);
+        io.elara.node.media.DegradationLevel floor = d.floor();
+        if (raw.floor != null) {
+            try {
+                floor = io.elara.node.media.DegradationLevel.parse(raw.floor);
+            } catch (IllegalArgumentException e) {
+                throw error("/degradation/floor", "degradation.floor", e.getMessage());
+            }
+        }
+        return new io.elara.node.media.DegradationLadder.Thresholds(
+                loss, rttNs, jitterNs, queueDrops, downAfterNs, upAfterNs, floor);
+    }
+
+    private long duration(String text, String key, long minMs, long maxMs) throws ConfigException {
+        try {
+            return Durations.parseNs(text, minMs, maxMs);
+        } catch (IllegalArgumentException e) {
+            throw error("/degradation/" + key, "degradation." + key, e.getMessage());
+        }
+    }
+
+    /** A share written as a percentage, {@code 5%} or {@code 0.5%}, as 0 to 1. */
+    private double share(String text, String key) throws ConfigException {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("([0-9]{1,3}(\\.[0-9]{1,3})?)%").matcher(text.strip());
+        double percent = m.matches() ? Double.parseDouble(m.group(1)) : -1;
+        if (percent <= 0 || percent > 100) {
+            throw error(
+                    "/degradation/" + key,
+                    "degradation." + key,
+                    "'" + text + "' is not a percentage above 0 and at most 100 (write e.g. 5%)");
+        }
+        return percent / 100;
     }
 
     private TurnServer turn(RawConfig.RawTurn raw, Path baseDirectory) throws ConfigException {

@@ -1,6 +1,7 @@
 package io.elara.node.config;
 
 import io.elara.node.flow.FlowSpec;
+import io.elara.node.media.DegradationLadder;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.List;
  *     directory
  * @param metricsListen where a running node serves {@code /metrics} (Prometheus) and {@code /health} over HTTP
  *     ({@code metrics.listen}), or null for nowhere
+ * @param degradation when media steps down and up the degradation ladder ({@code degradation:})
  */
 public record NodeConfig(
         Path source,
@@ -42,7 +44,8 @@ public record NodeConfig(
         InetSocketAddress metricsListen,
         List<String> join,
         Logging logging,
-        Path identityFile) {
+        Path identityFile,
+        DegradationLadder.Thresholds degradation) {
     /** The port a node listens on when the config does not say. */
     public static final int DEFAULT_PORT = 7460;
 
@@ -53,6 +56,7 @@ public record NodeConfig(
         stunServers = List.copyOf(stunServers);
         join = List.copyOf(join);
         logging = logging == null ? Logging.DEFAULT : logging;
+        degradation = degradation == null ? DegradationLadder.Thresholds.DEFAULTS : degradation;
     }
 
     /**
@@ -93,6 +97,7 @@ public record NodeConfig(
                 null,
                 List.of(),
                 Logging.DEFAULT,
+                null,
                 null);
     }
 
@@ -118,7 +123,8 @@ public record NodeConfig(
                 metricsListen,
                 join,
                 logging,
-                identityFile);
+                identityFile,
+                degradation);
     }
 
     /** Builds a config in code, checked by the same rules as a file. */

@@ -44,6 +44,32 @@ final class RawConfig {
     @JsonProperty("logging")
     RawLogging logging;
 
+    @JsonProperty("degradation")
+    RawDegradation degradation;
+
+    static final class RawDegradation {
+        @JsonProperty("loss")
+        String loss;
+
+        @JsonProperty("rtt")
+        String rtt;
+
+        @JsonProperty("jitter")
+        String jitter;
+
+        @JsonProperty("queue-drops")
+        String queueDrops;
+
+        @JsonProperty("down-after")
+        String downAfter;
+
+        @JsonProperty("up-after")
+        String upAfter;
+
+        @JsonProperty("floor")
+        String floor;
+    }
+
     static final class RawLogging {
         @JsonProperty("level")
         String level;

@@ -139,9 +139,18 @@ public final class ControlJson {
             p.put("pathMtu", peer.pathMtu());
             p.put("path", peer.path());
             p.put("rttVariationMs", peer.rttVariationMs());
+            p.put("degradation", peer.degradation());
+            p.put("mediaLossPercent", peer.mediaLossPercent());
+            p.put("mediaReceivedKbps", peer.mediaReceivedKbps());
             peers.add(p);
         }
         json.put("peers", peers);
+        Map<String, Object> media = new LinkedHashMap<>();
+        media.put("level", status.media().level());
+        media.put("rung", status.media().rung());
+        media.put("reason", status.media().reason());
+        media.put("changes", status.media().changes());
+        json.put("media", media);
         List<Map<String, Object>> sessions = new ArrayList<>();
         for (NodeStatus.SessionStatus session : status.sessions()) {
             Map<String, Object> s = new LinkedHashMap<>();

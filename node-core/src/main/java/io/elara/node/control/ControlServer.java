@@ -259,21 +259,36 @@ public final class ControlServer implements AutoCloseable {
     /** Frames a media listener holds for its client at most; past this, frames are dropped and counted. */
     static final int MEDIA_QUEUE_FRAMES_MAX = 512;
 
+    /** How often a media sender is told the degradation level (when it changed), at most. */
+    static final long MEDIA_LEVEL_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(250);
+
     /**
-     * {@code {"op":"media-send","session":S,"stream":N,"budgetMs":M}}, then one line per frame, {@code
+     * {@code {"op":"media-send","session":S,"stream":N,"budgetMs":M,"class":C}}, then one line per frame, {@code
      * {"payload":BASE64}}, until {@code {"end":true}} or the client closes: each frame goes on the latency-first lane,
-     * class PERCEPTUAL, to every connected member of the session. Nothing is answered per frame (media is never
-     * waited for); the end is answered with how many frames went to how many members, and why any did not.
+     * class C ({@code perceptual}, the default, {@code repair}, {@code enhancement} or {@code cosmetic}), to every
+     * connected member of the session. Nothing is answered per frame (media is never waited for); the node answers
+     * {@code {"level":L,"rung":R}} first and whenever the degradation level towards those members changes (checked at
+     * most every 250 ms, when a line arrives: a client with nothing to send sends {@code {"tick":true}}); the end is
+     * answered with how many frames went to how many members, and why any did not.
      */
     @SuppressWarnings("FutureReturnValueIgnored") // a frame is never waited for; outcomes are counted on the loop
     private void mediaSend(JsonNode request, LineChannel line) throws IOException, InterruptedException {
         String session = request.path("session").asText(null);
         int stream = request.path("stream").asInt(-1);
         long budgetUs = request.path("budgetMs").asLong(200) * 1_000;
-        if (session == null || stream < 0 || stream > 0xFFFF) {
-            line.writeLine(error("media-send needs \"session\" and a \"stream\" of 0 to 65535"));
+        io.elara.node.lane.TrafficClass cls;
+        try {
+            cls = io.elara.node.lane.TrafficClass.valueOf(
+                    request.path("class").asText("perceptual").toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            cls = io.elara.node.lane.TrafficClass.CORE;
+        }
+        if (session == null || stream < 0 || stream > 0xFFFF || cls == io.elara.node.lane.TrafficClass.CORE) {
+            line.writeLine(error("media-send needs \"session\", a \"stream\" of 0 to 65535, and a \"class\" of"
+                    + " perceptual, repair, enhancement or cosmetic"));
             return;
         }
+        io.elara.node.lane.TrafficClass frameClass = cls;
         CompletableFuture<List<String>> members = proxy.call((core, nowNs, result) -> {
             List<String> names = new java.util.ArrayList<>();
             for (io.elara.node.SessionInfo info : core.sessionList(nowNs)) {
@@ -297,11 +312,26 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         line.writeLine("{\"ok\":true,\"members\":" + ControlJson.MAPPER.writeValueAsString(recipients) + "}");
+        io.elara.node.media.DegradationLevel level = mediaLevel(recipients);
+        if (level == null) {
+            line.writeLine(error("node did not answer"));
+            return;
+        }
+        line.writeLine(levelLine(level));
+        long levelCheckedNs = System.nanoTime();
         Map<String, java.util.concurrent.atomic.AtomicLong> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
         long frames = 0;
         long malformed = 0;
         String text;
         while ((text = line.readLine()) != null) {
+            if (System.nanoTime() - levelCheckedNs >= MEDIA_LEVEL_CHECK_NS) {
+                levelCheckedNs = System.nanoTime();
+                io.elara.node.media.DegradationLevel now = mediaLevel(recipients);
+                if (now != null && now != level) {
+                    level = now;
+                    line.writeLine(levelLine(level));
+                }
+            }
             JsonNode frame;
             try {
                 frame = ControlJson.MAPPER.readTree(text);
@@ -311,6 +341,9 @@ public final class ControlServer implements AutoCloseable {
             }
             if (frame.path("end").asBoolean(false)) {
                 break;
+            }
+            if (frame.path("tick").asBoolean(false)) {
+                continue;
             }
             byte[] payload;
             try {
@@ -326,7 +359,7 @@ public final class ControlServer implements AutoCloseable {
                     io.elara.node.lane.MediaSendResult sent = core.sendMedia(
                             member,
                             stream,
-                            io.elara.node.lane.TrafficClass.PERCEPTUAL,
+                            frameClass,
                             io.netty.buffer.Unpooled.wrappedBuffer(payload),
                             budgetUs,
                             nowNs);
@@ -352,6 +385,26 @@ public final class ControlServer implements AutoCloseable {
         outcomes.forEach((outcome, count) -> counts.put(outcome, count.get()));
         answer.put("outcomes", counts);
         line.writeLine(ControlJson.MAPPER.writeValueAsString(answer));
+    }
+
+    /** The worst degradation level of the links towards {@code members}, or null when the node does not answer. */
+    private io.elara.node.media.DegradationLevel mediaLevel(List<String> members) throws InterruptedException {
+        try {
+            return proxy.<io.elara.node.media.DegradationLevel>call((core, nowNs, result) -> {
+                        io.elara.node.media.DegradationLevel worst = io.elara.node.media.DegradationLevel.FULL;
+                        for (String member : members) {
+                            worst = io.elara.node.media.DegradationLevel.worst(worst, core.degradation(member));
+                        }
+                        result.complete(worst);
+                    })
+                    .get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
+    private static String levelLine(io.elara.node.media.DegradationLevel level) {
+        return "{\"level\":\"" + level.label() + "\",\"rung\":" + level.rung() + "}";
     }
 
     /** One media frame copied off the loop for a listening client. */

@@ -179,6 +179,14 @@ public final class MetricsServer implements AutoCloseable {
         out.sample("elara_handshakes_total", null, null, security.handshakesCompleted());
         out.family("elara_under_load", "gauge", "1 while new handshakes need a cookie (a flood), else 0.");
         out.sample("elara_under_load", null, null, security.underLoad() ? 1 : 0);
+        out.family(
+                "elara_degradation_level",
+                "gauge",
+                "The media degradation ladder's rung: 0 full, 1 reduced video, 2 keyframes only, 3 low voice, 4 text"
+                        + " only (the worst of the links that carried media lately).");
+        out.sample("elara_degradation_level", null, null, status.media().rung());
+        out.family("elara_degradation_changes_total", "counter", "Times the node's degradation level changed.");
+        out.sample("elara_degradation_changes_total", null, null, status.media().changes());
         out.family("elara_peers", "gauge", "Peers this node knows.");
         out.sample("elara_peers", null, null, status.peers().size());
         out.family("elara_peer_rtt_seconds", "gauge", "Smoothed round-trip time to each peer (absent until measured).");
@@ -190,6 +198,11 @@ public final class MetricsServer implements AutoCloseable {
         out.family("elara_peer_transmissions_total", "counter", "Datagrams of reliable frames sent to each peer.");
         out.family("elara_peer_retransmissions_total", "counter", "Of those, how many were sent again (loss).");
         out.family("elara_peer_connected", "gauge", "1 when the peer's secure session is up.");
+        out.family("elara_peer_degradation_level", "gauge", "The degradation rung of the media sent to each peer.");
+        out.family(
+                "elara_peer_media_loss_ratio",
+                "gauge",
+                "The share of media each peer reported lost over its last interval (absent without a report).");
         out.family("elara_peer_relayed", "gauge", "1 when datagrams to the peer go through a TURN relay.");
         for (NodeStatus.PeerStatus peer : status.peers()) {
             if (peer.rttMs() >= 0) {
@@ -199,6 +212,15 @@ public final class MetricsServer implements AutoCloseable {
                 out.sample("elara_peer_rtt_variation_seconds", "peer", peer.name(), peer.rttVariationMs() / 1000.0);
             }
             out.sample("elara_peer_queued", "peer", peer.name(), peer.queued());
+            out.sample(
+                    "elara_peer_degradation_level",
+                    "peer",
+                    peer.name(),
+                    io.elara.node.media.DegradationLevel.parse(peer.degradation())
+                            .rung());
+            if (peer.mediaLossPercent() >= 0) {
+                out.sample("elara_peer_media_loss_ratio", "peer", peer.name(), peer.mediaLossPercent() / 100);
+            }
             out.sample("elara_peer_transmissions_total", "peer", peer.name(), peer.transmissions());
             out.sample("elara_peer_retransmissions_total", "peer", peer.name(), peer.retransmissions());
             out.sample(

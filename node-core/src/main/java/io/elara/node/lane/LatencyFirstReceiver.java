@@ -43,6 +43,8 @@ public final class LatencyFirstReceiver {
     private long reordered;
     private long late;
     private long overLimit;
+    private long expected;
+    private long bytes;
 
     /** Whether sequence number {@code a} is newer than {@code b}, with wrap-around (RFC 1982). */
     public static boolean isNewer(int a, int b) {
@@ -80,6 +82,7 @@ public final class LatencyFirstReceiver {
             return RejectReason.MEDIA_LATE;
         }
         if (stream == NONE) {
+            expected++;
             stream = streamCount++;
             streamIds[stream] = streamId;
             newest[stream] = sequence;
@@ -89,6 +92,7 @@ public final class LatencyFirstReceiver {
             reordered++;
         } else {
             int shift = sequence - newest[stream];
+            expected += shift;
             window[stream] = shift >= REORDER_WINDOW ? 1 : (window[stream] << shift) | 1;
             newest[stream] = sequence;
         }
@@ -102,6 +106,24 @@ public final class LatencyFirstReceiver {
      */
     public void reset() {
         streamCount = 0;
+    }
+
+    /**
+     * Frames the streams' sequence numbers say were sent: one for a stream's first frame, then the advance of its
+     * newest sequence. With {@link #delivered}, the loss a receiver report tells the sender.
+     */
+    public long expected() {
+        return expected;
+    }
+
+    /** Counts the payload bytes of a delivered frame. */
+    public void addBytes(int length) {
+        bytes += length;
+    }
+
+    /** Payload bytes of the frames delivered. */
+    public long bytes() {
+        return bytes;
     }
 
     public long delivered() {

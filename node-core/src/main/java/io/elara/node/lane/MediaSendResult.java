@@ -20,5 +20,10 @@ public enum MediaSendResult {
      * The peer's media queue is full of frames of classes dropped after this one (or of this class and newer), so this
      * frame was dropped; counted as a pressure drop.
      */
-    DROPPED
+    DROPPED,
+    /**
+     * The link's degradation ladder stands where this class of media is not sent: at {@code low-voice}, enhancement
+     * and cosmetic frames (pictures); at {@code text-only}, every frame. Text and state still go.
+     */
+    DEGRADED
 }

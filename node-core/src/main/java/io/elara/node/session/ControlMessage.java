@@ -77,7 +77,12 @@ public record ControlMessage(
          * A request ({@code q}) to probe a member this node hears nothing from, or the answer ({@code a}) that the
          * member answered the one asked: SWIM's indirect probe.
          */
-        PROBE("probe");
+        PROBE("probe"),
+        /**
+         * A media receiver report: over the last interval, how many frames the sender's sequence numbers say it sent,
+         * how many arrived in time, their payload bytes, and the interval's length. RTCP's receiver report, in one line.
+         */
+        REPORT("report");
 
         private final String word;
 
@@ -190,6 +195,38 @@ public record ControlMessage(
         return newestOp;
     }
 
+    /** Largest count a receiver report carries (frames or bytes). */
+    public static final long REPORT_COUNT_MAX = 1L << 40;
+
+    /** Largest interval a receiver report covers, in milliseconds. */
+    public static final int REPORT_MILLIS_MAX = 3_600_000;
+
+    /** A media receiver report over {@code millis} milliseconds. */
+    public static ControlMessage report(long expected, long delivered, long bytes, long millis) {
+        return new ControlMessage(
+                Verb.REPORT, null, null, null, null, null, null, (int) millis, null, bytes, expected, delivered, null);
+    }
+
+    /** For {@link Verb#REPORT}: frames the sequence numbers say were sent in the interval. */
+    public long reportExpected() {
+        return coverFrom;
+    }
+
+    /** For {@link Verb#REPORT}: frames that arrived in time. */
+    public long reportDelivered() {
+        return coverTo;
+    }
+
+    /** For {@link Verb#REPORT}: their payload bytes. */
+    public long reportBytes() {
+        return newestOp;
+    }
+
+    /** For {@link Verb#REPORT}: the interval, milliseconds. */
+    public int reportMillis() {
+        return ops;
+    }
+
     /** The line this message is sent as. */
     public String text() {
         StringBuilder out = new StringBuilder(verb.word());
@@ -203,6 +240,15 @@ public record ControlMessage(
                         .append(node)
                         .append(' ')
                         .append(HexFormat.of().toHexDigits(newestOp));
+            case REPORT ->
+                out.append(' ')
+                        .append(coverFrom)
+                        .append(' ')
+                        .append(coverTo)
+                        .append(' ')
+                        .append(newestOp)
+                        .append(' ')
+                        .append(ops);
             case WELCOME ->
                 out.append(' ')
                         .append(session)
@@ -287,6 +333,18 @@ public record ControlMessage(
                     throw new IllegalArgumentException("a probe's nonce is 16 hex digits");
                 }
                 yield probe(f[1].equals("q"), NodeId.parse(f[2]), HexFormat.fromHexDigitsToLong(f[3]));
+            }
+            case REPORT -> {
+                fields(f, 5, 5);
+                long expected = count(f[1], REPORT_COUNT_MAX);
+                long delivered = count(f[2], REPORT_COUNT_MAX);
+                long bytes = count(f[3], REPORT_COUNT_MAX);
+                long millis = count(f[4], REPORT_MILLIS_MAX);
+                if (delivered > expected || millis == 0) {
+                    throw new IllegalArgumentException(
+                            "a report delivers at most what it expects, over at least one millisecond");
+                }
+                yield report(expected, delivered, bytes, millis);
             }
             case WELCOME -> {
                 fields(f, 4, 4);
@@ -379,6 +437,14 @@ public record ControlMessage(
             }
         }
         return new HeldEvents.Summary(prefix, runs); // throws IllegalArgumentException when unsorted or overlapping
+    }
+
+    /** A decimal count of 0 to {@code max}, without sign or leading zero. */
+    private static long count(String text, long max) {
+        if (!text.matches("0|[1-9][0-9]{0,15}") || Long.parseLong(text) > max) {
+            throw new IllegalArgumentException("'" + text + "' is not a count of 0 to " + max);
+        }
+        return Long.parseLong(text);
     }
 
     private static void fields(String[] f, int min, int max) {

@@ -217,7 +217,19 @@ public final class LaneTransfer {
      * @param late frames that arrived after their time
      * @param delayMaxNs the largest playout delay the buffer came to
      */
-    public record VoiceResult(int sent, long received, long recovered, long concealed, long late, long delayMaxNs) {}
+    /**
+     * @param levels the sender's degradation levels in the order it went through them, from {@code full}
+     * @param degraded frames the sender's node refused because its ladder stood at a rung without them
+     */
+    public record VoiceResult(
+            int sent,
+            long received,
+            long recovered,
+            long concealed,
+            long late,
+            long delayMaxNs,
+            List<String> levels,
+            long degraded) {}
 
     /**
      * Sends {@code packets} (Opus, one per 20 ms) as a voice stream on the latency-first lane, in real time on the
@@ -244,21 +256,30 @@ public final class LaneTransfer {
         int next = 0;
         long played = 0;
         long delayMaxNs = 0;
+        List<String> levels = new java.util.ArrayList<>(List.of("full"));
+        long degraded = 0;
         long endNs = startNs + (packets.size() + 50L) * io.elara.node.media.VoiceCodec.FRAME_NS;
         while (clock.nowNs() < endNs && played < packets.size()) {
             long nowNs = clock.nowNs();
             while (next < packets.size() && startNs + next * io.elara.node.media.VoiceCodec.FRAME_NS <= nowNs) {
                 byte[] payload = new io.elara.node.media.VoicePacket(next, packets.get(next)).encode();
-                cores[SENDER].sendMedia(
+                io.elara.node.lane.MediaSendResult sent = cores[SENDER].sendMedia(
                         "receiver",
                         1,
                         io.elara.node.lane.TrafficClass.PERCEPTUAL,
                         Unpooled.wrappedBuffer(payload),
                         200_000,
                         nowNs);
+                if (sent == io.elara.node.lane.MediaSendResult.DEGRADED) {
+                    degraded++;
+                }
                 next++;
             }
             flush(nowNs);
+            String level = cores[SENDER].degradation("receiver").label();
+            if (!level.equals(levels.get(levels.size() - 1))) {
+                levels.add(level);
+            }
             while (buffer.nextPlayNs() <= nowNs && played < packets.size()) {
                 buffer.play(out);
                 played++;
@@ -282,7 +303,9 @@ public final class LaneTransfer {
                 buffer.recovered(),
                 buffer.concealed() + buffer.silent(),
                 buffer.late(),
-                delayMaxNs);
+                delayMaxNs,
+                levels,
+                degraded);
     }
 
     /** Runs the two cores until {@code done} holds or {@code endNs} passes. */

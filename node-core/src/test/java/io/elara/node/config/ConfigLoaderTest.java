@@ -99,7 +99,7 @@ class ConfigLoaderTest {
                 .isEqualTo("FILE:3:3: bind: unknown key 'prot' (known here: address, port)");
         assertThat(error("name: alice\ncolour: blue\n"))
                 .startsWith(
-                        "FILE:2:1: unknown key 'colour' (known here: bind, data-dir, flows, identity-file, join, limits, logging,");
+                        "FILE:2:1: unknown key 'colour' (known here: bind, data-dir, degradation, flows, identity-file, join, limits,");
     }
 
     @Test
@@ -175,6 +175,27 @@ class ConfigLoaderTest {
                 .isEqualTo("FILE:3:11: logging.format: 'xml' is not one of human, json");
         assertThat(error("name: alice\nlogging:\n  file: x.log\n"))
                 .isEqualTo("FILE:3:3: logging: unknown key 'file' (known here: format, level)");
+    }
+
+    @Test
+    void shouldReadTheDegradationThresholdsKeepTheDefaultsForTheRestAndNameABadOne() throws Exception {
+        assertThat(ConfigLoader.load(write("name: alice\n")).degradation())
+                .isEqualTo(io.elara.node.media.DegradationLadder.Thresholds.DEFAULTS);
+        NodeConfig config = ConfigLoader.load(
+                write("name: alice\ndegradation:\n  loss: 2.5%\n  rtt: 250ms\n  up-after: 3s\n  floor: low-voice\n"));
+        io.elara.node.media.DegradationLadder.Thresholds d = config.degradation();
+        assertThat(d.loss()).isEqualTo(0.025);
+        assertThat(d.rttNs()).isEqualTo(250_000_000L);
+        assertThat(d.upAfterNs()).isEqualTo(3_000_000_000L);
+        assertThat(d.floor()).isEqualTo(io.elara.node.media.DegradationLevel.LOW_VOICE);
+        assertThat(d.jitterNs()).isEqualTo(io.elara.node.media.DegradationLadder.Thresholds.DEFAULTS.jitterNs());
+        assertThat(error("name: alice\ndegradation:\n  loss: 150%\n"))
+                .isEqualTo(
+                        "FILE:3:9: degradation.loss: '150%' is not a percentage above 0 and at most 100 (write e.g. 5%)");
+        assertThat(error("name: alice\ndegradation:\n  up-after: 10ms\n"))
+                .isEqualTo("FILE:3:13: degradation.up-after: '10ms' is out of range (1s to 1h)");
+        assertThat(error("name: alice\ndegradation:\n  floor: worse\n"))
+                .startsWith("FILE:3:10: degradation.floor: 'worse' is not a level (full, reduced-video,");
     }
 
     @Test

@@ -136,6 +136,24 @@ class ControlMessageTest {
     }
 
     @Test
+    void shouldCarryAMediaReceiverReportAndRefuseImpossibleCounts() {
+        ControlMessage report = ControlMessage.report(50, 47, 6_100, 1_003);
+        assertThat(report.text()).isEqualTo("report 50 47 6100 1003");
+        ControlMessage parsed = ControlMessage.parse(report.text()).message();
+        assertThat(parsed).isEqualTo(report);
+        assertThat(parsed.reportExpected()).isEqualTo(50);
+        assertThat(parsed.reportDelivered()).isEqualTo(47);
+        assertThat(parsed.reportBytes()).isEqualTo(6_100);
+        assertThat(parsed.reportMillis()).isEqualTo(1_003);
+        assertThat(ControlMessage.parse("report 5 6 100 1000").problem()).contains("delivers at most what it expects");
+        assertThat(ControlMessage.parse("report 5 4 100 0").problem()).contains("at least one millisecond");
+        assertThat(ControlMessage.parse("report -5 4 100 10").problem()).contains("not a count");
+        assertThat(ControlMessage.parse("report 05 4 100 10").problem()).contains("not a count");
+        assertThat(ControlMessage.parse("report 5 4 100 3600001").problem()).contains("not a count of 0 to 3600000");
+        assertThat(ControlMessage.parse("report 5 4 100").problem()).contains("not 5");
+    }
+
+    @Test
     void shouldCarryAnIceOfferAndAnswerAndRefuseOtherRolesAndOversizedDescriptions() {
         ControlMessage offer =
                 ControlMessage.parse(ControlMessage.ice(true, "u f").text()).message();

@@ -52,7 +52,24 @@ class VoiceUnderLossTest {
                     100 * played,
                     result.delayMaxNs() / 1_000_000);
             assertThat(played).as("seed " + seed).isGreaterThanOrEqualTo(0.99);
+            assertThat(result.levels())
+                    .as("seed %d: 5 %% loss that FEC repairs does not step the ladder down", seed)
+                    .containsExactly("full");
             assertThat(result.delayMaxNs()).as("seed " + seed).isLessThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(80));
         }
+    }
+
+    @Test
+    void shouldStepTheLadderDownFromTheReceiversReportsWhenAQuarterIsLost() {
+        List<byte[]> packets = minuteOfVoice().subList(0, 1_000);
+        LinkProfile path = new LinkProfile(TimeUnit.MILLISECONDS.toNanos(20), 0, 0.25, 0, 0, 0);
+        LaneTransfer.VoiceResult result = new LaneTransfer(path, 7).voice(packets);
+        System.out.println("25 % loss: levels " + result.levels() + ", " + result.degraded() + " frames held back");
+        // Reports every second, two bad seconds a rung: text-only within about ten seconds of the first report.
+        assertThat(result.levels())
+                .containsExactly("full", "reduced-video", "keyframes-only", "low-voice", "text-only");
+        assertThat(result.degraded())
+                .as("voice frames the node refused at text-only")
+                .isGreaterThan(0);
     }
 }
