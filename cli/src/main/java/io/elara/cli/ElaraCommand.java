@@ -21,6 +21,7 @@ import io.elara.cli.command.SimCommand;
 import io.elara.cli.command.StatusCommand;
 import io.elara.cli.command.StunCommand;
 import io.elara.cli.command.TailCommand;
+import io.elara.cli.command.VisualCommand;
 import io.elara.cli.command.VoiceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,6 +53,7 @@ import picocli.CommandLine.Spec;
             SessionCommand.class,
             PresenceCommand.class,
             VoiceCommand.class,
+            VisualCommand.class,
             InviteCommand.class,
             JoinCommand.class,
             StunCommand.class,

@@ -30,7 +30,7 @@ public final class LossyUdpRelay implements AutoCloseable {
 
     private final DatagramSocket senderSocket;
     private final DatagramSocket receiverSocket;
-    private final double dropFraction;
+    private volatile double dropFraction;
     private final long jitterMaxNs;
     /** Sends held back for jitter or the rate cap. */
     private final java.util.concurrent.ScheduledExecutorService delays;
@@ -204,6 +204,14 @@ public final class LossyUdpRelay implements AutoCloseable {
             throw new IllegalArgumentException("a rate is 0 (no cap) or more bits per second, got " + bitsPerSecond);
         }
         this.rateBitsPerSecond = bitsPerSecond;
+    }
+
+    /** Drops {@code fraction} (0 to below 1) of each direction's datagrams at random from the next one on. */
+    public void loss(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new IllegalArgumentException("a drop fraction is 0 to below 1, got " + fraction);
+        }
+        this.dropFraction = fraction;
     }
 
     /** Datagrams dropped because the capped bottleneck's buffer was full, both directions. */

@@ -55,7 +55,7 @@ public final class Picture {
     }
 
     /** Whether {@code width × height} is a picture this codec can carry, and if not, why. */
-    static String sizeProblem(int width, int height) {
+    public static String sizeProblem(int width, int height) {
         if (width < 1 || height < 1 || width > SIDE_MAX || height > SIDE_MAX) {
             return "a frame of " + width + "×" + height + " is impossible (1 to " + SIDE_MAX + " a side)";
         }
