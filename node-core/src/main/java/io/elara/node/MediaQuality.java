@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How media fares on each link, and the degradation ladder it drives. Once a second, for every peer with a secure
+ * How media fares on each link, and the degradation ladder it drives. Twice a second, for every peer with a secure
  * session:
  *
  * <ul>
@@ -35,7 +35,7 @@ final class MediaQuality {
     private static final Logger LOG = LoggerFactory.getLogger(MediaQuality.class);
 
     /** How often links are measured and reports sent. */
-    static final long INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    static final long INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /** A link counts towards the node's level while media went either way on it within this time. */
     static final long ACTIVE_NS = TimeUnit.SECONDS.toNanos(10);
@@ -45,6 +45,9 @@ final class MediaQuality {
 
     /** Fewer frames than this in an interval make no share: one lost frame of three is not 33 % loss. */
     static final int SAMPLE_FRAMES_MIN = 10;
+
+    /** Fewer frames than this in one report do not step the ladder down at once. */
+    static final int SEVERE_FRAMES_MIN = 40;
 
     /** The largest interval a report may cover (a report claiming more is refused). */
     static final long REPORT_MILLIS_MAX = 60_000;
@@ -66,6 +69,7 @@ final class MediaQuality {
         // the peer's last report
         long reportNs = Long.MIN_VALUE;
         double reportedLoss = Double.NaN;
+        double lastLoss = Double.NaN;
         double receivedBitsPerSecond = -1;
         long reports;
 
@@ -165,8 +169,12 @@ final class MediaQuality {
             link.sendingSinceNs = Long.MIN_VALUE;
         }
         double loss = Double.NaN;
+        double lossNow = Double.NaN;
         if (link.reportNs != Long.MIN_VALUE && nowNs - link.reportNs <= REPORT_SILENCE_NS) {
             loss = link.reportedLoss;
+            // The latest report alone, once: a sudden loss steps down without waiting for the smoothing.
+            lossNow = link.lastLoss;
+            link.lastLoss = Double.NaN;
         } else if (sent > 0
                 && link.sendingSinceNs != Long.MIN_VALUE
                 && nowNs - link.sendingSinceNs >= REPORT_SILENCE_NS
@@ -179,9 +187,12 @@ final class MediaQuality {
         }
         double queueDrops =
                 sent + droppedNow >= SAMPLE_FRAMES_MIN ? (double) droppedNow / (sent + droppedNow) : Double.NaN;
-        long rttNs = sender.srttNs() != 0 ? sender.srttNs() : -1;
-        long jitterNs = sender.srttNs() != 0 ? sender.rttVarianceNs() : -1;
-        return new DegradationLadder.Sample(loss, rttNs, jitterNs, queueDrops);
+        // Round trip and jitter only while the reliable lane is sampling them: a stale figure would hold the ladder
+        // down forever on a link that has gone quiet.
+        boolean sampling = sender.srttNs() != 0 && transmissions > 0;
+        long rttNs = sampling ? sender.srttNs() : -1;
+        long jitterNs = sampling ? sender.rttVarianceNs() : -1;
+        return new DegradationLadder.Sample(loss, rttNs, jitterNs, queueDrops, lossNow);
     }
 
     /** A receiver report from {@code peer}: loss and rate of the media this node sent it. */
@@ -193,6 +204,8 @@ final class MediaQuality {
         // Smoothed over about three reports: one second of 50 voice frames at 5 % loss reads over 10 % one time in
         // twenty, and a ladder that believed it would step down for nothing.
         boolean fresh = link.reportNs != Long.MIN_VALUE && nowNs - link.reportNs <= REPORT_SILENCE_NS;
+        // Alone, a report decides only with enough frames behind it: one lost of ten is not a collapse.
+        link.lastLoss = expected >= SEVERE_FRAMES_MIN ? loss : Double.NaN;
         if (!Double.isNaN(loss)) {
             link.reportedLoss = fresh && !Double.isNaN(link.reportedLoss) ? (link.reportedLoss + loss) / 2 : loss;
         } else if (!fresh) {

@@ -214,9 +214,15 @@ public final class VisualCommand {
                         lastKeyframeNs = nowNs;
                         keyframes++;
                     }
-                    // The parts spread over half the frame's time: a keyframe's burst would overrun the lane's queue.
+                    // A pacer: the parts spread over most of the time to the next frame sent, because a frame's
+                    // burst overruns a bottleneck's buffer (and the lane's queue) even where the average rate fits.
+                    long untilNextNs = switch (level) {
+                        case FULL -> frameNs;
+                        case REDUCED_VIDEO -> 2 * frameNs;
+                        default -> KEYFRAMES_ONLY_INTERVAL_NS;
+                    };
                     long spreadNs =
-                            Math.min(frameNs / 2, TimeUnit.MILLISECONDS.toNanos(250)) / Math.max(1, parts.size());
+                            Math.min(untilNextNs * 4 / 5, TimeUnit.SECONDS.toNanos(1)) / Math.max(1, parts.size());
                     long partStartNs = System.nanoTime();
                     for (int p = 0; p < parts.size(); p++) {
                         long partDueNs = partStartNs + p * spreadNs;

@@ -86,7 +86,13 @@ class DegradationLadderTest {
             unknown.sample(DegradationLadder.Sample.UNKNOWN, i * SECOND);
         }
         assertThat(rtt.level()).isEqualTo(DegradationLevel.REDUCED_VIDEO);
-        assertThat(rtt.reason()).isEqualTo("round trip 900 ms over 400 ms");
+        assertThat(rtt.reason()).isEqualTo("round trip 900 ms over 500 ms");
+        for (int i = 4; i <= 30; i++) {
+            rtt.sample(
+                    new DegradationLadder.Sample(Double.NaN, TimeUnit.MILLISECONDS.toNanos(900), -1, Double.NaN),
+                    i * SECOND);
+        }
+        assertThat(rtt.level()).as("round trip alone stops at low-voice").isEqualTo(DegradationLevel.LOW_VOICE);
         assertThat(drops.reason()).startsWith("bandwidth: 50.0% of media dropped in the queue");
         assertThat(unknown.level()).isEqualTo(DegradationLevel.FULL);
     }
@@ -109,5 +115,24 @@ class DegradationLadderTest {
             floored.sample(LOSSY, i * SECOND);
         }
         assertThat(floored.level()).isEqualTo(DegradationLevel.LOW_VOICE);
+    }
+
+    @Test
+    void shouldStepDownAtOnceWhenTheLastIntervalLostMostOfItsFramesAndAgainAfterHalfTheWait() {
+        DegradationLadder.Sample collapse = new DegradationLadder.Sample(
+                0.25, TimeUnit.MILLISECONDS.toNanos(20), TimeUnit.MILLISECONDS.toNanos(2), 0.0, 0.55);
+        nowNs += SECOND / 2;
+        assertThat(ladder.sample(collapse, nowNs)).isEqualTo(DegradationLevel.REDUCED_VIDEO);
+        assertThat(ladder.reason()).isEqualTo("loss 55.0% over 10.0%, at once");
+        nowNs += SECOND / 2;
+        assertThat(ladder.sample(collapse, nowNs)).as("half a second later").isEqualTo(DegradationLevel.REDUCED_VIDEO);
+        nowNs += SECOND / 2;
+        assertThat(ladder.sample(collapse, nowNs)).as("a second later").isEqualTo(DegradationLevel.KEYFRAMES_ONLY);
+        DegradationLadder.Sample smoothedOnly = new DegradationLadder.Sample(
+                0.25, TimeUnit.MILLISECONDS.toNanos(20), TimeUnit.MILLISECONDS.toNanos(2), 0.0, 0.2);
+        nowNs += SECOND;
+        assertThat(ladder.sample(smoothedOnly, nowNs))
+                .as("bad but not severe: the full wait")
+                .isEqualTo(DegradationLevel.KEYFRAMES_ONLY);
     }
 }
