@@ -226,8 +226,10 @@ class ChatSystemTest extends SystemTestSupport {
         // (text-only), so here it stops at low-voice, which still speaks.
         Path alice = voiceConfig("alice");
         Path bob = voiceConfig("bob");
-        try (NodeProcess aliceRun = run("alice", alice);
-                NodeProcess bobRun = run("bob", bob)) {
+        try (NodeProcess aliceRun = elara("alice run", "run", "-c", alice.toString());
+                NodeProcess bobRun = elara("bob run", "run", "-c", bob.toString())) {
+            aliceRun.awaitStderr("alice ready on", START);
+            bobRun.awaitStderr("bob ready on", START);
             finished("create", 0, "session", "create", "team", "-c", alice.toString());
             Path alicePipe = fifo("alice-chat.in");
             Path bobPipe = fifo("bob-chat.in");
