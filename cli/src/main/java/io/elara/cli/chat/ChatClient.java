@@ -1,6 +1,7 @@
 package io.elara.cli.chat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.elara.cli.voice.VoiceSource;
 import io.elara.node.control.ControlClient;
 import io.elara.node.session.SessionState;
 import io.elara.node.sim.SimDurations;
@@ -49,6 +50,7 @@ public final class ChatClient implements AutoCloseable {
 
     private final Path socket;
     private final String self;
+    private final ChatVoice voice;
     private final int textBytesMax;
     private final ChatView view;
     private final long awayAfterNs;
@@ -130,14 +132,23 @@ public final class ChatClient implements AutoCloseable {
      * @param textBytesMax the node's {@code limits.text-bytes-max}: longer messages are refused before sending
      * @param awayAfterNs how long without typing sets an online presence away ({@link #checkIdle}); 0 never does
      * @param exporter writes {@code /export}'s file
+     * @param voiceSource what {@code /voice on} sends
      */
-    public ChatClient(Path socket, String self, int textBytesMax, long awayAfterNs, Exporter exporter, ChatView view) {
+    public ChatClient(
+            Path socket,
+            String self,
+            int textBytesMax,
+            long awayAfterNs,
+            Exporter exporter,
+            VoiceSource voiceSource,
+            ChatView view) {
         this.socket = socket;
         this.self = self;
         this.textBytesMax = textBytesMax;
         this.awayAfterNs = awayAfterNs;
         this.exporter = exporter;
         this.view = view;
+        this.voice = new ChatVoice(socket, voiceSource, view, this::updateStatus);
     }
 
     /** The session messages go to, or null before the node is in any. */
@@ -626,6 +637,13 @@ public final class ChatClient implements AutoCloseable {
                             peer.path("path").asText("direct")));
                 }
             }
+            case "voice" -> {
+                try {
+                    voice.command(run.args().isEmpty() ? "" : run.args().get(0));
+                } catch (IOException e) {
+                    view.show(e.getMessage()); // a whole line of its own ("no microphone on this machine; …")
+                }
+            }
             default -> view.show("not built yet: " + run.command().usage());
         }
         return true;
@@ -763,6 +781,7 @@ public final class ChatClient implements AutoCloseable {
         sessionNames = List.copyOf(names);
         memberNames = List.copyOf(members);
         connectedMembers = List.copyOf(connected);
+        voice.target(current, connected.stream().map(LinkQuality.Member::name).toList());
         memberLiveness = new MemberLiveness(current, Map.copyOf(liveness), away, absent);
         return names;
     }
@@ -885,6 +904,10 @@ public final class ChatClient implements AutoCloseable {
         String media = mediaLevel;
         if (!media.equals("full")) {
             parts.add(new StatusLine.Part(StatusLine.Kind.MEDIA, "media " + media));
+        }
+        String speaking = voice.statusText(view.glyphs());
+        if (speaking != null) {
+            parts.add(new StatusLine.Part(StatusLine.Kind.SPEAKING, speaking));
         }
         long now = System.nanoTime();
         typingUntil.values().removeIf(until -> until - now < 0);
@@ -1028,6 +1051,7 @@ public final class ChatClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        voice.close(); // ends the media-send as /voice off does
         signals.shutdownNow();
         presence.shutdownNow();
         sender.shutdown();

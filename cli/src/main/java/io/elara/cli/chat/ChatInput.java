@@ -38,6 +38,12 @@ public final class ChatInput {
                     1,
                     -1),
             new Command("peers", "/peers", "the nodes this one talks to: address, RTT, path", 0, 0),
+            new Command(
+                    "voice",
+                    "/voice [on|off|mute]",
+                    "speak in this session (from --voice-source) and hear the others; mute hears only; alone: the state",
+                    0,
+                    1),
             new Command("quit", "/quit", "leave the chat (the node keeps running if it ran before)", 0, 0));
 
     /** One parsed line: a message, a command, a problem, or nothing. */
@@ -96,6 +102,11 @@ public final class ChatInput {
             if (!List.of("online", "away", "busy").contains(presence)) {
                 return new Problem("usage: " + command.usage() + " (not '" + args.get(0) + "')");
             }
+        }
+        if (command.name().equals("voice")
+                && !args.isEmpty()
+                && !List.of("on", "off", "mute").contains(args.get(0).toLowerCase(Locale.ROOT))) {
+            return new Problem("usage: " + command.usage() + " (not '" + args.get(0) + "')");
         }
         if (command.name().equals("history")
                 && !args.isEmpty()

@@ -18,6 +18,14 @@ public interface ChatView {
         return Glyphs.UNICODE;
     }
 
+    /**
+     * Whether this view shows a status line: where it does not (plain output), changes it would show, such as who
+     * started or stopped speaking, are announced in lines instead.
+     */
+    default boolean hasStatusLine() {
+        return true;
+    }
+
     /** Rings the bell (a mention). */
     void bell();
 
@@ -40,6 +48,11 @@ public interface ChatView {
 
             @Override
             public void status(StatusLine line) {}
+
+            @Override
+            public boolean hasStatusLine() {
+                return false;
+            }
 
             @Override
             public void bell() {}

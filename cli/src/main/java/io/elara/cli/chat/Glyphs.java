@@ -7,8 +7,9 @@ package io.elara.cli.chat;
  * @param ellipsis ends a sentence that goes on ({@code is typing…})
  * @param cut marks text cut short to fit a width (one column)
  * @param dash sets a heading apart
+ * @param speaking comes before the names of those speaking ({@code 🔊 alice})
  */
-public record Glyphs(String ellipsis, String cut, String dash) {
-    public static final Glyphs UNICODE = new Glyphs("…", "…", "—");
-    public static final Glyphs ASCII = new Glyphs("...", "~", "--");
+public record Glyphs(String ellipsis, String cut, String dash, String speaking) {
+    public static final Glyphs UNICODE = new Glyphs("…", "…", "—", "🔊 ");
+    public static final Glyphs ASCII = new Glyphs("...", "~", "--", "speaking: ");
 }

@@ -28,6 +28,8 @@ public record StatusLine(String head, List<Part> parts) {
         MEDIA,
         /** The current session's member count. */
         MEMBERS,
+        /** Who is speaking ({@code /voice}), and whether this chat is muted. */
+        SPEAKING,
         /** Who is typing. */
         TYPING
     }

@@ -7,6 +7,7 @@ import io.elara.cli.chat.ChatView;
 import io.elara.cli.output.LogConfigurator;
 import io.elara.cli.terminal.TerminalView;
 import io.elara.cli.terminal.Terminals;
+import io.elara.cli.voice.VoiceSource;
 import io.elara.node.Node;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlClient;
@@ -35,19 +36,23 @@ import picocli.CommandLine.Spec;
         description = {
             "Chat in this node's sessions: messages scroll above a line editor with history and Tab completion, and a"
                     + " status line shows the session, its members, the link to each (round-trip time, loss, relay),"
-                    + " unread messages elsewhere and who is typing.",
+                    + " unread messages elsewhere, who is typing and who is speaking.",
+            "/voice on speaks in the session from --voice-source and plays the others through the speaker (when this"
+                    + " machine has one); /voice mute only listens; /voice off stops both.",
             "Uses the node running for the config (elara run), or runs it inside the chat until /quit.",
             "With no terminal (a pipe), reads one line per message or command and prints plain lines: for scripts."
         },
         footer = {
             "",
             "Commands: /help /sessions /switch NAME /join TOKEN /invite /leave /who /nick /status online|away|busy"
-                    + " [TEXT] /me ACTION /edit TEXT /delete /react EMOJI /history [N] /export FILE /peers /quit",
+                    + " [TEXT] /me ACTION /edit TEXT /delete /react EMOJI /history [N] /export FILE /peers"
+                    + " /voice [on|off|mute] /quit",
             "",
             "Examples:",
             "  elara chat -c alice.yaml",
             "  elara chat -c alice.yaml --session team",
             "  elara chat -c alice.yaml --away-after 10m",
+            "  elara chat -c alice.yaml --voice-source tone:440",
             "  printf 'hello\\n/who\\n' | elara chat -c alice.yaml --plain"
         })
 public final class ChatCommand implements Callable<Integer> {
@@ -74,6 +79,14 @@ public final class ChatCommand implements Callable<Integer> {
                     + " away (idle) until the next one; e.g. 30s, 5m, 1h; 0 never (default: ${DEFAULT-VALUE})")
     String awayAfter;
 
+    @Option(
+            names = "--voice-source",
+            paramLabel = "SOURCE",
+            defaultValue = "mic",
+            description = "what /voice on sends: mic (the microphone), FILE.wav (any WAV we read, played in a loop) or"
+                    + " tone:HZ (a sine, 20 to 20000 Hz) (default: ${DEFAULT-VALUE})")
+    String voiceSource;
+
     /** How often the chat looks whether the idle time ran out. */
     private static final long IDLE_CHECK_MS = 500;
     /** How often the status line's figures are polled: the link quality's loss is measured over this interval. */
@@ -82,6 +95,7 @@ public final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long awayAfterNs = awayAfterNs(awayAfter);
+        VoiceSource voice = VoiceSource.parse(voiceSource);
         // The chat's screen is the terminal: the node's logs would write over it.
         LogConfigurator.setLevel("error");
         NodeConfig nodeConfig = config.load();
@@ -93,7 +107,9 @@ public final class ChatCommand implements Callable<Integer> {
         }
         try {
             boolean terminal = !plain && Terminals.interactive();
-            return terminal ? onTerminal(nodeConfig, socket, awayAfterNs) : plain(nodeConfig, socket, awayAfterNs);
+            return terminal
+                    ? onTerminal(nodeConfig, socket, awayAfterNs, voice)
+                    : plain(nodeConfig, socket, awayAfterNs, voice);
         } finally {
             if (own != null) {
                 own.close();
@@ -102,7 +118,7 @@ public final class ChatCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("FutureReturnValueIgnored") // the refresh and the idle check report their own problems
-    private int plain(NodeConfig nodeConfig, Path socket, long awayAfterNs) throws IOException {
+    private int plain(NodeConfig nodeConfig, Path socket, long awayAfterNs, VoiceSource voice) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         ScheduledExecutorService timer = timer();
         try (ChatClient chat = new ChatClient(
@@ -111,6 +127,7 @@ public final class ChatCommand implements Callable<Integer> {
                 nodeConfig.limits().textBytesMax(),
                 awayAfterNs,
                 exporter(nodeConfig),
+                voice,
                 ChatView.plain(out))) {
             open(chat);
             // No status line here, but members going and coming are announced, as on a terminal.
@@ -131,7 +148,7 @@ public final class ChatCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("FutureReturnValueIgnored") // the status line's refresh and the idle check report their problems
-    private int onTerminal(NodeConfig nodeConfig, Path socket, long awayAfterNs) throws IOException {
+    private int onTerminal(NodeConfig nodeConfig, Path socket, long awayAfterNs, VoiceSource voice) throws IOException {
         Path history = socket.resolveSibling("chat_history");
         ChatClient[] holder = new ChatClient[1];
         Runnable typing = () -> {
@@ -153,6 +170,7 @@ public final class ChatCommand implements Callable<Integer> {
                     nodeConfig.limits().textBytesMax(),
                     awayAfterNs,
                     exporter(nodeConfig),
+                    voice,
                     view)) {
                 holder[0] = chat;
                 open(chat);

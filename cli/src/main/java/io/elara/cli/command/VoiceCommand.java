@@ -3,6 +3,9 @@ package io.elara.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.cli.ElaraUserException;
 import io.elara.cli.ExitCode;
+import io.elara.cli.voice.MediaLevelReader;
+import io.elara.cli.voice.VoiceLadder;
+import io.elara.cli.voice.WavSamples;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlClient;
 import io.elara.node.media.DegradationLevel;
@@ -10,9 +13,7 @@ import io.elara.node.media.JitterBuffer;
 import io.elara.node.media.VoiceCodec;
 import io.elara.node.media.VoicePacket;
 import io.elara.node.pipeline.RuntimeData;
-import io.elara.node.pipeline.audio.Resampler;
 import io.elara.node.pipeline.audio.Wav;
-import io.elara.node.pipeline.audio.WavFormatException;
 import io.elara.node.sim.SimDurations;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,12 +43,6 @@ import picocli.CommandLine.Spec;
         subcommands = {VoiceCommand.Send.class, VoiceCommand.RecordVoice.class})
 public final class VoiceCommand {
     private VoiceCommand() {}
-
-    /** The bitrate at the {@code low-voice} rung and below, at most. */
-    static final int LOW_VOICE_BITRATE = 16_000;
-
-    /** The loss FEC protects against at the {@code low-voice} rung, at least. */
-    static final int LOW_VOICE_FEC_PERCENT = 20;
 
     /** {@code elara voice send SESSION FILE.wav}. */
     @Command(
@@ -126,12 +121,12 @@ public final class VoiceCommand {
                                 toneHz, 0.4, VoiceCodec.SAMPLE_RATE, (int) (toneSeconds * VoiceCodec.SAMPLE_RATE), 0)
                         .samples();
             } else {
-                samples = mono48k(file);
+                samples = WavSamples.mono48k(file);
             }
             NodeConfig nodeConfig = config.load();
             VoiceCodec encoder = VoiceCodec.encoder(bitrate, false);
             encoder.lossPercent(fecLoss);
-            warmUp(bitrate, samples);
+            VoiceLadder.warmUp(bitrate, samples);
             int frames = (samples.length + VoiceCodec.FRAME_SAMPLES - 1) / VoiceCodec.FRAME_SAMPLES;
             PrintWriter out = spec.commandLine().getOut();
             try (ControlClient client = config.connect(nodeConfig)) {
@@ -160,9 +155,8 @@ public final class VoiceCommand {
                     // The ladder: low-voice and below speak at a lower bitrate with FEC for heavy loss; text-only
                     // sends nothing, and the encoder still runs so its state follows the sound.
                     DegradationLevel level = levels.level();
-                    boolean low = level.rung() >= DegradationLevel.LOW_VOICE.rung();
-                    encoder.bitrate(low ? Math.min(bitrate, LOW_VOICE_BITRATE) : bitrate);
-                    encoder.lossPercent(low ? Math.max(fecLoss, LOW_VOICE_FEC_PERCENT) : fecLoss);
+                    boolean low = VoiceLadder.lowered(level);
+                    VoiceLadder.follow(encoder, level, bitrate, fecLoss);
                     byte[] payload = new VoicePacket(f, encoder.encode(frame)).encode();
                     // Real time, on an absolute schedule: a late frame does not push the ones after it.
                     long dueNs = startNs + f * VoiceCodec.FRAME_NS;
@@ -172,7 +166,7 @@ public final class VoiceCommand {
                     }
                     if (level == DegradationLevel.TEXT_ONLY) {
                         held++;
-                        if (f % 25 == 0) {
+                        if (f % VoiceLadder.TICK_EVERY_FRAMES == 0) {
                             client.send(Map.of("tick", true)); // so the node can say when the level is back up
                         }
                         continue;
@@ -197,7 +191,7 @@ public final class VoiceCommand {
                             Locale.ROOT,
                             "degradation: %d frames at %d bit/s (low-voice), %d held back (text-only); levels %s%n",
                             lowered,
-                            Math.min(bitrate, LOW_VOICE_BITRATE),
+                            Math.min(bitrate, VoiceLadder.LOW_VOICE_BITRATE),
                             held,
                             String.join(" -> ", levels.history()));
                 }
@@ -387,19 +381,6 @@ public final class VoiceCommand {
         }
     }
 
-    /**
-     * Encodes the first second of {@code samples} with a throwaway encoder: a cold JVM takes far longer than 20 ms for
-     * its first frames, which would leave the real-time schedule behind and send the stream's start in a burst.
-     */
-    private static void warmUp(int bitrate, float[] samples) {
-        VoiceCodec warm = VoiceCodec.encoder(bitrate, false);
-        float[] frame = new float[VoiceCodec.FRAME_SAMPLES];
-        for (int f = 0; f < 50 && (f + 1) * VoiceCodec.FRAME_SAMPLES <= samples.length; f++) {
-            System.arraycopy(samples, f * VoiceCodec.FRAME_SAMPLES, frame, 0, VoiceCodec.FRAME_SAMPLES);
-            warm.encode(frame);
-        }
-    }
-
     private static List<String> names(JsonNode array) {
         List<String> names = new ArrayList<>();
         array.forEach(name -> names.add(name.asText()));
@@ -413,27 +394,5 @@ public final class VoiceCommand {
             throw new ElaraUserException(
                     ExitCode.USAGE, option + ": '" + text + "' is not a duration (write e.g. 500ms, 30s or 2m)", e);
         }
-    }
-
-    /** {@code file} as 48 kHz mono samples; a file that is not a WAV we read is one line and exit 2. */
-    static float[] mono48k(Path file) {
-        RuntimeData.Audio audio;
-        try {
-            audio = Wav.read(file);
-        } catch (WavFormatException e) {
-            throw new ElaraUserException(ExitCode.USAGE, e.getMessage(), e);
-        }
-        int channels = audio.channels();
-        float[] in = audio.samples();
-        float[] mono = new float[audio.frames()];
-        for (int f = 0; f < mono.length; f++) {
-            float sum = 0;
-            for (int c = 0; c < channels; c++) {
-                sum += in[f * channels + c];
-            }
-            mono[f] = sum / channels;
-        }
-        return Resampler.resample(new RuntimeData.Audio(mono, audio.sampleRate(), 1), VoiceCodec.SAMPLE_RATE)
-                .samples();
     }
 }

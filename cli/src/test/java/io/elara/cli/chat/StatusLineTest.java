@@ -46,6 +46,28 @@ class StatusLineTest {
     }
 
     @Test
+    void shouldKeepWhoIsSpeakingLongerThanTheMemberCountButNotLongerThanWhoIsTyping() {
+        for (Glyphs glyphs : List.of(Glyphs.UNICODE, Glyphs.ASCII)) {
+            String speaking = glyphs.speaking() + "alice";
+            String typing = "carol is typing" + glyphs.ellipsis();
+            StatusLine line = new StatusLine(
+                    " elara: bob | team",
+                    List.of(
+                            new Part(Kind.MEMBERS, "(3 members)"),
+                            new Part(Kind.SPEAKING, speaking),
+                            new Part(Kind.TYPING, typing)));
+            String all = " elara: bob | team (3 members) | " + speaking + " | " + typing;
+            assertThat(line.fit(all.codePointCount(0, all.length()), glyphs)).isEqualTo(all);
+            String noMembers = " elara: bob | team | " + speaking + " | " + typing;
+            assertThat(line.fit(noMembers.codePointCount(0, noMembers.length()), glyphs))
+                    .isEqualTo(noMembers);
+            assertThat(line.fit(noMembers.codePointCount(0, noMembers.length()) - 1, glyphs))
+                    .isEqualTo(" elara: bob | team | " + typing);
+        }
+        assertThat(Glyphs.ASCII.speaking()).as("ASCII only").matches("\\p{ASCII}+");
+    }
+
+    @Test
     void shouldCutTheNodeAndSessionWithAMarkTheTerminalCanShowWhenEvenTheyDoNotFit() {
         StatusLine longSession = new StatusLine(
                 " elara: bob | release-planning-2027",

@@ -9,6 +9,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -210,6 +211,142 @@ class ChatSystemTest extends SystemTestSupport {
             assertThat(aliceRun.isAlive()).isTrue();
             assertThat(bobRun.isAlive()).isTrue();
         }
+    }
+
+    @Test
+    void shouldShowWhoIsSpeakingAndSendNothingWhileMuted() throws Exception {
+        // Goal: /voice in a chat driven by a script: who is speaking is announced, and a muted speaker sends nothing.
+        // Method: alice's chat speaks a 440 Hz tone; bob's chat listens muted from the start (his tone must never
+        // reach alice). bob's chat must announce alice speaking, then stopped once she mutes. While she is muted, a
+        // recorder on bob's node (the node's own media-listen, independent of both chats) must hear nothing for 2 s
+        // (exit 1, "no voice arrived"), and alice's count of frames sent must not move; another recorder does hear
+        // her while she speaks, so that silence means something. Then she speaks again, and turns voice off. The JVMs
+        // start side by side where the steps allow it, to keep the test short. The degradation ladder is not under
+        // test: on a busy machine the round-trip variation on loopback can pass its threshold and hold voice back
+        // (text-only), so here it stops at low-voice, which still speaks.
+        Path alice = voiceConfig("alice");
+        Path bob = voiceConfig("bob");
+        try (NodeProcess aliceRun = elara("alice run", "run", "-c", alice.toString());
+                NodeProcess bobRun = elara("bob run", "run", "-c", bob.toString())) {
+            aliceRun.awaitStderr("alice ready on", START);
+            bobRun.awaitStderr("bob ready on", START);
+            finished("create", 0, "session", "create", "team", "-c", alice.toString());
+            Path alicePipe = fifo("alice-chat.in");
+            Path bobPipe = fifo("bob-chat.in");
+            try (RandomAccessFile aliceTypes = new RandomAccessFile(alicePipe.toFile(), "rw");
+                    RandomAccessFile bobTypes = new RandomAccessFile(bobPipe.toFile(), "rw")) {
+                NodeProcess aliceChat = elara(
+                        "alice chat",
+                        alicePipe,
+                        "chat",
+                        "--plain",
+                        "--voice-source",
+                        "tone:440",
+                        "-c",
+                        alice.toString());
+                String token = finished("invite", 0, "invite", "team", "-c", alice.toString())
+                        .stdout()
+                        .strip();
+                finished("bob joins", 0, "join", token, "-c", bob.toString());
+                NodeProcess bobChat = elara(
+                        "bob chat", bobPipe, "chat", "--plain", "--voice-source", "tone:220", "-c", bob.toString());
+                // It waits for the first frame, so that it hears alice as soon as she speaks.
+                NodeProcess hears = elara(
+                        "bob's node hears alice",
+                        "voice",
+                        "record",
+                        "team",
+                        directory.resolve("speaking.wav").toString(),
+                        "--duration",
+                        "500ms",
+                        "--wait",
+                        "60s",
+                        "-c",
+                        bob.toString());
+                aliceChat.awaitStdout("Elara chat as alice in 'team'", START);
+                bobChat.awaitStdout("Elara chat as bob in 'team'", START);
+                type(bobTypes, "/voice mute");
+                bobChat.awaitStdout("^voice muted: listening to 'team', sending nothing", START);
+
+                type(aliceTypes, "/voice on");
+                aliceChat.awaitStdout("^voice on: tone 440 Hz to 'team'", START);
+                bobChat.awaitStdout("^\\* alice is speaking$", Duration.ofSeconds(10));
+                assertThat(hears.waitFor(EXIT)).as(hears.describe()).isZero();
+                assertThat(hears.stdout()).containsPattern("alice: [1-9]\\d* received");
+
+                type(aliceTypes, "/voice mute");
+                aliceChat.awaitStdout("^voice muted: listening, sending nothing$", START);
+                bobChat.awaitStdout("^\\* alice stopped speaking$", Duration.ofSeconds(10));
+                type(aliceTypes, "/voice");
+                long sentBefore = Long.parseLong(nth(aliceChat, "^voice: muted, .*, sent (\\d+) frames", 1));
+                NodeProcess silence = elara(
+                        "bob's node hears nothing",
+                        "voice",
+                        "record",
+                        "team",
+                        directory.resolve("muted.wav").toString(),
+                        "--wait",
+                        "2s",
+                        "-c",
+                        bob.toString());
+                assertThat(silence.waitFor(EXIT)).as(silence.describe()).isEqualTo(1);
+                assertThat(silence.stderr()).contains("no voice arrived within 2s");
+                type(aliceTypes, "/voice");
+                long sentAfter = Long.parseLong(nth(aliceChat, "^voice: muted, .*, sent (\\d+) frames", 2));
+                assertThat(sentAfter)
+                        .as("frames alice's chat wrote while muted")
+                        .isEqualTo(sentBefore)
+                        .isPositive();
+
+                type(aliceTypes, "/voice on");
+                aliceChat.awaitStdout("^voice on: sending tone 440 Hz again$", START);
+                nth(bobChat, "^\\* alice is speaking$", 2);
+                type(aliceTypes, "/voice off");
+                aliceChat.awaitStdout("^voice off \\(\\d+ frames sent\\)$", START);
+                type(aliceTypes, "/quit");
+                type(bobTypes, "/quit");
+                assertThat(aliceChat.waitFor(EXIT)).as(aliceChat.describe()).isZero();
+                assertThat(bobChat.waitFor(EXIT)).as(bobChat.describe()).isZero();
+                assertThat(aliceChat.stdout()).as("bob was muted throughout").doesNotContain("bob is speaking");
+            }
+            assertThat(aliceRun.isAlive()).isTrue();
+            assertThat(bobRun.isAlive()).isTrue();
+        }
+    }
+
+    /** A bare config whose degradation ladder never goes below {@code low-voice}. */
+    private Path voiceConfig(String name) throws Exception {
+        Path config = bareConfig(name);
+        Files.writeString(
+                config, "degradation:\n  floor: low-voice\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        return config;
+    }
+
+    private Path fifo(String name) throws Exception {
+        Path pipe = directory.resolve(name);
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        return pipe;
+    }
+
+    /** Waits for the {@code n}th line of {@code process}'s stdout that matches {@code regex}; its first group, if any. */
+    private static String nth(NodeProcess process, String regex, int n) {
+        Pattern pattern = Pattern.compile(regex, Pattern.MULTILINE);
+        String[] found = new String[1];
+        Await.until(
+                () -> {
+                    java.util.regex.Matcher matcher = pattern.matcher(process.stdout());
+                    for (int seen = 0; matcher.find(); ) {
+                        if (++seen == n) {
+                            found[0] = matcher.groupCount() > 0 ? matcher.group(1) : matcher.group();
+                            return true;
+                        }
+                    }
+                    return false;
+                },
+                START,
+                () -> process.name() + " to print /" + regex + "/ " + n + " times\n" + process.describe());
+        return found[0];
     }
 
     private static void type(RandomAccessFile pipe, String line) throws Exception {

@@ -1,4 +1,4 @@
-package io.elara.cli.command;
+package io.elara.cli.voice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.cli.ElaraUserException;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * Reads what the node says on a {@code media-send} connection while the sender writes frames: the degradation level
  * lines ({@code {"level":L,"rung":R}}), which the sender follows, and the final answer.
  */
-final class MediaLevelReader {
+public final class MediaLevelReader {
     private volatile DegradationLevel level = DegradationLevel.FULL;
     private final List<String> history = new ArrayList<>();
     private final BlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
@@ -24,7 +24,7 @@ final class MediaLevelReader {
     private MediaLevelReader() {}
 
     /** Starts reading {@code client}'s lines on a daemon thread. */
-    static MediaLevelReader start(ControlClient client) {
+    public static MediaLevelReader start(ControlClient client) {
         MediaLevelReader reader = new MediaLevelReader();
         Thread thread = new Thread(
                 () -> {
@@ -53,19 +53,19 @@ final class MediaLevelReader {
     }
 
     /** The level the node last reported for the links this stream goes on. */
-    DegradationLevel level() {
+    public DegradationLevel level() {
         return level;
     }
 
     /** The levels reported, in order. */
-    List<String> history() {
+    public List<String> history() {
         synchronized (history) {
             return List.copyOf(history);
         }
     }
 
     /** The node's answer to the end of the stream; waits up to 15 s. */
-    JsonNode summary() {
+    public JsonNode summary() {
         try {
             JsonNode answer = answers.poll(15, TimeUnit.SECONDS);
             if (answer == null) {
@@ -76,5 +76,10 @@ final class MediaLevelReader {
             Thread.currentThread().interrupt();
             throw new ElaraUserException(ExitCode.FAILURE, "interrupted", e);
         }
+    }
+
+    /** The node's answer to the end of the stream, or null when none came within {@code waitMs}. */
+    public JsonNode answer(long waitMs) throws InterruptedException {
+        return answers.poll(waitMs, TimeUnit.MILLISECONDS);
     }
 }
