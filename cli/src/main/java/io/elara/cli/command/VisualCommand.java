@@ -3,6 +3,7 @@ package io.elara.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.cli.ElaraUserException;
 import io.elara.cli.ExitCode;
+import io.elara.cli.voice.MediaLevelReader;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlClient;
 import io.elara.node.media.DegradationLevel;
