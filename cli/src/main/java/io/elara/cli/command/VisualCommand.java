@@ -187,9 +187,9 @@ public final class VisualCommand {
                     }
                     DegradationLevel level = levels.level();
                     long nowNs = System.nanoTime();
-                    boolean keyframe = lastKeyframeNs == Long.MIN_VALUE
-                            || nowNs - lastKeyframeNs >= keyframeEveryNs
-                            || keyframeAsked.getAndSet(false);
+                    boolean asked = keyframeAsked.getAndSet(false);
+                    boolean keyframe =
+                            lastKeyframeNs == Long.MIN_VALUE || nowNs - lastKeyframeNs >= keyframeEveryNs || asked;
                     // The ladder: half the rate and resolution, then keyframes only every 2 s, then nothing.
                     boolean send = switch (level) {
                         case FULL -> true;
@@ -210,7 +210,12 @@ public final class VisualCommand {
                     if (level != DegradationLevel.FULL) {
                         picture = picture.scaled(Math.max(1, picture.width() / 2), Math.max(1, picture.height() / 2));
                     }
-                    List<byte[]> parts = encoder.encode(picture, keyframe);
+                    List<byte[]> parts = new ArrayList<>(encoder.encode(picture, keyframe));
+                    if (asked && keyframe) {
+                        // A keyframe asked for after a loss goes twice: the path just lost a packet, and losing one of
+                        // this keyframe's parts would cost another round of asking.
+                        parts.addAll(List.copyOf(parts));
+                    }
                     if (keyframe) {
                         lastKeyframeNs = nowNs;
                         keyframes++;

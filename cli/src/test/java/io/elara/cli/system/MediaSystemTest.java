@@ -121,6 +121,19 @@ class MediaSystemTest extends SystemTestSupport {
                         .as("ms from a loss showing to a whole picture")
                         .isLessThanOrEqualTo(800);
                 assertThat(send.stdout()).containsPattern("\\d+ on request");
+                // Bad input: a file that is not an image is one line and exit 2; the nodes go on.
+                Path notAnImage = write("not-an-image.png", "this is text\n");
+                NodeProcess bad = finished(
+                        "a text file as a picture",
+                        2,
+                        "visual",
+                        "send",
+                        "lobby",
+                        notAnImage.toString(),
+                        "-c",
+                        alice.toString());
+                assertThat(bad.stderr().strip().lines()).hasSize(1);
+                assertThat(bad.stderr()).contains("not-an-image.png");
                 assertThat(aliceRun.isAlive() && bobRun.isAlive()).isTrue();
             }
         }
