@@ -11,6 +11,7 @@ import io.elara.cli.command.InitCommand;
 import io.elara.cli.command.InviteCommand;
 import io.elara.cli.command.JoinCommand;
 import io.elara.cli.command.KeyCommand;
+import io.elara.cli.command.LiveCommand;
 import io.elara.cli.command.ManCommand;
 import io.elara.cli.command.PipelineCommand;
 import io.elara.cli.command.PresenceCommand;
@@ -54,6 +55,7 @@ import picocli.CommandLine.Spec;
             PresenceCommand.class,
             VoiceCommand.class,
             VisualCommand.class,
+            LiveCommand.class,
             InviteCommand.class,
             JoinCommand.class,
             StunCommand.class,

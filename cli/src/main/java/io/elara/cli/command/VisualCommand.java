@@ -6,6 +6,7 @@ import io.elara.cli.ExitCode;
 import io.elara.cli.voice.MediaLevelReader;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlClient;
+import io.elara.node.control.ControlJson;
 import io.elara.node.media.DegradationLevel;
 import io.elara.node.media.Images;
 import io.elara.node.media.Picture;
@@ -133,6 +134,9 @@ public final class VisualCommand {
                 description = "the stream id, 0 to 65535 (default: ${DEFAULT-VALUE})")
         int stream;
 
+        /** Who gets the frames directly, polled every frame ({@code elara live start}'s tree); null: every member. */
+        java.util.function.Supplier<List<String>> plan;
+
         @Override
         public Integer call() throws IOException {
             if (pattern == (source != null)) {
@@ -150,22 +154,19 @@ public final class VisualCommand {
             VisualEncoder encoder = new VisualEncoder(MediaFrameFlyweight.PAYLOAD_LENGTH_MAX);
             AtomicBoolean keyframeAsked = new AtomicBoolean();
             AtomicLong requests = new AtomicLong();
-            try (ControlClient client = config.connect(nodeConfig);
-                    ControlClient tail = config.connect(nodeConfig)) {
+            Map<String, Long> outcomes = new java.util.TreeMap<>();
+            java.util.Set<String> reached = new java.util.TreeSet<>();
+            List<String> levelHistory = new ArrayList<>();
+            try (ControlClient tail = config.connect(nodeConfig)) {
                 listenForRequests(tail, stream, keyframeAsked, requests);
-                Map<String, Object> request = new LinkedHashMap<>();
-                request.put("op", "media-send");
-                request.put("session", session);
-                request.put("stream", stream);
-                request.put("budgetMs", 500);
-                request.put("class", "enhancement");
-                client.send(request);
-                JsonNode members = ConfigOption.expectOk(client.next());
-                if (members.path("members").isEmpty()) {
+                List<String> planned = plan == null ? null : plan.get();
+                Stream link = Stream.open(config, nodeConfig, session, stream, planned);
+                if (link.members.isEmpty() && plan == null) {
+                    link.close(outcomes, levelHistory);
                     throw new ElaraUserException(
                             ExitCode.FAILURE, "no member of '" + session + "' is connected: nobody would see it");
                 }
-                MediaLevelReader levels = MediaLevelReader.start(client);
+                reached.addAll(link.members);
                 Base64.Encoder base64 = Base64.getEncoder();
                 long frameNs = (long) (1e9 / fps);
                 long startNs = System.nanoTime();
@@ -176,74 +177,88 @@ public final class VisualCommand {
                 long packets = 0;
                 long bytes = 0;
                 long skipped = 0;
-                for (long n = 0; ; n++) {
-                    long dueNs = startNs + n * frameNs;
-                    if (dueNs >= endNs) {
-                        break;
-                    }
-                    long waitNs = dueNs - System.nanoTime();
-                    if (waitNs > 0) {
-                        LockSupport.parkNanos(waitNs);
-                    }
-                    DegradationLevel level = levels.level();
-                    long nowNs = System.nanoTime();
-                    boolean asked = keyframeAsked.getAndSet(false);
-                    boolean keyframe =
-                            lastKeyframeNs == Long.MIN_VALUE || nowNs - lastKeyframeNs >= keyframeEveryNs || asked;
-                    // The ladder: half the rate and resolution, then keyframes only every 2 s, then nothing.
-                    boolean send = switch (level) {
-                        case FULL -> true;
-                        case REDUCED_VIDEO -> n % 2 == 0;
-                        case KEYFRAMES_ONLY -> {
-                            keyframe = lastKeyframeNs == Long.MIN_VALUE
-                                    || nowNs - lastKeyframeNs >= KEYFRAMES_ONLY_INTERVAL_NS;
-                            yield keyframe;
+                try {
+                    for (long n = 0; ; n++) {
+                        long dueNs = startNs + n * frameNs;
+                        if (dueNs >= endNs) {
+                            break;
                         }
-                        default -> false;
-                    };
-                    if (!send) {
-                        skipped++;
-                        client.send(Map.of("tick", true));
-                        continue;
-                    }
-                    Picture picture = frames.frame(n);
-                    if (level != DegradationLevel.FULL) {
-                        picture = picture.scaled(Math.max(1, picture.width() / 2), Math.max(1, picture.height() / 2));
-                    }
-                    List<byte[]> parts = new ArrayList<>(encoder.encode(picture, keyframe));
-                    if (asked && keyframe) {
-                        // A keyframe asked for after a loss goes twice: the path just lost a packet, and losing one of
-                        // this keyframe's parts would cost another round of asking.
-                        parts.addAll(List.copyOf(parts));
-                    }
-                    if (keyframe) {
-                        lastKeyframeNs = nowNs;
-                        keyframes++;
-                    }
-                    // A pacer: the parts spread over most of the time to the next frame sent, because a frame's
-                    // burst overruns a bottleneck's buffer (and the lane's queue) even where the average rate fits.
-                    long untilNextNs = switch (level) {
-                        case FULL -> frameNs;
-                        case REDUCED_VIDEO -> 2 * frameNs;
-                        default -> KEYFRAMES_ONLY_INTERVAL_NS;
-                    };
-                    long spreadNs =
-                            Math.min(untilNextNs * 4 / 5, TimeUnit.SECONDS.toNanos(1)) / Math.max(1, parts.size());
-                    long partStartNs = System.nanoTime();
-                    for (int p = 0; p < parts.size(); p++) {
-                        long partDueNs = partStartNs + p * spreadNs;
-                        long partWaitNs = partDueNs - System.nanoTime();
-                        if (partWaitNs > 0) {
-                            LockSupport.parkNanos(partWaitNs);
+                        long waitNs = dueNs - System.nanoTime();
+                        if (waitNs > 0) {
+                            LockSupport.parkNanos(waitNs);
                         }
-                        client.send(Map.of("payload", base64.encodeToString(parts.get(p))));
-                        bytes += parts.get(p).length;
+                        boolean replanned = false;
+                        if (plan != null && !java.util.Objects.equals(plan.get(), planned)) {
+                            // The tree changed: a new connection to the new direct viewers, from a keyframe.
+                            planned = plan.get();
+                            link.close(outcomes, levelHistory);
+                            link = Stream.open(config, nodeConfig, session, stream, planned);
+                            reached.addAll(link.members);
+                            replanned = true;
+                        }
+                        DegradationLevel level = link.levels.level();
+                        long nowNs = System.nanoTime();
+                        boolean asked = keyframeAsked.getAndSet(false);
+                        boolean keyframe = lastKeyframeNs == Long.MIN_VALUE
+                                || nowNs - lastKeyframeNs >= keyframeEveryNs
+                                || asked
+                                || replanned;
+                        // The ladder: half the rate and resolution, then keyframes only every 2 s, then nothing.
+                        boolean send = switch (level) {
+                            case FULL -> true;
+                            case REDUCED_VIDEO -> n % 2 == 0;
+                            case KEYFRAMES_ONLY -> {
+                                keyframe = lastKeyframeNs == Long.MIN_VALUE
+                                        || nowNs - lastKeyframeNs >= KEYFRAMES_ONLY_INTERVAL_NS;
+                                yield keyframe;
+                            }
+                            default -> false;
+                        };
+                        if (!send || link.members.isEmpty()) {
+                            skipped++;
+                            link.client.send(Map.of("tick", true));
+                            continue;
+                        }
+                        Picture picture = frames.frame(n);
+                        if (level != DegradationLevel.FULL) {
+                            picture =
+                                    picture.scaled(Math.max(1, picture.width() / 2), Math.max(1, picture.height() / 2));
+                        }
+                        List<byte[]> parts = new ArrayList<>(encoder.encode(picture, keyframe));
+                        if (asked && keyframe) {
+                            // A keyframe asked for after a loss goes twice: the path just lost a packet, and losing
+                            // one of this keyframe's parts would cost another round of asking.
+                            parts.addAll(List.copyOf(parts));
+                        }
+                        if (keyframe) {
+                            lastKeyframeNs = nowNs;
+                            keyframes++;
+                        }
+                        // A pacer: the parts spread over most of the time to the next frame sent, because a frame's
+                        // burst overruns a bottleneck's buffer (and the lane's queue) even where the average fits.
+                        long untilNextNs = switch (level) {
+                            case FULL -> frameNs;
+                            case REDUCED_VIDEO -> 2 * frameNs;
+                            default -> KEYFRAMES_ONLY_INTERVAL_NS;
+                        };
+                        long spreadNs =
+                                Math.min(untilNextNs * 4 / 5, TimeUnit.SECONDS.toNanos(1)) / Math.max(1, parts.size());
+                        long partStartNs = System.nanoTime();
+                        for (int p = 0; p < parts.size(); p++) {
+                            long partDueNs = partStartNs + p * spreadNs;
+                            long partWaitNs = partDueNs - System.nanoTime();
+                            if (partWaitNs > 0) {
+                                LockSupport.parkNanos(partWaitNs);
+                            }
+                            link.client.send(Map.of("payload", base64.encodeToString(parts.get(p))));
+                            bytes += parts.get(p).length;
+                        }
+                        packets += parts.size();
+                        sentFrames++;
                     }
-                    packets += parts.size();
-                    sentFrames++;
+                } finally {
+                    link.close(outcomes, levelHistory);
                 }
-                client.send(Map.of("end", true));
-                JsonNode summary = ConfigOption.expectOk(levels.summary());
                 out.printf(
                         Locale.ROOT,
                         "sent %d frames (%d keyframes, %d on request; %d packets, %d bytes) to %s; %s%n",
@@ -252,17 +267,72 @@ public final class VisualCommand {
                         requests.get(),
                         packets,
                         bytes,
-                        String.join(", ", names(members.path("members"))),
-                        summary.path("outcomes"));
-                if (skipped > 0 || levels.history().size() > 1) {
+                        String.join(", ", reached),
+                        ControlJson.MAPPER.writeValueAsString(outcomes));
+                if (skipped > 0 || levelHistory.size() > 1) {
                     out.printf(
                             Locale.ROOT,
                             "degradation: %d frames left out; levels %s%n",
                             skipped,
-                            String.join(" -> ", levels.history()));
+                            String.join(" -> ", levelHistory));
                 }
             }
             return ExitCode.OK;
+        }
+    }
+
+    /** One {@code media-send} connection: to every connected member of a session, or to the ones named. */
+    private static final class Stream {
+        final ControlClient client;
+        final MediaLevelReader levels;
+        final List<String> members;
+
+        private Stream(ControlClient client, MediaLevelReader levels, List<String> members) {
+            this.client = client;
+            this.levels = levels;
+            this.members = members;
+        }
+
+        static Stream open(ConfigOption config, NodeConfig nodeConfig, String session, int stream, List<String> to)
+                throws IOException {
+            ControlClient client = config.connect(nodeConfig);
+            try {
+                Map<String, Object> request = new LinkedHashMap<>();
+                request.put("op", "media-send");
+                request.put("session", session);
+                request.put("stream", stream);
+                request.put("budgetMs", 500);
+                request.put("class", "enhancement");
+                if (to != null) {
+                    request.put("to", to);
+                }
+                client.send(request);
+                JsonNode answer = ConfigOption.expectOk(client.next());
+                return new Stream(client, MediaLevelReader.start(client), names(answer.path("members")));
+            } catch (IOException | RuntimeException e) {
+                client.close();
+                throw e;
+            }
+        }
+
+        /** Ends the stream, adds the node's count of what became of its frames to {@code outcomes}, and closes. */
+        void close(Map<String, Long> outcomes, List<String> levelHistory) throws IOException {
+            try {
+                client.send(Map.of("end", true));
+                JsonNode summary = ConfigOption.expectOk(levels.summary());
+                for (Map.Entry<String, JsonNode> outcome :
+                        summary.path("outcomes").properties()) {
+                    outcomes.merge(outcome.getKey(), outcome.getValue().asLong(), Long::sum);
+                }
+                for (String level : levels.history()) {
+                    if (levelHistory.isEmpty()
+                            || !levelHistory.get(levelHistory.size() - 1).equals(level)) {
+                        levelHistory.add(level);
+                    }
+                }
+            } finally {
+                client.close();
+            }
         }
     }
 
@@ -369,6 +439,12 @@ public final class VisualCommand {
                 description = "the stream id to record (default: ${DEFAULT-VALUE})")
         int stream;
 
+        /** Each payload of the stream as it arrives ({@code elara live watch} relays it on); null: none. */
+        java.util.function.Consumer<byte[]> relay;
+
+        /** The node to ask for keyframes ({@code elara live watch}: the broadcaster); null: whoever sent the frame. */
+        java.util.function.Supplier<String> requestTo;
+
         /** One sender's stream. */
         private static final class Viewer {
             final String peer;
@@ -436,6 +512,9 @@ public final class VisualCommand {
                         byte[] bytes =
                                 Base64.getDecoder().decode(line.path("payload").asText(""));
                         String peer = line.path("peer").asText();
+                        if (relay != null) {
+                            relay.accept(bytes);
+                        }
                         Viewer viewer = viewers.computeIfAbsent(peer, Viewer::new);
                         VisualDecoder decoder = viewer.decoder;
                         decoder.offer(bytes, 0, bytes.length);
@@ -472,7 +551,8 @@ public final class VisualCommand {
                             viewer.requests++;
                             Map<String, Object> ask = new LinkedHashMap<>();
                             ask.put("op", "send");
-                            ask.put("to", viewer.peer);
+                            String target = requestTo == null ? null : requestTo.get();
+                            ask.put("to", target != null ? target : viewer.peer);
                             ask.put("kind", "signal");
                             ask.put("text", KEYFRAME_REQUEST + " " + stream);
                             // Off the drawing loop: the answer comes once the sender acknowledged, a round trip away.

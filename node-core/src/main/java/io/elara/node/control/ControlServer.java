@@ -311,6 +311,12 @@ public final class ControlServer implements AutoCloseable {
             line.writeLine(error(e instanceof ExecutionException ? e.getCause().getMessage() : "node did not answer"));
             return;
         }
+        if (request.path("to").isArray()) {
+            // Only the members named (a livestream's tree sends to some viewers, who relay to the rest).
+            java.util.Set<String> named = new java.util.HashSet<>();
+            request.path("to").forEach(name -> named.add(name.asText()));
+            recipients.removeIf(member -> !named.contains(member));
+        }
         line.writeLine("{\"ok\":true,\"members\":" + ControlJson.MAPPER.writeValueAsString(recipients) + "}");
         io.elara.node.media.DegradationLevel level = mediaLevel(recipients);
         if (level == null) {
