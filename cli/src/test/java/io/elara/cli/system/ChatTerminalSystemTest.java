@@ -31,7 +31,24 @@ class ChatTerminalSystemTest extends SystemTestSupport {
 
     @AfterEach
     void stopTmux() throws Exception {
+        // The chats (env execs java, so a pane's process is the chat's JVM) must be gone before the temporary
+        // directory is removed: a JVM still shutting down after the hang-up may write into it.
+        List<ProcessHandle> chats = new ArrayList<>();
+        for (String pid :
+                tmux("list-panes", "-a", "-F", "#{pane_pid}").output().strip().split("\\s+", -1)) {
+            if (pid.matches("[0-9]+")) {
+                ProcessHandle.of(Long.parseLong(pid)).ifPresent(chats::add);
+            }
+        }
         tmux("kill-server");
+        for (ProcessHandle chat : chats) {
+            try {
+                chat.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                chat.destroyForcibly();
+                chat.onExit().get(10, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private NodeProcess run(String name, Path config) {
