@@ -46,6 +46,9 @@ final class MediaQuality {
     /** Fewer frames than this in an interval make no share: one lost frame of three is not 33 % loss. */
     static final int SAMPLE_FRAMES_MIN = 10;
 
+    /** The frames the loss the ladder weighs is measured over, at least. */
+    static final int LOSS_WINDOW_FRAMES = 100;
+
     /** Fewer frames than this in one report do not step the ladder down at once. */
     static final int SEVERE_FRAMES_MIN = 40;
 
@@ -70,6 +73,8 @@ final class MediaQuality {
         long reportNs = Long.MIN_VALUE;
         double reportedLoss = Double.NaN;
         double lastLoss = Double.NaN;
+        long windowExpected;
+        long windowDelivered;
         double receivedBitsPerSecond = -1;
         long reports;
 
@@ -86,6 +91,8 @@ final class MediaQuality {
     private DegradationLevel level = DegradationLevel.FULL;
     private String reason = "no link below full";
     private long changes;
+    /** Whether any link carried media lately or stands below full: only then does the ladder need the timer. */
+    private boolean active;
 
     MediaQuality(NodeCore core, DegradationLadder.Thresholds thresholds) {
         this.core = core;
@@ -107,7 +114,17 @@ final class MediaQuality {
             if (!core.linkUp(peer)) {
                 continue;
             }
-            Link link = links.computeIfAbsent(peer, p -> new Link(thresholds));
+            Link link = links.get(peer);
+            if (link == null) {
+                LatencyFirstSender media = peer.mediaSender();
+                if (media.framesSent() == 0
+                        && media.queuedFrames() == 0
+                        && peer.mediaReceiver().expected() == 0) {
+                    continue; // no media either way yet: nothing to measure, and no timer to keep
+                }
+                link = new Link(thresholds);
+                links.put(peer, link);
+            }
             report(peer, link, intervalNs, nowNs);
             DegradationLevel before = link.ladder.level();
             DegradationLevel now = link.ladder.sample(measure(peer, link, nowNs), nowNs);
@@ -118,6 +135,14 @@ final class MediaQuality {
             if ((active || now != DegradationLevel.FULL) && now.compareTo(worst) > 0) {
                 worst = now;
                 worstReason = peer.label() + ": " + link.ladder.reason();
+            }
+        }
+        active = false;
+        for (Link link : links.values()) {
+            if ((link.lastMediaNs != Long.MIN_VALUE && nowNs - link.lastMediaNs < ACTIVE_NS)
+                    || link.ladder.level() != DegradationLevel.FULL) {
+                active = true;
+                break;
             }
         }
         if (worst != level) {
@@ -200,16 +225,24 @@ final class MediaQuality {
         Link link = links.computeIfAbsent(peer, p -> new Link(thresholds));
         long expected = message.reportExpected();
         long delivered = Math.min(expected, message.reportDelivered());
-        double loss = expected >= SAMPLE_FRAMES_MIN ? 1.0 - (double) delivered / expected : Double.NaN;
-        // Smoothed over about three reports: one second of 50 voice frames at 5 % loss reads over 10 % one time in
-        // twenty, and a ladder that believed it would step down for nothing.
+        double loss = expected > 0 ? 1.0 - (double) delivered / expected : Double.NaN;
         boolean fresh = link.reportNs != Long.MIN_VALUE && nowNs - link.reportNs <= REPORT_SILENCE_NS;
         // Alone, a report decides only with enough frames behind it: one lost of ten is not a collapse.
         link.lastLoss = expected >= SEVERE_FRAMES_MIN ? loss : Double.NaN;
-        if (!Double.isNaN(loss)) {
-            link.reportedLoss = fresh && !Double.isNaN(link.reportedLoss) ? (link.reportedLoss + loss) / 2 : loss;
-        } else if (!fresh) {
+        // The loss the ladder weighs is over a window of at least LOSS_WINDOW_FRAMES frames (half of it carried on
+        // each time it fills): 50 frames at 5 % loss read over 10 % one time in twenty, and a ladder that believed
+        // that would step down for nothing; a picture stream of a few packets a report would be worse.
+        if (!fresh) {
+            link.windowExpected = 0;
+            link.windowDelivered = 0;
             link.reportedLoss = Double.NaN;
+        }
+        link.windowExpected += expected;
+        link.windowDelivered += delivered;
+        if (link.windowExpected >= LOSS_WINDOW_FRAMES) {
+            link.reportedLoss = 1.0 - (double) link.windowDelivered / link.windowExpected;
+            link.windowExpected /= 2;
+            link.windowDelivered /= 2;
         }
         link.reportNs = nowNs;
         link.reports++;
@@ -275,6 +308,8 @@ final class MediaQuality {
     }
 
     long nextDeadlineNs() {
-        return links.isEmpty() && nextNs == Long.MIN_VALUE ? Long.MAX_VALUE : nextNs;
+        // A node without media wakes for none of this (the simulator runs hundreds of cores): media arriving or
+        // being sent makes a flush, and the flush ticks.
+        return active ? nextNs : Long.MAX_VALUE;
     }
 }

@@ -528,7 +528,7 @@ public final class VisualCommand {
                         if (decoder.hasPicture()
                                 && !decoder.needsKeyframe()
                                 && decoder.lastCompleteFrame() != viewer.lastWritten
-                                && decoder.lastCompleteFrame() >= 0) {
+                                && decoder.settled()) {
                             if (viewer.damagedSinceNs != Long.MIN_VALUE) {
                                 viewer.recoveries++;
                                 viewer.recoveryMaxNs = Math.max(viewer.recoveryMaxNs, nowNs - viewer.damagedSinceNs);

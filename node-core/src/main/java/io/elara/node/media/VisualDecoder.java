@@ -491,6 +491,23 @@ public final class VisualDecoder {
         return chainValid && current != null ? chain & 0xFFFF_FFFFL : -1;
     }
 
+    /**
+     * Whether the shown picture is exactly frame {@link #lastCompleteFrame()}: no tile shows a newer frame that is still
+     * arriving. A recorder writes the picture only then, so that a file never mixes two frames.
+     */
+    public boolean settled() {
+        if (lastCompleteFrame() < 0) {
+            return false;
+        }
+        int last = chain;
+        for (int t = 0; t < current.tileFrame.length; t++) {
+            if (current.tileSet[t] && newer(current.tileFrame[t], last)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether a frame was lost, or arrived before any keyframe, and no newer keyframe has completed since. */
     public boolean needsKeyframe() {
         return needsKeyframe;

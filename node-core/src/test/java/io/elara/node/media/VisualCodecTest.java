@@ -497,4 +497,28 @@ class VisualCodecTest {
     private static int clamp(int value) {
         return Math.max(0, Math.min(255, value));
     }
+
+    @Test
+    void shouldSayThePictureIsSettledOnlyWhileNoTileOfANewerFrameShows() {
+        VisualEncoder encoder = new VisualEncoder(MediaFrameFlyweight.PAYLOAD_LENGTH_MAX);
+        VisualDecoder decoder = new VisualDecoder();
+        Picture first = TestPattern.frame(320, 240, 0);
+        for (byte[] part : encoder.encode(first, true)) {
+            decoder.offer(part, 0, part.length);
+        }
+        assertThat(decoder.settled()).isTrue();
+        assertThat(decoder.picture().samePixels(first)).isTrue();
+        List<byte[]> next = encoder.encode(TestPattern.frame(320, 240, 1), true);
+        assertThat(next.size()).as("a keyframe in several parts").isGreaterThan(1);
+        decoder.offer(next.get(0), 0, next.get(0).length);
+        assertThat(decoder.lastCompleteFrame()).isZero();
+        assertThat(decoder.settled())
+                .as("frame 0 is the last complete, and tiles of frame 1 already show")
+                .isFalse();
+        for (byte[] part : next.subList(1, next.size())) {
+            decoder.offer(part, 0, part.length);
+        }
+        assertThat(decoder.settled()).isTrue();
+        assertThat(decoder.picture().samePixels(TestPattern.frame(320, 240, 1))).isTrue();
+    }
 }
