@@ -1206,9 +1206,15 @@ public final class NodeCore {
                         && peer.pathMtu().onBlackHole()) {
                     // RFC 8899 §4.3: the path may have stopped carrying the confirmed size. Fall back to 1,200 and
                     // send everything unacknowledged again, renumbered and cut to fit, in a new lane generation.
+                    // Three probe timeouts in a row are also what a congested link losing half its packets
+                    // looks like, so the lane is renumbered only when it holds frames too long for the smaller
+                    // size: a chat's short texts go on in their epoch, with their round-trip estimate, instead of
+                    // starting over from the first sequence and the initial timeout.
                     sender.frameLengthMax(ReliableSender.FRAME_LENGTH_MAX_DEFAULT);
-                    peer.resetLanes();
-                    writer.finish(); // what is in the packet being filled belongs to the old epoch
+                    if (!sender.fitsFrameLengthMax() || !signals.fitsFrameLengthMax()) {
+                        peer.resetLanes();
+                    }
+                    writer.finish(); // the packet being filled may be longer than the new size, or of the old epoch
                     writer.begin(peer, nowNs);
                 }
                 long transmissions = sender.transmissions() + signals.transmissions();
@@ -1616,6 +1622,11 @@ public final class NodeCore {
     PathMtu pathMtu(String peerName) {
         Peer peer = peers.byName(peerName);
         return peer == null ? null : peer.pathMtu();
+    }
+
+    /** Tests only: the epoch of the reliable lane towards the peer named {@code peerName}; it moves on a renumbering. */
+    long laneEpoch(String peerName) {
+        return peers.byName(peerName).sender().epoch();
     }
 
     /** A snapshot for {@code elara status} and tests. */

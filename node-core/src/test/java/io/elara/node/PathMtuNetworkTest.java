@@ -81,6 +81,32 @@ class PathMtuNetworkTest {
         assertThat(bob.texts()).filteredOn(t -> t.startsWith("alice: r")).hasSize(1);
     }
 
+    // Goal: an outage looks like a black hole (probe timeouts in a row) but short messages fit the fallback size, so
+    // the lane falls back to 1,200 bytes without renumbering: no lane restart for either side, whose round-trip
+    // estimates and media streams would start over. Method: converge, cut the sender off for 3 s while it sends a
+    // short message, then let the path carry everything again.
+    @Test
+    void shouldFallBackWithoutRestartingTheLaneWhenOnlyShortMessagesWereLost() {
+        send("hello");
+        network.runFor(Duration.ofSeconds(30));
+        assertThat(alice.core.pathMtu("bob").datagramLengthMax()).isEqualTo(1472);
+        long aliceEpoch = alice.core.laneEpoch("bob");
+        long bobEpoch = bob.core.laneEpoch("alice");
+
+        alice.cutOff = true;
+        CompletableFuture<SendResult> sent =
+                alice.core.sendText(SendTarget.peer("bob"), "short", network.clock.nowNs());
+        network.runFor(Duration.ofSeconds(3));
+        alice.cutOff = false;
+        network.runUntil(sent::isDone, LIMIT, "the short message after the outage");
+
+        assertThat(sent.join().allAcknowledged()).isTrue();
+        assertThat(bob.texts()).last().isEqualTo("alice: short");
+        assertThat(alice.core.pathMtu("bob").blackHoles()).isEqualTo(1);
+        assertThat(alice.core.laneEpoch("bob")).isEqualTo(aliceEpoch);
+        assertThat(bob.core.laneEpoch("alice")).isEqualTo(bobEpoch);
+    }
+
     // Goal: on a path that drops datagrams over some size, the sender settles on the largest probed size that gets
     // through, loses nothing but probes, and keeps delivering. Method: the network drops datagrams longer than the
     // limit; after the search, a 20 KB message.

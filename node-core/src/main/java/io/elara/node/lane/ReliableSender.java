@@ -24,6 +24,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>Probe timeout (RFC 9002 §6.2): when nothing has been acknowledged for smoothed RTT + 4 × variance (at least
  *       20 ms, 250 ms before the first sample) since the last transmission, the oldest {@link #PTO_PROBES}
  *       unacknowledged events go out again, and the timeout doubles (up to 4 s) until an acknowledgement arrives.
+ *   <li>Thin streams: while fewer than {@link #THIN_STREAM_IN_FLIGHT} events are in flight (a chat's texts, a
+ *       presence update), the first {@link #THIN_LINEAR_PROBES} probe timeouts do not double, as Linux's
+ *       {@code tcp_thin_linear_timeouts} does. Such a stream has too few events in flight for the fast retransmit
+ *       to ever fire, so every loss waits for the probe timeout; at a bottleneck that drops half the packets for a
+ *       second, doubling turned four losses of one text into more than a second of waiting. The extra probes are a
+ *       handful of small packets.
  *   <li>Selective acknowledgements: an event inside an ACK range is never sent again. It stays in the window until
  *       the cumulative point passes it, and only then is its receipt completed: a receiver holds out-of-order events
  *       in memory only, and one that restarts loses them (it "reneges"), so they are renumbered and sent again by
@@ -44,6 +50,10 @@ public final class ReliableSender {
     static final int PACKET_THRESHOLD = 3;
     /** Unacknowledged events sent again when the probe timeout fires. */
     static final int PTO_PROBES = 2;
+    /** Fewer events than this in flight make a thin stream: its first probe timeouts do not back off. */
+    static final int THIN_STREAM_IN_FLIGHT = 4;
+    /** Probes of a thin stream sent after the base timeout each; the timeout doubles from the next on. */
+    static final int THIN_LINEAR_PROBES = 6;
     /**
      * Shortest wait before a store probe: the oldest event the peer received but has not reported stored is sent again
      * (the peer answers with an ACK carrying its Stored Below). A peer that crashed before storing answers nothing, so
@@ -188,6 +198,26 @@ public final class ReliableSender {
 
     public int frameLengthMax() {
         return frameLengthMax;
+    }
+
+    /**
+     * Whether every event not yet acknowledged, waiting or in flight, goes out in frames no longer than the length in
+     * force: after the budget shrank (a suspected path MTU black hole) such a lane carries on as it is, and only one
+     * holding longer frames must be cut again by {@link #reset()}.
+     */
+    public boolean fitsFrameLengthMax() {
+        for (long s = cumulative; s < sentEnd; s++) {
+            Outgoing outgoing = at(s);
+            if (!outgoing.selectivelyAcked && outgoing.bytes > frameLengthMax) {
+                return false;
+            }
+        }
+        for (Outgoing outgoing : waiting) {
+            if (outgoing.bytes > frameLengthMax) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether an event enqueued now could be sent at once: fewer than a window's worth are in flight or waiting. */
@@ -504,7 +534,9 @@ public final class ReliableSender {
     }
 
     private long ptoDueNs() {
-        int doublings = Math.min(ptoCount, PTO_DOUBLINGS_MAX);
+        int doublings = inFlight() < THIN_STREAM_IN_FLIGHT
+                ? Math.max(0, ptoCount + 1 - THIN_LINEAR_PROBES)
+                : Math.min(ptoCount, PTO_DOUBLINGS_MAX);
         long backoffNs = rtoNs << Math.min(doublings, 8);
         return lastSentNs + Math.min(RTO_MAX_NS, backoffNs);
     }

@@ -122,16 +122,40 @@ class ReliableSenderTest {
 
     @Test
     void shouldRetransmitWithExponentialBackoffWhenNoAckArrives() {
+        enqueue(ReliableSender.THIN_STREAM_IN_FLIGHT, 0);
+        sender.collectDue(0, sink);
+        sent.clear();
+        long rto = ReliableSender.RTO_INITIAL_NS;
+        assertThat(sender.collectDue(rto - 1, sink)).isZero();
+        assertThat(sender.collectDue(rto, sink)).isEqualTo(ReliableSender.PTO_PROBES);
+        assertThat(sender.nextDueNs(rto)).isEqualTo(rto + 2 * rto);
+        assertThat(sender.collectDue(3 * rto, sink)).isEqualTo(ReliableSender.PTO_PROBES);
+        assertThat(sender.nextDueNs(3 * rto)).isEqualTo(3 * rto + 4 * rto);
+        assertThat(sent).containsExactly(0L, 1L, 0L, 1L);
+        assertThat(sender.retransmissions()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldProbeAThinStreamAtTheBaseTimeoutSixTimesBeforeBackingOff() {
+        // One text in flight, lost again and again at a congested bottleneck: it is tried every timeout, not after
+        // 1, 2, 4, 8 ... timeouts, so four losses cost four timeouts instead of fifteen.
         enqueue(1, 0);
         sender.collectDue(0, sink);
         long rto = ReliableSender.RTO_INITIAL_NS;
-        assertThat(sender.collectDue(rto - 1, sink)).isZero();
-        assertThat(sender.collectDue(rto, sink)).isEqualTo(1);
-        assertThat(sender.nextDueNs(rto)).isEqualTo(rto + 2 * rto);
-        assertThat(sender.collectDue(3 * rto, sink)).isEqualTo(1);
-        assertThat(sender.nextDueNs(3 * rto)).isEqualTo(3 * rto + 4 * rto);
-        assertThat(sent).containsExactly(0L, 0L, 0L);
-        assertThat(sender.retransmissions()).isEqualTo(2);
+        long nowNs = 0;
+        for (int probe = 1; probe <= ReliableSender.THIN_LINEAR_PROBES; probe++) {
+            assertThat(sender.nextDueNs(nowNs)).isEqualTo(nowNs + rto);
+            nowNs += rto;
+            assertThat(sender.collectDue(nowNs, sink)).isEqualTo(1);
+        }
+        assertThat(sender.nextDueNs(nowNs)).isEqualTo(nowNs + 2 * rto);
+        nowNs += 2 * rto;
+        assertThat(sender.collectDue(nowNs, sink)).isEqualTo(1);
+        assertThat(sender.nextDueNs(nowNs)).isEqualTo(nowNs + 4 * rto);
+        assertThat(sent).hasSize(1 + ReliableSender.THIN_LINEAR_PROBES + 1).containsOnly(0L);
+        // An acknowledgement ends the probing; the receipt completes once the peer has stored it.
+        assertThat(ack(1, nowNs + MS)).isEqualTo(1);
+        assertThat(sender.consecutiveProbeTimeouts()).isZero();
     }
 
     @Test
