@@ -105,7 +105,7 @@ public final class NodeCore {
     private final RandomGenerator random;
     private final HlcClock clock = new HlcClock(HLC_DRIFT_MS_MAX);
     private final PeerTable peers;
-    private final SessionTable sessions = new SessionTable();
+    private final SessionTable sessions;
     private final ValidateStage validate;
     private final ProcessStage process;
     private final MergeStage merge = new MergeStage();
@@ -316,6 +316,8 @@ public final class NodeCore {
             boolean protect) {
         this.identity = identity;
         this.self = identity.nodeId();
+        // Without protection no author is proven, so a configured session cannot tell its members from anyone.
+        this.sessions = protect ? new SessionTable(self) : new SessionTable();
         io.elara.node.config.TurnServer turnServer = config.turn();
         this.turn = turnServer == null
                 ? null

@@ -428,4 +428,35 @@ class NodeCoreSessionTest {
                 .withThrowableThat()
                 .withMessageContaining("is not a state change");
     }
+
+    // Goal: a session from the config file is its configured peers' and this node's, not everyone's who knows its
+    // name. Its id is the name's hash, so anyone can compute it; before, any node that completed a handshake could
+    // post into it. Method: alice and bob configure "lobby" with each other; carol, a stranger to both, configures a
+    // "lobby" of her own with alice in it and sends to it. Alice refuses carol's message as not a member's, shows
+    // nothing, relays nothing to bob, and still takes bob's.
+    @Test
+    void shouldRefuseAConfiguredSessionsEventsFromANodeItsConfigDoesNotName() {
+        CoreNetwork lobby = new CoreNetwork(72);
+        Member first =
+                lobby.add("alice", 7201, b -> b.peer("bob", "127.0.0.1:7202").session("lobby", "bob"));
+        Member second =
+                lobby.add("bob", 7202, b -> b.peer("alice", "127.0.0.1:7201").session("lobby", "alice"));
+        Member stranger =
+                lobby.add("carol", 7203, b -> b.peer("alice", "127.0.0.1:7201").session("lobby", "alice"));
+
+        CompletableFuture<SendResult> intrusion =
+                stranger.core.sendText(SendTarget.session("lobby"), "let me in", lobby.clock.nowNs());
+        lobby.runFor(Duration.ofSeconds(5));
+        CompletableFuture<SendResult> hello =
+                second.core.sendText(SendTarget.session("lobby"), "hello", lobby.clock.nowNs());
+        lobby.runUntil(hello::isDone, LIMIT, "bob's message");
+
+        assertThat(hello.join().allAcknowledged()).isTrue();
+        assertThat(first.texts()).containsExactly("bob: hello");
+        assertThat(first.core.history("lobby")).extracting(Event::text).containsExactly("hello");
+        assertThat(first.core.rejects().get(RejectReason.NOT_MEMBER)).isPositive();
+        assertThat(second.texts()).isEmpty();
+        // The lane still acknowledges what it refused, or the stranger's lane would stall on it and send it forever.
+        assertThat(intrusion).isCompleted();
+    }
 }

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * A session: its id, name, the peers in it, its chat log and its shared state. Loop thread only.
  *
- * <p>A session from the config file lists its peers and has no {@link #membership}: whoever the config names is in it.
+ * <p>A session from the config file lists its peers and has no {@link #membership}: whoever the config names is in it,
+ * and no one else (its id is its name's hash, which anyone can compute).
  * A session created with {@code elara session create} or joined with an invite has a {@link Membership} built from
  * signed operations; its {@link #members} are the peers of the members this node can reach, recomputed whenever the
  * membership or the peers change.
@@ -20,6 +21,9 @@ public final class Session {
     private final SessionId id;
     private final String name;
     private final Membership membership;
+    /** This node, for a configured session of a node with protection; null when authors are not checked. */
+    private final NodeId self;
+
     private List<Peer> members;
     private final ChatLog log = new ChatLog();
     private final HeldEvents held = new HeldEvents();
@@ -27,16 +31,30 @@ public final class Session {
     private long ownCounter;
     private long messages;
 
+    /** A session open to every author: the direct-message session, or a configured one of a node without protection. */
     public Session(SessionId id, String name, List<Peer> members) {
-        this(id, name, members, null);
+        this(id, name, members, null, null);
     }
 
-    /** A session whose membership is {@code membership} (null for a configured one). */
+    /** A session whose membership is {@code membership}: a created or joined one. */
     public Session(SessionId id, String name, List<Peer> members, Membership membership) {
+        this(id, name, members, membership, null);
+    }
+
+    /**
+     * A configured session of node {@code self}: its events may come from {@code self} and from the configured peers
+     * {@code members} whose identity is known (pinned in the config or proven by a handshake), no one else.
+     */
+    public static Session configured(SessionId id, String name, List<Peer> members, NodeId self) {
+        return new Session(id, name, members, null, java.util.Objects.requireNonNull(self));
+    }
+
+    private Session(SessionId id, String name, List<Peer> members, Membership membership, NodeId self) {
         this.id = id;
         this.name = name;
         this.members = List.copyOf(members);
         this.membership = membership;
+        this.self = self;
     }
 
     public SessionId id() {
@@ -62,9 +80,23 @@ public final class Session {
         return membership;
     }
 
-    /** Whether an event by {@code author} belongs here: any author in a configured session, else members only. */
+    /**
+     * Whether an event by {@code author} belongs here: in a created or joined session, a member's; in a configured
+     * one, this node's or a configured member's whose identity is pinned or proven; in an open session, anyone's.
+     */
     public boolean admits(NodeId author) {
-        return membership == null || membership.isMember(author);
+        if (membership != null) {
+            return membership.isMember(author);
+        }
+        if (self == null || self.equals(author)) {
+            return true;
+        }
+        for (Peer member : members) {
+            if (author.equals(member.expected().nodeId())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public ChatLog log() {

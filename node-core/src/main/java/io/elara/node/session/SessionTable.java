@@ -1,5 +1,6 @@
 package io.elara.node.session;
 
+import io.elara.crypto.identity.NodeId;
 import io.elara.node.event.SessionId;
 import io.elara.node.peer.Peer;
 import java.util.Collection;
@@ -17,7 +18,17 @@ public final class SessionTable {
     private final Map<SessionId, Session> byId = new HashMap<>();
     private final Map<String, Session> byName = new LinkedHashMap<>();
 
+    /** This node, whose configured sessions admit it and their members only; null to admit every author. */
+    private final NodeId self;
+
+    /** The sessions of a node without protection: a configured session takes events from every author. */
     public SessionTable() {
+        this(null);
+    }
+
+    /** The sessions of node {@code self}: a configured session takes events from it and its members only. */
+    public SessionTable(NodeId self) {
+        this.self = self;
         add(new Session(SessionId.DIRECT, DIRECT_NAME, List.of()));
     }
 
@@ -26,7 +37,8 @@ public final class SessionTable {
         if (byName.containsKey(name)) {
             throw new IllegalStateException("session '" + name + "' exists already");
         }
-        Session session = new Session(SessionId.forName(name), name, members);
+        SessionId id = SessionId.forName(name);
+        Session session = self == null ? new Session(id, name, members) : Session.configured(id, name, members, self);
         add(session);
         return session;
     }
