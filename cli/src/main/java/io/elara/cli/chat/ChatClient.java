@@ -51,6 +51,7 @@ public final class ChatClient implements AutoCloseable {
     private final Path socket;
     private final String self;
     private final ChatVoice voice;
+    private final ChatShare share;
     private final int textBytesMax;
     private final ChatView view;
     private final long awayAfterNs;
@@ -149,6 +150,7 @@ public final class ChatClient implements AutoCloseable {
         this.exporter = exporter;
         this.view = view;
         this.voice = new ChatVoice(socket, voiceSource, view, this::updateStatus);
+        this.share = new ChatShare(socket, view);
     }
 
     /** The session messages go to, or null before the node is in any. */
@@ -198,6 +200,7 @@ public final class ChatClient implements AutoCloseable {
                             : answer.path("error").asText());
         }
         tail = client;
+        share.start(); // pictures others share show from now on
         int backlog = answer.path("backlog").asInt();
         Thread reader = new Thread(() -> follow(backlog), "elara-chat-tail");
         reader.setDaemon(true);
@@ -273,6 +276,12 @@ public final class ChatClient implements AutoCloseable {
         boolean here = session.equals(current);
         String tag = here ? "" : "[" + session + "] ";
         if (type.equals("signal")) {
+            if (event.path("text").asText().equals(ChatShare.REQUEST)
+                    && live
+                    && !event.path("local").asBoolean()) {
+                share.requested(author); // a member missed parts of the last picture shared
+                return;
+            }
             if (event.path("text").asText().equals(TYPING)
                     && !event.path("local").asBoolean()
                     && here) {
@@ -637,6 +646,7 @@ public final class ChatClient implements AutoCloseable {
                             peer.path("path").asText("direct")));
                 }
             }
+            case "share" -> share.share(requireSession(), exportPath(run.rest()));
             case "voice" -> {
                 try {
                     voice.command(run.args().isEmpty() ? "" : run.args().get(0));
@@ -1014,7 +1024,7 @@ public final class ChatClient implements AutoCloseable {
         expectOk(ask(request));
     }
 
-    /** The file {@code /export} names: relative to where the chat runs, {@code ~/} for the home directory. */
+    /** The file {@code /export} or {@code /share} names: relative to where the chat runs, {@code ~/} for home. */
     private static Path exportPath(String typed) throws IOException {
         try {
             return typed.startsWith("~/")
@@ -1052,6 +1062,7 @@ public final class ChatClient implements AutoCloseable {
     public void close() {
         closed = true;
         voice.close(); // ends the media-send as /voice off does
+        share.close();
         signals.shutdownNow();
         presence.shutdownNow();
         sender.shutdown();

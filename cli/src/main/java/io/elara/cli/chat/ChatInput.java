@@ -44,6 +44,12 @@ public final class ChatInput {
                     "speak in this session (from --voice-source) and hear the others; mute hears only; alone: the state",
                     0,
                     1),
+            new Command(
+                    "share",
+                    "/share FILE",
+                    "show a picture (PNG or JPEG) to the session's connected members, drawn in their chats",
+                    1,
+                    -1),
             new Command("quit", "/quit", "leave the chat (the node keeps running if it ran before)", 0, 0));
 
     /** One parsed line: a message, a command, a problem, or nothing. */
@@ -53,8 +59,8 @@ public final class ChatInput {
     public record Say(String text) implements Parsed {}
 
     /**
-     * A known command with its arguments (the rest of the line split on spaces; for /me, /status and /export, whose
-     * file name may hold spaces, kept whole).
+     * A known command with its arguments (the rest of the line split on spaces; for /me, /status, /export and /share,
+     * whose file name may hold spaces, kept whole).
      */
     public record Run(Command command, List<String> args, String rest) implements Parsed {}
 

@@ -26,6 +26,16 @@ public interface ChatView {
         return true;
     }
 
+    /** How pictures are drawn ({@code /share}): in colour where the terminal shows it, else ASCII. */
+    default io.elara.node.media.HalfBlocks.Mode pictureMode() {
+        return io.elara.node.media.HalfBlocks.Mode.ASCII;
+    }
+
+    /** The width lines are fitted to, in columns. */
+    default int columns() {
+        return 80;
+    }
+
     /** Rings the bell (a mention). */
     void bell();
 

@@ -7,6 +7,7 @@ import io.elara.cli.voice.VoiceLadder;
 import io.elara.cli.voice.VoiceSource;
 import io.elara.node.control.ControlClient;
 import io.elara.node.media.DegradationLevel;
+import io.elara.node.media.Dtx;
 import io.elara.node.media.JitterBuffer;
 import io.elara.node.media.VoiceCodec;
 import io.elara.node.media.VoicePacket;
@@ -327,8 +328,9 @@ final class ChatVoice implements AutoCloseable {
 
     /** The sender thread: one frame each 20 ms, on an absolute schedule, as {@code elara voice send} keeps it. */
     private void send(Run current) {
-        VoiceCodec encoder = VoiceCodec.encoder(BITRATE, false);
+        VoiceCodec encoder = VoiceCodec.encoder(BITRATE, source.dtx());
         encoder.lossPercent(FEC_PERCENT);
+        Dtx dtx = new Dtx(); // silence is left out, after one marker
         float[] warm = new float[VoiceCodec.SAMPLE_RATE];
         for (int i = 0; i < warm.length; i++) {
             warm[i] = (float) (0.4 * Math.sin(2 * Math.PI * 440 * i / VoiceCodec.SAMPLE_RATE));
@@ -357,7 +359,8 @@ final class ChatVoice implements AutoCloseable {
                                     : "voice: the links carry voice again"));
                 }
                 VoiceLadder.follow(encoder, level, BITRATE, FEC_PERCENT);
-                byte[] payload = new VoicePacket(index, encoder.encode(frame)).encode();
+                VoicePacket packet = dtx.packet(index, encoder.encode(frame), false);
+                String payload = packet == null ? null : base64.encodeToString(packet.encode());
                 if (!current.input.paced()) {
                     // Real time, on an absolute schedule: a late frame does not push the ones after it.
                     long waitNs = startNs + index * VoiceCodec.FRAME_NS - System.nanoTime();
@@ -394,8 +397,10 @@ final class ChatVoice implements AutoCloseable {
                     if (connection != null && what != VoiceControl.Frame.NOTHING) {
                         try {
                             if (what == VoiceControl.Frame.PAYLOAD) {
-                                connection.client.send(Map.of("payload", base64.encodeToString(payload)));
-                                current.framesSent.incrementAndGet();
+                                if (payload != null) {
+                                    connection.client.send(Map.of("payload", payload));
+                                    current.framesSent.incrementAndGet();
+                                }
                             } else {
                                 connection.client.send(Map.of("tick", true));
                             }

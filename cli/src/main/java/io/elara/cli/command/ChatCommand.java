@@ -39,6 +39,8 @@ import picocli.CommandLine.Spec;
                     + " unread messages elsewhere, who is typing and who is speaking.",
             "/voice on speaks in the session from --voice-source and plays the others through the speaker (when this"
                     + " machine has one); /voice mute only listens; /voice off stops both.",
+            "/share FILE shows a picture (PNG or JPEG) to the session's connected members; pictures others share are"
+                    + " drawn in the scrollback with half blocks (in colour where the terminal has it, else ASCII).",
             "Uses the node running for the config (elara run), or runs it inside the chat until /quit.",
             "With no terminal (a pipe), reads one line per message or command and prints plain lines: for scripts."
         },
@@ -46,7 +48,7 @@ import picocli.CommandLine.Spec;
             "",
             "Commands: /help /sessions /switch NAME /join TOKEN /invite /leave /who /nick /status online|away|busy"
                     + " [TEXT] /me ACTION /edit TEXT /delete /react EMOJI /history [N] /export FILE /peers"
-                    + " /voice [on|off|mute] /quit",
+                    + " /voice [on|off|mute] /share FILE /quit",
             "",
             "Examples:",
             "  elara chat -c alice.yaml",

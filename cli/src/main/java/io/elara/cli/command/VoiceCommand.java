@@ -9,6 +9,7 @@ import io.elara.cli.voice.WavSamples;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.control.ControlClient;
 import io.elara.node.media.DegradationLevel;
+import io.elara.node.media.Dtx;
 import io.elara.node.media.JitterBuffer;
 import io.elara.node.media.VoiceCodec;
 import io.elara.node.media.VoicePacket;
@@ -100,6 +101,15 @@ public final class VoiceCommand {
                 description = "the loss to protect against with in-band FEC, 0 (off) to 50 (default: ${DEFAULT-VALUE})")
         int fecLoss;
 
+        @Option(
+                names = "--dtx",
+                negatable = true,
+                defaultValue = "true",
+                fallbackValue = "true",
+                description = "leave silence out (discontinuous transmission); --no-dtx sends every frame"
+                        + " (default: on; never with --tone, which Opus would take for background noise)")
+        boolean dtxOn;
+
         @Override
         public Integer call() throws IOException {
             if (!VoiceCodec.LADDER.contains(bitrate)) {
@@ -124,8 +134,9 @@ public final class VoiceCommand {
                 samples = WavSamples.mono48k(file);
             }
             NodeConfig nodeConfig = config.load();
-            VoiceCodec encoder = VoiceCodec.encoder(bitrate, false);
+            VoiceCodec encoder = VoiceCodec.encoder(bitrate, dtxOn && toneHz == null);
             encoder.lossPercent(fecLoss);
+            Dtx dtx = new Dtx();
             VoiceLadder.warmUp(bitrate, samples);
             int frames = (samples.length + VoiceCodec.FRAME_SAMPLES - 1) / VoiceCodec.FRAME_SAMPLES;
             PrintWriter out = spec.commandLine().getOut();
@@ -147,6 +158,7 @@ public final class VoiceCommand {
                 long startNs = System.nanoTime();
                 long lowered = 0;
                 long held = 0;
+                long sent = 0;
                 for (int f = 0; f < frames; f++) {
                     java.util.Arrays.fill(frame, 0f);
                     int from = f * VoiceCodec.FRAME_SAMPLES;
@@ -157,7 +169,7 @@ public final class VoiceCommand {
                     DegradationLevel level = levels.level();
                     boolean low = VoiceLadder.lowered(level);
                     VoiceLadder.follow(encoder, level, bitrate, fecLoss);
-                    byte[] payload = new VoicePacket(f, encoder.encode(frame)).encode();
+                    VoicePacket packet = dtx.packet(f, encoder.encode(frame), f == frames - 1);
                     // Real time, on an absolute schedule: a late frame does not push the ones after it.
                     long dueNs = startNs + f * VoiceCodec.FRAME_NS;
                     long waitNs = dueNs - System.nanoTime();
@@ -171,21 +183,32 @@ public final class VoiceCommand {
                         }
                         continue;
                     }
+                    if (packet == null) {
+                        continue; // silence, left out
+                    }
                     if (low) {
                         lowered++;
                     }
-                    client.send(Map.of("payload", base64.encodeToString(payload)));
+                    client.send(Map.of("payload", base64.encodeToString(packet.encode())));
+                    sent++;
                 }
                 client.send(Map.of("end", true));
                 JsonNode summary = ConfigOption.expectOk(levels.summary());
                 out.printf(
                         Locale.ROOT,
                         "sent %d frames (%.2f s of %s) to %s; %s%n",
-                        frames - held,
+                        sent,
                         frames * VoiceCodec.FRAME_NS / 1e9,
                         file != null ? file.getFileName() : toneHz + " Hz tone",
                         String.join(", ", names(members.path("members"))),
                         summary.path("outcomes"));
+                if (dtx.leftOut() > 0) {
+                    out.printf(
+                            Locale.ROOT,
+                            "DTX: %d frames of silence left out (%.2f s)%n",
+                            dtx.leftOut(),
+                            dtx.leftOut() * VoiceCodec.FRAME_NS / 1e9);
+                }
                 if (lowered > 0 || held > 0) {
                     out.printf(
                             Locale.ROOT,
@@ -249,6 +272,10 @@ public final class VoiceCommand {
             final String name;
             final JitterBuffer buffer = new JitterBuffer();
             long lastRealFrame = -1;
+            /** Where the speaker's first frame went in the recording, and its index. */
+            long base = -1;
+
+            long firstIndex;
 
             Speaker(String name) {
                 this.name = name;
@@ -264,6 +291,7 @@ public final class VoiceCommand {
             BlockingQueue<JsonNode> heard = new LinkedBlockingQueue<>();
             Map<String, Speaker> speakers = new LinkedHashMap<>();
             List<float[]> output = new ArrayList<>();
+            long ticks = 0;
             try (ControlClient client = config.connect(nodeConfig)) {
                 client.send(Map.of("op", "media-listen"));
                 ConfigOption.expectOk(client.next());
@@ -317,29 +345,40 @@ public final class VoiceCommand {
                         }
                         continue;
                     }
-                    // The recording's clock: one output frame per 20 ms from the first frame's play time; each
-                    // speaker whose next frame is due adds it in.
-                    while (startNs + output.size() * VoiceCodec.FRAME_NS <= nowNs) {
-                        long tickNs = startNs + output.size() * VoiceCodec.FRAME_NS;
-                        float[] mixed = new float[VoiceCodec.FRAME_SAMPLES];
+                    // The recording's clock: one tick per 20 ms from the first frame's play time; each speaker whose
+                    // next frame is due plays it, and it goes where the speaker's own timeline puts it (its first
+                    // frame's place plus its index since), so the pauses keep the length the speaker gave them
+                    // whatever the play shrank or stretched to keep its delay.
+                    while (startNs + ticks * VoiceCodec.FRAME_NS <= nowNs) {
+                        long tickNs = startNs + ticks * VoiceCodec.FRAME_NS;
                         for (Speaker speaker : speakers.values()) {
                             if (speaker.buffer.nextPlayNs() <= tickNs + VoiceCodec.FRAME_NS) {
                                 JitterBuffer.Outcome outcome = speaker.buffer.play(frame);
-                                if (outcome == JitterBuffer.Outcome.RECEIVED
-                                        || outcome == JitterBuffer.Outcome.RECOVERED) {
-                                    speaker.lastRealFrame = output.size();
+                                long index = speaker.buffer.playedIndex();
+                                if (speaker.base < 0) {
+                                    speaker.base = ticks;
+                                    speaker.firstIndex = index;
                                 }
+                                long place = speaker.base + index - speaker.firstIndex;
+                                if (place < 0 || place * VoiceCodec.FRAME_NS >= durationNs) {
+                                    continue;
+                                }
+                                while (output.size() <= place) {
+                                    output.add(new float[VoiceCodec.FRAME_SAMPLES]);
+                                }
+                                float[] mixed = output.get((int) place);
                                 for (int i = 0; i < VoiceCodec.FRAME_SAMPLES; i++) {
                                     mixed[i] += frame[i];
                                 }
+                                if (outcome == JitterBuffer.Outcome.RECEIVED
+                                        || outcome == JitterBuffer.Outcome.RECOVERED) {
+                                    speaker.lastRealFrame = Math.max(speaker.lastRealFrame, place);
+                                }
                             }
                         }
-                        for (int i = 0; i < VoiceCodec.FRAME_SAMPLES; i++) {
-                            mixed[i] = Math.max(-1f, Math.min(1f, mixed[i]));
-                        }
-                        output.add(mixed);
+                        ticks++;
                     }
-                    if (output.size() * VoiceCodec.FRAME_NS >= durationNs || nowNs - lastHeardNs > idleNs) {
+                    if (ticks * VoiceCodec.FRAME_NS >= durationNs || nowNs - lastHeardNs > idleNs) {
                         break;
                     }
                 }
@@ -349,7 +388,10 @@ public final class VoiceCommand {
                 }
                 float[] samples = new float[(int) keep * VoiceCodec.FRAME_SAMPLES];
                 for (int f = 0; f < keep; f++) {
-                    System.arraycopy(output.get(f), 0, samples, f * VoiceCodec.FRAME_SAMPLES, VoiceCodec.FRAME_SAMPLES);
+                    float[] mixed = output.get(f);
+                    for (int i = 0; i < VoiceCodec.FRAME_SAMPLES; i++) {
+                        samples[f * VoiceCodec.FRAME_SAMPLES + i] = Math.max(-1f, Math.min(1f, mixed[i]));
+                    }
                 }
                 try {
                     Wav.write(file, new RuntimeData.Audio(samples, VoiceCodec.SAMPLE_RATE, 1));
@@ -363,7 +405,8 @@ public final class VoiceCommand {
                     out.printf(
                             Locale.ROOT,
                             "  %s: %d received, %d recovered by FEC, %d concealed, %d late, %d dropped;"
-                                    + " playout delay %d ms, jitter %.1f ms%n",
+                                    + " playout delay %d ms, jitter %.1f ms; %d frames of silence left out (DTX);"
+                                    + " the play shrank by %d frames of silence and stretched by %d%n",
                             speaker.name,
                             b.received(),
                             b.recovered(),
@@ -371,7 +414,10 @@ public final class VoiceCommand {
                             b.late(),
                             b.dropped(),
                             b.delayNs() / 1_000_000,
-                            b.jitterNs() / 1e6);
+                            b.jitterNs() / 1e6,
+                            b.dtx(),
+                            b.shrunk(),
+                            b.stretched());
                 }
                 if (malformed > 0) {
                     out.println("  " + malformed + " frames were not voice and were dropped");

@@ -4,6 +4,7 @@ import io.elara.cli.chat.ChatInput;
 import io.elara.cli.chat.ChatView;
 import io.elara.cli.chat.Glyphs;
 import io.elara.cli.chat.StatusLine;
+import io.elara.node.media.HalfBlocks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -235,6 +236,26 @@ public final class TerminalView implements ChatView, AutoCloseable {
     @Override
     public Glyphs glyphs() {
         return glyphs;
+    }
+
+    /**
+     * Half blocks in 24-bit colour where the terminal says it has it ({@code COLORTERM=truecolor} or {@code 24bit}),
+     * else the 256-colour palette; ASCII where the terminal has no colour or no UTF-8.
+     */
+    @Override
+    public HalfBlocks.Mode pictureMode() {
+        if (!colour || glyphs.equals(Glyphs.ASCII)) {
+            return HalfBlocks.Mode.ASCII;
+        }
+        String colourTerm = System.getenv("COLORTERM");
+        return colourTerm != null && (colourTerm.equalsIgnoreCase("truecolor") || colourTerm.equalsIgnoreCase("24bit"))
+                ? HalfBlocks.Mode.TRUECOLOR
+                : HalfBlocks.Mode.ANSI256;
+    }
+
+    @Override
+    public int columns() {
+        return width();
     }
 
     @Override

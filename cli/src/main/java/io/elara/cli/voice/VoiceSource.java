@@ -27,6 +27,14 @@ public interface VoiceSource {
      */
     Input open() throws IOException;
 
+    /**
+     * Whether silence in it may be left out (DTX): true for speech, false for a test tone, which Opus's voice activity
+     * detector takes for steady background noise and would leave out after a moment.
+     */
+    default boolean dtx() {
+        return true;
+    }
+
     /** A started source: 20 ms frames, one after the other. Used by one thread. */
     interface Input extends AutoCloseable {
         /** Fills {@code frame} ({@link VoiceCodec#FRAME_SAMPLES} samples, -1 to 1) with the next 20 ms. */
@@ -99,6 +107,11 @@ public interface VoiceSource {
             @Override
             public String describe() {
                 return name;
+            }
+
+            @Override
+            public boolean dtx() {
+                return false;
             }
 
             @Override

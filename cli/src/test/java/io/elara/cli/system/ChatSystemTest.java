@@ -214,7 +214,7 @@ class ChatSystemTest extends SystemTestSupport {
     }
 
     @Test
-    void shouldShowWhoIsSpeakingAndSendNothingWhileMuted() throws Exception {
+    void shouldShowASharedPictureAndWhoIsSpeakingAndSendNothingWhileMuted() throws Exception {
         // Goal: /voice in a chat driven by a script: who is speaking is announced, and a muted speaker sends nothing.
         // Method: alice's chat speaks a 440 Hz tone; bob's chat listens muted from the start (his tone must never
         // reach alice). bob's chat must announce alice speaking, then stopped once she mutes. While she is muted, a
@@ -265,6 +265,35 @@ class ChatSystemTest extends SystemTestSupport {
                         bob.toString());
                 aliceChat.awaitStdout("Elara chat as alice in 'team'", START);
                 bobChat.awaitStdout("Elara chat as bob in 'team'", START);
+
+                // /share: alice shares a picture; bob's chat draws it (ASCII, as plain output does) exactly as the
+                // picture she sent renders, so it arrived whole. A file that is not a picture is one line.
+                type(bobTypes, "ready for a picture");
+                aliceChat.awaitStdout("\\d\\d:\\d\\d:\\d\\d bob: ready for a picture", START);
+                io.elara.node.media.Picture picture = io.elara.node.media.TestPattern.frame(200, 150, 7);
+                Path png = directory.resolve("pattern.png");
+                io.elara.node.media.Images.writePng(picture, png);
+                type(aliceTypes, "/share " + png);
+                aliceChat.awaitStdout("^shared pattern.png \\(200x150, [0-9.]+ kB in \\d+ parts\\) with bob$", START);
+                List<String> rows = io.elara.node.media.HalfBlocks.render(
+                                picture, 64, 12, io.elara.node.media.HalfBlocks.Mode.ASCII)
+                        .stream()
+                        .map(row -> "  " + row)
+                        .toList();
+                bobChat.awaitStdout("^" + Pattern.quote(rows.get(rows.size() - 1)) + "$", Duration.ofSeconds(10));
+                String bobSaw = bobChat.stdout();
+                assertThat(bobSaw.substring(bobSaw.indexOf("* alice shared a picture (200x150):"))
+                                .lines()
+                                .skip(1)
+                                .limit(rows.size()))
+                        .as("the preview bob's chat drew")
+                        .containsExactlyElementsOf(rows);
+                Path notes = directory.resolve("notes.txt");
+                Files.writeString(notes, "not a picture\n");
+                type(aliceTypes, "/share " + notes);
+                aliceChat.awaitStdout("^share: .*notes\\.txt", START);
+                System.out.println(aliceChat.stdout() + bobSaw);
+
                 type(bobTypes, "/voice mute");
                 bobChat.awaitStdout("^voice muted: listening to 'team', sending nothing", START);
 

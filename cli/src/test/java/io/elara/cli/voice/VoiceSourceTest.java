@@ -27,6 +27,7 @@ class VoiceSourceTest {
     void shouldMakeAContinuousToneFrameAfterFrame() throws IOException {
         VoiceSource tone = VoiceSource.parse("tone:440");
         assertThat(tone.describe()).isEqualTo("tone 440 Hz");
+        assertThat(tone.dtx()).as("a tone is never left out as silence").isFalse();
         assertThat(VoiceSource.parse("tone:261.5").describe()).isEqualTo("tone 261.5 Hz");
         float[] first = new float[VoiceCodec.FRAME_SAMPLES];
         float[] second = new float[VoiceCodec.FRAME_SAMPLES];

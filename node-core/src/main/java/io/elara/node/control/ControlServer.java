@@ -188,7 +188,7 @@ public final class ControlServer implements AutoCloseable {
                 case "join" -> join(json, line);
                 case "state" -> state(json, line);
                 case "media-send" -> mediaSend(json, line);
-                case "media-listen" -> mediaListen(line);
+                case "media-listen" -> mediaListen(json, line);
                 default ->
                     line.writeLine(error("unknown op '" + op + "' (send, tail, status, session, invite, join, state)"));
             }
@@ -420,13 +420,32 @@ public final class ControlServer implements AutoCloseable {
     /**
      * {@code {"op":"media-listen"}}: answers {@code {"ok":true}}, then one line per media frame the node receives,
      * {@code {"peer","stream","sequence","payload":BASE64}}, until the client closes; {@code {"dropped":N}} when the
-     * client reads too slowly.
+     * client reads too slowly. With {@code "streams":[N,…]}, only frames of those streams.
      */
     @SuppressWarnings("FutureReturnValueIgnored") // unsubscribing at the end: nothing to wait for
-    private void mediaListen(LineChannel line) throws IOException, InterruptedException {
+    private void mediaListen(JsonNode request, LineChannel line) throws IOException, InterruptedException {
+        java.util.BitSet streams = null;
+        if (request.has("streams")) {
+            streams = new java.util.BitSet(0x10000);
+            for (JsonNode stream : request.path("streams")) {
+                if (!stream.canConvertToInt() || stream.asInt() < 0 || stream.asInt() > 0xFFFF) {
+                    line.writeLine(error("media-listen: \"streams\" holds stream ids, 0 to 65535"));
+                    return;
+                }
+                streams.set(stream.asInt());
+            }
+            if (!request.path("streams").isArray() || streams.isEmpty()) {
+                line.writeLine(error("media-listen: \"streams\" holds stream ids, 0 to 65535"));
+                return;
+            }
+        }
+        java.util.BitSet wanted = streams;
         ArrayBlockingQueue<HeardFrame> queue = new ArrayBlockingQueue<>(MEDIA_QUEUE_FRAMES_MAX);
         AtomicLong dropped = new AtomicLong();
         io.elara.node.MediaListener listener = (peer, stream, sequence, cls, buffer, offset, length) -> {
+            if (wanted != null && !wanted.get(stream)) {
+                return; // not a stream this client listens to: not even copied
+            }
             byte[] payload = new byte[length];
             buffer.getBytes(offset, payload);
             if (!queue.offer(new HeardFrame(peer, stream, sequence, payload))) {

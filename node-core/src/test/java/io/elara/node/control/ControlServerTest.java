@@ -137,6 +137,43 @@ class ControlServerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void shouldHearOnlyTheMediaStreamsAListenerAsksFor() throws Exception {
+        ControlClient listen = connect(directory.resolve("b"));
+        listen.send(Map.of("op", "media-listen", "streams", List.of(4)));
+        assertThat(listen.next().path("ok").asBoolean()).isTrue();
+        ControlClient hello = connect(directory.resolve("a"));
+        hello.send(Map.of("op", "send", "session", "lobby", "text", "hello")); // media does not dial: a text first
+        assertThat(hello.next().path("ok").asBoolean()).isTrue();
+        for (int stream : new int[] {1, 4}) {
+            ControlClient media = connect(directory.resolve("a"));
+            media.send(Map.of("op", "media-send", "session", "lobby", "stream", stream));
+            assertThat(media.next().path("ok").asBoolean()).isTrue();
+            for (int i = 0; i < 3; i++) {
+                media.send(Map.of("payload", java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) stream})));
+            }
+            media.send(Map.of("end", true));
+            JsonNode summary = media.next();
+            while (summary.has("level")) {
+                summary = media.next(); // the links' degradation level, told first
+            }
+            assertThat(summary.path("outcomes").path("queued").asInt())
+                    .as(summary.toString())
+                    .isEqualTo(3);
+        }
+        for (int i = 0; i < 3; i++) {
+            JsonNode heard = listen.next();
+            assertThat(heard.path("stream").asInt()).as(heard.toString()).isEqualTo(4);
+            assertThat(heard.path("payload").asText()).isEqualTo("BA==");
+        }
+
+        ControlClient wrong = connect(directory.resolve("b"));
+        wrong.send(Map.of("op", "media-listen", "streams", List.of(70_000)));
+        assertThat(wrong.next().path("error").asText())
+                .isEqualTo("media-listen: \"streams\" holds stream ids, 0 to 65535");
+    }
+
+    @Test
     void shouldAnswerErrorsAsOneLine() throws Exception {
         ControlClient unknownPeer = connect(directory.resolve("a"));
         unknownPeer.send(Map.of("op", "send", "to", "zed", "text", "hi"));

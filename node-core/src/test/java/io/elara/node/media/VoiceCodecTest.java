@@ -93,6 +93,51 @@ class VoiceCodecTest {
     }
 
     @Test
+    void shouldLeaveSilenceOutWithDtxAtEveryRungAndSendSpeechWhole() {
+        // One second of speech-like sound, four seconds of digital silence, one second of sound again: with DTX the
+        // encoder sends the sound, keeps sending for a short hangover, then leaves silence out but for a comfort-noise
+        // update every 400 ms; the sender's Dtx gate adds one silence marker per silent spell.
+        float[] voice = voiceLike(50);
+        float[] frame = new float[VoiceCodec.FRAME_SAMPLES];
+        for (int bitrate : VoiceCodec.LADDER) {
+            VoiceCodec encoder = VoiceCodec.encoder(bitrate, true);
+            Dtx gate = new Dtx();
+            int sentInSilence = 0;
+            int markers = 0;
+            for (int f = 0; f < 300; f++) {
+                boolean sound = f < 50 || f >= 250;
+                if (sound) {
+                    System.arraycopy(voice, (f % 50) * VoiceCodec.FRAME_SAMPLES, frame, 0, VoiceCodec.FRAME_SAMPLES);
+                } else {
+                    java.util.Arrays.fill(frame, 0f);
+                }
+                byte[] opus = encoder.encode(frame);
+                if (sound) {
+                    assertThat(opus)
+                            .as(bitrate + " bit/s, frame " + f + " has sound")
+                            .isNotEmpty();
+                }
+                VoicePacket packet = gate.packet(f, opus, f == 299);
+                if (!sound && packet != null) {
+                    sentInSilence++;
+                    markers += packet.silent() ? 1 : 0;
+                }
+            }
+            // 200 frames of silence: a hangover of about ten, then a comfort-noise update and a marker per 400 ms.
+            assertThat(sentInSilence)
+                    .as(bitrate + " bit/s: packets sent in 4 s of silence")
+                    .isBetween(10, 40);
+            assertThat(markers).as(bitrate + " bit/s: silence markers").isBetween(1, 12);
+            assertThat(gate.leftOut()).isEqualTo(200 - sentInSilence);
+        }
+        VoiceCodec plain = VoiceCodec.encoder(24_000, false);
+        java.util.Arrays.fill(frame, 0f);
+        for (int f = 0; f < 50; f++) {
+            assertThat(plain.encode(frame)).as("without DTX silence is sent").isNotEmpty();
+        }
+    }
+
+    @Test
     void shouldRefuseGarbageWithoutThrowingAndAFrameOfTheWrongSize() {
         VoiceCodec decoder = VoiceCodec.decoder();
         float[] out = new float[VoiceCodec.FRAME_SAMPLES];

@@ -18,9 +18,18 @@ class VoicePacketTest {
     }
 
     @Test
+    void shouldCarryTheSilenceMarkerAsAHeaderWithoutOpus() {
+        byte[] bytes = VoicePacket.silence(42).encode();
+        assertThat(bytes).containsExactly(1, 0, 0, 0, 42);
+        VoicePacket parsed = VoicePacket.parse(bytes, 0, bytes.length).packet();
+        assertThat(parsed.index()).isEqualTo(42);
+        assertThat(parsed.silent()).isTrue();
+        assertThat(new VoicePacket(43, new byte[] {1}).silent()).isFalse();
+    }
+
+    @Test
     void shouldRefuseShortForeignAndOversizedPayloads() {
-        assertThat(VoicePacket.parse(new byte[] {1, 0, 0, 0, 1}, 0, 5).problem())
-                .contains("at least 6 bytes");
+        assertThat(VoicePacket.parse(new byte[] {1, 0, 0, 1}, 0, 4).problem()).contains("at least 5 bytes");
         assertThat(VoicePacket.parse(new byte[] {2, 0, 0, 0, 1, 5}, 0, 6).problem())
                 .contains("version 2");
         byte[] big = new byte[VoicePacket.HEADER_BYTES + VoiceCodec.PACKET_BYTES_MAX + 1];
