@@ -3,6 +3,7 @@ package io.elara.cli.command;
 import io.elara.cli.ElaraUserException;
 import io.elara.cli.ExitCode;
 import io.elara.node.config.ConfigException;
+import io.elara.node.sim.SimChaos;
 import io.elara.node.sim.SimDurations;
 import io.elara.node.sim.SimScenario;
 import io.elara.node.sim.SimScenarioLoader;
@@ -10,6 +11,9 @@ import io.elara.node.sim.SimSummary;
 import io.elara.node.sim.SimWorld;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,14 +64,44 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "FILE.yaml", description = "a scenario file (see the docs)")
     Path scenarioFile;
 
+    @Option(
+            names = "--random",
+            description = "a random scenario from the seed: 4-12 nodes, 20-40 s, 0-30 % loss, duplication,"
+                    + " reordering, partitions, crashes with restarts, NAT rebinds (see scripts/sim-sweep)")
+    boolean random;
+
+    @Option(
+            names = "--sweep",
+            paramLabel = "N",
+            description = "with --random: run N seeds from --seed on, one line each, and a replay command for each"
+                    + " seed where an invariant failed")
+    Integer sweep;
+
     @Option(names = "--json", description = "print the summary as one JSON object")
     boolean json;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (random && (scenarioFile != null || nodes != null || duration != null || loss != null)) {
+            throw new ElaraUserException(
+                    ExitCode.USAGE,
+                    "--random makes the whole scenario from the seed: no --scenario, --nodes,"
+                            + " --duration or --loss with it");
+        }
+        if (sweep != null) {
+            if (!random) {
+                throw new ElaraUserException(ExitCode.USAGE, "--sweep runs random scenarios: add --random");
+            }
+            if (sweep < 1 || sweep > 1_000_000) {
+                throw new ElaraUserException(ExitCode.USAGE, "--sweep: 1 to 1000000 seeds, got " + sweep);
+            }
+            return sweep(out);
+        }
         SimScenario scenario;
-        if (scenarioFile != null) {
+        if (random) {
+            scenario = SimChaos.scenario(seed);
+        } else if (scenarioFile != null) {
             try {
                 scenario = SimScenarioLoader.load(scenarioFile);
             } catch (ConfigException e) {
@@ -96,10 +130,15 @@ public final class SimCommand implements Callable<Integer> {
         if (problem != null) {
             throw new ElaraUserException(ExitCode.USAGE, problem);
         }
-        String replay = "elara sim --nodes " + scenario.nodes() + " --seed " + seed + " --duration "
-                + SimDurations.format(scenario.durationNs()) + " --loss "
-                + scenario.link().loss()
-                + (scenarioFile != null ? " --scenario " + scenarioFile : "") + (json ? " --json" : "");
+        String replay = random
+                ? "elara sim --random --seed " + seed + (json ? " --json" : "")
+                : "elara sim --nodes " + scenario.nodes() + " --seed " + seed + " --duration "
+                        + SimDurations.format(scenario.durationNs()) + " --loss "
+                        + scenario.link().loss()
+                        + (scenarioFile != null ? " --scenario " + scenarioFile : "") + (json ? " --json" : "");
+        if (random && !json) {
+            out.println("scenario: " + SimChaos.describe(scenario));
+        }
         SimSummary summary = new SimWorld(scenario, seed, replay).run();
         if (json) {
             out.println(summary.toJson());
@@ -114,5 +153,39 @@ public final class SimCommand implements Callable<Integer> {
             return ExitCode.FAILURE;
         }
         return ExitCode.OK;
+    }
+
+    /** Seeds {@code seed} to {@code seed + sweep - 1}, each a random scenario: a line each, then the failures. */
+    private int sweep(PrintWriter out) {
+        List<String> failed = new ArrayList<>();
+        long events = 0;
+        for (long s = seed; s < seed + sweep; s++) {
+            SimScenario scenario = SimChaos.scenario(s);
+            String replay = "elara sim --random --seed " + s;
+            SimSummary summary = new SimWorld(scenario, s, replay).run();
+            events += summary.sends().sent();
+            out.printf(
+                    Locale.ROOT,
+                    "seed %d: %s: %s%n",
+                    s,
+                    SimChaos.describe(scenario),
+                    summary.passed() ? "ok" : "INVARIANT FAILED: " + String.join("; ", summary.violations()));
+            out.flush();
+            if (!summary.passed()) {
+                failed.add(replay);
+            }
+        }
+        out.printf(
+                Locale.ROOT,
+                "sweep: %d seeds from %d, %d messages sent, %d failed%n",
+                sweep,
+                seed,
+                events,
+                failed.size());
+        for (String replay : failed) {
+            out.println("  replay with: " + replay);
+        }
+        out.flush();
+        return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILURE;
     }
 }

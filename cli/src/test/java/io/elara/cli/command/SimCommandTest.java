@@ -33,6 +33,32 @@ class SimCommandTest {
     }
 
     @Test
+    void shouldSweepRandomScenariosSeedBySeedAndReplayOneFromItsSeedAlone() {
+        // The small sweep CI runs on every change (scripts/sim-sweep runs long ones): five seeds of random scenarios,
+        // each with its line, none failing; one seed replayed alone prints the same scenario and passes again.
+        Cli.Result sweep = Cli.run("sim", "--random", "--sweep", "5", "--seed", "40");
+        assertThat(sweep.exitCode()).as(sweep.out() + sweep.err()).isEqualTo(ExitCode.OK);
+        assertThat(sweep.out().lines().filter(line -> line.matches("seed 4[0-4]: \\d+ nodes, .*: ok")))
+                .hasSize(5);
+        assertThat(sweep.out()).contains("sweep: 5 seeds from 40, ").contains(", 0 failed");
+        String scenario = sweep.out()
+                .lines()
+                .filter(line -> line.startsWith("seed 42: "))
+                .findFirst()
+                .orElseThrow();
+        Cli.Result alone = Cli.run("sim", "--random", "--seed", "42");
+        assertThat(alone.exitCode()).as(alone.err()).isEqualTo(ExitCode.OK);
+        assertThat(alone.out())
+                .startsWith("scenario: " + scenario.substring("seed 42: ".length(), scenario.lastIndexOf(": ok")));
+
+        assertThat(Cli.run("sim", "--sweep", "5").err())
+                .isEqualTo("elara: --sweep runs random scenarios: add --random\n");
+        Cli.Result mixed = Cli.run("sim", "--random", "--nodes", "5");
+        assertThat(mixed.exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(mixed.err()).startsWith("elara: --random makes the whole scenario from the seed");
+    }
+
+    @Test
     void shouldRunAScenarioFileWhenItIsGiven() throws Exception {
         Path file = directory.resolve("crash.yaml");
         Files.writeString(

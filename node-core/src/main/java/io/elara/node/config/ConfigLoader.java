@@ -105,6 +105,10 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException(at(source, e.getLocation()) + YamlLocator.firstLine(e), e);
         }
+        if (raw == null) {
+            // A document of comments and a null ('~', 'null'): found by ConfigFileFuzzTest, it reached the validator.
+            throw new ConfigException(source + ": the file holds no settings, only a null; it needs at least 'name:'");
+        }
         Path base = source.toAbsolutePath().getParent();
         return ConfigValidator.validate(raw, source, base, locator);
     }

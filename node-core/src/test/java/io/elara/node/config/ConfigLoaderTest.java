@@ -319,6 +319,11 @@ class ConfigLoaderTest {
     void shouldRejectEmptyAndNonUtf8Files() throws Exception {
         assertThat(error("")).isEqualTo("FILE: the file is empty; it needs at least 'name:'");
         assertThat(error("# only a comment\n")).isEqualTo("FILE: the file is empty; it needs at least 'name:'");
+        // Found by ConfigFileFuzzTest: a document that is only a null reached the validator and threw.
+        for (String onlyNull : new String[] {"~", "null\n", "# a comment\n~\n"}) {
+            assertThat(error(onlyNull))
+                    .isEqualTo("FILE: the file holds no settings, only a null; it needs at least 'name:'");
+        }
         Path file = directory.resolve("latin1.yaml");
         Files.write(file, new byte[] {'n', 'a', 'm', 'e', ':', ' ', (byte) 0xE9});
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ": not UTF-8 text");
