@@ -1882,6 +1882,10 @@ public final class NodeCore {
     /** A MEDIA frame checked by {@link PacketReader#check}: delivered if newest on its stream and not late. */
     private void onMedia(Peer peer, ByteBuf buffer, int body, int bodyLength) {
         mediaFrame.wrap(buffer, body, bodyLength);
+        if (!mediaAdmitted(peer)) {
+            rejects.increment(RejectReason.MEDIA_NOT_MEMBER);
+            return;
+        }
         // One-way transit estimated as half the round trip; 0 (trust the budget) before any sample.
         long rttNs = peer.sender().srttNs() != 0
                 ? peer.sender().srttNs()
@@ -1905,6 +1909,28 @@ public final class NodeCore {
                             mediaFrame.payloadOffset(),
                             mediaFrame.payloadLength());
         }
+    }
+
+    /**
+     * Whether media from {@code peer} reaches this node's listeners: it is a configured peer, or its proven identity is
+     * a member of a created or joined session here. A node that merely completed a handshake (anyone may) is neither,
+     * and its voice and pictures would otherwise play in every {@code media-listen} client. A core without protection
+     * proves no one and takes media from every peer.
+     */
+    private boolean mediaAdmitted(Peer peer) {
+        if (link == null || peer.configuredName() != null) {
+            return true;
+        }
+        NodeId id = peer.provenId();
+        if (id == null) {
+            return false;
+        }
+        for (Session session : sessions.all()) {
+            if (session.membership() != null && session.membership().isMember(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

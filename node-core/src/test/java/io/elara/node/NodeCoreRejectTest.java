@@ -14,6 +14,7 @@ import io.elara.node.event.RejectReason;
 import io.elara.node.event.SessionId;
 import io.elara.node.lane.Epoch;
 import io.elara.node.lane.LatencyFirstReceiver;
+import io.elara.node.lane.MediaSendResult;
 import io.elara.node.lane.TrafficClass;
 import io.elara.node.wire.AckFrameFlyweight;
 import io.elara.node.wire.EventFrameCodec;
@@ -54,6 +55,7 @@ class NodeCoreRejectTest {
             RejectReason.SIGNATURE_MISSING,
             RejectReason.SIGNATURE_INVALID,
             RejectReason.NOT_MEMBER,
+            RejectReason.MEDIA_NOT_MEMBER,
             RejectReason.SESSION_CONTROL);
 
     /** The least reassembly memory a node with 1,024-byte texts accepts: room for two whole events. */
@@ -228,6 +230,27 @@ class NodeCoreRejectTest {
                         mediaFrame(out, stream, 0, 1_000_000, TrafficClass.COSMETIC.code(), 0);
                     }
                 }));
+        cases.put(RejectReason.MEDIA_NOT_MEMBER, () -> {
+            // A node in no config and no session completes a handshake (its direct message is welcome) and sends a
+            // voice frame: no media listener of the target hears it.
+            List<Integer> heard = new java.util.ArrayList<>();
+            target.core.subscribeMedia((peer, stream, sequence, cls, buffer, offset, length) -> heard.add(stream));
+            Member stranger = network.add("stranger", 7003, b -> b.peer("target", "127.0.0.1:7001"));
+            CompletableFuture<SendResult> hello =
+                    stranger.core.sendText(SendTarget.peer("target"), "hello", network.clock.nowNs());
+            network.runUntil(hello::isDone, java.time.Duration.ofSeconds(30), "the stranger's hello");
+            ByteBuf voice = Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
+            try {
+                assertThat(stranger.core.sendMedia(
+                                "target", 1, TrafficClass.PERCEPTUAL, voice, 1_000_000, network.clock.nowNs()))
+                        .isEqualTo(MediaSendResult.QUEUED);
+            } finally {
+                voice.release();
+            }
+            network.runFor(java.time.Duration.ofSeconds(1));
+            assertThat(heard).isEmpty();
+            target.delivered.clear();
+        });
         // A fragment that continues no event: nothing is in progress.
         cases.put(
                 RejectReason.FRAGMENT_MALFORMED,

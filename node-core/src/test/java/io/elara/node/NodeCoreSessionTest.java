@@ -116,6 +116,27 @@ class NodeCoreSessionTest {
     }
 
     @Test
+    void shouldPlayMediaFromAMemberWhoIsInNoConfig() throws Exception {
+        // Goal: media is taken from configured peers and members of this node's sessions only; carol is in nobody's
+        // config, so alice takes her voice because she joined the session. Method: three members; carol sends a frame
+        // to alice directly.
+        threeMembers();
+        List<Integer> heard = new java.util.ArrayList<>();
+        alice.core.subscribeMedia((peer, stream, sequence, cls, buffer, offset, length) -> heard.add(stream));
+        io.netty.buffer.ByteBuf voice = io.netty.buffer.Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
+        try {
+            assertThat(carol.core.sendMedia(
+                            "alice", 1, io.elara.node.lane.TrafficClass.PERCEPTUAL, voice, 1_000_000, now()))
+                    .isEqualTo(io.elara.node.lane.MediaSendResult.QUEUED);
+        } finally {
+            voice.release();
+        }
+        network.runFor(Duration.ofSeconds(1));
+        assertThat(heard).containsExactly(1);
+        assertThat(alice.core.rejects().get(RejectReason.MEDIA_NOT_MEMBER)).isZero();
+    }
+
+    @Test
     void shouldRefuseAJoinBeyondTheInvitesUses() throws Exception {
         // Goal: an invite for one use admits one node; the second is refused with the reason, and counted.
         alice.core.createSession("team", now());

@@ -46,6 +46,9 @@ public enum RejectReason {
             "media_stale", "media frame not newer than the newest delivered on its stream (reordered or duplicate)"),
     MEDIA_LATE("media_late", "media frame whose age budget ran out before it could arrive"),
     MEDIA_STREAM_LIMIT("media_stream_limit", "media frame opening a stream beyond the per-peer stream limit"),
+    MEDIA_NOT_MEMBER(
+            "media_not_member",
+            "media frame from a peer that is neither configured nor a member of any of this node's sessions"),
     // Fragmentation and reassembly.
     FRAGMENT_MALFORMED(
             "fragment_malformed",

@@ -797,6 +797,13 @@ public final class SimWorld {
     /** A send the core accepted, waiting for its local delivery. */
     private record LocalSend(Receipt receipt, int session, long sendNs) {}
 
+    /** The identity of node {@code index}: from the seed alone, so every node's config can name every other's. */
+    private Identity identityOf(int index) {
+        byte[] identitySeed = new byte[32];
+        new SplittableRandom(mix(seed ^ mix(index))).nextBytes(identitySeed);
+        return Identity.fromSeed(identitySeed);
+    }
+
     /** One simulated node: its identity and config, which survive crashes, and its current core, which does not. */
     private final class SimNode {
         final int index;
@@ -845,9 +852,7 @@ public final class SimWorld {
         }
 
         void configure() {
-            byte[] identitySeed = new byte[32];
-            new SplittableRandom(mix(seed ^ mix(index))).nextBytes(identitySeed);
-            identity = Identity.fromSeed(identitySeed);
+            identity = identityOf(index);
             Set<Integer> peers = new TreeSet<>();
             for (int s : sessionIndices) {
                 peers.addAll(sessions.get(s));
@@ -863,7 +868,14 @@ public final class SimWorld {
                             Limits.DEFAULT.subscribersMax(),
                             Limits.DEFAULT.flowQueueMax()));
             for (int peer : peers) {
-                builder.peer(nodes[peer].name, nodes[peer].address.getAddress().getHostAddress() + ":" + PORT);
+                // Each peer with its id and key, as a config for a configured session should have them: a configured
+                // session admits the identities its config pins, and one not pinned only at its configured address.
+                Identity other = identityOf(peer);
+                builder.peer(
+                        nodes[peer].name,
+                        nodes[peer].address.getAddress().getHostAddress() + ":" + PORT,
+                        other.nodeId().toString(),
+                        java.util.Base64.getEncoder().encodeToString(other.staticPublicKey()));
             }
             for (int s : sessionIndices) {
                 List<String> members = new ArrayList<>();
