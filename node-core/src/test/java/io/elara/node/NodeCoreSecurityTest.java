@@ -75,9 +75,13 @@ class NodeCoreSecurityTest {
         }
         NodeStatus during = bob.core.status(network.clock.nowNs());
         assertThat(during.security().underLoad()).isTrue();
-        assertThat(during.rejects().get(SecureReject.COOKIE_NEEDED.label()))
-                .as("initiations answered with a cookie instead of Diffie-Hellman work")
+        assertThat(during.rejects().get(SecureReject.COOKIE_NEEDED.label())
+                        + during.rejects().get(SecureReject.COOKIE_REPLY_LIMITED.label()))
+                .as("initiations refused for want of a cookie instead of Diffie-Hellman work")
                 .isGreaterThan(1_900L);
+        assertThat(during.rejects().get(SecureReject.COOKIE_NEEDED.label()))
+                .as("of them answered with a cookie reply: the burst of all sources' replies")
+                .isLessThanOrEqualTo(SecureEndpoint.COOKIE_REPLIES_PER_SECOND / 10);
         assertThat(during.security().pendingHandshakes())
                 .as("handshake state kept for the flood stays small")
                 .isLessThanOrEqualTo(SecureEndpoint.LOAD_INITIATIONS_PER_SECOND + 1);

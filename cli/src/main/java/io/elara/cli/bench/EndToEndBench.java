@@ -104,6 +104,9 @@ public final class EndToEndBench {
      * @param lossPercent datagrams dropped at random in each direction, 0 for a direct path
      * @param seed the relay's random seed
      * @param persist whether both nodes keep every event in their database (committed before it is acknowledged)
+     * @param floodPerSecond forged handshake initiations a second sent at the receiver from the connect to the end of
+     *     the window ({@link HandshakeFlood}), 0 for none
+     * @param floodSources loopback addresses the flood comes from
      */
     public record Settings(
             int sizeBytes,
@@ -112,7 +115,9 @@ public final class EndToEndBench {
             long ratePerSecond,
             double lossPercent,
             long seed,
-            boolean persist) {}
+            boolean persist,
+            long floodPerSecond,
+            int floodSources) {}
 
     /**
      * A run's figures; also its {@code --json} object.
@@ -138,6 +143,13 @@ public final class EndToEndBench {
      * @param eventsPerSignatureCheck events delivered per Ed25519 verification on the receiver in the window
      * @param relayDropped datagrams the relay dropped, whole run, both directions
      * @param latencySamples events whose one-way latency was measured (those sent in the window)
+     * @param floodPerSecond forged handshake initiations sent per second, as achieved; 0 without a flood
+     * @param floodSent initiations sent in all
+     * @param floodSources the addresses they came from
+     * @param floodCookieReplies cookie replies the receiver sent back (it was under load and did no Diffie-Hellman work)
+     * @param floodResponses handshake responses it sent back (Diffie-Hellman work, before it was under load)
+     * @param receiverRssBeforeMb the receiver process's resident memory when the window opened, MB; -1 unknown
+     * @param receiverRssAfterMb and when it closed
      */
     public record Figures(
             String benchmark,
@@ -175,7 +187,14 @@ public final class EndToEndBench {
             double latencyP999Ms,
             double latencyMaxMs,
             int cores,
-            double loadAverage) {}
+            double loadAverage,
+            double floodPerSecond,
+            long floodSent,
+            int floodSources,
+            long floodCookieReplies,
+            long floodResponses,
+            long receiverRssBeforeMb,
+            long receiverRssAfterMb) {}
 
     private final Settings settings;
     private final PrintWriter err;
@@ -186,6 +205,9 @@ public final class EndToEndBench {
     private final BlockingQueue<String> childLines = new LinkedBlockingQueue<>();
     private LossyUdpRelay relay;
     private Node sender;
+    private HandshakeFlood flood;
+    private InetSocketAddress receiverAt;
+    private Identity receiverIdentity;
 
     private EndToEndBench(Settings settings, PrintWriter err) {
         this.settings = settings;
@@ -245,6 +267,8 @@ public final class EndToEndBench {
             startChild(receiverConfig);
             int receiverPort = awaitReady();
             InetSocketAddress receiverAddress = new InetSocketAddress(loopback, receiverPort);
+            receiverAt = receiverAddress;
+            this.receiverIdentity = receiverIdentity;
             if (relay != null) {
                 relay.connect(new InetSocketAddress(loopback, senderPort), receiverAddress);
             }
@@ -440,6 +464,15 @@ public final class EndToEndBench {
         Sending sending = new Sending();
         sending.send(false);
         sending.drain(CONNECT_TIMEOUT_MS, "acknowledge the first event");
+        if (settings.floodPerSecond() > 0) {
+            // After the connect: the flood is about keeping a session going, not about dialling through one.
+            flood = HandshakeFlood.start(
+                    receiverAt,
+                    receiverIdentity.nodeId(),
+                    receiverIdentity.staticPublicKey(),
+                    settings.floodPerSecond(),
+                    settings.floodSources());
+        }
 
         long periodNs = settings.ratePerSecond() > 0 ? 1_000_000_000L / settings.ratePerSecond() : 0;
         long startNs = System.nanoTime();
@@ -454,6 +487,7 @@ public final class EndToEndBench {
         NodeStatus.PeerStatus linkBefore = link(senderBefore);
         long relayCpuBefore = relay != null ? relay.cpuNs() : 0;
         long cpuBefore = CpuTime.processNs();
+        long rssBeforeMb = residentMb(child.pid());
         long windowStartNs = System.nanoTime();
         nextNs = windowStartNs;
         while (System.nanoTime() - (windowStartNs + settings.durationNs()) < 0) {
@@ -461,6 +495,10 @@ public final class EndToEndBench {
             sending.send(true);
         }
         long windowEndNs = System.nanoTime();
+        long rssAfterMb = residentMb(child.pid());
+        if (flood != null) {
+            flood.close();
+        }
         long cpuAfter = CpuTime.processNs();
         long relayCpuAfter = relay != null ? relay.cpuNs() : 0;
         ReceiverMark receiverAfter = ask("mark", ReceiverMark.class);
@@ -530,7 +568,28 @@ public final class EndToEndBench {
                 report.latencyP999Us() / 1e3,
                 report.latencyMaxUs() / 1e3,
                 Runtime.getRuntime().availableProcessors(),
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                flood != null ? flood.achievedPerSecond() : 0,
+                flood != null ? flood.sent() : 0,
+                flood != null ? settings.floodSources() : 0,
+                flood != null ? flood.cookieReplies() : 0,
+                flood != null ? flood.responses() : 0,
+                rssBeforeMb,
+                rssAfterMb);
+    }
+
+    /** Resident memory of process {@code pid} in MB, from {@code /proc}; -1 where there is no {@code /proc}. */
+    private static long residentMb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+            return -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
@@ -582,6 +641,9 @@ public final class EndToEndBench {
     private void cleanUp() {
         if (!cleanedUp.compareAndSet(false, true)) {
             return;
+        }
+        if (flood != null) {
+            flood.close();
         }
         if (sender != null) {
             sender.close();

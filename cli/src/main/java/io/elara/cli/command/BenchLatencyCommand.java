@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             "",
             "Examples:",
             "  elara bench latency --rate 1000",
-            "  elara bench latency --rate 10000 --duration 10s --json"
+            "  elara bench latency --rate 10000 --duration 10s --json",
+            "  elara bench latency --rate 100 --flood 50000"
         })
 public final class BenchLatencyCommand implements Callable<Integer> {
     /** A higher offered rate than this is a throughput run, which {@code bench throughput} measures better. */
@@ -58,7 +59,7 @@ public final class BenchLatencyCommand implements Callable<Integer> {
         String line = String.format(
                 Locale.ROOT,
                 "latency at %,d events/s offered (achieved %,.0f), %d B%s, %.1f s: p50 %.2f ms, p99 %.2f ms, p99.9"
-                        + " %.2f ms, max %.2f ms over %,d events; %,d retransmitted; %s",
+                        + " %.2f ms, max %.2f ms over %,d events; %,d retransmitted; %s%s",
                 figures.offeredPerSecond(),
                 figures.eventsPerSecond(),
                 figures.sizeBytes(),
@@ -70,7 +71,8 @@ public final class BenchLatencyCommand implements Callable<Integer> {
                 figures.latencyMaxMs(),
                 figures.latencySamples(),
                 figures.retransmissions(),
-                EndToEndOptions.deliveries(figures));
+                EndToEndOptions.deliveries(figures),
+                EndToEndOptions.flood(figures));
         return options.print(spec, figures, line);
     }
 }

@@ -20,6 +20,11 @@ public final class EndToEndOptions {
     /** Losses above this make handshakes and acknowledgements so rare that the run measures the timeouts. */
     static final double LOSS_PERCENT_MAX = 50;
 
+    /** Loopback addresses a flood comes from. */
+    static final int FLOOD_SOURCES = 1_000;
+    /** A faster flood than this mostly measures the flooding thread on this machine. */
+    static final long FLOOD_MAX = 500_000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(
@@ -65,6 +70,15 @@ public final class EndToEndOptions {
             description = "both nodes keep every event in their database (SQLite, synchronous FULL), committed before"
                     + " it is acknowledged, as 'elara run' does")
     boolean persist;
+
+    @Option(
+            names = "--flood",
+            paramLabel = "PER_S",
+            defaultValue = "0",
+            description = "during warm-up and window, also send the receiver this many forged handshake initiations a"
+                    + " second (valid MAC1, never completed) from " + FLOOD_SOURCES + " loopback addresses, 0 to "
+                    + FLOOD_MAX + " (default: ${DEFAULT-VALUE}: none)")
+    long floodPerSecond;
 
     @Option(names = "--json", description = "print the figures as one JSON object")
     boolean json;
@@ -125,6 +139,24 @@ public final class EndToEndOptions {
                         figures.relayCpuUsPerEvent());
     }
 
+    /** {@code ; a flood of 49,980 handshake initiations/s …}, or nothing without a flood. */
+    static String flood(EndToEndBench.Figures figures) {
+        if (figures.floodSent() == 0) {
+            return "";
+        }
+        return String.format(
+                Locale.ROOT,
+                "; a flood of %,.0f forged handshake initiations/s (%,d sent from %,d addresses): %,d answered with a"
+                        + " cookie, %,d with Diffie-Hellman work; the receiver's resident memory %,d → %,d MB",
+                figures.floodPerSecond(),
+                figures.floodSent(),
+                figures.floodSources(),
+                figures.floodCookieReplies(),
+                figures.floodResponses(),
+                figures.receiverRssBeforeMb(),
+                figures.receiverRssAfterMb());
+    }
+
     /** {@code 5} or {@code 2.5}: a percentage as typed. */
     static String number(double value) {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
@@ -147,7 +179,21 @@ public final class EndToEndOptions {
             throw new ElaraUserException(
                     ExitCode.USAGE, "--loss must be 0 to " + (int) LOSS_PERCENT_MAX + " percent, got " + lossPercent);
         }
-        return new EndToEndBench.Settings(sizeBytes, warmupNs, durationNs, ratePerSecond, lossPercent, seed, persist);
+        if (floodPerSecond < 0 || floodPerSecond > FLOOD_MAX) {
+            throw new ElaraUserException(
+                    ExitCode.USAGE,
+                    "--flood must be 0 to " + FLOOD_MAX + " initiations a second, got " + floodPerSecond);
+        }
+        return new EndToEndBench.Settings(
+                sizeBytes,
+                warmupNs,
+                durationNs,
+                ratePerSecond,
+                lossPercent,
+                seed,
+                persist,
+                floodPerSecond,
+                FLOOD_SOURCES);
     }
 
     private static long duration(String option, String text) {

@@ -48,6 +48,15 @@ public final class SecureEndpoint implements AutoCloseable {
      * before it takes the loop thread.
      */
     public static final int LOAD_INITIATIONS_PER_SECOND = 50;
+    /**
+     * Cookie replies a second at most, to all sources: under a flood the node reads and checks every initiation, but
+     * answers no more than this many (each reply is a sealed 64-byte datagram and a send), so the flood cannot take
+     * the loop thread from the sessions it serves. A new peer whose initiation went unanswered sends it again.
+     */
+    public static final int COOKIE_REPLIES_PER_SECOND = 2_000;
+    /** Cookie replies a second at most to one source (hashed; wireguard-go allows a source 20 a second under load). */
+    public static final int SOURCE_COOKIE_REPLIES_PER_SECOND = 20;
+
     /** Pending responder handshakes at which this node is under load whatever the rate (WireGuard: an eighth). */
     public static final int LOAD_PENDING = PENDING_HANDSHAKES_MAX / 8;
 
@@ -73,6 +82,8 @@ public final class SecureEndpoint implements AutoCloseable {
 
     private final Map<Integer, SecureChannel.EphemeralKey> answeredByIndex = new HashMap<>();
     private final long[] rejects = new long[SecureReject.values().length];
+    private final ReplyLimiter cookieReplies = new ReplyLimiter(
+            COOKIE_REPLIES_PER_SECOND, COOKIE_REPLIES_PER_SECOND / 10, SOURCE_COOKIE_REPLIES_PER_SECOND, 5);
     private SecureReject lastTransportReject = SecureReject.NONE;
     private int pendingResponders;
     private boolean forcedUnderLoad;
@@ -291,6 +302,9 @@ public final class SecureEndpoint implements AutoCloseable {
             return SecureReject.UNKNOWN_PEER_UNDER_LOAD;
         }
         if (underLoad && !Macs.checkMac(cookie(from, nowNs), datagram, HandshakeCodec.mac2Offset(datagram.length))) {
+            if (!cookieReplies.admit(from, nowNs)) {
+                return SecureReject.COOKIE_REPLY_LIMITED;
+            }
             outbox.send(cookieReply(datagram, from, nowNs), from);
             return SecureReject.COOKIE_NEEDED;
         }

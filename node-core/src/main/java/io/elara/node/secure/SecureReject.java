@@ -17,6 +17,10 @@ public enum SecureReject {
     BAD_MAC1("secure_bad_mac1", "MAC1 does not verify"),
     /** Under load, and MAC2 is not valid for the sender's current cookie: a cookie reply was sent instead. */
     COOKIE_NEEDED("secure_cookie_needed", "under load and MAC2 invalid; cookie reply sent"),
+    /** Under load, MAC2 invalid, and the cookie replies of this source or of all sources used up for now. */
+    COOKIE_REPLY_LIMITED(
+            "secure_cookie_reply_limited",
+            "under load and MAC2 invalid; no cookie reply, the source's or all sources' reply rate is used up"),
     /** MAC2 of message 2 or 3 is not zero (only message 1 carries a cookie MAC). */
     BAD_MAC2("secure_bad_mac2", "MAC2 of message 2 or 3 is not zero"),
     /** An initiation with the all-zero MAC1 key, and this node does not accept unknown peers. */

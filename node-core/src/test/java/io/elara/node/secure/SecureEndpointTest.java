@@ -175,10 +175,53 @@ class SecureEndpointTest {
         aliceEnd.onDatagram(bobOut.takeLast(), BOB_ADDRESS, START_NS);
         byte[] withCookie = aliceOut.takeLast();
         for (int bit = HandshakeCodec.mac2Offset(withCookie.length) * 8; bit < withCookie.length * 8; bit++) {
+            // A cookie reply for the first five; the source's replies are then used up for now.
             assertThat(bobEnd.onDatagram(flip(withCookie, bit), ALICE_ADDRESS, START_NS))
-                    .isEqualTo(SecureReject.COOKIE_NEEDED);
+                    .isIn(SecureReject.COOKIE_NEEDED, SecureReject.COOKIE_REPLY_LIMITED);
         }
         assertThat(bobEnd.pendingHandshakes()).isZero();
+    }
+
+    // Goal: a flood under load costs the node a bounded number of replies: at most 5 at once and 20 a second to one
+    // source, 200 at once and 2,000 a second to all. Method: one initiation, repeated from one address, then from
+    // 10,000 addresses; counts of cookie replies sent at once and a second later.
+    @Test
+    void shouldAnswerAFloodWithNoMoreCookieRepliesThanTheRatesAllow() throws Exception {
+        bobEnd.underLoad(true);
+        aliceEnd.initiate(bobExpected(), BOB_ADDRESS, START_NS);
+        byte[] initiation = aliceOut.takeLast();
+        for (int i = 0; i < 100; i++) {
+            bobEnd.onDatagram(initiation, ALICE_ADDRESS, START_NS);
+        }
+        assertThat(bobOut.sent).hasSize(5);
+        long second = 1_000_000_000L;
+        for (int i = 0; i < 100; i++) {
+            bobEnd.onDatagram(initiation, ALICE_ADDRESS, START_NS + second);
+        }
+        assertThat(bobOut.sent)
+                .as("the source's rate refills its bucket, up to its burst")
+                .hasSize(10);
+
+        bobOut.sent.clear();
+        for (int i = 0; i < 10_000; i++) {
+            bobEnd.onDatagram(initiation, spoofed(i), START_NS + 10 * second);
+        }
+        assertThat(bobOut.sent)
+                .as("all sources at once: the burst")
+                .hasSize(SecureEndpoint.COOKIE_REPLIES_PER_SECOND / 10);
+        for (int i = 0; i < 10_000; i++) {
+            bobEnd.onDatagram(initiation, spoofed(10_000 + i), START_NS + 11 * second);
+        }
+        assertThat(bobOut.sent)
+                .as("a second later: the burst again, the rate refilled no more than it")
+                .hasSize(2 * SecureEndpoint.COOKIE_REPLIES_PER_SECOND / 10);
+        assertThat(bobEnd.rejects(SecureReject.COOKIE_REPLY_LIMITED)).isEqualTo(190 + 20_000 - 400);
+        assertThat(bobEnd.pendingHandshakes()).isZero();
+    }
+
+    private static InetSocketAddress spoofed(int i) throws java.net.UnknownHostException {
+        byte[] address = {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i};
+        return new InetSocketAddress(java.net.InetAddress.getByAddress(address), 40_000);
     }
 
     @Test
