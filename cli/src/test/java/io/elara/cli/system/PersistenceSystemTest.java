@@ -20,22 +20,35 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Persistence with real processes: {@code kill -9} of a receiving node in the middle of a burst loses nothing that was
- * acknowledged and shows nothing twice; what a node stored is there after a restart, for {@code elara history}, {@code
+ * Persistence with real processes: {@code kill -9} of a receiving node at 20 random points of a burst loses nothing that
+ * was acknowledged and shows nothing twice; what a node stored is there after a restart, for {@code elara history}, {@code
  * elara export} and {@code elara tail}.
  */
 class PersistenceSystemTest extends SystemTestSupport {
     /** The acceptance's burst: 10,000 messages. */
     private static final int BURST = 10_000;
+    /** Times the receiving node is killed during the burst: the acceptance's 20 kill points, or -Delara.crash.kills. */
+    private static final int KILLS = Integer.getInteger("elara.crash.kills", 20);
+    /** Draws the kill points; printed, and {@code -Delara.crash.seed=S} repeats a run's points. */
+    private static final long SEED =
+            Long.getLong("elara.crash.seed", ThreadLocalRandom.current().nextLong());
+
     /**
-     * The receiving node is killed after this many acknowledgements: a point in the middle of the burst, drawn anew
-     * each run (and printed); {@code -Delara.crash.killAfter=N} repeats a run.
+     * {@code kills} points in the burst, in acknowledgements, increasing and at least 200 apart: the burst less its
+     * first and last 300 is cut into equal slots, and each point falls at random in the first part of its slot.
      */
-    private static final int KILL_AFTER = Integer.getInteger(
-            "elara.crash.killAfter", 2_000 + ThreadLocalRandom.current().nextInt(6_000));
+    static int[] killPoints(int kills, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        int slot = (BURST - 600) / kills;
+        int[] points = new int[kills];
+        for (int k = 0; k < kills; k++) {
+            points[k] = 300 + k * slot + random.nextInt(Math.max(1, slot - 200));
+        }
+        return points;
+    }
 
     @Test
-    void shouldKeepEveryAcknowledgedMessageThroughAKillInTheMiddleOfABurst() throws Exception {
+    void shouldKeepEveryAcknowledgedMessageThroughTwentyKillsDuringABurst() throws Exception {
         int alicePort = FreePorts.udp();
         int bobPort = FreePorts.udp();
         Path alice = config("alice", alicePort, "bob", bobPort);
@@ -63,19 +76,32 @@ class PersistenceSystemTest extends SystemTestSupport {
                 "--timeout-ms",
                 "30000");
         long startNs = System.nanoTime();
-        System.out.println("crash test: a burst of " + BURST + " messages; the receiving node is killed after "
-                + KILL_AFTER + " acknowledgements (repeat with -Delara.crash.killAfter=" + KILL_AFTER + ")");
-        Await.until(() -> burst.stdout().lines().count() >= KILL_AFTER, Duration.ofMinutes(5), "the burst under way");
-        bobRun.kill(); // SIGKILL: no shutdown hook, no last write
-        assertThat(bobRun.waitFor(EXIT)).isEqualTo(137);
-        long acknowledgedAtKill = burst.stdout().lines().count();
+        int[] points = killPoints(KILLS, SEED);
+        System.out.println("crash test: a burst of " + BURST + " messages; the receiving node is killed " + KILLS
+                + " times, after " + Arrays.toString(points) + " acknowledgements (repeat with -Delara.crash.seed="
+                + SEED + ")");
+        NodeProcess bobNow = bobRun;
+        List<Long> killedAt = new ArrayList<>();
+        for (int k = 0; k < KILLS; k++) {
+            int point = points[k];
+            Await.until(
+                    () -> burst.stdout().lines().count() >= point,
+                    Duration.ofMinutes(5),
+                    "acknowledgement " + point + " of the burst");
+            bobNow.kill(); // SIGKILL: no shutdown hook, no last write
+            assertThat(bobNow.waitFor(EXIT)).isEqualTo(137);
+            killedAt.add(burst.stdout().lines().count());
+            assertThat(bobNow.stderr()).as("bob before kill " + (k + 1)).doesNotContain("Exception");
+            bobNow = elara("bob run " + (k + 2), "run", "-c", bob.toString());
+            bobNow.awaitStderr("bob ready on", START);
+        }
+        NodeProcess bobAgain = bobNow;
         System.out.printf(
                 Locale.ROOT,
-                "crash test: killed the receiving node after %d acknowledgements, %.1f s into the burst%n",
-                acknowledgedAtKill,
+                "crash test: killed the receiving node %d times, after %s acknowledgements, %.1f s into the burst%n",
+                KILLS,
+                killedAt,
                 (System.nanoTime() - startNs) / 1e9);
-        NodeProcess bobAgain = elara("bob run again", "run", "-c", bob.toString());
-        bobAgain.awaitStderr("bob ready on", START);
 
         assertThat(burst.waitFor(Duration.ofMinutes(10))).as(burst.describe()).isZero();
         System.out.printf(
