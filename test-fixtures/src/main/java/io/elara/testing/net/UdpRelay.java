@@ -24,9 +24,11 @@ public final class UdpRelay implements AutoCloseable {
     private final InetSocketAddress left;
     private final InetSocketAddress right;
     private final DatagramSocket leftSocket;
-    private final DatagramSocket rightSocket;
+    /** The socket facing the right node; a new one after each {@link #rebindRight()}. */
+    private volatile DatagramSocket rightSocket;
+
     private final List<byte[]> fromLeft = new ArrayList<>();
-    private final Thread leftward;
+    private volatile Thread leftward;
     private final Thread rightward;
 
     private UdpRelay(InetSocketAddress left, InetSocketAddress right) throws SocketException {
@@ -35,10 +37,35 @@ public final class UdpRelay implements AutoCloseable {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         this.leftSocket = new DatagramSocket(new InetSocketAddress(loopback, 0));
         this.rightSocket = new DatagramSocket(new InetSocketAddress(loopback, 0));
-        this.rightward = new Thread(() -> pump(leftSocket, rightSocket, this.right, true), "udp-relay-rightward");
-        this.leftward = new Thread(() -> pump(rightSocket, leftSocket, this.left, false), "udp-relay-leftward");
+        this.rightward = new Thread(() -> pump(leftSocket, true), "udp-relay-rightward");
+        this.leftward = leftwardFrom(rightSocket);
         rightward.setDaemon(true);
-        leftward.setDaemon(true);
+    }
+
+    private Thread leftwardFrom(DatagramSocket socket) {
+        Thread thread = new Thread(() -> pump(socket, false), "udp-relay-leftward");
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /**
+     * The left node's NAT rebinds: from now on what it sends reaches the right node from a new port, and what the right
+     * node sends to the old one ({@link #rightFacing()} before this call) is lost, as a NAT that dropped the mapping
+     * loses it. Returns the new address the right node sees.
+     */
+    public InetSocketAddress rebindRight() {
+        DatagramSocket old = rightSocket;
+        try {
+            DatagramSocket fresh = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread thread = leftwardFrom(fresh);
+            rightSocket = fresh;
+            leftward = thread;
+            thread.start();
+        } catch (SocketException e) {
+            throw new UncheckedIOException("cannot open the relay's new socket", e);
+        }
+        old.close();
+        return rightFacing();
     }
 
     /** A running relay between the node at {@code left} and the node at {@code right}. */
@@ -83,7 +110,8 @@ public final class UdpRelay implements AutoCloseable {
         }
     }
 
-    private void pump(DatagramSocket in, DatagramSocket out, InetSocketAddress to, boolean keep) {
+    /** Forwards what {@code in} receives: rightward ({@code keep}) to the right node, else to the left one. */
+    private void pump(DatagramSocket in, boolean keep) {
         byte[] buffer = new byte[DATAGRAM_MAX];
         while (!in.isClosed()) {
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
@@ -95,10 +123,11 @@ public final class UdpRelay implements AutoCloseable {
                         fromLeft.add(datagram);
                     }
                 }
-                out.send(new DatagramPacket(datagram, datagram.length, to));
+                DatagramSocket out = keep ? rightSocket : leftSocket;
+                out.send(new DatagramPacket(datagram, datagram.length, keep ? right : left));
             } catch (IOException e) {
                 if (in.isClosed()) {
-                    return; // closed by close(): the relay stops
+                    return; // closed by close() or left behind by rebindRight(): this direction's pump stops
                 }
                 // A refused send (the node is not up yet) loses this datagram only, as a real network would.
             }
