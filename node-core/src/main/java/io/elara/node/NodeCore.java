@@ -610,6 +610,7 @@ public final class NodeCore {
         }
         long expectedBefore = reliable.nextExpected();
         long storeFailuresBefore = stages.storeFailures();
+        long refusedBefore = refusedForNow();
         peer.heard(nowNs);
         long delivered = propagate.delivered();
         receivingFrom = peer;
@@ -687,10 +688,12 @@ public final class NodeCore {
         }
         receivingFrom = null;
         stages.run();
-        if (stages.storeFailures() != storeFailuresBefore) {
-            // An event of this packet could not be stored: Stored Below stays before it for the rest of this epoch, so
-            // its sender keeps it (and fails it at its delivery timeout) rather than count it as stored.
-            reliable.holdStored();
+        if (stages.storeFailures() != storeFailuresBefore || refusedForNow() != refusedBefore) {
+            // An event of this packet could not be stored, or was refused for a reason that may pass (its author's
+            // clock is ahead of this node's, or this node does not know its author as a member yet): Stored Below
+            // stays before it for the rest of this epoch, so its sender keeps it (and fails it at its delivery
+            // timeout, to send it again from its mailbox later) rather than count it as stored here.
+            reliable.holdStored(expectedBefore);
         } else if (journal.durable() && reliable.nextExpected() != expectedBefore) {
             // What this packet delivered is written (or was a duplicate or rejected); once the journal has committed
             // everything up to here, the ACK's Stored Below may pass it.
@@ -730,6 +733,11 @@ public final class NodeCore {
     private void onReceivedEvent(Event event) {
         receivingFrom.receivedEvent();
         stages.received(event, receivingFrom);
+    }
+
+    /** Events refused so far for a reason that may pass: a clock too far ahead, an author not known as a member. */
+    private long refusedForNow() {
+        return rejects.get(RejectReason.HLC_FUTURE) + rejects.get(RejectReason.NOT_MEMBER);
     }
 
     private int reject(RejectReason reason) {

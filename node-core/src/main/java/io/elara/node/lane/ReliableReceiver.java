@@ -335,9 +335,21 @@ public final class ReliableReceiver {
         storedHeld = true;
     }
 
+    /**
+     * Like {@link #holdStored()}, for a packet whose first sequence number was {@code packetStart}: a receiver that
+     * keeps no store counts everything below the packet as stored and holds there; one that stores keeps its own
+     * durable point.
+     */
+    public void holdStored(long packetStart) {
+        if (!storing && !storedHeld) {
+            storedBelow = Math.min(packetStart, nextExpected);
+        }
+        storedHeld = true;
+    }
+
     /** Every sequence number below this is durable: the ACK's Stored Below. */
     public long storedBelow() {
-        return storing ? storedBelow : nextExpected;
+        return storing || storedHeld ? storedBelow : nextExpected;
     }
 
     /**
