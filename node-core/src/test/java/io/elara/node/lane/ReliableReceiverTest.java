@@ -190,6 +190,30 @@ class ReliableReceiverTest {
     }
 
     @Test
+    void shouldHoldStoredBelowBeforeARefusedPacketUntilTheNextEpochWithoutAStore() {
+        ReliableReceiver receiver = new ReliableReceiver();
+        long epoch = Epoch.first(7);
+        receiver.onEpoch(epoch);
+        List<Event> delivered = new ArrayList<>();
+        receiver.onEvent(0, WireTestData.event("ada", "zero"), delivered::add, 0);
+        receiver.onEvent(1, WireTestData.event("ada", "refused"), delivered::add, 0);
+        receiver.holdStored(1);
+        assertThat(receiver.storedBelow())
+                .as("the packet from 1 on held a refusal")
+                .isEqualTo(1);
+        receiver.onEvent(2, WireTestData.event("ada", "after"), delivered::add, 0);
+        assertThat(receiver.storedBelow()).as("held for the rest of the epoch").isEqualTo(1);
+        assertThat(receiver.nextExpected()).as("delivery goes on").isEqualTo(3);
+
+        receiver.onEpoch(Epoch.next(epoch));
+        receiver.onEvent(0, WireTestData.event("ada", "again"), delivered::add, 0);
+        assertThat(receiver.storedBelow())
+                .as("a new epoch is stored as it arrives again")
+                .isEqualTo(1);
+        assertThat(delivered).extracting(Event::text).containsExactly("zero", "refused", "after", "again");
+    }
+
+    @Test
     void shouldReportStoredBelowOnlyAsFarAsTheStoreHasCommitted() {
         ReliableReceiver receiver = new ReliableReceiver();
         long epoch = Epoch.first(7);
