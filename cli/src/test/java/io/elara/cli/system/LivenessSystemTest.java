@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -29,17 +27,11 @@ import org.junit.jupiter.api.Test;
 class LivenessSystemTest extends SystemTestSupport {
     private static final Pattern PORT = Pattern.compile("(?m)^  port: (\\d+)$");
 
-    private final List<List<String>> rules = new ArrayList<>();
+    private final LoopbackFirewall firewall = new LoopbackFirewall();
 
     @BeforeAll
     static void tools() {
-        requireTools("iptables");
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("CI must run the liveness test as root");
-            }
-            org.junit.jupiter.api.Assumptions.abort("skipped: dropping datagrams with iptables needs root");
-        }
+        LoopbackFirewall.requireRoot("the liveness test");
     }
 
     /** The pipe alice's chat reads; held open so the chat does not see its end. */
@@ -54,35 +46,13 @@ class LivenessSystemTest extends SystemTestSupport {
 
     @AfterEach
     void removeRules() throws Exception {
-        for (List<String> rule : rules) {
-            iptables("-D", rule);
-        }
-        rules.clear();
+        firewall.heal();
     }
 
     private static int port(Path config) throws IOException {
         Matcher matcher = PORT.matcher(Files.readString(config, StandardCharsets.UTF_8));
         assertThat(matcher.find()).as("a port in " + config).isTrue();
         return Integer.parseInt(matcher.group(1));
-    }
-
-    private static void iptables(String action, List<String> rule) throws Exception {
-        List<String> command = new ArrayList<>(List.of("iptables", action));
-        command.addAll(rule);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(command + ": " + output).isZero();
-    }
-
-    /** Drops every UDP datagram between the ports {@code a} and {@code b} on loopback, both ways. */
-    private void block(int a, int b) throws Exception {
-        for (List<String> rule : List.of(
-                List.of("INPUT", "-i", "lo", "-p", "udp", "--sport", "" + a, "--dport", "" + b, "-j", "DROP"),
-                List.of("INPUT", "-i", "lo", "-p", "udp", "--sport", "" + b, "--dport", "" + a, "-j", "DROP"))) {
-            iptables("-I", rule);
-            rules.add(rule);
-        }
     }
 
     /** Member {@code who} of session team, as the node of {@code config} lists it. */
@@ -153,7 +123,7 @@ class LivenessSystemTest extends SystemTestSupport {
 
         // The path between alice and bob fails; carol still hears both.
         Instant blocked = Instant.now();
-        block(port(alice), port(bob));
+        firewall.block(port(alice), port(bob));
         Await.until(
                 () -> member(alice, "bob").path("vouchedBy").asText().equals("carol"),
                 Duration.ofSeconds(45),

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.elara.testing.Await;
 import io.elara.testing.net.FreePorts;
 import io.elara.testing.process.NodeProcess;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,44 +25,16 @@ class PartitionSystemTest extends SystemTestSupport {
     private static final String[] NAMES = {"alice", "bob", "carol", "dave"};
     private static final Duration PARTITION = Duration.ofSeconds(12);
 
-    private final List<List<String>> rules = new ArrayList<>();
+    private final LoopbackFirewall firewall = new LoopbackFirewall();
 
     @BeforeAll
     static void tools() {
-        requireTools("iptables");
-        if (!"root".equals(System.getProperty("user.name"))) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("CI must run the partition test as root");
-            }
-            org.junit.jupiter.api.Assumptions.abort("skipped: dropping datagrams with iptables needs root");
-        }
+        LoopbackFirewall.requireRoot("the partition test");
     }
 
     @AfterEach
     void heal() throws Exception {
-        for (List<String> rule : rules) {
-            iptables("-D", rule);
-        }
-        rules.clear();
-    }
-
-    private static void iptables(String action, List<String> rule) throws Exception {
-        List<String> command = new ArrayList<>(List.of("iptables", action));
-        command.addAll(rule);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(command + ": " + output).isZero();
-    }
-
-    /** Drops every UDP datagram between the ports {@code a} and {@code b} on loopback, both ways. */
-    private void block(int a, int b) throws Exception {
-        for (List<String> rule : List.of(
-                List.of("INPUT", "-i", "lo", "-p", "udp", "--sport", "" + a, "--dport", "" + b, "-j", "DROP"),
-                List.of("INPUT", "-i", "lo", "-p", "udp", "--sport", "" + b, "--dport", "" + a, "-j", "DROP"))) {
-            iptables("-I", rule);
-            rules.add(rule);
-        }
+        firewall.heal();
     }
 
     private Path meshConfig(int self, int[] ports) {
@@ -123,7 +94,7 @@ class PartitionSystemTest extends SystemTestSupport {
 
         for (int a : new int[] {0, 1}) {
             for (int b : new int[] {2, 3}) {
-                block(ports[a], ports[b]);
+                firewall.block(ports[a], ports[b]);
             }
         }
         long cutNs = System.nanoTime();

@@ -9,6 +9,7 @@ import io.elara.crypto.noise.CipherStatePair;
 import io.elara.crypto.noise.HandshakeState;
 import io.elara.crypto.noise.NoiseException;
 import io.elara.crypto.noise.Role;
+import io.elara.stun.server.SourceRateLimiter;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -82,7 +83,7 @@ public final class SecureEndpoint implements AutoCloseable {
 
     private final Map<Integer, SecureChannel.EphemeralKey> answeredByIndex = new HashMap<>();
     private final long[] rejects = new long[SecureReject.values().length];
-    private final ReplyLimiter cookieReplies = new ReplyLimiter(
+    private final SourceRateLimiter cookieReplies = new SourceRateLimiter(
             COOKIE_REPLIES_PER_SECOND, COOKIE_REPLIES_PER_SECOND / 10, SOURCE_COOKIE_REPLIES_PER_SECOND, 5);
     private SecureReject lastTransportReject = SecureReject.NONE;
     private int pendingResponders;

@@ -48,7 +48,6 @@ public final class StunResponder {
     /** CHANGE-REQUEST's "change IP" and "change port" flags. */
     private static final int CHANGE_IP_OR_PORT = 0x06;
 
-    private static final int SOURCE_BUCKETS = 4096;
     private static final long SECOND_NS = 1_000_000_000L;
 
     /** What became of one datagram. */
@@ -126,11 +125,7 @@ public final class StunResponder {
     private final byte[] nonceSecret;
     private final Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
     private final Map<StunReject, Long> malformed = new EnumMap<>(StunReject.class);
-    private final long[] sourceTokensMilli = new long[SOURCE_BUCKETS];
-    private final long[] sourceUpdatedNs = new long[SOURCE_BUCKETS];
-    private long tokensMilli;
-    private long updatedNs;
-    private boolean started;
+    private final SourceRateLimiter limiter;
 
     /**
      * @param shortTermKeys where short-term credentials come from (null: none are known, so a request with one gets
@@ -142,6 +137,8 @@ public final class StunResponder {
             throw new IllegalArgumentException("a nonce secret is at least 16 bytes");
         }
         this.settings = settings;
+        this.limiter = new SourceRateLimiter(
+                settings.ratePerSecond(), settings.burst(), settings.sourceRatePerSecond(), settings.sourceBurst());
         this.shortTermKeys = shortTermKeys;
         this.nonceSecret = nonceSecret.clone();
     }
@@ -160,7 +157,7 @@ public final class StunResponder {
         if (message.messageClass() != StunHeaderFlyweight.CLASS_REQUEST) {
             return done(Outcome.NOT_A_REQUEST, null);
         }
-        if (!admit(from, nowNs)) {
+        if (!limiter.admit(from, nowNs)) {
             return done(Outcome.RATE_LIMITED, null);
         }
         if (message.method() != StunHeaderFlyweight.METHOD_BINDING) {
@@ -336,41 +333,5 @@ public final class StunResponder {
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("every Java platform has HmacSHA256", e);
         }
-    }
-
-    /** Takes a token from the global bucket and from {@code from}'s; false when either is empty. */
-    private boolean admit(InetSocketAddress from, long nowNs) {
-        if (!started) {
-            started = true;
-            updatedNs = nowNs;
-            tokensMilli = settings.burst() * 1000L;
-        }
-        tokensMilli = refill(tokensMilli, nowNs - updatedNs, settings.ratePerSecond(), settings.burst());
-        updatedNs = nowNs;
-        int slot = Math.floorMod(from.getAddress().hashCode() * 31 + from.getPort(), SOURCE_BUCKETS);
-        long sourceTokens = sourceUpdatedNs[slot] == 0
-                ? settings.sourceBurst() * 1000L
-                : refill(
-                        sourceTokensMilli[slot],
-                        nowNs - sourceUpdatedNs[slot],
-                        settings.sourceRatePerSecond(),
-                        settings.sourceBurst());
-        sourceUpdatedNs[slot] = nowNs == 0 ? 1 : nowNs;
-        if (tokensMilli < 1000 || sourceTokens < 1000) {
-            sourceTokensMilli[slot] = sourceTokens;
-            return false;
-        }
-        tokensMilli -= 1000;
-        sourceTokensMilli[slot] = sourceTokens - 1000;
-        return true;
-    }
-
-    /** {@code tokens} (in thousandths) after {@code elapsedNs} at {@code rate} a second, capped at {@code burst}. */
-    private static long refill(long tokens, long elapsedNs, int rate, int burst) {
-        if (elapsedNs <= 0) {
-            return tokens;
-        }
-        long added = elapsedNs >= SECOND_NS * 1000 ? burst * 1000L : elapsedNs * rate / 1_000_000L;
-        return Math.min(burst * 1000L, tokens + added);
     }
 }

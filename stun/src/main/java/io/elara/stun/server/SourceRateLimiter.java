@@ -1,14 +1,17 @@
-package io.elara.node.secure;
+package io.elara.stun.server;
 
 import java.net.InetSocketAddress;
 
 /**
- * How many answers a node under attack may send: a token bucket for all sources and one per source, the sources hashed
- * into {@link #SOURCE_BUCKETS} buckets so that a flood from spoofed addresses costs no memory (as wireguard-go's rate
- * limiter, which also keys on the source). Loop thread only; allocates nothing.
+ * How many answers a node may send to unauthenticated requests (STUN Binding requests, handshake initiations under
+ * load): a token bucket for all sources and one per source, the sources hashed into {@link #SOURCE_BUCKETS} buckets so
+ * that a flood from spoofed addresses costs no memory (as wireguard-go's rate limiter, which also keys on the source).
+ * One thread only; allocates nothing.
  */
-final class ReplyLimiter {
-    static final int SOURCE_BUCKETS = 4_096;
+public final class SourceRateLimiter {
+    /** Buckets the sources are hashed into. */
+    public static final int SOURCE_BUCKETS = 4_096;
+
     private static final long SECOND_NS = 1_000_000_000L;
 
     private final int ratePerSecond;
@@ -25,7 +28,13 @@ final class ReplyLimiter {
     private final long[] sourceUpdatedNs = new long[SOURCE_BUCKETS];
     private final boolean[] sourceStarted = new boolean[SOURCE_BUCKETS];
 
-    ReplyLimiter(int ratePerSecond, int burst, int sourceRatePerSecond, int sourceBurst) {
+    /**
+     * @param ratePerSecond answers a second to all sources
+     * @param burst answers to all sources at once
+     * @param sourceRatePerSecond answers a second to one source (its bucket)
+     * @param sourceBurst answers to one source at once
+     */
+    public SourceRateLimiter(int ratePerSecond, int burst, int sourceRatePerSecond, int sourceBurst) {
         this.ratePerSecond = ratePerSecond;
         this.burst = burst;
         this.sourceRatePerSecond = sourceRatePerSecond;
@@ -33,7 +42,7 @@ final class ReplyLimiter {
     }
 
     /** Takes a token from the bucket of all sources and from {@code from}'s; false, taking none, when either is empty. */
-    boolean admit(InetSocketAddress from, long nowNs) {
+    public boolean admit(InetSocketAddress from, long nowNs) {
         if (!started) {
             started = true;
             updatedNs = nowNs;
