@@ -244,18 +244,21 @@ public final class HandshakeFlood implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        IOException failure = null;
         for (DatagramChannel channel : sources) {
             try {
                 channel.close();
             } catch (IOException e) {
-                // Closing a datagram socket does not fail in a way worth reporting in a benchmark.
-                sendFailures.addAndGet(0);
+                failure = failure == null ? e : failure; // close the others all the same
             }
         }
         try {
             selector.close();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            failure = failure == null ? e : failure;
+        }
+        if (failure != null) {
+            throw new UncheckedIOException("cannot close the flood's sockets", failure);
         }
     }
 }

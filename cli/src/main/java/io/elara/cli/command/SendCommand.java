@@ -98,7 +98,10 @@ public final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> messages = messages();
+        boolean fromStdin = words == null || words.isEmpty();
+        if (fromStdin && Terminals.interactive()) {
+            throw new ElaraUserException(ExitCode.USAGE, "nothing to send: give the text as arguments or on stdin");
+        }
         NodeConfig nodeConfig = config.load();
         SendTarget sendTarget = target.peer != null ? SendTarget.peer(target.peer) : SendTarget.session(target.session);
         DataDirectory data = DataDirectory.of(nodeConfig);
@@ -106,53 +109,135 @@ public final class SendCommand implements Callable<Integer> {
         try {
             first = ControlClient.connect(data.controlSocket());
         } catch (ControlClient.NotRunningException e) {
+            List<String> messages = fromStdin ? StdinLines.start().readAll() : List.of(String.join(" ", words));
+            if (messages.isEmpty()) {
+                throw new ElaraUserException(ExitCode.USAGE, "nothing to send: stdin was empty");
+            }
             return sendFromTemporaryNode(nodeConfig, sendTarget, messages);
         }
         first.close();
-        return sendThroughRunningNode(data, messages);
+        // Through the running node, stdin goes as it comes: a line that arrives while earlier ones wait for their
+        // acknowledgements goes in the next request, so 'tail -f LOG | elara send' sends each line when it is written,
+        // and a file's lines still travel many to a request.
+        StdinLines lines = fromStdin ? StdinLines.start() : null;
+        Batches batches = fromStdin ? () -> lines.nextBatch(TEXTS_PER_REQUEST_BYTES) : once(String.join(" ", words));
+        return sendThroughRunningNode(data, batches, !fromStdin);
     }
 
-    private List<String> messages() throws IOException {
-        if (words != null && !words.isEmpty()) {
-            return List.of(String.join(" ", words));
+    /** The next texts to send in one request, or null when there are no more. */
+    @FunctionalInterface
+    interface Batches {
+        List<String> next() throws IOException;
+    }
+
+    private static Batches once(String text) {
+        boolean[] taken = {false};
+        return () -> {
+            if (taken[0]) {
+                return null;
+            }
+            taken[0] = true;
+            return List.of(text);
+        };
+    }
+
+    /**
+     * The non-empty lines of stdin, read by a thread of their own as they come, so that what has arrived can be sent
+     * while the next line is still being written.
+     */
+    static final class StdinLines {
+        /** A line of stdin; one with no text marks its end. */
+        private record Item(String text) {}
+
+        private static final Item END = new Item(null);
+        private final java.util.concurrent.BlockingQueue<Item> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private volatile IOException failure;
+        private boolean ended;
+
+        static StdinLines start() {
+            StdinLines lines = new StdinLines();
+            Thread reader = new Thread(lines::read, "elara-send-stdin");
+            reader.setDaemon(true);
+            reader.start();
+            return lines;
         }
-        if (Terminals.interactive()) {
-            throw new ElaraUserException(ExitCode.USAGE, "nothing to send: give the text as arguments or on stdin");
-        }
-        List<String> lines = new ArrayList<>();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (!line.isEmpty()) {
-                lines.add(line);
+
+        private void read() {
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            try {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (!line.isEmpty()) {
+                        queue.add(new Item(line));
+                    }
+                }
+            } catch (IOException e) {
+                failure = e;
+            } finally {
+                queue.add(END);
             }
         }
-        if (lines.isEmpty()) {
-            throw new ElaraUserException(ExitCode.USAGE, "nothing to send: stdin was empty");
+
+        /**
+         * Waits for the next line, then takes every line already there while their bytes (at most three a character)
+         * stay under {@code bytesMax}; null at the end of stdin.
+         */
+        List<String> nextBatch(int bytesMax) throws IOException {
+            if (ended) {
+                return null;
+            }
+            List<String> batch = new ArrayList<>();
+            int bytes = 0;
+            try {
+                Item item = queue.take();
+                while (item.text() != null) {
+                    batch.add(item.text());
+                    bytes += item.text().length() * 3 + 4;
+                    Item next = queue.peek();
+                    if (next == null
+                            || (next.text() != null && bytes + next.text().length() * 3 >= bytesMax)) {
+                        break;
+                    }
+                    item = queue.take();
+                }
+                if (item.text() == null) {
+                    ended = true;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading stdin", e);
+            }
+            if (ended && failure != null) {
+                throw failure;
+            }
+            return batch.isEmpty() ? null : batch;
         }
-        return lines;
+
+        /** Every line until the end of stdin. */
+        List<String> readAll() throws IOException {
+            List<String> all = new ArrayList<>();
+            List<String> batch;
+            while ((batch = nextBatch(Integer.MAX_VALUE)) != null) {
+                all.addAll(batch);
+            }
+            return all;
+        }
     }
 
     /** Bytes of texts per control request at most, well inside the control socket's request limit. */
     private static final int TEXTS_PER_REQUEST_BYTES = 32 * 1024;
 
-    private int sendThroughRunningNode(DataDirectory data, List<String> messages) throws IOException {
+    private int sendThroughRunningNode(DataDirectory data, Batches batches, boolean single) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         int unacknowledged = 0;
         int refused = 0;
         int line = 1;
-        int from = 0;
-        while (from < messages.size()) {
+        int sent = 0;
+        List<String> texts;
+        while ((texts = batches.next()) != null) {
             // Many lines travel in one request: the node queues them in order and answers each as it completes, so
             // a long file costs the time of its slowest acknowledgements, not one round trip and commit per line.
-            int to = from;
-            int bytes = 0;
-            while (to < messages.size()
-                    && (to == from || bytes + messages.get(to).length() * 3 < TEXTS_PER_REQUEST_BYTES)) {
-                bytes += messages.get(to).length() * 3 + 4;
-                to++;
-            }
-            List<String> texts = messages.subList(from, to);
+            sent += texts.size();
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("op", "send");
             if (target.peer != null) {
@@ -178,7 +263,7 @@ public final class SendCommand implements Callable<Integer> {
                     }
                     if (!reply.path("ok").asBoolean()) {
                         String why = failure(reply);
-                        if (messages.size() == 1) {
+                        if (single) {
                             out.flush();
                             throw new ElaraUserException(ExitCode.FAILURE, why);
                         }
@@ -197,12 +282,14 @@ public final class SendCommand implements Callable<Integer> {
                 }
             }
             out.flush();
-            from = to;
+        }
+        if (sent == 0) {
+            throw new ElaraUserException(ExitCode.USAGE, "nothing to send: stdin was empty");
         }
         if (refused > 0) {
             throw new ElaraUserException(
                     ExitCode.FAILURE,
-                    refused + " of " + messages.size() + " messages were refused (see the lines above)"
+                    refused + " of " + sent + " messages were refused (see the lines above)"
                             + (unacknowledged > 0
                                     ? "; " + unacknowledged + " were not acknowledged in time and stay queued"
                                     : ""));
@@ -210,7 +297,7 @@ public final class SendCommand implements Callable<Integer> {
         if (unacknowledged > 0) {
             throw new ElaraUserException(
                     ExitCode.FAILURE,
-                    unacknowledged + " of " + messages.size()
+                    unacknowledged + " of " + sent
                             + " messages were not acknowledged in time; the node keeps"
                             + " them and sends them when the recipients are back");
         }

@@ -9,6 +9,7 @@ import io.elara.testing.process.NodeProcess;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,6 +86,26 @@ class TwoNodesSystemTest extends SystemTestSupport {
         assertThat(last.stdout()).endsWith("alice: (signal) keyframe please\n");
         assertThat(status(this, bob).path("counters").path("eventsDelivered").asLong())
                 .isEqualTo(26);
+
+        // Stdin as it comes: a line is sent and acknowledged while the pipe is still open and the next line not yet
+        // written, as 'tail -f LOG | elara send' needs.
+        Path pipe = directory.resolve("lines.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", pipe.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        NodeProcess stream;
+        try (java.io.RandomAccessFile writer = new java.io.RandomAccessFile(pipe.toFile(), "rw")) {
+            stream = elara("send stream", pipe, "send", "-c", alice.toString(), "--to", "bob");
+            writer.write("first while the pipe is open\n".getBytes(StandardCharsets.UTF_8));
+            stream.awaitStdout("acknowledged by bob", START);
+            assertThat(stream.isAlive()).as("still reading stdin").isTrue();
+            writer.write("second\n".getBytes(StandardCharsets.UTF_8));
+            Await.until(() -> stream.stdout().lines().count() == 2, START, "the second line acknowledged");
+        }
+        assertThat(stream.waitFor(EXIT))
+                .as("ends with its stdin: " + stream.describe())
+                .isZero();
+        NodeProcess streamed = finished("bob tail -n 2", 0, "tail", "-c", bob.toString(), "-n", "2", "--count", "2");
+        assertThat(streamed.stdout()).contains("alice: first while the pipe is open", "alice: second");
 
         // SIGTERM: both stop cleanly, give back their ports and remove their control sockets.
         aliceRun.terminate();
