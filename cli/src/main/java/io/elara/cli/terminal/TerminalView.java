@@ -55,7 +55,7 @@ public final class TerminalView implements ChatView, AutoCloseable {
     private final Status statusLine;
     private final boolean colour;
     private final Glyphs glyphs;
-    /** The status line last shown, to fit again when the width changes. */
+    /** The status line last shown, to fit again when the width changes; guarded by the reader's drawing lock. */
     private StatusLine shown = StatusLine.of("");
 
     private TerminalView(Terminal terminal, ChatLineReader reader) {
@@ -83,6 +83,21 @@ public final class TerminalView implements ChatView, AutoCloseable {
             this.activity = activity;
         }
 
+        /**
+         * Runs {@code output} holding the lock JLine holds while it draws the line being edited and while it prints
+         * above it. The status line is drawn by moving the cursor to the bottom row and back; a message printed from
+         * another thread between those moves would land on the status row and be drawn over, so every write to the
+         * terminal goes through this one lock. It is reentrant, and JLine releases it while it waits for a key.
+         */
+        void drawing(Runnable output) {
+            lock.lock();
+            try {
+                output.run();
+            } finally {
+                lock.unlock();
+            }
+        }
+
         @Override
         public Binding readBinding(KeyMap<Binding> keys, KeyMap<Binding> local) {
             Binding binding = super.readBinding(keys, local);
@@ -94,7 +109,7 @@ public final class TerminalView implements ChatView, AutoCloseable {
 
         /**
          * While a line is read, JLine holds SIGWINCH itself (and restores the handler set before afterwards). The refit
-         * takes only the view's lock, which never waits for the reader's, so holding both here cannot deadlock.
+         * takes the drawing lock after JLine's own handling has released it.
          */
         @Override
         protected synchronized void handleSignal(Terminal.Signal signal) {
@@ -131,7 +146,17 @@ public final class TerminalView implements ChatView, AutoCloseable {
             // UTF-8 as garbage. Writing in the locale's charset makes what it cannot show a '?' instead.
             builder.encoding(Terminals.localeCharset(System.getenv(), System.getProperty("native.encoding")));
         }
-        Terminal terminal = builder.build();
+        return open(builder.build(), history, sessions, names, typing, activity);
+    }
+
+    /** The chat on {@code terminal}, which it closes when it closes (tests give it one on pipes). */
+    static TerminalView open(
+            Terminal terminal,
+            Path history,
+            Supplier<List<String>> sessions,
+            Supplier<List<String>> names,
+            Runnable typing,
+            Runnable activity) {
         Completer completer = (reader, line, candidates) -> {
             List<String> words = line.words();
             String word = line.word();
@@ -169,9 +194,7 @@ public final class TerminalView implements ChatView, AutoCloseable {
         // Between lines (a command running), the handler is this one; while a line is read, ChatLineReader's, after
         // JLine has resized the status area itself.
         terminal.handle(Terminal.Signal.WINCH, signal -> {
-            synchronized (view) {
-                view.statusLine.resize();
-            }
+            reader.drawing(view.statusLine::resize);
             view.refit();
         });
         return view;
@@ -185,11 +208,7 @@ public final class TerminalView implements ChatView, AutoCloseable {
 
     /** Fits the status line last shown to the terminal's width now. */
     private void refit() {
-        StatusLine line;
-        synchronized (this) {
-            line = shown;
-        }
-        status(line);
+        reader.drawing(() -> status(shown));
     }
 
     /**
@@ -220,17 +239,19 @@ public final class TerminalView implements ChatView, AutoCloseable {
 
     @Override
     public void show(String line) {
-        reader.printAbove(line);
+        reader.drawing(() -> reader.printAbove(line));
     }
 
     @Override
-    public synchronized void status(StatusLine line) {
-        shown = line;
-        String fitted = line.fit(width(), glyphs);
-        statusLine.update(List.of(
-                colour
-                        ? new AttributedString(fitted, AttributedStyle.DEFAULT.inverse())
-                        : new AttributedString(fitted)));
+    public void status(StatusLine line) {
+        reader.drawing(() -> {
+            shown = line;
+            String fitted = line.fit(width(), glyphs);
+            statusLine.update(List.of(
+                    colour
+                            ? new AttributedString(fitted, AttributedStyle.DEFAULT.inverse())
+                            : new AttributedString(fitted)));
+        });
     }
 
     @Override
@@ -260,8 +281,10 @@ public final class TerminalView implements ChatView, AutoCloseable {
 
     @Override
     public void bell() {
-        terminal.puts(InfoCmp.Capability.bell);
-        terminal.flush();
+        reader.drawing(() -> {
+            terminal.puts(InfoCmp.Capability.bell);
+            terminal.flush();
+        });
     }
 
     @Override
@@ -291,9 +314,7 @@ public final class TerminalView implements ChatView, AutoCloseable {
         try {
             reader.getHistory().save();
         } finally {
-            synchronized (this) {
-                statusLine.update(List.of());
-            }
+            reader.drawing(() -> statusLine.update(List.of()));
             terminal.close();
         }
     }

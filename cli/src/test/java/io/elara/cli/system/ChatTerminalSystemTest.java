@@ -255,8 +255,11 @@ class ChatTerminalSystemTest extends SystemTestSupport {
     }
 
     private void screenShows(String session, String text) {
-        Await.until(() -> screen(session).contains(text), SCREEN, session + "'s screen to show \"" + text + "\"");
-        print(session, screen(session));
+        try {
+            Await.until(() -> screen(session).contains(text), SCREEN, session + "'s screen to show \"" + text + "\"");
+        } finally {
+            print(session, screen(session)); // on a timeout, the screen it timed out on
+        }
     }
 
     private String screen(String session) {
