@@ -230,8 +230,11 @@ public final class ChatClient implements AutoCloseable {
         }
     }
 
-    /** A message shown, as edits, deletions and reactions name it. */
-    record Message(String key, String author, boolean local, String text) {}
+    /**
+     * A message shown, as edits, deletions and reactions name it: {@code author} is the name it was shown under,
+     * {@code authorId} the node id that signed it.
+     */
+    record Message(String key, String author, String authorId, boolean local, String text) {}
 
     /** Messages kept per session for /edit, /delete and /react. */
     static final int RECENT_MAX = 200;
@@ -296,6 +299,13 @@ public final class ChatClient implements AutoCloseable {
             if (key.length() == 32 && (key.startsWith("m") || key.startsWith("r"))) {
                 String targetKey = "m" + key.substring(1);
                 Message target = find(session, targetKey);
+                if (key.startsWith("m")
+                        && target != null
+                        && !target.authorId().equals(event.path("author").asText())) {
+                    // An edit or deletion key is the editor's own, so it never changes the author's entry; but any
+                    // member can name someone else's message in one. Only the message's author edits or deletes it.
+                    return;
+                }
                 String about = target == null
                         ? "a message"
                         : "'" + shorten(edited.getOrDefault(targetKey, target.text()), view.glyphs()) + "'";
@@ -333,7 +343,12 @@ public final class ChatClient implements AutoCloseable {
                 recent.computeIfAbsent(session, s -> new java.util.concurrent.ConcurrentLinkedDeque<>());
         String key = editKey(event.path("id").asText());
         if (find(session, key) == null) {
-            messages.addLast(new Message(key, author, event.path("local").asBoolean(), text));
+            messages.addLast(new Message(
+                    key,
+                    author,
+                    event.path("author").asText(),
+                    event.path("local").asBoolean(),
+                    text));
         }
         while (messages.size() > RECENT_MAX) {
             Message dropped = messages.pollFirst();
