@@ -967,13 +967,17 @@ public final class NodeCore {
      * Takes back what this node stored before it restarted: {@code seenIds} (most recent last) count as seen, so a
      * copy a peer sends again is a duplicate and is not shown twice; {@code history} (oldest first) refills the
      * sessions' logs and the backlog that {@code elara tail} starts from. Events of sessions this node no longer has
-     * are skipped. Call before the node takes traffic. Loop thread.
+     * are skipped. The clock goes on after the newest event of {@code history}. Call before the node takes traffic.
+     * Loop thread.
      */
     public void restore(List<EventId> seenIds, List<Event> history) {
         for (EventId id : seenIds) {
             validate.remember(id);
         }
         for (Event event : history) {
+            // The clock goes on after what this node said and heard before: a clock set back while it was down must
+            // not date its new events (or presence) before its old ones.
+            clock.restore(event.hlc());
             Session session = sessions.byId(event.session());
             if (session == null || !event.kind().numbered()) {
                 continue;
@@ -1014,6 +1018,9 @@ public final class NodeCore {
         Session session = sessions.byId(sessionId);
         if (session != null) {
             session.state().restore(stored);
+        }
+        for (io.elara.crdt.register.LwwRegister<String> entry : stored.entries().values()) {
+            clock.restore(entry.hlc());
         }
     }
 

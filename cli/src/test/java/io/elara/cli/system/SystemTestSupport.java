@@ -71,6 +71,15 @@ abstract class SystemTestSupport {
         return process;
     }
 
+    /** Starts {@code elara ARGS} with the variables {@code environment} added to its environment. */
+    NodeProcess elaraWithEnvironment(String name, java.util.Map<String, String> environment, String... args) {
+        NodeProcess.Builder builder = builder(name, args);
+        environment.forEach(builder::environment);
+        NodeProcess process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
     /** Starts {@code elara ARGS} in a JVM given {@code jvmOption} (such as {@code -Dkey=value}). */
     NodeProcess elaraWithJvmOption(String name, String jvmOption, String... args) {
         NodeProcess process = builder(name, args).jvmOption(jvmOption).start();

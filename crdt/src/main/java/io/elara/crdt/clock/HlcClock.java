@@ -38,6 +38,15 @@ public final class HlcClock {
         return last;
     }
 
+    /**
+     * Takes back a timestamp this node issued or observed before it restarted, read from its store: every timestamp
+     * issued from now on is greater, whatever the wall clock says. A node whose machine's clock was set back while it
+     * was down thus goes on after its own earlier events instead of dating new ones before them.
+     */
+    public void restore(long earlier) {
+        last = Math.max(last, earlier);
+    }
+
     /** True when {@code remote} is not further ahead of {@code wallMs} than the drift bound. */
     public boolean acceptable(long remote, long wallMs) {
         return Hlc.physicalMs(remote) - wallMs <= driftMsMax;

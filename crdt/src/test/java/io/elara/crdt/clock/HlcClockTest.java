@@ -28,6 +28,18 @@ class HlcClockTest {
     }
 
     @Test
+    void shouldGoOnAfterARestoredTimestampWhenTheWallClockWasSetBackAcrossARestart() {
+        // The last run's newest event, read back from the store; the machine's clock is now an hour behind it.
+        HlcClock clock = new HlcClock(60_000);
+        long stored = Hlc.pack(T0, 7);
+        clock.restore(stored);
+        clock.restore(Hlc.pack(T0 - 5_000, 0)); // an older one read after it changes nothing
+        assertThat(clock.now(T0 - 3_600_000)).isEqualTo(Hlc.pack(T0, 8));
+        // Once the wall clock passes it, the wall clock leads again.
+        assertThat(clock.now(T0 + 1)).isEqualTo(Hlc.pack(T0 + 1, 0));
+    }
+
+    @Test
     void shouldCarryIntoNextMillisecondWhenCounterIsFull() {
         HlcClock clock = new HlcClock(60_000);
         long previous = clock.now(T0);
