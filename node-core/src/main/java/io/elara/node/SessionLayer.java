@@ -1,5 +1,6 @@
 package io.elara.node;
 
+import io.elara.crdt.clock.Hlc;
 import io.elara.crdt.sync.DotRange;
 import io.elara.crypto.identity.NodeId;
 import io.elara.node.config.Names;
@@ -96,6 +97,12 @@ final class SessionLayer {
     static final int SYNC_FIELDS_BYTES = 800;
     /** Longest a join waits for its inviter's welcome before it fails. */
     static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(20);
+    /**
+     * How far back a JOIN its joiner hands over may be dated: the clock difference nodes tolerate (60 s) and a join's
+     * time to its answer (20 s), with room. The invite is checked against the JOIN's time, so an older JOIN would let a
+     * node with an expired invite in (and take a use of a limited one from a JOIN admitted before).
+     */
+    static final long JOIN_AGE_MS_MAX = TimeUnit.MINUTES.toMillis(2);
     /**
      * How long a join waits for a secure session with the inviter at one of the invite's addresses before it tries the
      * next (a host address of another network, or a reflexive one this network cannot reach, stays silent).
@@ -970,6 +977,22 @@ final class SessionLayer {
             core.rejects().increment(RejectReason.NOT_MEMBER);
             return;
         }
+        if (op.kind() == MembershipOp.Kind.JOIN
+                && op.subject().equals(sender)
+                && !membership.isMember(sender)
+                && !joinTimely(op, nowNs)) {
+            // A JOIN from its own joiner is dated by the joiner alone. Members check the JOINs other members pass on
+            // as they first took them; a joiner that was away that long hands its JOIN to a member that missed it in
+            // vain, and that member learns of it from the others.
+            count(MembershipReject.MEMBERSHIP_JOIN_TIME);
+            if (request) {
+                control(
+                        from,
+                        ControlMessage.refused(session.id(), MembershipReject.MEMBERSHIP_JOIN_TIME.label()),
+                        nowNs);
+            }
+            return;
+        }
         boolean wasMember = membership.isMember(op.subject());
         boolean selfWasMember = membership.isMember(core.self());
         List<Peer> before = session.members();
@@ -1021,6 +1044,13 @@ final class SessionLayer {
             }
         }
         broadcast(targets, ControlMessage.op(op.encoded()), from, nowNs);
+    }
+
+    /** Whether {@code join} is dated within what this node takes at wall time {@code nowNs} ({@link #JOIN_AGE_MS_MAX}). */
+    private static boolean joinTimely(MembershipOp join, long nowNs) {
+        long joinMs = Hlc.physicalMs(join.hlc());
+        long wallMs = nowNs / 1_000_000L;
+        return joinMs >= wallMs - JOIN_AGE_MS_MAX && joinMs <= wallMs + NodeCore.HLC_DRIFT_MS_MAX;
     }
 
     /** Whether a session of this node holds the operation encoded as {@code encoded}. */

@@ -176,6 +176,37 @@ class NodeCoreSessionTest {
     }
 
     @Test
+    void shouldRefuseAJoinDatedBeforeItsInvitesExpiryButSentAfterIt() throws Exception {
+        // Goal: an invite's expiry holds against a joiner that dates its JOIN back. The JOIN carries its signer's
+        // time, and the invite is checked against that time, so a node with an expired invite and a clock set an hour
+        // back (or a forged time) was admitted. Method: alice's invite expires; bob's clock is an hour behind; he
+        // joins with it. Then carol, whose clock is 50 s behind (within what the nodes tolerate), joins with a valid
+        // invite.
+        alice.core.createSession("team", now());
+        String shortLived = alice.core.invite("team", 0, now() / 1_000_000L + 1_000, List.of(alice.address), now());
+        network.runFor(Duration.ofSeconds(5));
+        long refusedBefore = alice.core.rejects().get(RejectReason.SESSION_CONTROL);
+
+        bob.clockSkewNs = -TimeUnit.HOURS.toNanos(1);
+        bob.start(7302);
+        CompletableFuture<String> joined = new CompletableFuture<>();
+        bob.core.join(shortLived, null, bob.nowNs(now()), joined);
+        network.runUntil(joined::isDone, LIMIT, "bob's join to end");
+
+        assertThat(joined).isCompletedExceptionally();
+        assertThat(members(alice)).containsExactly("alice");
+        assertThat(alice.core.rejects().get(RejectReason.SESSION_CONTROL)).isGreaterThan(refusedBefore);
+
+        carol.clockSkewNs = -TimeUnit.SECONDS.toNanos(50);
+        carol.start(7303);
+        CompletableFuture<String> carolJoined = new CompletableFuture<>();
+        carol.core.join(invite(alice, 0), null, carol.nowNs(now()), carolJoined);
+        network.runUntil(carolJoined::isDone, LIMIT, "carol's join to end");
+        assertThat(carolJoined.join()).isEqualTo("team");
+        assertThat(members(alice)).containsExactly("alice", "carol");
+    }
+
+    @Test
     void shouldRejectAndCountAnEventFromANonMember() throws Exception {
         // Goal: a node outside the session cannot put words in it, even signed with its own valid key. Method: a
         // stranger who learned the session id signs a proper event for it and sends it to alice.

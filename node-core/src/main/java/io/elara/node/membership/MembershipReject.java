@@ -17,6 +17,10 @@ public enum MembershipReject {
     MEMBERSHIP_INVITE("membership_invite", "a JOIN whose invite is damaged or not signed by the node it names", false),
     MEMBERSHIP_SESSION("membership_session", "a membership operation, or its invite, for another session", false),
     MEMBERSHIP_INVITE_EXPIRED("membership_invite_expired", "a JOIN made after its invite expired", false),
+    MEMBERSHIP_JOIN_TIME(
+            "membership_join_time",
+            "a JOIN from its joiner dated more than 2 minutes before, or 60 s after, the receiver's clock",
+            false),
     MEMBERSHIP_NOT_SELF(
             "membership_not_self", "a JOIN or LEAVE signed by someone other than the member it names", false),
     MEMBERSHIP_NOT_CREATOR("membership_not_creator", "a KICK or BAN signed by someone other than the creator", false),
