@@ -32,6 +32,7 @@ public final class ControlClient implements AutoCloseable {
         if (!Files.exists(socket)) {
             throw new NotRunningException("no control socket at " + socket, null);
         }
+        SocketFolder.check(socket); // not another user's socket, put where the node's would be
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));

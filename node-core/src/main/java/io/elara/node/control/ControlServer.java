@@ -103,6 +103,7 @@ public final class ControlServer implements AutoCloseable {
             Files.createDirectories(
                     parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        SocketFolder.check(socketPath);
         if (Files.exists(socketPath)) {
             if (listening(socketPath)) {
                 throw new IOException("another elara node is listening on control socket " + socketPath);

@@ -12,6 +12,7 @@ import io.elara.testing.net.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -213,5 +214,39 @@ class ControlServerTest {
         alice.close();
         assertThat(socket).doesNotExist();
         assertThatThrownBy(() -> ControlClient.connect(socket)).isInstanceOf(ControlClient.NotRunningException.class);
+    }
+
+    @Test
+    void shouldNeitherListenNorConnectInASocketFolderAnotherUserOwnsOrCanWriteTo() throws Exception {
+        // Goal: the control socket's folder falls back to a predictable name under the temporary directory; another
+        // user who made that folder first must not get the node's socket or stand in for it. Method: a folder owned
+        // by "nobody" (this test runs as root, as CI does), then one writable by everyone; the node refuses to listen
+        // there and a client refuses to connect there, each with one line naming the folder.
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                "root".equals(Files.getOwner(Path.of("/proc/self")).getName()), "needs root, to give a folder away");
+        Path folder = Files.createDirectory(directory.resolve("elara-0123456789abcdef"));
+        Path socket = folder.resolve("control.sock");
+        UserPrincipal nobody =
+                folder.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Files.setOwner(folder, nobody);
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+        assertThatThrownBy(() -> ControlServer.start(socket, null, "127.0.0.1:0"))
+                .hasMessage(
+                        "control socket folder " + folder + " belongs to nobody, not to root; remove it, or give the"
+                                + " node a data-dir with a shorter path");
+        assertThat(socket).doesNotExist();
+        Files.createFile(socket); // a socket of the other user's, as far as the client can tell
+        assertThatThrownBy(() -> ControlClient.connect(socket))
+                .hasMessageStartingWith("control socket folder " + folder);
+
+        Files.delete(socket);
+        Files.setOwner(folder, Files.getOwner(directory));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> ControlServer.start(socket, null, "127.0.0.1:0"))
+                .hasMessage("control socket folder " + folder + " is writable by other users (chmod o-w it)");
+
+        // Put right, the same folder serves.
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+        ControlServer.start(socket, null, "127.0.0.1:0").close();
     }
 }
