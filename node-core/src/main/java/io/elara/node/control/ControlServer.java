@@ -168,7 +168,13 @@ public final class ControlServer implements AutoCloseable {
 
     private void serve(SocketChannel client) {
         try (LineChannel line = new LineChannel(client, REQUEST_BYTES_MAX)) {
-            String request = line.readLine();
+            String request;
+            try {
+                request = line.readLine();
+            } catch (LineChannel.LineTooLongException e) {
+                line.writeLine(error("request longer than " + REQUEST_BYTES_MAX + " bytes"));
+                return;
+            }
             if (request == null) {
                 return;
             }

@@ -36,7 +36,7 @@ final class LineChannel implements AutoCloseable {
                     return new String(line, 0, lineLength, StandardCharsets.UTF_8);
                 }
                 if (lineLength == lineBytesMax) {
-                    throw new IOException("line longer than " + lineBytesMax + " bytes");
+                    throw new LineTooLongException("line longer than " + lineBytesMax + " bytes");
                 }
                 if (lineLength == line.length) {
                     line = Arrays.copyOf(line, Math.min(lineBytesMax, line.length * 2));
@@ -52,6 +52,15 @@ final class LineChannel implements AutoCloseable {
                 }
                 throw new EOFException("connection closed in the middle of a line");
             }
+        }
+    }
+
+    /** A line over the bound: the rest of it is not read. */
+    static final class LineTooLongException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LineTooLongException(String message) {
+            super(message);
         }
     }
 

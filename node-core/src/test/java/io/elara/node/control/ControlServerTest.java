@@ -9,11 +9,13 @@ import io.elara.node.Node;
 import io.elara.node.config.NodeConfig;
 import io.elara.node.store.DataDirectory;
 import io.elara.testing.net.FreePorts;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -214,6 +216,61 @@ class ControlServerTest {
         alice.close();
         assertThat(socket).doesNotExist();
         assertThatThrownBy(() -> ControlClient.connect(socket)).isInstanceOf(ControlClient.NotRunningException.class);
+    }
+
+    @Test
+    void shouldTurnAwayClientsBeyondTheBoundAndOverlongRequestsWithOneLineAndServeTheRest() throws Exception {
+        // Goal: the local control socket's bounds (32 clients at once, 64 KiB a request) hold, each with an answer
+        // that says which, and the node serves again once a client leaves. Method: 16 tails (as many as may
+        // subscribe) and 16 clients that have not sent their request yet hold every slot; the 33rd client is told;
+        // one tail leaves and a status request is answered; then a 70 KiB request is refused.
+        Path socket = new DataDirectory(directory.resolve("a")).controlSocket();
+        List<ControlClient> tails = new ArrayList<>();
+        for (int i = 0; i < ControlServer.CLIENTS_MAX; i++) {
+            ControlClient tail = connect(directory.resolve("a"));
+            if (i < 16) {
+                tail.send(Map.of("op", "tail", "backlog", 0));
+                JsonNode answer = tail.next();
+                assertThat(answer.path("ok").asBoolean())
+                        .as("client %d: %s", i + 1, answer)
+                        .isTrue();
+            }
+            tails.add(tail);
+        }
+        try (ControlClient turnedAway = ControlClient.connect(socket)) {
+            assertThat(turnedAway.next().path("error").asText()).isEqualTo("too many control clients (32)");
+        }
+        tails.get(0).close();
+        clients.remove(tails.get(0));
+        JsonNode[] status = new JsonNode[1];
+        io.elara.testing.Await.until(
+                () -> (status[0] = statusOrNull(socket)) != null, Duration.ofSeconds(10), "a slot to come free");
+        assertThat(status[0].path("ok").asBoolean()).as(status[0].toString()).isTrue();
+        tails.subList(1, tails.size()).forEach(tail -> {
+            try {
+                tail.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            clients.remove(tail);
+        });
+
+        io.elara.testing.Await.until(() -> statusOrNull(socket) != null, Duration.ofSeconds(10), "the slots to free");
+        try (ControlClient overlong = ControlClient.connect(socket)) {
+            overlong.send(Map.of("op", "send", "to", "bob", "text", "x".repeat(70_000)));
+            assertThat(overlong.next().path("error").asText()).isEqualTo("request longer than 65536 bytes");
+        }
+    }
+
+    /** The node's status answer, or null when it turned the client away. */
+    private static JsonNode statusOrNull(Path socket) {
+        try (ControlClient client = ControlClient.connect(socket)) {
+            client.send(Map.of("op", "status"));
+            JsonNode answer = client.next();
+            return answer != null && answer.has("status") ? answer : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Test
