@@ -73,6 +73,36 @@ class NodeCoreMediaTest {
     }
 
     @Test
+    void shouldHandFramesToAtMostEightListenersAndTakeANewOneWhenOneLeaves() {
+        // Goal: media listeners (media-listen clients) are bounded at 8; a ninth is refused and hears nothing, the
+        // eight hear every frame, and a slot freed by one that leaves serves the next. The constructor's is the first.
+        connect();
+        int[] heard = new int[NodeCore.MEDIA_LISTENERS_MAX + 1];
+        List<MediaListener> listeners = new ArrayList<>();
+        for (int i = 1; i <= NodeCore.MEDIA_LISTENERS_MAX; i++) {
+            int index = i;
+            MediaListener listener = (peer, streamId, sequence, cls, buffer, offset, length) -> heard[index]++;
+            listeners.add(listener);
+            assertThat(bob.core.subscribeMedia(listener))
+                    .as("listener %d", i + 1)
+                    .isEqualTo(i < 8);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(media(VOICE, TrafficClass.PERCEPTUAL, i, 200_000)).isEqualTo(MediaSendResult.QUEUED);
+            network.runFor(Duration.ofNanos(FRAME_NS));
+        }
+        network.runFor(Duration.ofMillis(100));
+        assertThat(received).hasSize(5);
+        assertThat(heard).containsExactly(0, 5, 5, 5, 5, 5, 5, 5, 0);
+
+        bob.core.unsubscribeMedia(listeners.get(0));
+        assertThat(bob.core.subscribeMedia(listeners.get(7))).isTrue();
+        assertThat(media(VOICE, TrafficClass.PERCEPTUAL, 5, 200_000)).isEqualTo(MediaSendResult.QUEUED);
+        network.runFor(Duration.ofMillis(100));
+        assertThat(heard).containsExactly(0, 5, 6, 6, 6, 6, 6, 6, 1);
+    }
+
+    @Test
     void shouldDeliverEveryVoiceFrameInOrderWhenTheNetworkIsClean() {
         // Goal: on a clean path, voice is not thinned out: every 20 ms frame arrives, in order, with its payload.
         connect();
