@@ -219,6 +219,46 @@ class SecureEndpointTest {
         assertThat(bobEnd.pendingHandshakes()).isZero();
     }
 
+    @Test
+    void shouldHoldAtMostTheBoundOfHalfOpenHandshakesAndReleaseThemAtTheirTimeout() throws Exception {
+        // Goal: handshakes that never finish (message 3 never comes) cost the responder bounded state: past 128 it
+        // asks for cookies, so each needs a real return address; past 1,024 it refuses; 15 s later they are gone and
+        // a real peer gets in. Method: 1,100 initiators, each at its own address, one every 25 ms (below the
+        // initiation rate that alone means load; the node's timer does not run until the end); each answers the
+        // cookie reply as a real initiator would, and none sends message 3.
+        int initiators = SecureEndpoint.PENDING_HANDSHAKES_MAX + 76;
+        int cookiesAsked = 0;
+        for (int i = 0; i < initiators; i++) {
+            long nowNs = START_NS + i * 25_000_000L;
+            RecordingOutbox out = new RecordingOutbox();
+            SecureEndpoint initiator = new SecureEndpoint(mallory, false, random, out);
+            initiator.initiate(bobExpected(), BOB_ADDRESS, nowNs);
+            SecureReject first = bobEnd.onDatagram(out.takeLast(), spoofed(i), nowNs);
+            if (first == SecureReject.COOKIE_NEEDED) {
+                cookiesAsked++;
+                assertThat(initiator.onDatagram(bobOut.takeLast(), BOB_ADDRESS, nowNs))
+                        .isEqualTo(SecureReject.NONE);
+                first = bobEnd.onDatagram(out.takeLast(), spoofed(i), nowNs);
+            }
+            assertThat(first)
+                    .as("initiation %d", i + 1)
+                    .isEqualTo(
+                            i < SecureEndpoint.PENDING_HANDSHAKES_MAX ? SecureReject.NONE : SecureReject.PENDING_LIMIT);
+        }
+        assertThat(cookiesAsked).as("cookies asked once 128 wait").isEqualTo(initiators - SecureEndpoint.LOAD_PENDING);
+        assertThat(bobEnd.pendingHandshakes()).isEqualTo(SecureEndpoint.PENDING_HANDSHAKES_MAX);
+        assertThat(bobEnd.rejects(SecureReject.PENDING_LIMIT)).isEqualTo(76);
+
+        long later = START_NS + initiators * 25_000_000L + SecureChannel.RESPONDER_TIMEOUT_NS;
+        bobEnd.onTimer(later);
+        assertThat(bobEnd.pendingHandshakes()).isZero();
+        aliceEnd.initiate(bobExpected(), BOB_ADDRESS, later);
+        assertThat(bobEnd.onDatagram(aliceOut.takeLast(), ALICE_ADDRESS, later)).isEqualTo(SecureReject.NONE);
+        assertThat(aliceEnd.onDatagram(bobOut.takeLast(), BOB_ADDRESS, later)).isEqualTo(SecureReject.NONE);
+        assertThat(bobEnd.onDatagram(aliceOut.takeLast(), ALICE_ADDRESS, later)).isEqualTo(SecureReject.NONE);
+        assertThat(bobOut.established).hasSize(1);
+    }
+
     private static InetSocketAddress spoofed(int i) throws java.net.UnknownHostException {
         byte[] address = {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i};
         return new InetSocketAddress(java.net.InetAddress.getByAddress(address), 40_000);
