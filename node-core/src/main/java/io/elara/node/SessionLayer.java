@@ -122,6 +122,11 @@ final class SessionLayer {
     static final int MISMATCHES_REMEMBERED = 4096;
     /** Joins under way at once, at most. */
     static final int JOINS_MAX = 16;
+    /**
+     * Sessions a node is in, configured ones and joins under way included, at most: each holds its last 1,000 events in
+     * memory (up to about 1.3 MB of the longest texts), so 256 of them stay within a few hundred megabytes.
+     */
+    public static final int SESSIONS_MAX = 256;
     /** Operations buffered for a join under way, at most. */
     static final int JOIN_BUFFER_OPS_MAX = Membership.OPS_MAX;
 
@@ -1803,6 +1808,16 @@ final class SessionLayer {
         }
         if (name.equals(SessionTable.DIRECT_NAME) || core.sessions().byName(name) != null) {
             throw new SendException("a session named '" + name + "' exists already");
+        }
+        int held = joins.size();
+        for (Session session : core.sessions().all()) {
+            if (!session.id().isDirect()) {
+                held++;
+            }
+        }
+        if (held >= SESSIONS_MAX) {
+            throw new SendException("this node is in " + held + " sessions (joins under way included), the most it may"
+                    + " be in; leave one first");
         }
     }
 

@@ -176,6 +176,29 @@ class NodeCoreSessionTest {
     }
 
     @Test
+    void shouldRefuseASessionBeyondTheMostANodeMayBeInAndTakeOneAfterLeaving() throws Exception {
+        // Goal: the sessions a node is in are bounded (each keeps its recent events in memory): past the bound,
+        // creating and joining fail with one line that says why, and leaving one makes room. Method: alice creates
+        // 255 sessions and joins bob's, the 256th; then she tries a 257th both ways, leaves bob's, and creates one.
+        for (int i = 0; i < SessionLayer.SESSIONS_MAX - 1; i++) {
+            alice.core.createSession("s" + i, now());
+        }
+        bob.core.createSession("team", now());
+        join(alice, invite(bob, 0));
+        String problem =
+                "this node is in 256 sessions (joins under way included), the most it may be in; leave one" + " first";
+        assertThatThrownBy(() -> alice.core.createSession("one-more", now())).hasMessage(problem);
+        carol.core.createSession("other", now());
+        String token = carol.core.invite("other", 0, now() / 1_000_000L + HOUR_MS, List.of(carol.address), now());
+        assertThatThrownBy(() -> alice.core.join(token, null, now(), new CompletableFuture<>()))
+                .hasMessage(problem);
+
+        alice.core.leaveSession("team", now());
+        alice.core.createSession("one-more", now());
+        assertThat(alice.core.sessionList()).hasSize(SessionLayer.SESSIONS_MAX);
+    }
+
+    @Test
     void shouldRefuseAJoinDatedBeforeItsInvitesExpiryButSentAfterIt() throws Exception {
         // Goal: an invite's expiry holds against a joiner that dates its JOIN back. The JOIN carries its signer's
         // time, and the invite is checked against that time, so a node with an expired invite and a clock set an hour
