@@ -394,14 +394,6 @@ class ChatSystemTest extends SystemTestSupport {
     }
 
     private String presence(Path config, String member) {
-        JsonNode team = sessionNamed(config, "team");
-        if (team != null) {
-            for (JsonNode each : team.path("members")) {
-                if (each.path("name").asText().equals(member)) {
-                    return each.path("presence").asText(null);
-                }
-            }
-        }
-        return null;
+        return presence(config, "team", member);
     }
 }

@@ -2,7 +2,6 @@ package io.elara.cli.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.elara.testing.Await;
 import io.elara.testing.process.NodeProcess;
 import java.io.IOException;
@@ -105,14 +104,6 @@ class ClockStepSystemTest extends SystemTestSupport {
     }
 
     private String presence(Path config, String member) {
-        JsonNode team = sessionNamed(config, "team");
-        if (team != null) {
-            for (JsonNode each : team.path("members")) {
-                if (each.path("name").asText().equals(member)) {
-                    return each.path("presence").asText(null);
-                }
-            }
-        }
-        return null;
+        return presence(config, "team", member);
     }
 }

@@ -159,6 +159,19 @@ abstract class SystemTestSupport {
         return null;
     }
 
+    /** {@code member}'s presence in session {@code session} as the node of {@code config} lists it; null if not listed. */
+    String presence(Path config, String session, String member) {
+        JsonNode listed = sessionNamed(config, session);
+        if (listed != null) {
+            for (JsonNode each : listed.path("members")) {
+                if (each.path("name").asText().equals(member)) {
+                    return each.path("presence").asText(null);
+                }
+            }
+        }
+        return null;
+    }
+
     /** {@code elara history SESSION --json} on the node of {@code config}, as "author: text" lines. */
     /** The chat lines ({@code "author: text"}) {@code elara history --json} prints, state changes left out. */
     List<String> historyLines(Path config, String session) {
