@@ -250,13 +250,27 @@ public final class SendCommand implements Callable<Integer> {
                 request.put("kind", "signal");
             }
             request.put("timeoutMs", timeoutMs);
-            try (ControlClient client = ControlClient.connect(data.controlSocket())) {
+            ControlClient connected;
+            try {
+                connected = ControlClient.connect(data.controlSocket());
+            } catch (ControlClient.NotRunningException e) {
+                // The node stopped while stdin was still coming: what was answered stands, the rest is named.
+                out.flush();
+                throw new ElaraUserException(
+                        ExitCode.FAILURE,
+                        "the node stopped: line " + line + " and after were not sent (" + e.getMessage() + ")");
+            }
+            try (ControlClient client = connected) {
                 client.send(request);
                 for (int i = 0; i < texts.size(); i++) {
                     JsonNode reply = client.next();
                     if (reply == null) {
+                        out.flush();
                         throw new ElaraUserException(
-                                ExitCode.FAILURE, "the node closed the connection before answering");
+                                ExitCode.FAILURE,
+                                "the node closed the connection before answering line " + line
+                                        + " (it may have stopped); that line and the rest of its request may not have"
+                                        + " gone");
                     }
                     if (json) {
                         out.println(reply);

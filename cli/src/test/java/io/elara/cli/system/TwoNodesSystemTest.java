@@ -107,9 +107,26 @@ class TwoNodesSystemTest extends SystemTestSupport {
         NodeProcess streamed = finished("bob tail -n 2", 0, "tail", "-c", bob.toString(), "-n", "2", "--count", "2");
         assertThat(streamed.stdout()).contains("alice: first while the pipe is open", "alice: second");
 
-        // SIGTERM: both stop cleanly, give back their ports and remove their control sockets.
-        aliceRun.terminate();
-        bobRun.terminate();
+        // A stream whose node stops: what was acknowledged stands, and the next line is refused in one line naming
+        // what happened, not a stack trace.
+        Path pipe2 = directory.resolve("more.fifo");
+        assertThat(new ProcessBuilder("mkfifo", pipe2.toString()).start().waitFor())
+                .isZero();
+        try (java.io.RandomAccessFile writer = new java.io.RandomAccessFile(pipe2.toFile(), "rw")) {
+            NodeProcess orphan = elara("send orphaned", pipe2, "send", "-c", alice.toString(), "--to", "bob");
+            writer.write("before the stop\n".getBytes(StandardCharsets.UTF_8));
+            orphan.awaitStdout("acknowledged by bob", START);
+
+            // SIGTERM: both stop cleanly, give back their ports and remove their control sockets.
+            aliceRun.terminate();
+            bobRun.terminate();
+            aliceRun.waitFor(EXIT);
+            writer.write("after the stop\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(orphan.waitFor(EXIT)).as(orphan.describe()).isEqualTo(1);
+            assertThat(orphan.stderr().strip())
+                    .isEqualTo("elara: the node stopped: line 2 and after were not sent (no control socket at "
+                            + directory.resolve("alice-data/control.sock") + ")");
+        }
         assertThat(aliceRun.waitFor(EXIT)).isEqualTo(143);
         assertThat(bobRun.waitFor(EXIT)).isEqualTo(143);
         assertThat(aliceRun.stderr()).contains("alice stopped");
