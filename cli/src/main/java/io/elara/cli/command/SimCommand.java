@@ -67,7 +67,7 @@ public final class SimCommand implements Callable<Integer> {
     @Option(
             names = "--random",
             description = "a random scenario from the seed: 4-12 nodes, 20-40 s, 0-30 % loss, duplication,"
-                    + " reordering, partitions, crashes with restarts, NAT rebinds (see scripts/sim-sweep)")
+                    + " reordering, partitions, crashes with restarts, NAT rebinds, clocks off (see scripts/sim-sweep)")
     boolean random;
 
     @Option(

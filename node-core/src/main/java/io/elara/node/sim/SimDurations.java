@@ -34,7 +34,11 @@ public final class SimDurations {
                 throw new IllegalArgumentException(
                         "'" + text + "' has no known unit (use ns, us, ms, s, m or h, as in 500ms or 60s)");
         }
-        return Math.multiplyExact(amount, factorNs);
+        try {
+            return Math.multiplyExact(amount, factorNs);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is longer than any run can be", e);
+        }
     }
 
     /** The shortest exact form: {@code 60s}, {@code 1500ms}, {@code 2m}. */

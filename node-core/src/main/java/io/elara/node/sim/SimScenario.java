@@ -2,7 +2,9 @@ package io.elara.node.sim;
 
 import io.elara.node.session.ChatLog;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +39,7 @@ public record SimScenario(
         List<PartitionPlan> partitions,
         List<CrashPlan> crashes,
         List<RebindPlan> rebinds,
+        List<ClockPlan> clocks,
         long durationNs,
         long settleNs) {
     /** Members per session by default: full-mesh fan-out suits small sessions until gossip arrives. */
@@ -84,12 +87,24 @@ public record SimScenario(
      */
     public record RebindPlan(long atNs, int node) {}
 
+    /**
+     * Node {@code node}'s wall clock reads {@code aheadNs} ahead of true time (behind when negative), all run long and
+     * across its restarts: every time the node's core is given, and every deadline it asks for, is on its own clock.
+     * Peers within {@link io.elara.node.NodeCore#HLC_DRIFT_MS_MAX} of each other must still lose nothing; an event
+     * from a clock further ahead is refused ({@code hlc_future}) and so never acknowledged.
+     */
+    public record ClockPlan(int node, long aheadNs) {}
+
+    /** The most a simulated clock may be off: an hour either way. */
+    public static final long CLOCK_OFFSET_NS_MAX = TimeUnit.HOURS.toNanos(1);
+
     public SimScenario {
         sessionGroups = sessionGroups.stream().map(List::copyOf).toList();
         links = List.copyOf(links);
         partitions = List.copyOf(partitions);
         crashes = List.copyOf(crashes);
         rebinds = List.copyOf(rebinds);
+        clocks = List.copyOf(clocks);
     }
 
     /** Chat among {@code nodes} nodes for {@code durationNs} over {@link LinkProfile#DEFAULT} links, nothing else. */
@@ -102,6 +117,7 @@ public record SimScenario(
                 16,
                 160,
                 LinkProfile.DEFAULT,
+                List.of(),
                 List.of(),
                 List.of(),
                 List.of(),
@@ -123,6 +139,7 @@ public record SimScenario(
                 partitions,
                 crashes,
                 rebinds,
+                clocks,
                 durationNs,
                 settleNs);
     }
@@ -140,6 +157,7 @@ public record SimScenario(
                 partitions,
                 crashes,
                 rebinds,
+                clocks,
                 newDurationNs,
                 settleNs);
     }
@@ -157,6 +175,7 @@ public record SimScenario(
                 partitions,
                 crashes,
                 rebinds,
+                clocks,
                 durationNs,
                 settleNs);
     }
@@ -174,6 +193,7 @@ public record SimScenario(
                 partitions,
                 crashes,
                 rebinds,
+                clocks,
                 durationNs,
                 settleNs);
     }
@@ -191,6 +211,7 @@ public record SimScenario(
                 partitions,
                 crashes,
                 rebinds,
+                clocks,
                 durationNs,
                 settleNs);
     }
@@ -208,6 +229,7 @@ public record SimScenario(
                 newPartitions,
                 crashes,
                 rebinds,
+                clocks,
                 durationNs,
                 settleNs);
     }
@@ -225,6 +247,7 @@ public record SimScenario(
                 partitions,
                 newCrashes,
                 rebinds,
+                clocks,
                 durationNs,
                 settleNs);
     }
@@ -242,8 +265,37 @@ public record SimScenario(
                 partitions,
                 crashes,
                 newRebinds,
+                clocks,
                 durationNs,
                 settleNs);
+    }
+
+    public SimScenario withClocks(List<ClockPlan> newClocks) {
+        return new SimScenario(
+                nodes,
+                sessionSize,
+                sessionGroups,
+                messagesPerSecond,
+                textBytesMin,
+                textBytesMax,
+                link,
+                links,
+                partitions,
+                crashes,
+                rebinds,
+                newClocks,
+                durationNs,
+                settleNs);
+    }
+
+    /** How far node {@code node}'s clock is ahead of true time (behind when negative): 0 unless a plan says. */
+    public long clockAheadNs(int node) {
+        for (ClockPlan plan : clocks) {
+            if (plan.node() == node) {
+                return plan.aheadNs();
+            }
+        }
+        return 0;
     }
 
     /** The sessions as lists of node indices, each with at least two members. */
@@ -340,6 +392,20 @@ public record SimScenario(
             String node = nodeProblem("rebinds[" + i + "].node", List.of(rebind.node()));
             if (node != null) {
                 return node;
+            }
+        }
+        Set<Integer> clocked = new HashSet<>();
+        for (int i = 0; i < clocks.size(); i++) {
+            ClockPlan plan = clocks.get(i);
+            String node = nodeProblem("clocks[" + i + "].node", List.of(plan.node()));
+            if (node != null) {
+                return node;
+            }
+            if (!clocked.add(plan.node())) {
+                return "clocks[" + i + "].node: node " + plan.node() + " already has a clock above";
+            }
+            if (Math.abs(plan.aheadNs()) > CLOCK_OFFSET_NS_MAX) {
+                return "clocks[" + i + "]: a clock may be off by at most 1h";
             }
         }
         double seconds = durationNs / 1e9;

@@ -41,6 +41,9 @@ import java.util.TreeSet;
  *   - {at: 5s, node: 2, restart-after: 3s}  # leave out restart-after to keep it down
  * rebinds:                        # a node's NAT rebinds: it is seen at a new address from then on
  *   - {at: 12s, node: 1}
+ * clocks:                         # a node's wall clock is off, all run long: ahead or behind true time
+ *   - {node: 2, ahead: 20s}
+ *   - {node: 3, behind: 1500ms}
  * </pre>
  */
 public final class SimScenarioLoader {
@@ -156,6 +159,7 @@ public final class SimScenarioLoader {
         public List<RawPartition> partitions;
         public List<RawCrash> crashes;
         public List<RawRebind> rebinds;
+        public List<RawClock> clocks;
 
         SimScenario toScenario() {
             if (nodes == null) {
@@ -196,6 +200,18 @@ public final class SimScenarioLoader {
                         duration(field + ".at", required(field + ".at", rebind.at), 0),
                         required(field + ".node", rebind.node)));
             }
+            List<SimScenario.ClockPlan> clockPlans = new ArrayList<>();
+            for (int i = 0; clocks != null && i < clocks.size(); i++) {
+                RawClock clock = clocks.get(i);
+                String field = "clocks[" + i + "]";
+                if ((clock.ahead == null) == (clock.behind == null)) {
+                    throw new IllegalArgumentException(field + ": give one of ahead or behind (as in ahead: 20s)");
+                }
+                long aheadNs = clock.ahead != null
+                        ? duration(field + ".ahead", clock.ahead, 0)
+                        : -duration(field + ".behind", clock.behind, 0);
+                clockPlans.add(new SimScenario.ClockPlan(required(field + ".node", clock.node), aheadNs));
+            }
             return new SimScenario(
                     nodes,
                     sessions == null || sessions.size == null ? defaults.sessionSize() : sessions.size,
@@ -210,6 +226,7 @@ public final class SimScenarioLoader {
                     partitionPlans,
                     crashPlans,
                     rebindPlans,
+                    clockPlans,
                     defaults.durationNs(),
                     duration("settle", settle, defaults.settleNs()));
         }
@@ -301,5 +318,12 @@ public final class SimScenarioLoader {
     static final class RawRebind {
         public String at;
         public Integer node;
+    }
+
+    /** One of {@code clocks:} in the file. */
+    static final class RawClock {
+        public Integer node;
+        public String ahead;
+        public String behind;
     }
 }

@@ -154,6 +154,14 @@ public record SimSummary(
                 restarts,
                 rebinds,
                 migrations);
+        if (!scenario.clocks().isEmpty()) {
+            StringBuilder clocks = new StringBuilder();
+            for (SimScenario.ClockPlan plan : scenario.clocks()) {
+                clocks.append(clocks.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "node %d %+.1f s", plan.node(), plan.aheadNs() / 1e9));
+            }
+            line(out, "clocks off: %s", clocks);
+        }
         line(
                 out,
                 "events: %d sent, %d acknowledged by all, %d failed, %d abandoned by a crash, %d refused busy,"
@@ -249,6 +257,11 @@ public record SimSummary(
         json.put("restarts", restarts);
         json.put("rebinds", rebinds);
         json.put("migrations", migrations);
+        Map<String, Object> clocks = new LinkedHashMap<>();
+        for (SimScenario.ClockPlan plan : scenario.clocks()) {
+            clocks.put(Integer.toString(plan.node()), plan.aheadNs() / 1e6);
+        }
+        json.put("clockAheadMs", clocks);
         json.put("settled", settled);
         json.put("convergenceMs", settleNs / 1e6);
         json.put("virtualMs", virtualNs / 1e6);

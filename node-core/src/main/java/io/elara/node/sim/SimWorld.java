@@ -410,7 +410,7 @@ public final class SimWorld {
         datagramsDelivered++;
         ByteBuf buffer = Unpooled.wrappedBuffer(action.bytes);
         try {
-            to.core.onDatagram(buffer, nodes[action.from].addressAt(action.index & 0xFFFF), action.timeNs);
+            to.core.onDatagram(buffer, nodes[action.from].addressAt(action.index & 0xFFFF), to.local(action.timeNs));
         } finally {
             buffer.release();
         }
@@ -432,9 +432,11 @@ public final class SimWorld {
             if (node.core == null) {
                 continue;
             }
-            node.core.flush(nowNs);
-            long deadlineNs = node.core.nextDeadlineNs(nowNs);
-            if (deadlineNs != Long.MAX_VALUE) {
+            long localNs = node.local(nowNs);
+            node.core.flush(localNs);
+            long localDeadlineNs = node.core.nextDeadlineNs(localNs);
+            if (localDeadlineNs != Long.MAX_VALUE) {
+                long deadlineNs = localDeadlineNs - node.aheadNs;
                 // A deadline at or before now after a flush would spin; the next nanosecond serves it as well.
                 long wakeNs = Math.max(deadlineNs, nowNs + 1);
                 if (wakeNs < node.wakeNs || node.wakeNs <= nowNs) {
@@ -453,7 +455,8 @@ public final class SimWorld {
                 continue;
             }
             int limit = node.config.limits().sendQueueMax();
-            for (NodeStatus.PeerStatus peer : node.core.status(nowNs).peers()) {
+            for (NodeStatus.PeerStatus peer :
+                    node.core.status(node.local(nowNs)).peers()) {
                 if (peer.queued() > limit) {
                     violate(
                             Invariant.QUEUES_BOUNDED,
@@ -679,7 +682,7 @@ public final class SimWorld {
         for (SimNode node : nodes) {
             if (node.core != null) {
                 for (NodeStatus.PeerStatus peer :
-                        node.core.status(clock.nowNs()).peers()) {
+                        node.core.status(node.local(clock.nowNs())).peers()) {
                     moved += peer.migrations();
                 }
             }
@@ -816,6 +819,9 @@ public final class SimWorld {
         int generation;
 
         final List<Integer> sessionIndices;
+        /** How far its wall clock is ahead of the simulation's true time (behind when negative). */
+        final long aheadNs;
+
         final Outbox outbox = new SimOutbox(this);
         Identity identity;
         NodeConfig config;
@@ -844,6 +850,12 @@ public final class SimWorld {
             this.address = address;
             this.publicAddress = address;
             this.sessionIndices = sessionIndices;
+            this.aheadNs = scenario.clockAheadNs(index);
+        }
+
+        /** True time {@code worldNs} as this node's own clock reads it. */
+        long local(long worldNs) {
+            return worldNs + aheadNs;
         }
 
         /** Where the others saw this node after {@code rebound} NAT rebinds: a new port on the same address. */
@@ -953,7 +965,7 @@ public final class SimWorld {
             }
             text.setLength(length);
             Receipt receipt = new Receipt(this, incarnation);
-            core.sendText(SendTarget.session(sessionNames.get(session)), text.toString(), nowNs, receipt);
+            core.sendText(SendTarget.session(sessionNames.get(session)), text.toString(), local(nowNs), receipt);
             if (receipt.isCompletedExceptionally()) {
                 sendsRefused++;
                 return;

@@ -29,6 +29,9 @@ class SimScenarioLoaderTest {
                   - {at: 4s, node: 5}
                 rebinds:
                   - {at: 7s, node: 2}
+                clocks:
+                  - {node: 1, ahead: 20s}
+                  - {node: 3, behind: 1500ms}
                 """, FILE);
         assertThat(scenario.nodes()).isEqualTo(6);
         assertThat(scenario.durationNs()).isEqualTo(120_000_000_000L);
@@ -43,6 +46,34 @@ class SimScenarioLoaderTest {
         assertThat(scenario.crashes().get(0).restartAfterNs()).isEqualTo(500_000_000L);
         assertThat(scenario.crashes().get(1).restartAfterNs()).isNegative();
         assertThat(scenario.rebinds()).containsExactly(new SimScenario.RebindPlan(7_000_000_000L, 2));
+        assertThat(scenario.clocks())
+                .containsExactly(
+                        new SimScenario.ClockPlan(1, 20_000_000_000L), new SimScenario.ClockPlan(3, -1_500_000_000L));
+        assertThat(scenario.clockAheadNs(3)).isEqualTo(-1_500_000_000L);
+        assertThat(scenario.clockAheadNs(0)).isZero();
+    }
+
+    @Test
+    void shouldRefuseAClockWithBothOrNeitherDirectionTwoClocksForANodeOrOneOffByMoreThanAnHour() {
+        assertThatThrownBy(() ->
+                        SimScenarioLoader.parse("nodes: 3\nclocks:\n  - {node: 1, ahead: 2s, behind: 1s}\n", FILE))
+                .hasMessage("scenario.yaml:3:5: clocks[0]: give one of ahead or behind (as in ahead: 20s)");
+        assertThatThrownBy(() -> SimScenarioLoader.parse("nodes: 3\nclocks:\n  - {node: 1}\n", FILE))
+                .hasMessage("scenario.yaml:3:5: clocks[0]: give one of ahead or behind (as in ahead: 20s)");
+        assertThatThrownBy(() -> SimScenarioLoader.parse(
+                        "nodes: 3\nclocks:\n  - {node: 1, ahead: 2s}\n  - {node: 1, behind: 2s}\n", FILE))
+                .hasMessageEndingWith("clocks[1].node: node 1 already has a clock above");
+        assertThatThrownBy(() -> SimScenarioLoader.parse("nodes: 3\nclocks:\n  - {node: 1, behind: 61m}\n", FILE))
+                .hasMessage("scenario.yaml:3:5: clocks[0]: a clock may be off by at most 1h");
+        assertThatThrownBy(() -> SimScenarioLoader.parse("nodes: 3\nclocks:\n  - {node: 5, ahead: 1s}\n", FILE))
+                .hasMessageEndingWith("clocks[0].node: node 5 does not exist (nodes are 0..2)");
+    }
+
+    @Test
+    void shouldRefuseADurationTooLongToCountInOneLine() {
+        assertThatThrownBy(() -> SimScenarioLoader.parse("nodes: 3\nduration: 999999999999999h\n", FILE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("scenario.yaml:2:1: duration: '999999999999999h' is longer than any run can be");
     }
 
     @Test
