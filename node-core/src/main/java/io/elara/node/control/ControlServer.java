@@ -15,9 +15,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,10 +113,10 @@ public final class ControlServer implements AutoCloseable {
         }
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(socketPath));
-            if (Files.getFileAttributeView(socketPath, PosixFileAttributeView.class) != null) {
-                Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
-            }
+            SocketFolder.bindOwnerOnly(server, socketPath);
+        } catch (FileAlreadyExistsException e) {
+            server.close();
+            throw new IOException("another elara node is listening on control socket " + socketPath, e);
         } catch (IOException e) {
             server.close();
             throw new IOException("cannot open control socket " + socketPath + ": " + e.getMessage(), e);

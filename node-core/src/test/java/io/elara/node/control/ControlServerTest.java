@@ -306,4 +306,61 @@ class ControlServerTest {
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
         ControlServer.start(socket, null, "127.0.0.1:0").close();
     }
+
+    @Test
+    void shouldNeverShowItsSocketOpenToOtherUsersEvenInAFolderTheyMayEnter() throws Exception {
+        // Goal: in a folder other users may enter (a data directory left 0755), the control socket is never there
+        // with a mode that lets them connect, not even for the moment between bind and chmod. Method: a watcher reads
+        // the socket's mode as fast as it can while the node starts and stops 300 times; every mode it sees must be
+        // owner-only. A second node on the same socket is refused while the first listens, and nothing else is
+        // left in the folder.
+        Path folder = Files.createDirectory(directory.resolve("open"));
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path socket = folder.resolve("control.sock");
+        java.util.Set<String> modesSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicLong sightings = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread watcher = new Thread(() -> {
+            while (!done.get()) {
+                try {
+                    java.nio.file.attribute.PosixFileAttributes attributes = Files.readAttributes(
+                            socket,
+                            java.nio.file.attribute.PosixFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    modesSeen.add(PosixFilePermissions.toString(attributes.permissions()));
+                    sightings.incrementAndGet();
+                } catch (IOException e) {
+                    // not there at this instant
+                }
+            }
+        });
+        watcher.start();
+        try {
+            for (int i = 0; i < 300; i++) {
+                ControlServer server = ControlServer.start(socket, null, "127.0.0.1:0");
+                try {
+                    if (i == 0) {
+                        assertThatThrownBy(() -> ControlServer.start(socket, null, "127.0.0.1:0"))
+                                .hasMessage("another elara node is listening on control socket " + socket);
+                        try (java.nio.channels.SocketChannel client =
+                                java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
+                            assertThat(client.isConnected())
+                                    .as("the socket at its own path serves")
+                                    .isTrue();
+                        }
+                    }
+                } finally {
+                    server.close();
+                }
+            }
+        } finally {
+            done.set(true);
+            watcher.join();
+        }
+        assertThat(sightings.get()).as("the watcher saw the socket").isPositive();
+        assertThat(modesSeen).containsOnly("rw-------");
+        try (java.util.stream.Stream<Path> left = Files.list(folder)) {
+            assertThat(left).as("no socket and no private folder left behind").isEmpty();
+        }
+    }
 }
