@@ -2,6 +2,7 @@ package io.elara.node.wire;
 
 import io.elara.node.event.RejectReason;
 import io.netty.buffer.ByteBuf;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,8 @@ import java.nio.charset.StandardCharsets;
  *       characters, possibly empty.
  * </ul>
  *
- * A body shorter than 2 bytes, a longer reason, invalid UTF-8 or a control character is {@code frame_malformed}.
+ * A body shorter than 2 bytes, a longer reason, invalid UTF-8 or a control character (C0, DEL or C1) is {@code
+ * frame_malformed}.
  */
 public final class CloseFrameFlyweight {
     public static final int CODE_OFFSET = 0;
@@ -55,14 +57,23 @@ public final class CloseFrameFlyweight {
                 return RejectReason.FRAME_MALFORMED;
             }
         }
+        CharBuffer reason;
         try {
-            StandardCharsets.UTF_8
+            reason = StandardCharsets.UTF_8
                     .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(buffer.nioBuffer(offset + REASON_OFFSET, length - REASON_OFFSET));
         } catch (CharacterCodingException e) {
             return RejectReason.FRAME_MALFORMED;
+        }
+        // The C1 controls (U+0080 to U+009F) too: U+009B is an escape sequence's start to some terminals, and the
+        // reason is shown to people.
+        for (int i = 0; i < reason.length(); i++) {
+            char c = reason.charAt(i);
+            if (c >= 0x80 && c < 0xA0) {
+                return RejectReason.FRAME_MALFORMED;
+            }
         }
         return RejectReason.NONE;
     }

@@ -82,6 +82,8 @@ class CloseFrameTest {
             {(byte) 0xC0, (byte) 0xAF}, // an overlong '/'
             {'o', 'k', 0x1B, '['}, // a terminal escape
             {'a', 0x7F},
+            {'o', 'k', (byte) 0xC2, (byte) 0x9B, '2', 'J'}, // U+009B, the one-character CSI: a C1 control
+            {(byte) 0xC2, (byte) 0x80}, // U+0080, the first C1 control
         };
         for (byte[] reason : reasons) {
             frame.clear();
