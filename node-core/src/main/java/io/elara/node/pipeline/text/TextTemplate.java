@@ -21,6 +21,9 @@ public final class TextTemplate {
         this.fields = fields;
     }
 
+    /** The most of an unknown placeholder's name an error shows. */
+    private static final int NAME_SHOWN_MAX = 40;
+
     /**
      * Parses {@code template}, in which <code>{text}</code> stands for the input.
      *
@@ -52,7 +55,7 @@ public final class TextTemplate {
                     throw new IllegalArgumentException("column " + (i + 1) + ": "
                             + (name == null
                                     ? "'{' has no closing '}'; double it for a literal brace"
-                                    : "unknown placeholder {" + name + "}"));
+                                    : "unknown placeholder {" + shown(name) + "}"));
                 }
                 literals.add(literal.toString());
                 literal.setLength(0);
@@ -68,6 +71,19 @@ public final class TextTemplate {
         }
         literals.add(literal.toString());
         return new TextTemplate(literals.toArray(new String[0]), fields.toArray(new String[0]));
+    }
+
+    /**
+     * A placeholder's name as an error shows it: on one line and short, whatever the template held (a line break or an
+     * escape sequence between braces would otherwise reach the terminal).
+     */
+    private static String shown(String name) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < name.length() && out.length() < NAME_SHOWN_MAX; i++) {
+            char c = name.charAt(i);
+            out.append(Character.isISOControl(c) ? '?' : c);
+        }
+        return name.length() > NAME_SHOWN_MAX ? out + "..." : out.toString();
     }
 
     /** The template with every placeholder replaced by {@code text}. */

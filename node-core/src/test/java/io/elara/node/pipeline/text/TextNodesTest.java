@@ -20,6 +20,11 @@ class TextNodesTest {
         assertThatThrownBy(() -> TextTemplate.parse("hello {name}")).hasMessage("column 7: unknown placeholder {name}");
         assertThatThrownBy(() -> TextTemplate.parse("open { brace")).hasMessageStartingWith("column 6: '{' has no");
         assertThatThrownBy(() -> TextTemplate.parse("a } b")).hasMessageStartingWith("column 3: '}'");
+        // A placeholder holding a line break or an escape is shown on one line, and a long one cut.
+        assertThatThrownBy(() -> TextTemplate.parse("x {na\nme\u001b[2J}"))
+                .hasMessage("column 3: unknown placeholder {na?me?[2J}");
+        assertThatThrownBy(() -> TextTemplate.parse("{" + "a".repeat(100) + "}"))
+                .hasMessage("column 1: unknown placeholder {" + "a".repeat(40) + "...}");
     }
 
     @Test
